@@ -1,0 +1,537 @@
+//! `shelf` subcommands over the catalog: products, users, categories, tags, history, check.
+//! Each one parses its arguments, calls one core function and prints the result.
+
+use crate::output::Out;
+use clap::{Args, Subcommand};
+use shelf_core::catalog::history::product_history;
+use shelf_core::catalog::products::{self, BulkEdit, ProductFields, ProductQuery, SortKey, Status};
+use shelf_core::catalog::users::{NewUser, Role};
+use shelf_core::catalog::{categories, maintenance, search, settings, tags, users, ProductId};
+use shelf_core::money::{format_price, parse_price, PriceChange};
+use shelf_core::{Catalog, Error, Result};
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum ProductCmd {
+    /// Add a product.
+    Add(ProductArgs),
+    /// List products (one page; --after continues).
+    List(ListArgs),
+    /// Show one product.
+    Show { sku: String },
+    /// Change a product's fields. Unnamed fields keep their value.
+    Edit {
+        #[arg(id = "target", value_name = "SKU")]
+        target: String,
+        #[command(flatten)]
+        fields: ProductArgs,
+        /// The version your edit started from; refused if the product changed since.
+        #[arg(long)]
+        expect_version: Option<i64>,
+    },
+    /// Move products to the trash.
+    Trash { skus: Vec<String> },
+    /// Bring products back from the trash.
+    Restore { skus: Vec<String> },
+    /// Delete products in the trash for good (asks nothing: scripts call this).
+    Purge {
+        skus: Vec<String>,
+        /// Instead of SKUs: everything in the trash for more than this many days.
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u32>,
+    },
+}
+
+#[derive(Args, Default)]
+pub struct ProductArgs {
+    #[arg(long)]
+    sku: Option<String>,
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    description: Option<String>,
+    /// The price as written in the currency (12.99).
+    #[arg(long, allow_hyphen_values = true)]
+    price: Option<String>,
+    #[arg(long)]
+    currency: Option<String>,
+    #[arg(long, allow_negative_numbers = true)]
+    stock: Option<i64>,
+    /// draft, active or archived.
+    #[arg(long)]
+    status: Option<String>,
+    /// Category path (`Home > Kitchen`); created when missing. Empty to clear.
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    barcode: Option<String>,
+    /// Comma-separated tags (replace the product's tags).
+    #[arg(long)]
+    tags: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only products with stock at or below N.
+    #[arg(long, value_name = "N")]
+    low_stock: Option<i64>,
+    /// List the trash instead.
+    #[arg(long)]
+    trash: bool,
+    #[arg(long)]
+    search: Option<String>,
+    /// name, sku, price, stock or updated.
+    #[arg(long, default_value = "name")]
+    sort: String,
+    #[arg(long)]
+    desc: bool,
+    #[arg(long, default_value_t = 100)]
+    limit: u32,
+    /// Continue after this cursor (printed as `next` by the previous page with --json).
+    #[arg(long)]
+    after: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    Add {
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// owner or staff.
+        #[arg(long, default_value = "staff")]
+        role: String,
+    },
+    List,
+    Rename { username: String, display_name: String },
+    Deactivate { username: String },
+    Activate { username: String },
+    Delete { username: String },
+}
+
+#[derive(Subcommand)]
+pub enum CategoryCmd {
+    /// Add a category path (`Home > Kitchen > Mugs`), creating missing levels.
+    Add { path: String },
+    List,
+    Rename { path: String, name: String },
+    /// Move under another category (or to the top with no parent).
+    Move { path: String, parent: Option<String> },
+    Delete { path: String },
+}
+
+#[derive(Subcommand)]
+pub enum TagCmd {
+    List,
+    Rename { name: String, new_name: String },
+    /// Remove the tag from every product and delete it.
+    Delete { name: String },
+}
+
+#[derive(Args)]
+pub struct BulkArgs {
+    /// The products to change.
+    #[arg(required = true)]
+    skus: Vec<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    add_tag: Option<String>,
+    #[arg(long)]
+    remove_tag: Option<String>,
+    /// Change prices by a percentage: 10, -12.5.
+    #[arg(long, allow_hyphen_values = true)]
+    price_percent: Option<String>,
+    /// Change prices by a fixed amount in the currency: 2.50, -1.
+    #[arg(long, allow_hyphen_values = true)]
+    price_add: Option<String>,
+}
+
+pub fn init(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
+    let stats = maintenance::stats(catalog.conn())?;
+    out.show(&serde_json::json!({"library": catalog.library().root(), "schema_version": stats.schema_version}), || {
+        format!("Library ready at {} (schema {}).", catalog.library().root().display(), stats.schema_version)
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        ProductCmd::Add(args) => {
+            let fields = args.into_fields(catalog, ProductFields::default())?;
+            let product = catalog.create_product(&fields)?;
+            out.show(&product, || format!("Added {} {}.", product.sku, product.name));
+        }
+        ProductCmd::List(args) => {
+            let query = args.query(catalog)?;
+            let page = products::list(catalog.conn(), &query)?;
+            out.show(&page, || page_text(&page));
+        }
+        ProductCmd::Show { sku } => {
+            let product = products::by_sku(catalog.conn(), &sku)?;
+            out.show(&product, || product_text(&product));
+        }
+        ProductCmd::Edit { target, fields, expect_version } => {
+            let current = products::by_sku(catalog.conn(), &target)?;
+            let version = expect_version.unwrap_or(current.version);
+            let base = ProductFields {
+                sku: current.sku.clone(),
+                name: current.name.clone(),
+                description: current.description.clone(),
+                price_minor: current.price_minor,
+                currency: Some(current.currency.clone()),
+                stock: current.stock,
+                status: current.status,
+                category_id: current.category_id,
+                barcode: current.barcode.clone(),
+                tags: current.tags.clone(),
+            };
+            let fields = fields.into_fields(catalog, base)?;
+            let product = catalog.update_product(current.id, version, &fields)?;
+            out.show(&product, || format!("Saved {} (version {}).", product.sku, product.version));
+        }
+        ProductCmd::Trash { skus } => {
+            let n = catalog.move_to_trash(&ids_of(catalog, &skus)?)?;
+            out.show(&serde_json::json!({"trashed": n}), || format!("Moved {n} to the trash."));
+        }
+        ProductCmd::Restore { skus } => {
+            let n = catalog.restore_from_trash(&ids_of(catalog, &skus)?)?;
+            out.show(&serde_json::json!({"restored": n}), || format!("Restored {n} from the trash."));
+        }
+        ProductCmd::Purge { skus, older_than } => {
+            let n = match older_than {
+                Some(days) => catalog.empty_trash_older_than(days)?,
+                None => catalog.purge(&ids_of(catalog, &skus)?)?,
+            };
+            out.show(&serde_json::json!({"purged": n}), || format!("Deleted {n} for good."));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ids_of(catalog: &Catalog, skus: &[String]) -> Result<Vec<ProductId>> {
+    skus.iter()
+        .map(|sku| {
+            products::id_by_sku(catalog.conn(), sku)?
+                .ok_or_else(|| Error::NotFound(format!("There is no product with SKU {sku}.")))
+        })
+        .collect()
+}
+
+fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
+    catalog
+        .conn()
+        .query_row("SELECT minor_units FROM currencies WHERE code = ?1", [currency], |r| r.get(0))
+        .map_err(|_| Error::validation("currency", format!("{currency} isn't a known currency.")))
+}
+
+impl ProductArgs {
+    /// `base` with every field that was given on the command line replaced.
+    fn into_fields(self, catalog: &mut Catalog, base: ProductFields) -> Result<ProductFields> {
+        let mut f = base;
+        if let Some(currency) = self.currency {
+            f.currency = Some(currency.trim().to_ascii_uppercase());
+        }
+        let currency = match &f.currency {
+            Some(c) => c.clone(),
+            None => settings::default_currency(catalog.conn())?,
+        };
+        if let Some(price) = self.price {
+            f.price_minor = parse_price(&price, minor_units(catalog, &currency)?)?;
+        }
+        f.sku = self.sku.unwrap_or(f.sku);
+        f.name = self.name.unwrap_or(f.name);
+        f.description = self.description.unwrap_or(f.description);
+        f.stock = self.stock.unwrap_or(f.stock);
+        if let Some(status) = self.status {
+            f.status = Status::parse(&status)?;
+        }
+        if let Some(category) = self.category {
+            f.category_id = match category.trim() {
+                "" => None,
+                path => Some(catalog.ensure_category_path(path)?.id),
+            };
+        }
+        if let Some(barcode) = self.barcode {
+            f.barcode = Some(barcode).filter(|b| !b.trim().is_empty());
+        }
+        if let Some(tags) = self.tags {
+            f.tags = tags.split(',').map(str::to_owned).collect();
+        }
+        Ok(f)
+    }
+}
+
+impl ListArgs {
+    fn query(self, catalog: &Catalog) -> Result<ProductQuery> {
+        let sort = match self.sort.as_str() {
+            "name" => SortKey::Name,
+            "sku" => SortKey::Sku,
+            "price" => SortKey::Price,
+            "stock" => SortKey::Stock,
+            "updated" => SortKey::Updated,
+            other => return Err(Error::validation("sort", format!("Can't sort by {other:?}; use name, sku, price, stock or updated."))),
+        };
+        Ok(ProductQuery {
+            status: self.status.as_deref().map(Status::parse).transpose()?,
+            category_id: self.category.as_deref().map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id)).transpose()?,
+            tag: self.tag,
+            stock_at_most: self.low_stock,
+            in_trash: self.trash,
+            search: self.search,
+            sort,
+            descending: self.desc,
+            after: self.after.as_deref().map(serde_json::from_str).transpose()?,
+            limit: self.limit,
+        })
+    }
+}
+
+fn page_text(page: &products::Page) -> String {
+    let mut lines: Vec<String> = page
+        .items
+        .iter()
+        .map(|p| {
+            format!(
+                "{:<20} {:<40} {:>12} {} {:>7}  {}",
+                p.sku,
+                p.name,
+                format_price(p.price_minor, p.minor_units),
+                p.currency,
+                p.stock,
+                p.status.as_str()
+            )
+        })
+        .collect();
+    if let Some(next) = &page.next {
+        lines.push(format!("(more: --after '{}')", serde_json::to_string(next).unwrap_or_default()));
+    }
+    lines.join("\n")
+}
+
+fn product_text(p: &products::Product) -> String {
+    let mut lines = vec![
+        format!("{} — {}", p.sku, p.name),
+        format!("price     {} {}", format_price(p.price_minor, p.minor_units), p.currency),
+        format!("stock     {}", p.stock),
+        format!("status    {}{}", p.status.as_str(), if p.deleted_at.is_some() { " (in the trash)" } else { "" }),
+    ];
+    if let Some(path) = &p.category_path {
+        lines.push(format!("category  {path}"));
+    }
+    if let Some(barcode) = &p.barcode {
+        lines.push(format!("barcode   {barcode}"));
+    }
+    if !p.tags.is_empty() {
+        lines.push(format!("tags      {}", p.tags.join(", ")));
+    }
+    lines.push(format!("version   {} (updated {})", p.version, p.updated_at));
+    if !p.description.is_empty() {
+        lines.push(String::new());
+        lines.push(p.description.clone());
+    }
+    lines.join("\n")
+}
+
+pub fn search(catalog: &Catalog, text: &str, limit: u32, out: &Out) -> Result<ExitCode> {
+    let hits = search::search(catalog.conn(), text, limit)?;
+    out.show(&hits, || hits.iter().map(|h| format!("{:<20} {}", h.sku, h.name)).collect::<Vec<_>>().join("\n"));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out) -> Result<ExitCode> {
+    let product = products::by_sku(catalog.conn(), sku)?;
+    if let Some(entry) = restore {
+        let restored = catalog.restore_version(product.id, entry, product.version)?;
+        out.show(&restored, || format!("Restored {} as it was after entry {entry} (now version {}).", restored.sku, restored.version));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let entries = product_history(catalog.conn(), product.id, 200)?;
+    out.show(&entries, || {
+        entries
+            .iter()
+            .map(|e| {
+                let changes: Vec<String> = e.changes.iter().map(|c| format!("{}: {} → {}", c.field, c.before, c.after)).collect();
+                format!("#{:<6} {} {:<10} {:<11} {}", e.audit_id, e.at, e.actor, e.what, changes.join("; "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn undo(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
+    let undone = catalog.undo_last_change()?;
+    out.show(&undone, || match &undone {
+        Some(p) => format!("Undid your last change to {} {}.", p.sku, p.name),
+        None => "Nothing to undo.".into(),
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn user(catalog: &mut Catalog, cmd: UserCmd, out: &Out) -> Result<ExitCode> {
+    let user = match cmd {
+        UserCmd::Add { username, display_name, email, role } => catalog.create_user(NewUser {
+            display_name: display_name.as_deref().unwrap_or(&username),
+            username: &username,
+            email: email.as_deref(),
+            role: Role::parse(&role)?,
+        })?,
+        UserCmd::List => {
+            let list = users::list(catalog.conn())?;
+            out.show(&list, || {
+                list.iter()
+                    .map(|u| format!("{:<20} {:<30} {:<6} {}", u.username, u.display_name, u.role.as_str(), if u.is_active { "active" } else { "deactivated" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            return Ok(ExitCode::SUCCESS);
+        }
+        UserCmd::Rename { username, display_name } => catalog.rename_user(&username, &display_name)?,
+        UserCmd::Deactivate { username } => catalog.set_user_active(&username, false)?,
+        UserCmd::Activate { username } => catalog.set_user_active(&username, true)?,
+        UserCmd::Delete { username } => {
+            catalog.delete_user(&username)?;
+            out.show(&serde_json::json!({"deleted": username}), || format!("Deleted user {username}."));
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    out.show(&user, || format!("{} ({}), {}, {}", user.username, user.display_name, user.role.as_str(), if user.is_active { "active" } else { "deactivated" }));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        CategoryCmd::Add { path } => {
+            let c = catalog.ensure_category_path(&path)?;
+            out.show(&c, || format!("Category {} (id {}).", c.path, c.id));
+        }
+        CategoryCmd::List => {
+            let list = categories::list(catalog.conn())?;
+            out.show(&list, || list.iter().map(|c| format!("{:<50} {:>6} products", c.path, c.product_count)).collect::<Vec<_>>().join("\n"));
+        }
+        CategoryCmd::Rename { path, name } => {
+            let id = categories::by_path(catalog.conn(), &path)?.id;
+            let c = catalog.rename_category(id, &name)?;
+            out.show(&c, || format!("Renamed to {}.", c.path));
+        }
+        CategoryCmd::Move { path, parent } => {
+            let id = categories::by_path(catalog.conn(), &path)?.id;
+            let parent = parent.as_deref().map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id)).transpose()?;
+            let c = catalog.move_category(id, parent)?;
+            out.show(&c, || format!("Moved to {}.", c.path));
+        }
+        CategoryCmd::Delete { path } => {
+            let c = categories::by_path(catalog.conn(), &path)?;
+            catalog.delete_category(c.id)?;
+            out.show(&serde_json::json!({"deleted": c.path}), || format!("Deleted {}.", c.path));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn tag(catalog: &mut Catalog, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
+    match cmd {
+        TagCmd::List => {
+            let list = tags::list(catalog.conn())?;
+            out.show(&list, || list.iter().map(|t| format!("{:<30} {:>6} products", t.name, t.product_count)).collect::<Vec<_>>().join("\n"));
+        }
+        TagCmd::Rename { name, new_name } => {
+            catalog.rename_tag(&name, &new_name)?;
+            out.show(&serde_json::json!({"renamed": name, "to": new_name}), || format!("Renamed {name} to {new_name}."));
+        }
+        TagCmd::Delete { name } => {
+            let n = catalog.delete_tag(&name)?;
+            out.show(&serde_json::json!({"deleted": name, "removed_from": n}), || format!("Deleted {name} (was on {n} products)."));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode> {
+    let ids = ids_of(catalog, &args.skus)?;
+    let mut edits = Vec::new();
+    if let Some(status) = &args.status {
+        edits.push(BulkEdit::SetStatus(Status::parse(status)?));
+    }
+    if let Some(path) = &args.category {
+        let id = if path.trim().is_empty() { None } else { Some(catalog.ensure_category_path(path)?.id) };
+        edits.push(BulkEdit::SetCategory(id));
+    }
+    if let Some(tag) = args.add_tag {
+        edits.push(BulkEdit::AddTag(tag));
+    }
+    if let Some(tag) = args.remove_tag {
+        edits.push(BulkEdit::RemoveTag(tag));
+    }
+    if let Some(percent) = &args.price_percent {
+        let hundredths = parse_signed(percent, 2, "price-percent")?;
+        edits.push(BulkEdit::AdjustPrice(PriceChange::PercentHundredths(hundredths)));
+    }
+    if let Some(amount) = &args.price_add {
+        let first = products::get(catalog.conn(), ids[0])?;
+        let minor = parse_signed(amount, first.minor_units, "price-add")?;
+        edits.push(BulkEdit::AdjustPrice(PriceChange::FixedMinor(minor)));
+    }
+    if edits.is_empty() {
+        return Err(Error::validation("bulk", "Say what to change (--status, --category, --add-tag, --remove-tag, --price-percent, --price-add)."));
+    }
+    for edit in &edits {
+        catalog.bulk_edit(&ids, edit)?;
+    }
+    out.show(&serde_json::json!({"changed": ids.len()}), || format!("Changed {} products.", ids.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A signed decimal with `places` decimals as an integer (`-12.5` with 2 places is -1250).
+fn parse_signed(text: &str, places: u32, field: &'static str) -> Result<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim_start_matches('+')),
+    };
+    let value = parse_price(digits, places).map_err(|_| Error::validation(field, format!("{text:?} is not a number with at most {places} decimals.")))?;
+    Ok(if negative { -value } else { value })
+}
+
+pub fn check(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
+    let report = catalog.check()?;
+    out.show(&report, || {
+        if report.is_clean() {
+            "No problems found.".into()
+        } else {
+            report.findings.iter().map(|f| format!("{}: {}", f.kind, f.message)).collect::<Vec<_>>().join("\n")
+        }
+    });
+    Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+pub fn optimize(catalog: &mut Catalog, rebuild_search: bool, out: &Out) -> Result<ExitCode> {
+    if rebuild_search {
+        catalog.rebuild_search()?;
+    }
+    catalog.optimize()?;
+    out.show(&serde_json::json!({"optimized": true}), || "Optimized.".into());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn stats(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
+    let s = maintenance::stats(catalog.conn())?;
+    out.show(&s, || {
+        format!(
+            "products {} (active {}, draft {}, archived {}), in trash {}\nusers {}, categories {}, tags {}\noriginals {} ({} bytes)\naudit entries {}, schema {}, catalog file {} bytes",
+            s.products, s.active, s.draft, s.archived, s.in_trash, s.users, s.categories, s.tags, s.originals, s.original_bytes, s.audit_entries, s.schema_version, s.file_bytes
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,106 @@
+//! `shelf`: the catalog from the command line, over the same core as the desktop app.
+//! Human-readable output by default, `--json` for scripts; exit status 0 on success, 1 when
+//! a check finds problems or an import refuses some files, 2 on any refusal or error (with a
+//! one-line reason on stderr).
+
+mod catalog_cmds;
+mod output;
+
+use clap::{Parser, Subcommand};
+use output::Out;
+use shelf_core::{Catalog, Library};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "shelf", version, about = "Shelfkeeper's product catalog from the command line")]
+struct Cli {
+    /// The library folder (catalog.db, originals/...). Defaults to $SHELF_LIBRARY, then the
+    /// per-user data folder.
+    #[arg(long, global = true, env = "SHELF_LIBRARY", value_name = "DIR")]
+    library: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Act as this user (recorded in the audit log). Defaults to the first owner.
+    #[arg(long = "as", global = true, value_name = "USERNAME")]
+    as_user: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the library folder and catalog (or migrate an existing one).
+    Init,
+    /// Add, list, show, edit, trash, restore and purge products.
+    #[command(subcommand)]
+    Product(catalog_cmds::ProductCmd),
+    /// Search-as-you-type over SKU, name, description and tags.
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// A product's history, newest first.
+    History {
+        sku: String,
+        /// Write the product back as it was after this history entry.
+        #[arg(long, value_name = "ENTRY")]
+        restore: Option<i64>,
+    },
+    /// Undo your last product change.
+    Undo,
+    /// Users: add, list, rename, deactivate, delete.
+    #[command(subcommand)]
+    User(catalog_cmds::UserCmd),
+    /// Categories: add, list, rename, move, delete.
+    #[command(subcommand)]
+    Category(catalog_cmds::CategoryCmd),
+    /// Tags: list, rename, delete.
+    #[command(subcommand)]
+    Tag(catalog_cmds::TagCmd),
+    /// Change many products at once (one transaction).
+    Bulk(catalog_cmds::BulkArgs),
+    /// Look for damage; exit status 1 when anything is found.
+    Check,
+    /// Tidy the catalog file (PRAGMA optimize, search index merge, incremental vacuum).
+    Optimize {
+        /// Rebuild the search index from the products.
+        #[arg(long)]
+        rebuild_search: bool,
+    },
+    /// Counts of products, images, users...
+    Stats,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, &out) {
+        Ok(code) => code,
+        Err(err) => out.error(&err),
+    }
+}
+
+fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
+    let library = Library::locate(cli.library)?;
+    let mut catalog = Catalog::open(&library)?;
+    if let Some(user) = &cli.as_user {
+        catalog.set_actor(user)?;
+    }
+    match cli.command {
+        Command::Init => catalog_cmds::init(&catalog, out),
+        Command::Product(cmd) => catalog_cmds::product(&mut catalog, cmd, out),
+        Command::Search { text, limit } => catalog_cmds::search(&catalog, &text, limit, out),
+        Command::History { sku, restore } => catalog_cmds::history(&mut catalog, &sku, restore, out),
+        Command::Undo => catalog_cmds::undo(&mut catalog, out),
+        Command::User(cmd) => catalog_cmds::user(&mut catalog, cmd, out),
+        Command::Category(cmd) => catalog_cmds::category(&mut catalog, cmd, out),
+        Command::Tag(cmd) => catalog_cmds::tag(&mut catalog, cmd, out),
+        Command::Bulk(args) => catalog_cmds::bulk(&mut catalog, args, out),
+        Command::Check => catalog_cmds::check(&catalog, out),
+        Command::Optimize { rebuild_search } => catalog_cmds::optimize(&mut catalog, rebuild_search, out),
+        Command::Stats => catalog_cmds::stats(&catalog, out),
+    }
+}

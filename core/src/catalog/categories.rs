@@ -1,0 +1,163 @@
+//! Categories: a tree (`parent_id`). A category that holds products or sub-categories is
+//! never deleted; the refusal names the products so the seller knows what to move.
+
+use super::{Catalog, ChangeKind, Entity};
+use crate::error::{Error, Result};
+use crate::rules;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub type CategoryId = i64;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Category {
+    pub id: CategoryId,
+    pub name: String,
+    pub parent_id: Option<CategoryId>,
+    /// `Home > Kitchen > Mugs`, the form shops' CSV files use.
+    pub path: String,
+    pub product_count: i64,
+}
+
+/// Every category with its full path, in path order.
+const LIST: &str = "WITH RECURSIVE tree(id, name, parent_id, path) AS (
+    SELECT id, name, parent_id, name FROM categories WHERE parent_id IS NULL
+    UNION ALL
+    SELECT c.id, c.name, c.parent_id, tree.path || ' > ' || c.name
+    FROM categories AS c JOIN tree ON c.parent_id = tree.id
+  )
+  SELECT tree.id, tree.name, tree.parent_id, tree.path,
+    (SELECT count(*) FROM products AS p WHERE p.category_id = tree.id AND p.deleted_at IS NULL)
+  FROM tree ORDER BY tree.path COLLATE NOCASE";
+const INSERT: &str = "INSERT INTO categories (name, parent_id) VALUES (?1, ?2)";
+const FIND_IN_PARENT: &str =
+    "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
+const PRODUCTS_IN: &str =
+    "SELECT sku, name FROM products WHERE category_id = ?1 ORDER BY name COLLATE NOCASE LIMIT 5";
+const COUNT_IN: &str = "SELECT count(*) FROM products WHERE category_id = ?1";
+
+pub fn list(conn: &Connection) -> Result<Vec<Category>> {
+    let mut stmt = conn.prepare_cached(LIST)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Category {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            parent_id: r.get(2)?,
+            path: r.get(3)?,
+            product_count: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn by_id(conn: &Connection, id: CategoryId) -> Result<Category> {
+    list(conn)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
+}
+
+/// Finds a category by its path (`Kitchen > Mugs`) or, failing that, by a unique name.
+pub fn by_path(conn: &Connection, path: &str) -> Result<Category> {
+    let wanted = normalise_path(path);
+    let all = list(conn)?;
+    if let Some(c) = all.iter().find(|c| c.path.eq_ignore_ascii_case(&wanted)) {
+        return Ok(c.clone());
+    }
+    let mut by_name = all.into_iter().filter(|c| c.name.eq_ignore_ascii_case(&wanted));
+    match (by_name.next(), by_name.next()) {
+        (Some(c), None) => Ok(c),
+        (Some(_), Some(_)) => Err(Error::validation(
+            "category",
+            format!("More than one category is called {wanted:?}; give its whole path, like \"Home > {wanted}\"."),
+        )),
+        _ => Err(Error::NotFound(format!("There is no category {wanted:?}."))),
+    }
+}
+
+fn normalise_path(path: &str) -> String {
+    path.split('>').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" > ")
+}
+
+impl Catalog {
+    pub fn create_category(&mut self, name: &str, parent_id: Option<CategoryId>) -> Result<Category> {
+        let name = rules::tidy(name);
+        rules::check_category_name(&name)?;
+        if let Some(parent) = parent_id {
+            by_id(self.conn(), parent)?;
+        }
+        let id = self.write(|w| {
+            w.tx().execute(INSERT, (&name, parent_id))?;
+            let id = w.tx().last_insert_rowid();
+            w.record(Entity::Category, id, ChangeKind::Created);
+            Ok(id)
+        })?;
+        by_id(self.conn(), id)
+    }
+
+    /// Creates every missing level of `Home > Kitchen > Mugs` and returns the last one.
+    pub fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
+        let mut parent: Option<CategoryId> = None;
+        for part in normalise_path(path).split(" > ").filter(|p| !p.is_empty()) {
+            let found: Option<CategoryId> = self
+                .conn()
+                .query_row(FIND_IN_PARENT, (part, parent), |r| r.get(0))
+                .optional()?;
+            parent = Some(match found {
+                Some(id) => id,
+                None => self.create_category(part, parent)?.id,
+            });
+        }
+        let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
+        by_id(self.conn(), id)
+    }
+
+    pub fn rename_category(&mut self, id: CategoryId, name: &str) -> Result<Category> {
+        let name = rules::tidy(name);
+        rules::check_category_name(&name)?;
+        self.write(|w| {
+            let n = w.tx().execute("UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))?;
+            if n == 0 {
+                return Err(Error::NotFound(format!("There is no category with id {id}.")));
+            }
+            w.record(Entity::Category, id, ChangeKind::Updated);
+            Ok(())
+        })?;
+        by_id(self.conn(), id)
+    }
+
+    pub fn move_category(&mut self, id: CategoryId, parent_id: Option<CategoryId>) -> Result<Category> {
+        self.write(|w| {
+            let n = w.tx().execute("UPDATE categories SET parent_id = ?1 WHERE id = ?2", (parent_id, id))?;
+            if n == 0 {
+                return Err(Error::NotFound(format!("There is no category with id {id}.")));
+            }
+            w.record(Entity::Category, id, ChangeKind::Updated);
+            Ok(())
+        })?;
+        by_id(self.conn(), id)
+    }
+
+    /// Refused while products (in the trash too) use it; the message names them.
+    pub fn delete_category(&mut self, id: CategoryId) -> Result<()> {
+        let category = by_id(self.conn(), id)?;
+        let count: i64 = self.conn().query_row(COUNT_IN, [id], |r| r.get(0))?;
+        if count > 0 {
+            let mut stmt = self.conn().prepare_cached(PRODUCTS_IN)?;
+            let names: Vec<String> = stmt
+                .query_map([id], |r| Ok(format!("{} ({})", r.get::<_, String>(1)?, r.get::<_, String>(0)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let more = if count > names.len() as i64 { format!(" and {} more", count - names.len() as i64) } else { String::new() };
+            return Err(Error::refused(format!(
+                "{} is used by {}{more}. Move those products to another category first.",
+                category.path,
+                names.join(", ")
+            )));
+        }
+        self.write(|w| {
+            w.tx().execute("DELETE FROM categories WHERE id = ?1", [id])?;
+            w.record(Entity::Category, id, ChangeKind::Deleted);
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,191 @@
+//! History: a product's audit entries, newest first, as readable field changes; restoring an
+//! old version writes those values back as a new, audited edit; undo reverses the acting
+//! user's last product change the same way.
+
+use super::products::{self, ProductFields, Status};
+use super::{tags, Catalog, ProductId};
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HistoryEntry {
+    pub audit_id: i64,
+    pub at: String,
+    pub actor: String,
+    /// `created`, `edited`, `trashed`, `restored`, `deleted`, `tag_added`, `tag_removed`.
+    pub what: String,
+    pub changes: Vec<FieldChange>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// Fields whose change is bookkeeping, not an edit a seller made.
+const QUIET_FIELDS: &[&str] = &["updated_at", "version", "created_at", "id", "owner_id"];
+
+const PRODUCT_ENTRIES: &str = "SELECT id, at, actor, table_name, action, old_values, new_values
+  FROM audit_log
+  WHERE (table_name = 'products' AND row_id = ?1)
+     OR (table_name = 'product_tags' AND row_id >= ?2 AND row_id < ?3)
+  ORDER BY id DESC LIMIT ?4";
+const TAG_NAME: &str = "SELECT name FROM tags WHERE id = ?1";
+const ENTRY: &str = "SELECT table_name, row_id, action, old_values, new_values FROM audit_log WHERE id = ?1";
+const LAST_BY_ACTOR: &str = "SELECT id FROM audit_log
+  WHERE table_name = 'products' AND actor_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))
+  ORDER BY id DESC LIMIT 1";
+const MAX_AUDIT_ID: &str = "SELECT coalesce(max(id), 0) FROM audit_log";
+
+pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<Vec<HistoryEntry>> {
+    // product_tags rows are keyed 'product_id:tag_id'; ';' sorts right after ':'.
+    let (from, to) = (format!("{id}:"), format!("{id};"));
+    let mut stmt = conn.prepare_cached(PRODUCT_ENTRIES)?;
+    let rows = stmt.query_map((id, from, to, limit.max(1)), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (audit_id, at, actor, table, action, old, new) = row?;
+        let old = parse(old.as_deref())?;
+        let new = parse(new.as_deref())?;
+        let (what, changes) = if table == "product_tags" {
+            tag_entry(conn, &action, &old, &new)?
+        } else {
+            product_entry(&action, &old, &new)
+        };
+        entries.push(HistoryEntry { audit_id, at, actor, what, changes });
+    }
+    Ok(entries)
+}
+
+fn parse(text: Option<&str>) -> Result<Map<String, Value>> {
+    match text.map(serde_json::from_str::<Value>).transpose()? {
+        Some(Value::Object(map)) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
+
+fn product_entry(action: &str, old: &Map<String, Value>, new: &Map<String, Value>) -> (String, Vec<FieldChange>) {
+    let was_trashed = old.get("deleted_at").is_some_and(|v| !v.is_null());
+    let is_trashed = new.get("deleted_at").is_some_and(|v| !v.is_null());
+    let what = match action {
+        "insert" => "created",
+        "delete" => "deleted",
+        _ if !was_trashed && is_trashed => "trashed",
+        _ if was_trashed && !is_trashed => "restored",
+        _ => "edited",
+    };
+    let keys = new.keys().chain(old.keys().filter(|k| !new.contains_key(*k)));
+    let changes = keys
+        .filter(|k| !QUIET_FIELDS.contains(&k.as_str()) && *k != "deleted_at")
+        .filter(|k| old.get(*k) != new.get(*k))
+        .filter(|k| action == "update" || !new.get(*k).or(old.get(*k)).is_some_and(Value::is_null))
+        .map(|k| FieldChange {
+            field: k.clone(),
+            before: old.get(k).cloned().unwrap_or(Value::Null),
+            after: new.get(k).cloned().unwrap_or(Value::Null),
+        })
+        .collect();
+    (what.to_owned(), changes)
+}
+
+fn tag_entry(conn: &Connection, action: &str, old: &Map<String, Value>, new: &Map<String, Value>) -> Result<(String, Vec<FieldChange>)> {
+    let row = if action == "insert" { new } else { old };
+    let tag_id = row.get("tag_id").and_then(Value::as_i64).unwrap_or(0);
+    let name: String = conn
+        .query_row(TAG_NAME, [tag_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| format!("tag #{tag_id}"));
+    let (what, before, after) = if action == "insert" {
+        ("tag_added", Value::Null, Value::String(name))
+    } else {
+        ("tag_removed", Value::String(name), Value::Null)
+    };
+    Ok((what.to_owned(), vec![FieldChange { field: "tags".into(), before, after }]))
+}
+
+/// The product fields as one audit row recorded them.
+fn fields_from(values: &Map<String, Value>, tags: Vec<String>) -> Result<ProductFields> {
+    let text = |k: &str| values.get(k).and_then(Value::as_str).map(str::to_owned);
+    let int = |k: &str| values.get(k).and_then(Value::as_i64);
+    let damaged = || Error::Damaged("That history entry is incomplete and can't be restored.".into());
+    Ok(ProductFields {
+        sku: text("sku").ok_or_else(damaged)?,
+        name: text("name").ok_or_else(damaged)?,
+        description: text("description").unwrap_or_default(),
+        price_minor: int("price_minor").ok_or_else(damaged)?,
+        currency: text("currency"),
+        stock: int("stock").unwrap_or(0),
+        status: Status::parse(&text("status").unwrap_or_default()).unwrap_or_default(),
+        category_id: int("category_id"),
+        barcode: text("barcode"),
+        tags,
+    })
+}
+
+impl Catalog {
+    /// Writes back the product as it was right after history entry `audit_id` (as it was
+    /// before it, for a deletion), as a new edit that is itself in the history.
+    pub fn restore_version(&mut self, product: ProductId, audit_id: i64, expected_version: i64) -> Result<products::Product> {
+        let (table, row_id, action, old, new): (String, i64, String, Option<String>, Option<String>) = self
+            .conn()
+            .query_row(ENTRY, [audit_id], |r| Ok((r.get(0)?, r.get(1).unwrap_or(-1), r.get(2)?, r.get(3)?, r.get(4)?)))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("There is no history entry {audit_id}.")))?;
+        if table != "products" || row_id != product {
+            return Err(Error::validation("history", "That history entry belongs to another product."));
+        }
+        let values = if action == "delete" { parse(old.as_deref())? } else { parse(new.as_deref())? };
+        let fields = fields_from(&values, tags::of_product(self.conn(), product)?)?;
+        self.update_product(product, expected_version, &fields)
+    }
+
+    /// Reverses the acting user's most recent product change this session has not undone:
+    /// an edit is written back, a trash is restored, a restore is trashed again, a creation is
+    /// moved to the trash. Returns the product, or None when there is nothing to undo.
+    pub fn undo_last_change(&mut self) -> Result<Option<products::Product>> {
+        let skip = serde_json::to_string(&self.undone)?;
+        let Some(audit_id): Option<i64> = self.conn().query_row(LAST_BY_ACTOR, (self.actor(), &skip), |r| r.get(0)).optional()? else {
+            return Ok(None);
+        };
+        let (_, row_id, action, old, new): (String, i64, String, Option<String>, Option<String>) =
+            self.conn().query_row(ENTRY, [audit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        let (old, new) = (parse(old.as_deref())?, parse(new.as_deref())?);
+        let before_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
+        let current = products::get(self.conn(), row_id)?;
+        let trashed = |m: &Map<String, Value>| m.get("deleted_at").is_some_and(|v| !v.is_null());
+        match action.as_str() {
+            "insert" => {
+                self.move_to_trash(&[row_id])?;
+            }
+            "update" if trashed(&old) != trashed(&new) => {
+                if trashed(&new) {
+                    self.restore_from_trash(&[row_id])?;
+                } else {
+                    self.move_to_trash(&[row_id])?;
+                }
+            }
+            _ => {
+                let fields = fields_from(&old, current.tags.clone())?;
+                self.update_product(row_id, current.version, &fields)?;
+            }
+        }
+        let after_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
+        self.undone.push(audit_id);
+        self.undone.extend(before_undo + 1..=after_undo);
+        Ok(Some(products::get(self.conn(), row_id)?))
+    }
+}

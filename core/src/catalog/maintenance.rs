@@ -1,0 +1,151 @@
+//! Maintenance: `check` looks for damage without changing anything a seller made;
+//! `optimize` keeps the file fast and small; `stats` counts.
+
+use super::Catalog;
+use crate::error::Result;
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// One thing `check` found wrong.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    /// `integrity`, `foreign_key`, `search_index`, and the image checks' kinds.
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    pub fn add(&mut self, kind: &str, message: impl Into<String>) {
+        self.findings.push(Finding { kind: kind.to_owned(), message: message.into() });
+    }
+}
+
+const FTS_OUT_OF_SYNC: &str = "SELECT count(*) FROM products AS p
+  LEFT JOIN product_search AS s ON s.rowid = p.id
+  WHERE s.rowid IS NULL OR s.sku IS NOT p.sku OR s.name IS NOT p.name
+     OR s.description IS NOT p.description";
+const FTS_ORPHANS: &str = "SELECT count(*) FROM product_search
+  WHERE rowid NOT IN (SELECT id FROM products)";
+
+/// SQLite's `integrity_check`, `foreign_key_check`, the FTS index's own `integrity-check`,
+/// and whether the search rows match the products.
+pub fn check_database(conn: &Connection, report: &mut CheckReport) -> Result<()> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let line = line?;
+        if line != "ok" {
+            report.add("integrity", line);
+        }
+    }
+    let mut stmt = conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))? {
+        let (table, rowid, parent) = row?;
+        report.add("foreign_key", format!("{table} row {} points at a missing {parent} row", rowid.unwrap_or(-1)));
+    }
+    if let Err(e) = conn.execute("INSERT INTO product_search (product_search) VALUES ('integrity-check')", []) {
+        report.add("search_index", format!("The search index is damaged ({e}); run `shelf optimize --rebuild-search`."));
+    }
+    let out_of_sync: i64 = conn.query_row(FTS_OUT_OF_SYNC, [], |r| r.get(0))?;
+    let orphans: i64 = conn.query_row(FTS_ORPHANS, [], |r| r.get(0))?;
+    if out_of_sync + orphans > 0 {
+        report.add(
+            "search_index",
+            format!("{} search entries don't match their products; run `shelf optimize --rebuild-search`.", out_of_sync + orphans),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, Default, PartialEq)]
+pub struct Stats {
+    pub products: i64,
+    pub active: i64,
+    pub draft: i64,
+    pub archived: i64,
+    pub in_trash: i64,
+    pub users: i64,
+    pub categories: i64,
+    pub tags: i64,
+    pub originals: i64,
+    pub original_bytes: i64,
+    pub audit_entries: i64,
+    pub schema_version: i64,
+    pub file_bytes: i64,
+}
+
+const STATS: &str = "SELECT
+  (SELECT count(*) FROM products WHERE deleted_at IS NULL),
+  (SELECT count(*) FROM products WHERE deleted_at IS NULL AND status = 'active'),
+  (SELECT count(*) FROM products WHERE deleted_at IS NULL AND status = 'draft'),
+  (SELECT count(*) FROM products WHERE deleted_at IS NULL AND status = 'archived'),
+  (SELECT count(*) FROM products WHERE deleted_at IS NOT NULL),
+  (SELECT count(*) FROM users),
+  (SELECT count(*) FROM categories),
+  (SELECT count(*) FROM tags),
+  (SELECT count(*) FROM originals),
+  (SELECT coalesce(sum(byte_size), 0) FROM originals),
+  (SELECT count(*) FROM audit_log),
+  (SELECT user_version FROM pragma_user_version),
+  (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size)";
+
+pub fn stats(conn: &Connection) -> Result<Stats> {
+    Ok(conn.query_row(STATS, [], |r| {
+        Ok(Stats {
+            products: r.get(0)?,
+            active: r.get(1)?,
+            draft: r.get(2)?,
+            archived: r.get(3)?,
+            in_trash: r.get(4)?,
+            users: r.get(5)?,
+            categories: r.get(6)?,
+            tags: r.get(7)?,
+            originals: r.get(8)?,
+            original_bytes: r.get(9)?,
+            audit_entries: r.get(10)?,
+            schema_version: r.get(11)?,
+            file_bytes: r.get(12)?,
+        })
+    })?)
+}
+
+impl Catalog {
+    /// Checks the catalog file. (The image library adds its own findings in `images::check`.)
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        check_database(self.conn(), &mut report)?;
+        Ok(report)
+    }
+
+    /// `PRAGMA optimize`, merges the search index's segments and returns free pages to the
+    /// file system (the catalog uses incremental auto-vacuum).
+    pub fn optimize(&self) -> Result<()> {
+        self.conn().execute("INSERT INTO product_search (product_search) VALUES ('optimize')", [])?;
+        self.conn().execute_batch("PRAGMA optimize; PRAGMA incremental_vacuum;")?;
+        Ok(())
+    }
+
+    /// Rebuilds the search index from the products and their tags (after damage, or after
+    /// another tool bypassed the triggers).
+    pub fn rebuild_search(&mut self) -> Result<()> {
+        self.write(|w| {
+            w.tx().execute_batch(
+                "DELETE FROM product_search;
+                 INSERT INTO product_search (rowid, sku, name, description, tags)
+                 SELECT p.id, p.sku, p.name, p.description,
+                   coalesce((SELECT group_concat(t.name, ' ') FROM product_tags AS pt
+                     JOIN tags AS t ON t.id = pt.tag_id WHERE pt.product_id = p.id), '')
+                 FROM products AS p;",
+            )?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! The catalog: one SQLite file, opened through [`crate::db::open`], migrated on open, and
+//! written only through [`Catalog::write`], which makes every user action one
+//! `BEGIN IMMEDIATE` transaction, records who acted (for the audit triggers) and announces
+//! what changed once it has committed.
+
+pub mod categories;
+pub mod history;
+pub mod maintenance;
+pub mod products;
+pub mod search;
+pub mod settings;
+pub mod tags;
+pub mod trash;
+pub mod users;
+
+use crate::db::{self, Access};
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::migrations::{self, MigrationReport};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+pub type ProductId = i64;
+pub type UserId = i64;
+
+/// What a committed write changed, so a window can refresh just that (habit 7 of the style
+/// guide: writes announce themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub entity: Entity,
+    pub id: String,
+    pub kind: ChangeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Product,
+    User,
+    Category,
+    Tag,
+    Image,
+    Settings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Created,
+    Updated,
+    Trashed,
+    Restored,
+    Deleted,
+}
+
+type ChangeListener = Box<dyn Fn(&[Change]) + Send>;
+
+pub struct Catalog {
+    conn: Connection,
+    library: Library,
+    actor: UserId,
+    listener: Option<ChangeListener>,
+    /// Audit ids that undo has consumed or written this session, so repeated undo walks
+    /// further back instead of undoing the undo.
+    undone: Vec<i64>,
+}
+
+/// A write transaction in progress: the SQLite transaction plus the changes it will announce.
+pub struct Write<'c> {
+    tx: Transaction<'c>,
+    changes: Vec<Change>,
+    actor: UserId,
+}
+
+impl<'c> Write<'c> {
+    pub fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    pub fn actor(&self) -> UserId {
+        self.actor
+    }
+
+    pub fn record(&mut self, entity: Entity, id: impl ToString, kind: ChangeKind) {
+        self.changes.push(Change { entity, id: id.to_string(), kind });
+    }
+}
+
+const SET_ACTOR: &str = "UPDATE write_context SET actor_id = ?1 WHERE id = 1";
+const CLEAR_ACTOR: &str = "UPDATE write_context SET actor_id = NULL WHERE id = 1";
+
+impl Catalog {
+    /// Opens the library's catalog, creating and migrating it as needed. On first start an
+    /// owner user is created and becomes the acting user.
+    pub fn open(library: &Library) -> Result<Self> {
+        let (catalog, _) = Self::open_at_version(library, migrations::latest_version())?;
+        Ok(catalog)
+    }
+
+    /// Like [`Catalog::open`] but migrates only up to `target`: tests use it to build a
+    /// catalog as an older app left it.
+    pub fn open_at_version(library: &Library, target: i64) -> Result<(Self, MigrationReport)> {
+        let mut conn = db::open(&library.catalog_path(), Access::ReadWrite)?;
+        let report = migrations::migrate_to(&mut conn, target, &library.backups_dir())?;
+        let actor = users::ensure_owner(&mut conn)?;
+        let catalog = Catalog { conn, library: library.clone(), actor, listener: None, undone: Vec::new() };
+        Ok((catalog, report))
+    }
+
+    /// A second, read-only connection to the same catalog (WAL lets it read while the
+    /// writer writes). It refuses writes.
+    pub fn open_reader(library: &Library) -> Result<Connection> {
+        db::open(&library.catalog_path(), Access::ReadOnly)
+    }
+
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// For reads. Writes go through [`Catalog::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn actor(&self) -> UserId {
+        self.actor
+    }
+
+    /// Switches the acting user (recorded in the audit log for every later write).
+    pub fn set_actor(&mut self, username: &str) -> Result<users::User> {
+        let user = users::by_username(&self.conn, username)?;
+        if !user.is_active {
+            return Err(Error::refused(format!(
+                "{} is deactivated; reactivate them before acting as them.",
+                user.display_name
+            )));
+        }
+        self.actor = user.id;
+        Ok(user)
+    }
+
+    /// Called after every committed write with what it changed.
+    pub fn on_change(&mut self, listener: impl Fn(&[Change]) + Send + 'static) {
+        self.listener = Some(Box::new(listener));
+    }
+
+    /// Runs `f` as one `BEGIN IMMEDIATE` transaction acting as the current user. Any error
+    /// rolls everything back; after commit the recorded changes are announced.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(SET_ACTOR, [self.actor])?;
+        let mut write = Write { tx, changes: Vec::new(), actor: self.actor };
+        let value = f(&mut write)?;
+        let Write { tx, changes, .. } = write;
+        tx.execute(CLEAR_ACTOR, [])?;
+        tx.commit()?;
+        if let (Some(listener), false) = (&self.listener, changes.is_empty()) {
+            listener(&changes);
+        }
+        Ok(value)
+    }
+}

@@ -1,0 +1,33 @@
+//! Per-catalog settings (migration 0002): small JSON values by key.
+
+use super::{Catalog, ChangeKind, Entity};
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+
+const GET: &str = "SELECT value FROM settings WHERE key = ?1";
+const PUT: &str = "INSERT INTO settings (key, value) VALUES (?1, ?2)
+  ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+    updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+pub fn get(conn: &Connection, key: &str) -> Result<Option<serde_json::Value>> {
+    let text: Option<String> = conn.query_row(GET, [key], |r| r.get(0)).optional()?;
+    text.map(|t| serde_json::from_str(&t).map_err(Error::from)).transpose()
+}
+
+/// The currency new products get when none is given.
+pub fn default_currency(conn: &Connection) -> Result<String> {
+    Ok(get(conn, "default_currency")?
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "USD".to_owned()))
+}
+
+impl Catalog {
+    pub fn put_setting(&mut self, key: &str, value: &serde_json::Value) -> Result<()> {
+        let text = serde_json::to_string(value)?;
+        self.write(|w| {
+            w.tx().execute(PUT, (key, &text))?;
+            w.record(Entity::Settings, key, ChangeKind::Updated);
+            Ok(())
+        })
+    }
+}

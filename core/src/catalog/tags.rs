@@ -1,0 +1,121 @@
+//! Tags: free labels on products (`product_tags`). Deleting a tag takes it off its products
+//! first, in the same transaction, so each removal is in the audit log.
+
+use super::{Catalog, ChangeKind, Entity, ProductId, Write};
+use crate::error::{Error, Result};
+use crate::rules;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub type TagId = i64;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tag {
+    pub id: TagId,
+    pub name: String,
+    pub product_count: i64,
+}
+
+const LIST: &str = "SELECT t.id, t.name, count(pt.product_id) FROM tags AS t
+  LEFT JOIN product_tags AS pt ON pt.tag_id = t.id GROUP BY t.id ORDER BY t.name";
+const FIND: &str = "SELECT id FROM tags WHERE name = ?1";
+const INSERT: &str = "INSERT INTO tags (name) VALUES (?1)";
+const OF_PRODUCT: &str = "SELECT t.name FROM product_tags AS pt JOIN tags AS t ON t.id = pt.tag_id
+  WHERE pt.product_id = ?1 ORDER BY t.name";
+const ATTACH: &str = "INSERT INTO product_tags (product_id, tag_id) VALUES (?1, ?2)
+  ON CONFLICT (product_id, tag_id) DO NOTHING";
+const DETACH: &str = "DELETE FROM product_tags WHERE product_id = ?1 AND tag_id = ?2";
+
+pub fn list(conn: &Connection) -> Result<Vec<Tag>> {
+    let mut stmt = conn.prepare_cached(LIST)?;
+    let rows = stmt.query_map([], |r| Ok(Tag { id: r.get(0)?, name: r.get(1)?, product_count: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn of_product(conn: &Connection, product: ProductId) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(OF_PRODUCT)?;
+    let rows = stmt.query_map([product], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Tidies and checks a list of tag names, dropping blanks and duplicates (case-insensitive).
+pub fn tidy_names(names: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names.iter().map(|n| rules::tidy(n)).filter(|n| !n.is_empty()) {
+        rules::check_tag(&name)?;
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The tag's id, creating it when new.
+pub(crate) fn ensure(w: &mut Write<'_>, name: &str) -> Result<TagId> {
+    if let Some(id) = w.tx().query_row(FIND, [name], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    w.tx().execute(INSERT, [name])?;
+    let id = w.tx().last_insert_rowid();
+    w.record(Entity::Tag, id, ChangeKind::Created);
+    Ok(id)
+}
+
+/// Makes the product's tags exactly `names` (already tidied).
+pub(crate) fn set_for_product(w: &mut Write<'_>, product: ProductId, names: &[String]) -> Result<()> {
+    let current = of_product(w.tx(), product)?;
+    for old in current.iter().filter(|o| !names.iter().any(|n| n.eq_ignore_ascii_case(o))) {
+        let id: TagId = w.tx().query_row(FIND, [old], |r| r.get(0))?;
+        w.tx().execute(DETACH, (product, id))?;
+    }
+    for name in names.iter().filter(|n| !current.iter().any(|o| o.eq_ignore_ascii_case(n))) {
+        let id = ensure(w, name)?;
+        w.tx().execute(ATTACH, (product, id))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn add_to_product(w: &mut Write<'_>, product: ProductId, name: &str) -> Result<()> {
+    let id = ensure(w, name)?;
+    w.tx().execute(ATTACH, (product, id))?;
+    Ok(())
+}
+
+pub(crate) fn remove_from_product(w: &mut Write<'_>, product: ProductId, name: &str) -> Result<()> {
+    if let Some(id) = w.tx().query_row(FIND, [name], |r| r.get::<_, TagId>(0)).optional()? {
+        w.tx().execute(DETACH, (product, id))?;
+    }
+    Ok(())
+}
+
+impl Catalog {
+    pub fn rename_tag(&mut self, old: &str, new: &str) -> Result<()> {
+        let new = rules::tidy(new);
+        rules::check_tag(&new)?;
+        self.write(|w| {
+            let id: TagId = w
+                .tx()
+                .query_row(FIND, [old], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::NotFound(format!("There is no tag {old:?}.")))?;
+            w.tx().execute("UPDATE tags SET name = ?1 WHERE id = ?2", (&new, id))?;
+            w.record(Entity::Tag, id, ChangeKind::Updated);
+            Ok(())
+        })
+    }
+
+    /// Takes the tag off every product, then deletes it; one transaction, all audited.
+    pub fn delete_tag(&mut self, name: &str) -> Result<usize> {
+        self.write(|w| {
+            let id: TagId = w
+                .tx()
+                .query_row(FIND, [name], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))?;
+            let removed = w.tx().execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
+            w.tx().execute("DELETE FROM tags WHERE id = ?1", [id])?;
+            w.record(Entity::Tag, id, ChangeKind::Deleted);
+            Ok(removed)
+        })
+    }
+}

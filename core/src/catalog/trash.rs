@@ -1,0 +1,84 @@
+//! The trash: deleting a product in the app sets `deleted_at`; it can be restored. Purging is
+//! the explicit, confirmed step that removes rows for good: children first, one transaction,
+//! every removed row copied to `deletion_log` by the triggers.
+
+use super::{Catalog, ChangeKind, Entity, ProductId};
+use crate::error::{Error, Result};
+use rusqlite::OptionalExtension;
+
+const TRASH: &str = "UPDATE products SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+  WHERE id = ?1 AND deleted_at IS NULL";
+const RESTORE: &str = "UPDATE products SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL";
+const IN_TRASH: &str = "SELECT deleted_at IS NOT NULL FROM products WHERE id = ?1";
+const PURGE_IMAGES: &str = "DELETE FROM product_images WHERE product_id = ?1";
+const PURGE_TAGS: &str = "DELETE FROM product_tags WHERE product_id = ?1";
+const PURGE_PRODUCT: &str = "DELETE FROM products WHERE id = ?1";
+const TRASHED_BEFORE: &str = "SELECT id FROM products WHERE deleted_at IS NOT NULL
+  AND deleted_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', printf('-%d days', ?1))";
+
+impl Catalog {
+    /// Moves products to the trash. Ones already there are left as they are.
+    pub fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        self.write(|w| {
+            let mut moved = 0;
+            for &id in ids {
+                ensure_exists(w.tx(), id)?;
+                if w.tx().execute(TRASH, [id])? > 0 {
+                    moved += 1;
+                    w.record(Entity::Product, id, ChangeKind::Trashed);
+                }
+            }
+            Ok(moved)
+        })
+    }
+
+    pub fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        self.write(|w| {
+            let mut restored = 0;
+            for &id in ids {
+                ensure_exists(w.tx(), id)?;
+                if w.tx().execute(RESTORE, [id])? > 0 {
+                    restored += 1;
+                    w.record(Entity::Product, id, ChangeKind::Restored);
+                }
+            }
+            Ok(restored)
+        })
+    }
+
+    /// Deletes trashed products for good, with their image links and tags. A product that is
+    /// not in the trash refuses the whole purge.
+    pub fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
+        self.write(|w| {
+            for &id in ids {
+                if !ensure_exists(w.tx(), id)? {
+                    return Err(Error::refused(format!(
+                        "Product {id} is not in the trash; only products in the trash can be deleted for good."
+                    )));
+                }
+                w.tx().execute(PURGE_IMAGES, [id])?;
+                w.tx().execute(PURGE_TAGS, [id])?;
+                w.tx().execute(PURGE_PRODUCT, [id])?;
+                w.record(Entity::Product, id, ChangeKind::Deleted);
+            }
+            Ok(ids.len())
+        })
+    }
+
+    /// Purges everything that has been in the trash for more than `days` days.
+    pub fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
+        let ids: Vec<ProductId> = {
+            let mut stmt = self.conn().prepare_cached(TRASHED_BEFORE)?;
+            let rows = stmt.query_map([days], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        self.purge(&ids)
+    }
+}
+
+/// Whether the product is in the trash; NotFound when there is no such product.
+fn ensure_exists(conn: &rusqlite::Connection, id: ProductId) -> Result<bool> {
+    conn.query_row(IN_TRASH, [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))
+}

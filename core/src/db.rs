@@ -1,0 +1,56 @@
+//! The one place that opens the catalog file. Every PRAGMA the catalog rules ask for is set
+//! and checked here, so no caller can forget one (clippy's `disallowed-methods` points every
+//! other `Connection::open` at this module).
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a write waits for another writer (another app window, the CLI, a seller's
+/// sqlite3 shell) before giving up with "database is locked".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// May write. Creates the file when absent.
+    ReadWrite,
+    /// Reads only (`query_only`), for readers beside the one writer.
+    ReadOnly,
+}
+
+/// Opens `path` with the catalog's connection settings:
+/// - `auto_vacuum = INCREMENTAL` before the first table exists (it cannot change later);
+/// - WAL, so readers never block the writer and the writer never blocks readers;
+/// - `synchronous = FULL`: in WAL mode NORMAL can lose the last commits on power loss, and a
+///   seller's last edits matter more than the few hundred microseconds per commit FULL costs
+///   (see BENCHMARKS.md);
+/// - foreign keys on, and verified, because SQLite silently ignores the PRAGMA in some builds.
+pub fn open(path: &Path, access: Access) -> Result<Connection> {
+    #[allow(clippy::disallowed_methods)] // this is the opener everything else must use
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let fresh: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    if fresh == 0 {
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+    }
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Damaged(format!(
+            "The catalog could not switch to WAL mode (it is in {mode} mode); is the folder on a network drive?"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    if !fk {
+        return Err(Error::Internal("SQLite refused to turn foreign keys on.".into()));
+    }
+    if access == Access::ReadOnly {
+        conn.pragma_update(None, "query_only", true)?;
+    }
+    Ok(conn)
+}

@@ -1,0 +1,270 @@
+//! The one error type of the core. Every failure a seller can meet carries a [`ErrorKind`]
+//! the UI switches on, the field it concerns (when there is one) and a sentence the seller
+//! can act on. SQLite's own refusals (named CHECK constraints, UNIQUE indexes, RAISE messages
+//! of the guard triggers) are translated here, so that a rule enforced only by the schema
+//! still reaches the seller in plain words.
+
+use serde::Serialize;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The closed set of error kinds the UI and the command line switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input breaks a rule of the catalog (empty name, negative price...).
+    Validation,
+    /// Someone else saved first, or the value is already used.
+    Conflict,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The action is not allowed in this state (deleting a product outside the trash...).
+    Refused,
+    /// The catalog or a file is damaged or from a newer app.
+    Damaged,
+    /// The file system failed (disk full, permission denied...).
+    Io,
+    /// The seller cancelled a long job.
+    Cancelled,
+    /// A bug or an unexpected SQLite failure.
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    Validation {
+        field: Option<&'static str>,
+        message: String,
+    },
+    /// A stale edit: `current` is the row as it is now, so the UI can show both versions.
+    #[error("{message}")]
+    Conflict {
+        field: Option<&'static str>,
+        message: String,
+        current: Option<Box<serde_json::Value>>,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{message}")]
+    Refused {
+        field: Option<&'static str>,
+        message: String,
+    },
+    #[error("{0}")]
+    Damaged(String),
+    #[error(
+        "This catalog was made by a newer version of Shelfkeeper (schema {found}, this app \
+         knows up to {supported}). Update Shelfkeeper to open it; the catalog was not changed."
+    )]
+    CatalogTooNew { found: i64, supported: i64 },
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("Cancelled.")]
+    Cancelled,
+    #[error("Unexpected database error: {0}")]
+    Sqlite(rusqlite::Error),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Validation { .. } => ErrorKind::Validation,
+            Error::Conflict { .. } => ErrorKind::Conflict,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Refused { .. } => ErrorKind::Refused,
+            Error::Damaged(_) | Error::CatalogTooNew { .. } => ErrorKind::Damaged,
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Cancelled => ErrorKind::Cancelled,
+            Error::Sqlite(_) | Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The form field the error belongs to, so the editor can show it beside that field.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Validation { field, .. }
+            | Error::Conflict { field, .. }
+            | Error::Refused { field, .. } => *field,
+            _ => None,
+        }
+    }
+
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Validation {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        Error::Refused {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// The serialisable shape that crosses every boundary (command line `--json`, Tauri).
+    pub fn to_report(&self) -> ErrorReport {
+        let details = match self {
+            Error::Conflict {
+                current: Some(c), ..
+            } => Some((**c).clone()),
+            _ => None,
+        };
+        ErrorReport {
+            kind: self.kind(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+            details,
+        }
+    }
+}
+
+/// `{kind, message, field?, details?}`: what the UI and scripts receive.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorReport {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// What the schema says when it refuses a write, as (kind, field, message). Keyed by the
+/// constraint name, the `table.column` of a UNIQUE failure, or the guard trigger's RAISE text.
+fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static str)> {
+    use ErrorKind::{Conflict, Refused, Validation};
+    let rule = match name {
+        "sku_shape" => (Validation, Some("sku"), "The SKU must be 1 to 64 characters, with no spaces at either end and no line breaks or tabs."),
+        "name_not_blank" => (Validation, Some("name"), "The name can't be empty, and must be at most 255 characters."),
+        "name_no_control_chars" => (Validation, Some("name"), "The name can't contain line breaks or tabs."),
+        "description_length" => (Validation, Some("description"), "The description is too long (at most 100,000 characters)."),
+        "price_not_negative" => (Validation, Some("price"), "The price can't be negative."),
+        "price_in_range" => (Validation, Some("price"), "The price is too large."),
+        "stock_not_negative" => (Validation, Some("stock"), "Stock can't be negative."),
+        "stock_in_range" => (Validation, Some("stock"), "Stock is too large (at most 1,000,000,000)."),
+        "status_known" => (Validation, Some("status"), "The status must be draft, active or archived."),
+        "barcode_digits" => (Validation, Some("barcode"), "A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it."),
+        "version_not_negative" | "version_only_forward" => (Conflict, Some("version"), "This product was changed elsewhere; reload it before saving."),
+        "products.sku" => (Conflict, Some("sku"), "That SKU is already used by another product."),
+        "username_shape" => (Validation, Some("username"), "A username is 1 to 64 letters, digits, dots, dashes or underscores."),
+        "display_name_not_blank" => (Validation, Some("display_name"), "The display name can't be empty, and must be at most 255 characters."),
+        "email_shape" => (Validation, Some("email"), "That doesn't look like an email address (name@example.com)."),
+        "role_known" => (Validation, Some("role"), "A role is owner or staff."),
+        "users.username" => (Conflict, Some("username"), "That username is already taken."),
+        "category_name_not_blank" => (Validation, Some("name"), "A category name can't be empty, and must be at most 255 characters."),
+        "category_name_unique_in_parent" => (Conflict, Some("name"), "A category with that name already exists there."),
+        "category_not_own_parent" | "category_cycle" => (Validation, Some("parent"), "A category can't be placed inside itself."),
+        "category_in_use" => (Refused, None, "This category still has products. Move them to another category first."),
+        "category_has_children" => (Refused, None, "This category has sub-categories. Move or delete them first."),
+        "tag_name_shape" => (Validation, Some("tag"), "A tag is 1 to 64 characters, with no commas, line breaks or spaces at either end."),
+        "tags.name" => (Conflict, Some("tag"), "That tag already exists."),
+        "tag_in_use" => (Refused, None, "This tag is still on products. Remove it from them first."),
+        "product_not_in_trash" => (Refused, None, "Only products in the trash can be deleted for good. Move it to the trash first."),
+        "image_not_in_trash" => (Refused, None, "Only images in the trash can be deleted for good."),
+        "product_id_is_fixed" => (Refused, None, "A product's id can't be changed."),
+        "user_owns_products" => (Refused, None, "This user still owns products, so they can't be deleted. Deactivate them instead."),
+        "original_in_use" => (Refused, None, "This photo is still used by a product."),
+        "original_is_immutable" => (Refused, None, "An imported original can't be changed."),
+        "audit_log_append_only" | "deletion_log_append_only" => (Refused, None, "The history logs can't be changed or deleted."),
+        "currency_unknown" => (Validation, Some("currency"), "That currency isn't known (use an ISO 4217 code like USD or EUR)."),
+        "thumbnail_size_cap" => (Validation, None, "The thumbnail is larger than the 64 KiB cap."),
+        "alt_text_length" => (Validation, Some("alt_text"), "Alt text can be at most 512 characters."),
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// Pulls the rule name out of SQLite's constraint message: `CHECK constraint failed: NAME`,
+/// `UNIQUE constraint failed: table.column`, `UNIQUE constraint failed: index 'NAME'`, or a
+/// trigger's bare RAISE text.
+fn rule_name(message: &str) -> &str {
+    let name = message
+        .strip_prefix("CHECK constraint failed: ")
+        .or_else(|| message.strip_prefix("UNIQUE constraint failed: "))
+        .unwrap_or(message);
+    let name = name.strip_prefix("index '").map_or(name, |n| n.trim_end_matches('\''));
+    // A multi-column UNIQUE lists `t.a, t.b`; the first column names the rule well enough.
+    name.split(", ").next().unwrap_or(name)
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        let rusqlite::Error::SqliteFailure(code, Some(message)) = &err else {
+            return Error::Sqlite(err);
+        };
+        if code.code != rusqlite::ErrorCode::ConstraintViolation {
+            return Error::Sqlite(err);
+        }
+        if message == "FOREIGN KEY constraint failed" {
+            return Error::refused(
+                "That refers to something that doesn't exist, or is still used elsewhere.",
+            );
+        }
+        match schema_rule(rule_name(message)) {
+            Some((ErrorKind::Validation, field, text)) => Error::Validation {
+                field,
+                message: text.to_owned(),
+            },
+            Some((ErrorKind::Conflict, field, text)) => Error::Conflict {
+                field,
+                message: text.to_owned(),
+                current: None,
+            },
+            Some((_, field, text)) => Error::Refused {
+                field,
+                message: text.to_owned(),
+            },
+            None => Error::Sqlite(err),
+        }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::Internal(format!("JSON: {err}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_names_are_extracted_from_sqlite_messages() {
+        assert_eq!(rule_name("CHECK constraint failed: price_not_negative"), "price_not_negative");
+        assert_eq!(rule_name("UNIQUE constraint failed: products.sku"), "products.sku");
+        assert_eq!(
+            rule_name("UNIQUE constraint failed: index 'category_name_unique_in_parent'"),
+            "category_name_unique_in_parent"
+        );
+        assert_eq!(rule_name("product_not_in_trash"), "product_not_in_trash");
+    }
+
+    #[test]
+    fn error_report_serialises_to_the_boundary_shape() {
+        let report = Error::validation("price", "The price can't be negative.").to_report();
+        assert_eq!(
+            serde_json::to_value(report).unwrap(),
+            serde_json::json!({"kind": "validation", "message": "The price can't be negative.", "field": "price"})
+        );
+    }
+}

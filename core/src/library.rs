@@ -1,0 +1,88 @@
+//! The library folder: one folder holds a seller's whole catalog. Every path the core
+//! touches is derived here from the folder and a content hash, never taken from a row or
+//! from the UI as-is.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// Environment variable that points the app and the command line at another library.
+pub const LIBRARY_ENV: &str = "SHELF_LIBRARY";
+
+#[derive(Debug, Clone)]
+pub struct Library {
+    root: PathBuf,
+}
+
+impl Library {
+    /// The library at `explicit`, else `$SHELF_LIBRARY`, else the platform's per-user data
+    /// folder (`~/.local/share/Shelfkeeper` on Linux).
+    pub fn locate(explicit: Option<PathBuf>) -> Result<Self> {
+        let root = explicit
+            .or_else(|| std::env::var_os(LIBRARY_ENV).map(PathBuf::from))
+            .or_else(|| dirs::data_dir().map(|d| d.join("Shelfkeeper")))
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "No data folder is known for this user; set {LIBRARY_ENV} to a folder."
+                ))
+            })?;
+        Self::create_at(&root)
+    }
+
+    /// Opens (creating when absent) the library folder at `root` and its sub-folders.
+    pub fn create_at(root: &Path) -> Result<Self> {
+        std::fs::create_dir_all(root).map_err(|e| Error::io("Can't create the library folder", root, e))?;
+        let root = root
+            .canonicalize()
+            .map_err(|e| Error::io("Can't open the library folder", root, e))?;
+        let library = Library { root };
+        for dir in [library.originals_dir(), library.tmp_dir(), library.trash_dir(), library.backups_dir()] {
+            std::fs::create_dir_all(&dir).map_err(|e| Error::io("Can't create", &dir, e))?;
+        }
+        Ok(library)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn catalog_path(&self) -> PathBuf {
+        self.root.join("catalog.db")
+    }
+
+    /// Content-addressed originals: `originals/ab/abcdef….jpg`.
+    pub fn originals_dir(&self) -> PathBuf {
+        self.root.join("originals")
+    }
+
+    /// Files being written; anything left here after a crash is swept on start-up.
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// Recoverable leftovers (orphan originals); never deleted by the app.
+    pub fn trash_dir(&self) -> PathBuf {
+        self.root.join("trash")
+    }
+
+    /// Pre-migration copies and (by default) backups.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+
+    /// Where the original with this hash and extension lives. The hash is checked first, so
+    /// no caller can make this point outside the originals folder.
+    pub fn original_path(&self, sha256: &str, extension: &str) -> Result<PathBuf> {
+        if !is_sha256_hex(sha256) {
+            return Err(Error::Validation { field: Some("sha256"), message: format!("{sha256:?} is not a SHA-256 content hash.") });
+        }
+        if !extension.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) || extension.is_empty() {
+            return Err(Error::Internal(format!("bad file extension {extension:?}")));
+        }
+        Ok(self.originals_dir().join(&sha256[..2]).join(format!("{sha256}.{extension}")))
+    }
+}
+
+/// 64 lower-case hex digits, the shape the schema's `sha256_shape` check accepts.
+pub fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

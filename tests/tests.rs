@@ -1,0 +1,19 @@
+//! Shelfkeeper's integration tests: one binary (ripgrep-style), against real SQLite files,
+//! real images and the real `shelf` binary. Each module says what belongs in it.
+
+/// Helpers: a fresh library folder per test, a `shelf` runner, a plain SQLite connection.
+mod util;
+
+/// The catalog rules of ../shared/design/catalog-rules.md, proven from a plain SQLite
+/// connection outside the core's API.
+mod catalog_rules;
+/// Catalog operations through the core's API: products, users, categories, tags, trash,
+/// history, bulk edits, search, paging.
+mod catalog_api;
+/// Migrations: forward from an older schema, newer-catalog refusal, pre-migration backup,
+/// edited-migration detection.
+mod migrations;
+/// The Rust validators and the schema's CHECK constraints accept exactly the same values.
+mod rules;
+/// The `shelf` command line, run as a real process.
+mod cli;

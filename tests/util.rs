@@ -1,0 +1,83 @@
+//! Test helpers: every test gets its own library folder and talks to it through the core,
+//! the real `shelf` binary, or a plain SQLite connection like any other tool would.
+
+#![allow(dead_code)]
+
+use rusqlite::Connection;
+use shelf_core::catalog::products::ProductFields;
+use shelf_core::{Catalog, Library};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+/// A fresh library folder that disappears with the test.
+pub struct TestLibrary {
+    pub dir: TempDir,
+    pub library: Library,
+}
+
+impl TestLibrary {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let library = Library::create_at(&dir.path().join("library")).expect("library folder");
+        TestLibrary { dir, library }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.library.root()
+    }
+
+    pub fn catalog(&self) -> Catalog {
+        Catalog::open(&self.library).expect("open catalog")
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.library.catalog_path()
+    }
+
+    /// A connection like a seller's sqlite3 shell or Python script: not the core's opener,
+    /// just foreign keys turned on as any careful client would.
+    pub fn plain_connection(&self) -> Connection {
+        #[allow(clippy::disallowed_methods)]
+        let conn = Connection::open(self.db_path()).expect("plain connection");
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        conn
+    }
+
+    /// Runs `shelf --library <this library> args...`.
+    pub fn shelf(&self, args: &[&str]) -> Output {
+        shelf_in(self.root(), args)
+    }
+
+    /// Every byte of catalog.db with its WAL checkpointed first, to prove a refused write
+    /// left the file exactly as it was.
+    pub fn catalog_bytes(&self) -> Vec<u8> {
+        let conn = self.plain_connection();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        drop(conn);
+        std::fs::read(self.db_path()).unwrap()
+    }
+}
+
+pub fn shelf_in(library: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env_remove("SHELF_LIBRARY")
+        .output()
+        .expect("run shelf")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A product with sensible defaults; override what the test is about.
+pub fn product(sku: &str, name: &str, price_minor: i64) -> ProductFields {
+    ProductFields { sku: sku.into(), name: name.into(), price_minor, ..ProductFields::default() }
+}
