@@ -4,6 +4,9 @@
 -- no contentless-delete FTS. Timestamps are TEXT in one format, 'YYYY-MM-DDTHH:MM:SS.sssZ'
 -- (UTC), checked by round-tripping through strftime. Connection PRAGMAs live in the Rust
 -- connection opener, not here. Append-only: never edit this file once it has shipped.
+-- Seller tables use AUTOINCREMENT so an id is never reused after a purge: the audit log
+-- and deletion log refer to rows by id, and a new product must not inherit a purged one's
+-- history.
 
 -- Reference data: ISO 4217 currencies with the number of minor units (digits after the point).
 CREATE TABLE currencies (
@@ -184,7 +187,7 @@ INSERT INTO currencies (code, name, minor_units) VALUES
   ('ZWG', 'Zimbabwe gold', 2);
 
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   username TEXT NOT NULL COLLATE NOCASE
     CONSTRAINT username_shape CHECK (length(username) BETWEEN 1 AND 64
       AND username NOT GLOB '*[^A-Za-z0-9._-]*'),
@@ -209,7 +212,7 @@ CREATE TABLE users (
 ) STRICT;
 
 CREATE TABLE categories (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   name TEXT NOT NULL
     CONSTRAINT category_name_not_blank CHECK (length(trim(name)) BETWEEN 1 AND 255
       AND name NOT GLOB ('*[' || char(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,127) || ']*')),
@@ -225,7 +228,7 @@ CREATE UNIQUE INDEX category_name_unique_in_parent
   ON categories (coalesce(parent_id, 0), name COLLATE NOCASE);
 
 CREATE TABLE products (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   sku TEXT NOT NULL COLLATE NOCASE
     CONSTRAINT sku_shape CHECK (length(sku) BETWEEN 1 AND 64 AND sku = trim(sku)
       AND sku NOT GLOB ('*[' || char(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,127) || ']*')),
@@ -271,7 +274,7 @@ CREATE INDEX products_by_updated ON products (updated_at, id);
 CREATE INDEX products_in_trash ON products (deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE tags (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   name TEXT NOT NULL COLLATE NOCASE
     CONSTRAINT tag_name_shape CHECK (length(name) BETWEEN 1 AND 64 AND name = trim(name)
       AND name NOT GLOB '*,*' AND name NOT GLOB ('*[' || char(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,127) || ']*')),
@@ -326,7 +329,7 @@ CREATE TABLE thumbnails (
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE product_images (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE RESTRICT ON UPDATE RESTRICT,
   sha256 TEXT NOT NULL REFERENCES originals (sha256) ON DELETE RESTRICT ON UPDATE RESTRICT,
   position INTEGER NOT NULL DEFAULT 0
@@ -344,7 +347,7 @@ CREATE INDEX product_images_sha256 ON product_images (sha256);
 
 -- The logs. Append-only: triggers below refuse UPDATE and DELETE on both.
 CREATE TABLE audit_log (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
     CONSTRAINT at_format CHECK (at IS strftime('%Y-%m-%dT%H:%M:%fZ', at)),
   actor TEXT NOT NULL DEFAULT 'external'
@@ -363,7 +366,7 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_by_row ON audit_log (table_name, row_id, id);
 
 CREATE TABLE deletion_log (
-  id INTEGER PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
   table_name TEXT NOT NULL
     CONSTRAINT deletion_table_name_not_blank CHECK (length(table_name) BETWEEN 1 AND 64),
   record_id ANY NOT NULL,

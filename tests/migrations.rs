@@ -1,1 +1,139 @@
+//! Migrations: forward from an older schema with data in it, the pre-migration backup,
+//! refusal of a newer catalog, and detection of a shipped migration that was edited.
+
 use crate::util::*;
+use shelf_core::migrations::{latest_version, MIGRATIONS};
+use shelf_core::{Catalog, Error};
+
+/// The SHA-256 of every migration as shipped. A migration is never edited once shipped: add a
+/// new one instead. If this test fails, undo the edit to the old file.
+const SHIPPED: &[(&str, &str)] = &[
+    (
+        "0001_catalog.sql",
+        "a358cb1d70ec39a4ccf5aae406fc253993681ab607e33983ed011d309bd36955",
+    ),
+    (
+        "0002_settings.sql",
+        "ba90780d806c2bb9784fdabd9bfcc30564e256826ffc85f18239cfede0f1bce7",
+    ),
+];
+
+#[test]
+fn shipped_migrations_are_never_edited() {
+    for (name, sha) in SHIPPED {
+        let migration = MIGRATIONS
+            .iter()
+            .find(|m| m.name == *name)
+            .unwrap_or_else(|| panic!("{name} was removed"));
+        assert_eq!(
+            migration.sha256(),
+            *sha,
+            "{name} was edited after it shipped; add a new migration instead"
+        );
+    }
+    let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+    assert_eq!(
+        versions,
+        (1..=latest_version()).collect::<Vec<_>>(),
+        "versions are 1, 2, 3... in order"
+    );
+}
+
+#[test]
+fn all_migrations_apply_to_an_empty_file_with_no_broken_references() {
+    let lib = TestLibrary::new();
+    let catalog = lib.catalog();
+    let version: i64 = catalog
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, latest_version());
+    let broken: i64 = catalog
+        .conn()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(broken, 0);
+    assert!(
+        std::fs::read_dir(lib.library.backups_dir())
+            .unwrap()
+            .next()
+            .is_none(),
+        "a new catalog needs no pre-migration backup"
+    );
+}
+
+#[test]
+fn a_catalog_at_migration_1_with_data_migrates_forward_after_a_backup() {
+    let lib = TestLibrary::new();
+    {
+        let (old, report) = Catalog::open_at_version(&lib.library, 1).unwrap();
+        assert_eq!(report.to, 1);
+        old.conn()
+            .execute("INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('OLD-1', 'Made by an older app', 500, 1)", [])
+            .unwrap();
+    }
+    let settings_exists = |conn: &rusqlite::Connection| -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'settings'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    };
+    assert!(!settings_exists(&lib.plain_connection()));
+
+    let (catalog, report) = Catalog::open_at_version(&lib.library, latest_version()).unwrap();
+    assert_eq!((report.from, report.to), (1, latest_version()));
+    assert!(settings_exists(catalog.conn()));
+    let p = shelf_core::catalog::products::by_sku(catalog.conn(), "OLD-1").unwrap();
+    assert_eq!(p.price_minor, 500);
+    assert_eq!(
+        shelf_core::catalog::settings::default_currency(catalog.conn()).unwrap(),
+        "USD"
+    );
+
+    let backup = report
+        .backup
+        .expect("a non-empty catalog is backed up before migrating");
+    assert!(backup.starts_with(lib.library.backups_dir()));
+    #[allow(clippy::disallowed_methods)]
+    let copy = rusqlite::Connection::open(&backup).unwrap();
+    let (version, sku): (i64, String) = copy
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), sku FROM products",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, sku.as_str()), (1, "OLD-1"));
+}
+
+#[test]
+fn a_catalog_from_a_newer_app_is_refused_and_left_untouched() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    lib.plain_connection()
+        .execute_batch("PRAGMA user_version = 999")
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let err = Catalog::open(&lib.library).err().expect("must refuse");
+    assert!(matches!(err, Error::CatalogTooNew { found: 999, .. }), "{err:?}");
+    assert_eq!(err.kind(), shelf_core::ErrorKind::Damaged);
+    assert!(err.to_string().contains("newer version of Shelfkeeper"));
+    assert!(lib.catalog_bytes() == before);
+}
+
+#[test]
+fn a_catalog_whose_applied_migration_differs_is_refused() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    lib.plain_connection()
+        .execute(
+            "UPDATE schema_migrations SET sha256 = 'edited' WHERE version = 1",
+            [],
+        )
+        .unwrap();
+    let err = Catalog::open(&lib.library).err().expect("must refuse");
+    assert!(err.to_string().contains("0001_catalog.sql was changed"), "{err}");
+}

@@ -4,16 +4,16 @@
 /// Helpers: a fresh library folder per test, a `shelf` runner, a plain SQLite connection.
 mod util;
 
-/// The catalog rules of ../shared/design/catalog-rules.md, proven from a plain SQLite
-/// connection outside the core's API.
-mod catalog_rules;
 /// Catalog operations through the core's API: products, users, categories, tags, trash,
 /// history, bulk edits, search, paging.
 mod catalog_api;
+/// The catalog rules of ../shared/design/catalog-rules.md, proven from a plain SQLite
+/// connection outside the core's API.
+mod catalog_rules;
+/// The `shelf` command line, run as a real process.
+mod cli;
 /// Migrations: forward from an older schema, newer-catalog refusal, pre-migration backup,
 /// edited-migration detection.
 mod migrations;
 /// The Rust validators and the schema's CHECK constraints accept exactly the same values.
 mod rules;
-/// The `shelf` command line, run as a real process.
-mod cli;

@@ -53,7 +53,8 @@ impl TestLibrary {
     /// left the file exactly as it was.
     pub fn catalog_bytes(&self) -> Vec<u8> {
         let conn = self.plain_connection();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
         drop(conn);
         std::fs::read(self.db_path()).unwrap()
     }
@@ -79,5 +80,10 @@ pub fn stderr(output: &Output) -> String {
 
 /// A product with sensible defaults; override what the test is about.
 pub fn product(sku: &str, name: &str, price_minor: i64) -> ProductFields {
-    ProductFields { sku: sku.into(), name: name.into(), price_minor, ..ProductFields::default() }
+    ProductFields {
+        sku: sku.into(),
+        name: name.into(),
+        price_minor,
+        ..ProductFields::default()
+    }
 }

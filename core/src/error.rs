@@ -123,9 +123,7 @@ impl Error {
     /// The serialisable shape that crosses every boundary (command line `--json`, Tauri).
     pub fn to_report(&self) -> ErrorReport {
         let details = match self {
-            Error::Conflict {
-                current: Some(c), ..
-            } => Some((**c).clone()),
+            Error::Conflict { current: Some(c), .. } => Some((**c).clone()),
             _ => None,
         };
         ErrorReport {
@@ -153,41 +151,135 @@ pub struct ErrorReport {
 fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static str)> {
     use ErrorKind::{Conflict, Refused, Validation};
     let rule = match name {
-        "sku_shape" => (Validation, Some("sku"), "The SKU must be 1 to 64 characters, with no spaces at either end and no line breaks or tabs."),
-        "name_not_blank" => (Validation, Some("name"), "The name can't be empty, and must be at most 255 characters."),
-        "name_no_control_chars" => (Validation, Some("name"), "The name can't contain line breaks or tabs."),
-        "description_length" => (Validation, Some("description"), "The description is too long (at most 100,000 characters)."),
+        "sku_shape" => (
+            Validation,
+            Some("sku"),
+            "The SKU must be 1 to 64 characters, with no spaces at either end and no line breaks or tabs.",
+        ),
+        "name_not_blank" => (
+            Validation,
+            Some("name"),
+            "The name can't be empty, and must be at most 255 characters.",
+        ),
+        "name_no_control_chars" => (
+            Validation,
+            Some("name"),
+            "The name can't contain line breaks or tabs.",
+        ),
+        "description_length" => (
+            Validation,
+            Some("description"),
+            "The description is too long (at most 100,000 characters).",
+        ),
         "price_not_negative" => (Validation, Some("price"), "The price can't be negative."),
         "price_in_range" => (Validation, Some("price"), "The price is too large."),
         "stock_not_negative" => (Validation, Some("stock"), "Stock can't be negative."),
-        "stock_in_range" => (Validation, Some("stock"), "Stock is too large (at most 1,000,000,000)."),
-        "status_known" => (Validation, Some("status"), "The status must be draft, active or archived."),
-        "barcode_digits" => (Validation, Some("barcode"), "A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it."),
-        "version_not_negative" | "version_only_forward" => (Conflict, Some("version"), "This product was changed elsewhere; reload it before saving."),
-        "products.sku" => (Conflict, Some("sku"), "That SKU is already used by another product."),
-        "username_shape" => (Validation, Some("username"), "A username is 1 to 64 letters, digits, dots, dashes or underscores."),
-        "display_name_not_blank" => (Validation, Some("display_name"), "The display name can't be empty, and must be at most 255 characters."),
-        "email_shape" => (Validation, Some("email"), "That doesn't look like an email address (name@example.com)."),
+        "stock_in_range" => (
+            Validation,
+            Some("stock"),
+            "Stock is too large (at most 1,000,000,000).",
+        ),
+        "status_known" => (
+            Validation,
+            Some("status"),
+            "The status must be draft, active or archived.",
+        ),
+        "barcode_digits" => (
+            Validation,
+            Some("barcode"),
+            "A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it.",
+        ),
+        "version_not_negative" | "version_only_forward" => (
+            Conflict,
+            Some("version"),
+            "This product was changed elsewhere; reload it before saving.",
+        ),
+        "products.sku" => (
+            Conflict,
+            Some("sku"),
+            "That SKU is already used by another product.",
+        ),
+        "username_shape" => (
+            Validation,
+            Some("username"),
+            "A username is 1 to 64 letters, digits, dots, dashes or underscores.",
+        ),
+        "display_name_not_blank" => (
+            Validation,
+            Some("display_name"),
+            "The display name can't be empty, and must be at most 255 characters.",
+        ),
+        "email_shape" => (
+            Validation,
+            Some("email"),
+            "That doesn't look like an email address (name@example.com).",
+        ),
         "role_known" => (Validation, Some("role"), "A role is owner or staff."),
         "users.username" => (Conflict, Some("username"), "That username is already taken."),
-        "category_name_not_blank" => (Validation, Some("name"), "A category name can't be empty, and must be at most 255 characters."),
-        "category_name_unique_in_parent" => (Conflict, Some("name"), "A category with that name already exists there."),
-        "category_not_own_parent" | "category_cycle" => (Validation, Some("parent"), "A category can't be placed inside itself."),
-        "category_in_use" => (Refused, None, "This category still has products. Move them to another category first."),
-        "category_has_children" => (Refused, None, "This category has sub-categories. Move or delete them first."),
-        "tag_name_shape" => (Validation, Some("tag"), "A tag is 1 to 64 characters, with no commas, line breaks or spaces at either end."),
+        "category_name_not_blank" => (
+            Validation,
+            Some("name"),
+            "A category name can't be empty, and must be at most 255 characters.",
+        ),
+        "category_name_unique_in_parent" => (
+            Conflict,
+            Some("name"),
+            "A category with that name already exists there.",
+        ),
+        "category_not_own_parent" | "category_cycle" => (
+            Validation,
+            Some("parent"),
+            "A category can't be placed inside itself.",
+        ),
+        "category_in_use" => (
+            Refused,
+            None,
+            "This category still has products. Move them to another category first.",
+        ),
+        "category_has_children" => (
+            Refused,
+            None,
+            "This category has sub-categories. Move or delete them first.",
+        ),
+        "tag_name_shape" => (
+            Validation,
+            Some("tag"),
+            "A tag is 1 to 64 characters, with no commas, line breaks or spaces at either end.",
+        ),
         "tags.name" => (Conflict, Some("tag"), "That tag already exists."),
-        "tag_in_use" => (Refused, None, "This tag is still on products. Remove it from them first."),
-        "product_not_in_trash" => (Refused, None, "Only products in the trash can be deleted for good. Move it to the trash first."),
+        "tag_in_use" => (
+            Refused,
+            None,
+            "This tag is still on products. Remove it from them first.",
+        ),
+        "product_not_in_trash" => (
+            Refused,
+            None,
+            "Only products in the trash can be deleted for good. Move it to the trash first.",
+        ),
         "image_not_in_trash" => (Refused, None, "Only images in the trash can be deleted for good."),
         "product_id_is_fixed" => (Refused, None, "A product's id can't be changed."),
-        "user_owns_products" => (Refused, None, "This user still owns products, so they can't be deleted. Deactivate them instead."),
+        "user_owns_products" => (
+            Refused,
+            None,
+            "This user still owns products, so they can't be deleted. Deactivate them instead.",
+        ),
         "original_in_use" => (Refused, None, "This photo is still used by a product."),
         "original_is_immutable" => (Refused, None, "An imported original can't be changed."),
-        "audit_log_append_only" | "deletion_log_append_only" => (Refused, None, "The history logs can't be changed or deleted."),
-        "currency_unknown" => (Validation, Some("currency"), "That currency isn't known (use an ISO 4217 code like USD or EUR)."),
+        "audit_log_append_only" | "deletion_log_append_only" => {
+            (Refused, None, "The history logs can't be changed or deleted.")
+        }
+        "currency_unknown" => (
+            Validation,
+            Some("currency"),
+            "That currency isn't known (use an ISO 4217 code like USD or EUR).",
+        ),
         "thumbnail_size_cap" => (Validation, None, "The thumbnail is larger than the 64 KiB cap."),
-        "alt_text_length" => (Validation, Some("alt_text"), "Alt text can be at most 512 characters."),
+        "alt_text_length" => (
+            Validation,
+            Some("alt_text"),
+            "Alt text can be at most 512 characters.",
+        ),
         _ => return None,
     };
     Some(rule)
@@ -201,7 +293,9 @@ fn rule_name(message: &str) -> &str {
         .strip_prefix("CHECK constraint failed: ")
         .or_else(|| message.strip_prefix("UNIQUE constraint failed: "))
         .unwrap_or(message);
-    let name = name.strip_prefix("index '").map_or(name, |n| n.trim_end_matches('\''));
+    let name = name
+        .strip_prefix("index '")
+        .map_or(name, |n| n.trim_end_matches('\''));
     // A multi-column UNIQUE lists `t.a, t.b`; the first column names the rule well enough.
     name.split(", ").next().unwrap_or(name)
 }
@@ -250,8 +344,14 @@ mod tests {
 
     #[test]
     fn rule_names_are_extracted_from_sqlite_messages() {
-        assert_eq!(rule_name("CHECK constraint failed: price_not_negative"), "price_not_negative");
-        assert_eq!(rule_name("UNIQUE constraint failed: products.sku"), "products.sku");
+        assert_eq!(
+            rule_name("CHECK constraint failed: price_not_negative"),
+            "price_not_negative"
+        );
+        assert_eq!(
+            rule_name("UNIQUE constraint failed: products.sku"),
+            "products.sku"
+        );
         assert_eq!(
             rule_name("UNIQUE constraint failed: index 'category_name_unique_in_parent'"),
             "category_name_unique_in_parent"

@@ -51,19 +51,39 @@ pub enum Outcome {
 
 impl ItemResult {
     pub fn done(name: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { name: name.into(), outcome: Outcome::Done, message: message.into(), kind: None }
+        Self {
+            name: name.into(),
+            outcome: Outcome::Done,
+            message: message.into(),
+            kind: None,
+        }
     }
 
     pub fn warning(name: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { name: name.into(), outcome: Outcome::Warning, message: message.into(), kind: None }
+        Self {
+            name: name.into(),
+            outcome: Outcome::Warning,
+            message: message.into(),
+            kind: None,
+        }
     }
 
     pub fn skipped(name: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { name: name.into(), outcome: Outcome::Skipped, message: message.into(), kind: None }
+        Self {
+            name: name.into(),
+            outcome: Outcome::Skipped,
+            message: message.into(),
+            kind: None,
+        }
     }
 
     pub fn refused(name: impl Into<String>, err: &Error) -> Self {
-        Self { name: name.into(), outcome: Outcome::Refused, message: err.to_string(), kind: Some(err.kind()) }
+        Self {
+            name: name.into(),
+            outcome: Outcome::Refused,
+            message: err.to_string(),
+            kind: Some(err.kind()),
+        }
     }
 }
 
@@ -104,12 +124,18 @@ pub struct Job<'a> {
 
 impl<'a> Job<'a> {
     pub fn new(cancel: CancelToken, progress: impl Fn(&Progress) + Send + Sync + 'a) -> Self {
-        Self { cancel, progress: Box::new(progress) }
+        Self {
+            cancel,
+            progress: Box::new(progress),
+        }
     }
 
     /// A job nobody watches (tests, scripts).
     pub fn silent() -> Job<'static> {
-        Job { cancel: CancelToken::new(), progress: Box::new(|_| {}) }
+        Job {
+            cancel: CancelToken::new(),
+            progress: Box::new(|_| {}),
+        }
     }
 
     pub fn report(&self, progress: &Progress) {

@@ -35,7 +35,12 @@ impl Library {
             .canonicalize()
             .map_err(|e| Error::io("Can't open the library folder", root, e))?;
         let library = Library { root };
-        for dir in [library.originals_dir(), library.tmp_dir(), library.trash_dir(), library.backups_dir()] {
+        for dir in [
+            library.originals_dir(),
+            library.tmp_dir(),
+            library.trash_dir(),
+            library.backups_dir(),
+        ] {
             std::fs::create_dir_all(&dir).map_err(|e| Error::io("Can't create", &dir, e))?;
         }
         Ok(library)
@@ -73,16 +78,29 @@ impl Library {
     /// no caller can make this point outside the originals folder.
     pub fn original_path(&self, sha256: &str, extension: &str) -> Result<PathBuf> {
         if !is_sha256_hex(sha256) {
-            return Err(Error::Validation { field: Some("sha256"), message: format!("{sha256:?} is not a SHA-256 content hash.") });
+            return Err(Error::Validation {
+                field: Some("sha256"),
+                message: format!("{sha256:?} is not a SHA-256 content hash."),
+            });
         }
-        if !extension.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) || extension.is_empty() {
+        if !extension
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            || extension.is_empty()
+        {
             return Err(Error::Internal(format!("bad file extension {extension:?}")));
         }
-        Ok(self.originals_dir().join(&sha256[..2]).join(format!("{sha256}.{extension}")))
+        Ok(self
+            .originals_dir()
+            .join(&sha256[..2])
+            .join(format!("{sha256}.{extension}")))
     }
 }
 
 /// 64 lower-case hex digits, the shape the schema's `sha256_shape` check accepts.
 pub fn is_sha256_hex(text: &str) -> bool {
-    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    text.len() == 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

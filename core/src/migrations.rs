@@ -48,8 +48,7 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
   sha256 TEXT NOT NULL,
   applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
 ) STRICT";
-const RECORD_APPLIED: &str =
-    "INSERT INTO schema_migrations (version, name, sha256) VALUES (?1, ?2, ?3)";
+const RECORD_APPLIED: &str = "INSERT INTO schema_migrations (version, name, sha256) VALUES (?1, ?2, ?3)";
 const APPLIED_HASH: &str = "SELECT sha256 FROM schema_migrations WHERE version = ?1";
 
 /// What a migration run did.
@@ -70,17 +69,27 @@ pub fn current_version(conn: &Connection) -> Result<i64> {
 pub fn migrate_to(conn: &mut Connection, target: i64, backup_dir: &Path) -> Result<MigrationReport> {
     let from = current_version(conn)?;
     if from > latest_version() {
-        return Err(Error::CatalogTooNew { found: from, supported: latest_version() });
+        return Err(Error::CatalogTooNew {
+            found: from,
+            supported: latest_version(),
+        });
     }
     verify_applied(conn, from)?;
-    let mut report = MigrationReport { from, to: from, backup: None };
+    let mut report = MigrationReport {
+        from,
+        to: from,
+        backup: None,
+    };
     if from >= target {
         return Ok(report);
     }
     if from > 0 {
         report.backup = Some(backup_before_migrating(conn, from, backup_dir)?);
     }
-    for migration in MIGRATIONS.iter().filter(|m| m.version > from && m.version <= target) {
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > from && m.version <= target)
+    {
         apply(conn, migration)?;
         report.to = migration.version;
     }
@@ -95,8 +104,9 @@ fn verify_applied(conn: &Connection, applied_up_to: i64) -> Result<()> {
     }
     conn.execute(CREATE_LEDGER, [])?;
     for migration in MIGRATIONS.iter().filter(|m| m.version <= applied_up_to) {
-        let recorded: Option<String> =
-            conn.query_row(APPLIED_HASH, [migration.version], |r| r.get(0)).optional()?;
+        let recorded: Option<String> = conn
+            .query_row(APPLIED_HASH, [migration.version], |r| r.get(0))
+            .optional()?;
         if recorded.is_some_and(|h| h != migration.sha256()) {
             return Err(Error::Damaged(format!(
                 "Migration {} was changed after this catalog applied it; the catalog was not opened.",
@@ -109,14 +119,15 @@ fn verify_applied(conn: &Connection, applied_up_to: i64) -> Result<()> {
 
 fn apply(conn: &mut Connection, migration: &Migration) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    tx.execute_batch(migration.sql).map_err(|e| {
-        Error::Internal(format!("Migration {} failed: {e}", migration.name))
-    })?;
+    tx.execute_batch(migration.sql)
+        .map_err(|e| Error::Internal(format!("Migration {} failed: {e}", migration.name)))?;
     tx.execute(CREATE_LEDGER, [])?;
-    tx.execute(RECORD_APPLIED, (migration.version, migration.name, migration.sha256()))?;
+    tx.execute(
+        RECORD_APPLIED,
+        (migration.version, migration.name, migration.sha256()),
+    )?;
     tx.pragma_update(None, "user_version", migration.version)?;
-    let violations: i64 =
-        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    let violations: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if violations > 0 {
         return Err(Error::Damaged(format!(
             "Migration {} left {violations} broken references; it was rolled back.",
@@ -131,10 +142,11 @@ fn apply(conn: &mut Connection, migration: &Migration) -> Result<()> {
 /// connections read.
 fn backup_before_migrating(conn: &Connection, from: i64, backup_dir: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(backup_dir).map_err(|e| Error::io("Can't create", backup_dir, e))?;
-    let stamp: String =
-        conn.query_row("SELECT strftime('%Y%m%dT%H%M%fZ','now')", [], |r| r.get(0))?;
+    let stamp: String = conn.query_row("SELECT strftime('%Y%m%dT%H%M%fZ','now')", [], |r| r.get(0))?;
     let path = backup_dir.join(format!("pre-migration-v{from}-{}.db", stamp.replace('.', "")));
-    let target = path.to_str().ok_or_else(|| Error::Internal("non-UTF-8 backup path".into()))?;
+    let target = path
+        .to_str()
+        .ok_or_else(|| Error::Internal("non-UTF-8 backup path".into()))?;
     conn.execute("VACUUM INTO ?1", [target])?;
     std::fs::File::open(&path)
         .and_then(|f| f.sync_all())

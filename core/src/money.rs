@@ -25,7 +25,11 @@ pub fn parse_price(text: &str, minor_units: u32) -> Result<i64> {
         return Err(bad(&format!("this currency has {minor_units} decimal places")));
     }
     let scale = 10i64.pow(minor_units);
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad("it is too large"))? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad("it is too large"))?
+    };
     let fraction_minor: i64 = format!("{fraction:0<width$}", width = minor_units as usize)
         .parse::<i64>()
         .unwrap_or(0);
@@ -43,7 +47,12 @@ pub fn format_price(minor: i64, minor_units: u32) -> String {
     let scale = 10i64.pow(minor_units);
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = minor_units as usize)
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale as u64,
+        abs % scale as u64,
+        width = minor_units as usize
+    )
 }
 
 /// A price change for bulk edits: a percentage in hundredths of a percent (1250 = +12.5 %)

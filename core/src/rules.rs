@@ -36,17 +36,26 @@ pub fn check_sku(sku: &str) -> Result<()> {
 
 pub fn check_name(name: &str) -> Result<()> {
     if !(1..=255).contains(&char_len(sqlite_trim(name))) {
-        return Err(Error::validation("name", "The name can't be empty, and must be at most 255 characters."));
+        return Err(Error::validation(
+            "name",
+            "The name can't be empty, and must be at most 255 characters.",
+        ));
     }
     if has_control_chars(name) {
-        return Err(Error::validation("name", "The name can't contain line breaks or tabs."));
+        return Err(Error::validation(
+            "name",
+            "The name can't contain line breaks or tabs.",
+        ));
     }
     Ok(())
 }
 
 pub fn check_description(description: &str) -> Result<()> {
     if char_len(description) > 100_000 || description.contains('\0') {
-        return Err(Error::validation("description", "The description is too long (at most 100,000 characters)."));
+        return Err(Error::validation(
+            "description",
+            "The description is too long (at most 100,000 characters).",
+        ));
     }
     Ok(())
 }
@@ -66,7 +75,10 @@ pub fn check_stock(stock: i64) -> Result<()> {
         return Err(Error::validation("stock", "Stock can't be negative."));
     }
     if stock > MAX_STOCK {
-        return Err(Error::validation("stock", "Stock is too large (at most 1,000,000,000)."));
+        return Err(Error::validation(
+            "stock",
+            "Stock is too large (at most 1,000,000,000).",
+        ));
     }
     Ok(())
 }
@@ -84,7 +96,9 @@ pub fn check_barcode(barcode: Option<&str>) -> Result<()> {
 
 pub fn check_username(username: &str) -> Result<()> {
     let ok = (1..=64).contains(&username.len())
-        && username.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if !ok {
         return Err(Error::validation(
             "username",
@@ -108,16 +122,26 @@ pub fn check_display_name(name: &str) -> Result<()> {
 /// sides somewhere after it; no spaces, commas, semicolons, angle brackets or parentheses.
 pub fn check_email(email: Option<&str>) -> Result<()> {
     let Some(email) = email else { return Ok(()) };
-    let bad = || Error::validation("email", "That doesn't look like an email address (name@example.com).");
+    let bad = || {
+        Error::validation(
+            "email",
+            "That doesn't look like an email address (name@example.com).",
+        )
+    };
     if !(3..=254).contains(&char_len(email)) || has_control_chars(email) {
         return Err(bad());
     }
     if email.chars().any(|c| " ,;<>()".contains(c)) {
         return Err(bad());
     }
-    let Some((local, domain)) = email.split_once('@') else { return Err(bad()) };
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err(bad());
+    };
     let domain: Vec<char> = domain.chars().collect();
-    let dot_inside = domain.iter().enumerate().any(|(i, &c)| c == '.' && i >= 1 && i + 1 < domain.len());
+    let dot_inside = domain
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == '.' && i >= 1 && i + 1 < domain.len());
     if local.is_empty() || domain.contains(&'@') || !dot_inside {
         return Err(bad());
     }

@@ -30,8 +30,7 @@ const LIST: &str = "WITH RECURSIVE tree(id, name, parent_id, path) AS (
     (SELECT count(*) FROM products AS p WHERE p.category_id = tree.id AND p.deleted_at IS NULL)
   FROM tree ORDER BY tree.path COLLATE NOCASE";
 const INSERT: &str = "INSERT INTO categories (name, parent_id) VALUES (?1, ?2)";
-const FIND_IN_PARENT: &str =
-    "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
+const FIND_IN_PARENT: &str = "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
 const PRODUCTS_IN: &str =
     "SELECT sku, name FROM products WHERE category_id = ?1 ORDER BY name COLLATE NOCASE LIMIT 5";
 const COUNT_IN: &str = "SELECT count(*) FROM products WHERE category_id = ?1";
@@ -69,14 +68,20 @@ pub fn by_path(conn: &Connection, path: &str) -> Result<Category> {
         (Some(c), None) => Ok(c),
         (Some(_), Some(_)) => Err(Error::validation(
             "category",
-            format!("More than one category is called {wanted:?}; give its whole path, like \"Home > {wanted}\"."),
+            format!(
+                "More than one category is called {wanted:?}; give its whole path, like \"Home > {wanted}\"."
+            ),
         )),
         _ => Err(Error::NotFound(format!("There is no category {wanted:?}."))),
     }
 }
 
 fn normalise_path(path: &str) -> String {
-    path.split('>').map(str::trim).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" > ")
+    path.split('>')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" > ")
 }
 
 impl Catalog {
@@ -116,7 +121,9 @@ impl Catalog {
         let name = rules::tidy(name);
         rules::check_category_name(&name)?;
         self.write(|w| {
-            let n = w.tx().execute("UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))?;
+            let n = w
+                .tx()
+                .execute("UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))?;
             if n == 0 {
                 return Err(Error::NotFound(format!("There is no category with id {id}.")));
             }
@@ -128,7 +135,10 @@ impl Catalog {
 
     pub fn move_category(&mut self, id: CategoryId, parent_id: Option<CategoryId>) -> Result<Category> {
         self.write(|w| {
-            let n = w.tx().execute("UPDATE categories SET parent_id = ?1 WHERE id = ?2", (parent_id, id))?;
+            let n = w.tx().execute(
+                "UPDATE categories SET parent_id = ?1 WHERE id = ?2",
+                (parent_id, id),
+            )?;
             if n == 0 {
                 return Err(Error::NotFound(format!("There is no category with id {id}.")));
             }
@@ -145,9 +155,15 @@ impl Catalog {
         if count > 0 {
             let mut stmt = self.conn().prepare_cached(PRODUCTS_IN)?;
             let names: Vec<String> = stmt
-                .query_map([id], |r| Ok(format!("{} ({})", r.get::<_, String>(1)?, r.get::<_, String>(0)?)))?
+                .query_map([id], |r| {
+                    Ok(format!("{} ({})", r.get::<_, String>(1)?, r.get::<_, String>(0)?))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
-            let more = if count > names.len() as i64 { format!(" and {} more", count - names.len() as i64) } else { String::new() };
+            let more = if count > names.len() as i64 {
+                format!(" and {} more", count - names.len() as i64)
+            } else {
+                String::new()
+            };
             return Err(Error::refused(format!(
                 "{} is used by {}{more}. Move those products to another category first.",
                 category.path,

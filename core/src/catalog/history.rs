@@ -66,7 +66,13 @@ pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<V
         } else {
             product_entry(&action, &old, &new)
         };
-        entries.push(HistoryEntry { audit_id, at, actor, what, changes });
+        entries.push(HistoryEntry {
+            audit_id,
+            at,
+            actor,
+            what,
+            changes,
+        });
     }
     Ok(entries)
 }
@@ -78,7 +84,11 @@ fn parse(text: Option<&str>) -> Result<Map<String, Value>> {
     }
 }
 
-fn product_entry(action: &str, old: &Map<String, Value>, new: &Map<String, Value>) -> (String, Vec<FieldChange>) {
+fn product_entry(
+    action: &str,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> (String, Vec<FieldChange>) {
     let was_trashed = old.get("deleted_at").is_some_and(|v| !v.is_null());
     let is_trashed = new.get("deleted_at").is_some_and(|v| !v.is_null());
     let what = match action {
@@ -102,7 +112,12 @@ fn product_entry(action: &str, old: &Map<String, Value>, new: &Map<String, Value
     (what.to_owned(), changes)
 }
 
-fn tag_entry(conn: &Connection, action: &str, old: &Map<String, Value>, new: &Map<String, Value>) -> Result<(String, Vec<FieldChange>)> {
+fn tag_entry(
+    conn: &Connection,
+    action: &str,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> Result<(String, Vec<FieldChange>)> {
     let row = if action == "insert" { new } else { old };
     let tag_id = row.get("tag_id").and_then(Value::as_i64).unwrap_or(0);
     let name: String = conn
@@ -114,7 +129,14 @@ fn tag_entry(conn: &Connection, action: &str, old: &Map<String, Value>, new: &Ma
     } else {
         ("tag_removed", Value::String(name), Value::Null)
     };
-    Ok((what.to_owned(), vec![FieldChange { field: "tags".into(), before, after }]))
+    Ok((
+        what.to_owned(),
+        vec![FieldChange {
+            field: "tags".into(),
+            before,
+            after,
+        }],
+    ))
 }
 
 /// The product fields as one audit row recorded them.
@@ -139,16 +161,30 @@ fn fields_from(values: &Map<String, Value>, tags: Vec<String>) -> Result<Product
 impl Catalog {
     /// Writes back the product as it was right after history entry `audit_id` (as it was
     /// before it, for a deletion), as a new edit that is itself in the history.
-    pub fn restore_version(&mut self, product: ProductId, audit_id: i64, expected_version: i64) -> Result<products::Product> {
+    pub fn restore_version(
+        &mut self,
+        product: ProductId,
+        audit_id: i64,
+        expected_version: i64,
+    ) -> Result<products::Product> {
         let (table, row_id, action, old, new): (String, i64, String, Option<String>, Option<String>) = self
             .conn()
-            .query_row(ENTRY, [audit_id], |r| Ok((r.get(0)?, r.get(1).unwrap_or(-1), r.get(2)?, r.get(3)?, r.get(4)?)))
+            .query_row(ENTRY, [audit_id], |r| {
+                Ok((r.get(0)?, r.get(1).unwrap_or(-1), r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .optional()?
             .ok_or_else(|| Error::NotFound(format!("There is no history entry {audit_id}.")))?;
         if table != "products" || row_id != product {
-            return Err(Error::validation("history", "That history entry belongs to another product."));
+            return Err(Error::validation(
+                "history",
+                "That history entry belongs to another product.",
+            ));
         }
-        let values = if action == "delete" { parse(old.as_deref())? } else { parse(new.as_deref())? };
+        let values = if action == "delete" {
+            parse(old.as_deref())?
+        } else {
+            parse(new.as_deref())?
+        };
         let fields = fields_from(&values, tags::of_product(self.conn(), product)?)?;
         self.update_product(product, expected_version, &fields)
     }
@@ -158,11 +194,17 @@ impl Catalog {
     /// moved to the trash. Returns the product, or None when there is nothing to undo.
     pub fn undo_last_change(&mut self) -> Result<Option<products::Product>> {
         let skip = serde_json::to_string(&self.undone)?;
-        let Some(audit_id): Option<i64> = self.conn().query_row(LAST_BY_ACTOR, (self.actor(), &skip), |r| r.get(0)).optional()? else {
+        let Some(audit_id): Option<i64> = self
+            .conn()
+            .query_row(LAST_BY_ACTOR, (self.actor(), &skip), |r| r.get(0))
+            .optional()?
+        else {
             return Ok(None);
         };
         let (_, row_id, action, old, new): (String, i64, String, Option<String>, Option<String>) =
-            self.conn().query_row(ENTRY, [audit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            self.conn().query_row(ENTRY, [audit_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
         let (old, new) = (parse(old.as_deref())?, parse(new.as_deref())?);
         let before_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
         let current = products::get(self.conn(), row_id)?;

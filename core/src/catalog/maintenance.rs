@@ -25,7 +25,10 @@ impl CheckReport {
     }
 
     pub fn add(&mut self, kind: &str, message: impl Into<String>) {
-        self.findings.push(Finding { kind: kind.to_owned(), message: message.into() });
+        self.findings.push(Finding {
+            kind: kind.to_owned(),
+            message: message.into(),
+        });
     }
 }
 
@@ -42,24 +45,50 @@ pub fn check_database(conn: &Connection, report: &mut CheckReport) -> Result<()>
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
         let line = line?;
-        if line != "ok" {
-            report.add("integrity", line);
+        match line.as_str() {
+            "ok" => {}
+            l if l.starts_with("fts5:") => report.add(
+                "search_index",
+                format!("The search index is damaged ({l}); run `shelf optimize --rebuild-search`."),
+            ),
+            _ => report.add("integrity", line),
         }
     }
     let mut stmt = conn.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))? {
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
         let (table, rowid, parent) = row?;
-        report.add("foreign_key", format!("{table} row {} points at a missing {parent} row", rowid.unwrap_or(-1)));
+        report.add(
+            "foreign_key",
+            format!(
+                "{table} row {} points at a missing {parent} row",
+                rowid.unwrap_or(-1)
+            ),
+        );
     }
-    if let Err(e) = conn.execute("INSERT INTO product_search (product_search) VALUES ('integrity-check')", []) {
-        report.add("search_index", format!("The search index is damaged ({e}); run `shelf optimize --rebuild-search`."));
+    if let Err(e) = conn.execute(
+        "INSERT INTO product_search (product_search) VALUES ('integrity-check')",
+        [],
+    ) {
+        report.add(
+            "search_index",
+            format!("The search index is damaged ({e}); run `shelf optimize --rebuild-search`."),
+        );
     }
     let out_of_sync: i64 = conn.query_row(FTS_OUT_OF_SYNC, [], |r| r.get(0))?;
     let orphans: i64 = conn.query_row(FTS_ORPHANS, [], |r| r.get(0))?;
     if out_of_sync + orphans > 0 {
         report.add(
             "search_index",
-            format!("{} search entries don't match their products; run `shelf optimize --rebuild-search`.", out_of_sync + orphans),
+            format!(
+                "{} search entries don't match their products; run `shelf optimize --rebuild-search`.",
+                out_of_sync + orphans
+            ),
         );
     }
     Ok(())
@@ -128,8 +157,12 @@ impl Catalog {
     /// `PRAGMA optimize`, merges the search index's segments and returns free pages to the
     /// file system (the catalog uses incremental auto-vacuum).
     pub fn optimize(&self) -> Result<()> {
-        self.conn().execute("INSERT INTO product_search (product_search) VALUES ('optimize')", [])?;
-        self.conn().execute_batch("PRAGMA optimize; PRAGMA incremental_vacuum;")?;
+        self.conn().execute(
+            "INSERT INTO product_search (product_search) VALUES ('optimize')",
+            [],
+        )?;
+        self.conn()
+            .execute_batch("PRAGMA optimize; PRAGMA incremental_vacuum;")?;
         Ok(())
     }
 

@@ -82,7 +82,11 @@ impl<'c> Write<'c> {
     }
 
     pub fn record(&mut self, entity: Entity, id: impl ToString, kind: ChangeKind) {
-        self.changes.push(Change { entity, id: id.to_string(), kind });
+        self.changes.push(Change {
+            entity,
+            id: id.to_string(),
+            kind,
+        });
     }
 }
 
@@ -103,7 +107,13 @@ impl Catalog {
         let mut conn = db::open(&library.catalog_path(), Access::ReadWrite)?;
         let report = migrations::migrate_to(&mut conn, target, &library.backups_dir())?;
         let actor = users::ensure_owner(&mut conn)?;
-        let catalog = Catalog { conn, library: library.clone(), actor, listener: None, undone: Vec::new() };
+        let catalog = Catalog {
+            conn,
+            library: library.clone(),
+            actor,
+            listener: None,
+            undone: Vec::new(),
+        };
         Ok((catalog, report))
     }
 
@@ -147,9 +157,15 @@ impl Catalog {
     /// Runs `f` as one `BEGIN IMMEDIATE` transaction acting as the current user. Any error
     /// rolls everything back; after commit the recorded changes are announced.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(SET_ACTOR, [self.actor])?;
-        let mut write = Write { tx, changes: Vec::new(), actor: self.actor };
+        let mut write = Write {
+            tx,
+            changes: Vec::new(),
+            actor: self.actor,
+        };
         let value = f(&mut write)?;
         let Write { tx, changes, .. } = write;
         tx.execute(CLEAR_ACTOR, [])?;

@@ -33,7 +33,10 @@ impl Status {
             "draft" => Ok(Status::Draft),
             "active" => Ok(Status::Active),
             "archived" => Ok(Status::Archived),
-            _ => Err(Error::validation("status", "The status must be draft, active or archived.")),
+            _ => Err(Error::validation(
+                "status",
+                "The status must be draft, active or archived.",
+            )),
         }
     }
 }
@@ -204,8 +207,18 @@ macro_rules! page_sql {
               AND (?4 IS NULL OR p.stock <= ?4)
               AND (p.deleted_at IS NOT NULL) = (?5 = 1)
               AND (?6 IS NULL OR p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?6))
-              AND (", $key, ", p.id) ", $cmp, " (?7, ?8)
-             ORDER BY ", $key, " ", $dir, ", p.id ", $dir, " LIMIT ?9"
+              AND (",
+            $key,
+            ", p.id) ",
+            $cmp,
+            " (?7, ?8)
+             ORDER BY ",
+            $key,
+            " ",
+            $dir,
+            ", p.id ",
+            $dir,
+            " LIMIT ?9"
         )
     };
 }
@@ -233,7 +246,10 @@ fn start_cursor(sort: SortKey, descending: bool) -> Cursor {
         (_, false) => CursorValue::Text(String::new()),
         (_, true) => CursorValue::Text("\u{10FFFF}".repeat(4)),
     };
-    Cursor { value, id: if descending { i64::MAX } else { i64::MIN } }
+    Cursor {
+        value,
+        id: if descending { i64::MAX } else { i64::MIN },
+    }
 }
 
 fn cursor_of(item: &ProductSummary, sort: SortKey) -> Cursor {
@@ -275,14 +291,20 @@ pub fn list(conn: &Connection, query: &ProductQuery) -> Result<Page> {
         0 => 100,
         n => n.min(1000),
     };
-    let cursor = query.after.clone().unwrap_or_else(|| start_cursor(query.sort, query.descending));
+    let cursor = query
+        .after
+        .clone()
+        .unwrap_or_else(|| start_cursor(query.sort, query.descending));
     let cursor_value = match cursor.value {
         CursorValue::Number(n) => Value::Integer(n),
         CursorValue::Text(t) => Value::Text(t),
     };
     let fts = query.search.as_deref().and_then(search::fts_query);
     if query.search.as_deref().is_some_and(|s| !s.trim().is_empty()) && fts.is_none() {
-        return Ok(Page { items: Vec::new(), next: None });
+        return Ok(Page {
+            items: Vec::new(),
+            next: None,
+        });
     }
     let mut stmt = conn.prepare_cached(page_statement(query.sort, query.descending))?;
     let items: Vec<ProductSummary> = stmt
@@ -376,8 +398,9 @@ const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = ?1";
 
 /// Friendly checks that need the database: the SKU is free, the currency and category exist.
 fn check_references(conn: &Connection, fields: &ProductFields, this: Option<ProductId>) -> Result<()> {
-    let holder: Option<(ProductId, String)> =
-        conn.query_row(SKU_OWNER, [&fields.sku], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let holder: Option<(ProductId, String)> = conn
+        .query_row(SKU_OWNER, [&fields.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     if let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != this) {
         return Err(Error::Conflict {
             field: Some("sku"),
@@ -386,7 +409,11 @@ fn check_references(conn: &Connection, fields: &ProductFields, this: Option<Prod
         });
     }
     if let Some(code) = &fields.currency {
-        if conn.query_row(CURRENCY_EXISTS, [code], |_| Ok(())).optional()?.is_none() {
+        if conn
+            .query_row(CURRENCY_EXISTS, [code], |_| Ok(()))
+            .optional()?
+            .is_none()
+        {
             return Err(Error::validation(
                 "currency",
                 format!("{code} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
@@ -485,21 +512,33 @@ impl Catalog {
 
     /// Saves an edit that started from `expected_version`. If someone saved first, nothing is
     /// written and the error carries their version.
-    pub fn update_product(&mut self, id: ProductId, expected_version: i64, fields: &ProductFields) -> Result<Product> {
+    pub fn update_product(
+        &mut self,
+        id: ProductId,
+        expected_version: i64,
+        fields: &ProductFields,
+    ) -> Result<Product> {
         let fields = fields.tidied()?;
         let current = get(self.conn(), id)?;
         if current.version != expected_version {
             return Err(stale_edit(self.conn(), id)?);
         }
         check_references(self.conn(), &fields, Some(id))?;
-        let currency = fields.currency.clone().unwrap_or_else(|| current.currency.clone());
+        let currency = fields
+            .currency
+            .clone()
+            .unwrap_or_else(|| current.currency.clone());
         self.write(|w| update_row(w, id, expected_version, &fields, &currency))?;
         get(self.conn(), id)
     }
 
     /// The bulk path for imports and benchmarks: many products, committed every
     /// `batch` rows, each batch all-or-nothing. Returns how many were inserted.
-    pub fn insert_products(&mut self, products: impl IntoIterator<Item = ProductFields>, batch: usize) -> Result<usize> {
+    pub fn insert_products(
+        &mut self,
+        products: impl IntoIterator<Item = ProductFields>,
+        batch: usize,
+    ) -> Result<usize> {
         let default_currency = settings::default_currency(self.conn())?;
         let mut pending = Vec::with_capacity(batch);
         let mut done = 0;
@@ -544,10 +583,19 @@ impl Catalog {
 /// Names the product in an error from a bulk write, so the seller knows which row failed.
 fn with_sku(err: Error, sku: &str) -> Error {
     match err {
-        Error::Validation { field, message } => Error::Validation { field, message: format!("{sku}: {message}") },
-        Error::Conflict { field, message, current } => {
-            Error::Conflict { field, message: format!("{sku}: {message}"), current }
-        }
+        Error::Validation { field, message } => Error::Validation {
+            field,
+            message: format!("{sku}: {message}"),
+        },
+        Error::Conflict {
+            field,
+            message,
+            current,
+        } => Error::Conflict {
+            field,
+            message: format!("{sku}: {message}"),
+            current,
+        },
         other => other,
     }
 }
@@ -572,10 +620,16 @@ fn apply_bulk(w: &mut Write<'_>, id: ProductId, edit: &BulkEdit) -> Result<()> {
     let tx = w.tx();
     match edit {
         BulkEdit::SetStatus(status) => {
-            tx.execute("UPDATE products SET status = ?1 WHERE id = ?2", (status.as_str(), id))?;
+            tx.execute(
+                "UPDATE products SET status = ?1 WHERE id = ?2",
+                (status.as_str(), id),
+            )?;
         }
         BulkEdit::SetCategory(category) => {
-            tx.execute("UPDATE products SET category_id = ?1 WHERE id = ?2", (category, id))?;
+            tx.execute(
+                "UPDATE products SET category_id = ?1 WHERE id = ?2",
+                (category, id),
+            )?;
         }
         BulkEdit::SetStock(stock) => {
             rules::check_stock(*stock)?;

@@ -40,7 +40,9 @@ const SEARCH: &str = "SELECT p.id, p.sku, p.name, p.price_minor, p.currency, p.s
   LIMIT ?3";
 
 pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
-    let Some(query) = fts_query(typed) else { return Ok(Vec::new()) };
+    let Some(query) = fts_query(typed) else {
+        return Ok(Vec::new());
+    };
     let mut stmt = conn.prepare_cached(SEARCH)?;
     let hits = stmt
         .query_map((query, typed.trim(), limit.clamp(1, 1000)), |r| {
@@ -69,6 +71,9 @@ mod tests {
         assert_eq!(fts_query("ABC-12").as_deref(), Some("\"ABC\"* \"12\"*"));
         assert_eq!(fts_query("\"*NEAR(").as_deref(), Some("\"NEAR\"*"));
         assert_eq!(fts_query("  -- "), None);
-        assert_eq!(fts_query("Crème brûlée").as_deref(), Some("\"Crème\"* \"brûlée\"*"));
+        assert_eq!(
+            fts_query("Crème brûlée").as_deref(),
+            Some("\"Crème\"* \"brûlée\"*")
+        );
     }
 }

@@ -11,7 +11,8 @@ const PUT: &str = "INSERT INTO settings (key, value) VALUES (?1, ?2)
 
 pub fn get(conn: &Connection, key: &str) -> Result<Option<serde_json::Value>> {
     let text: Option<String> = conn.query_row(GET, [key], |r| r.get(0)).optional()?;
-    text.map(|t| serde_json::from_str(&t).map_err(Error::from)).transpose()
+    text.map(|t| serde_json::from_str(&t).map_err(Error::from))
+        .transpose()
 }
 
 /// The currency new products get when none is given.

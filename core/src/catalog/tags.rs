@@ -28,7 +28,13 @@ const DETACH: &str = "DELETE FROM product_tags WHERE product_id = ?1 AND tag_id 
 
 pub fn list(conn: &Connection) -> Result<Vec<Tag>> {
     let mut stmt = conn.prepare_cached(LIST)?;
-    let rows = stmt.query_map([], |r| Ok(Tag { id: r.get(0)?, name: r.get(1)?, product_count: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Tag {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            product_count: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -64,11 +70,17 @@ pub(crate) fn ensure(w: &mut Write<'_>, name: &str) -> Result<TagId> {
 /// Makes the product's tags exactly `names` (already tidied).
 pub(crate) fn set_for_product(w: &mut Write<'_>, product: ProductId, names: &[String]) -> Result<()> {
     let current = of_product(w.tx(), product)?;
-    for old in current.iter().filter(|o| !names.iter().any(|n| n.eq_ignore_ascii_case(o))) {
+    for old in current
+        .iter()
+        .filter(|o| !names.iter().any(|n| n.eq_ignore_ascii_case(o)))
+    {
         let id: TagId = w.tx().query_row(FIND, [old], |r| r.get(0))?;
         w.tx().execute(DETACH, (product, id))?;
     }
-    for name in names.iter().filter(|n| !current.iter().any(|o| o.eq_ignore_ascii_case(n))) {
+    for name in names
+        .iter()
+        .filter(|n| !current.iter().any(|o| o.eq_ignore_ascii_case(n)))
+    {
         let id = ensure(w, name)?;
         w.tx().execute(ATTACH, (product, id))?;
     }
@@ -82,7 +94,11 @@ pub(crate) fn add_to_product(w: &mut Write<'_>, product: ProductId, name: &str) 
 }
 
 pub(crate) fn remove_from_product(w: &mut Write<'_>, product: ProductId, name: &str) -> Result<()> {
-    if let Some(id) = w.tx().query_row(FIND, [name], |r| r.get::<_, TagId>(0)).optional()? {
+    if let Some(id) = w
+        .tx()
+        .query_row(FIND, [name], |r| r.get::<_, TagId>(0))
+        .optional()?
+    {
         w.tx().execute(DETACH, (product, id))?;
     }
     Ok(())
@@ -98,7 +114,8 @@ impl Catalog {
                 .query_row(FIND, [old], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| Error::NotFound(format!("There is no tag {old:?}.")))?;
-            w.tx().execute("UPDATE tags SET name = ?1 WHERE id = ?2", (&new, id))?;
+            w.tx()
+                .execute("UPDATE tags SET name = ?1 WHERE id = ?2", (&new, id))?;
             w.record(Entity::Tag, id, ChangeKind::Updated);
             Ok(())
         })
@@ -112,7 +129,9 @@ impl Catalog {
                 .query_row(FIND, [name], |r| r.get(0))
                 .optional()?
                 .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))?;
-            let removed = w.tx().execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
+            let removed = w
+                .tx()
+                .execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
             w.tx().execute("DELETE FROM tags WHERE id = ?1", [id])?;
             w.record(Entity::Tag, id, ChangeKind::Deleted);
             Ok(removed)

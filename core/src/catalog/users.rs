@@ -77,15 +77,23 @@ pub(super) fn ensure_owner(conn: &mut Connection) -> Result<UserId> {
 }
 
 pub fn by_username(conn: &Connection, username: &str) -> Result<User> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"), [username], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("There is no user called {username:?}.")))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM users WHERE username = ?1"),
+        [username],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("There is no user called {username:?}.")))
 }
 
 pub fn by_id(conn: &Connection, id: UserId) -> Result<User> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or_else(|| Error::NotFound(format!("There is no user with id {id}.")))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound(format!("There is no user with id {id}.")))
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<User>> {
@@ -117,7 +125,8 @@ impl Catalog {
             });
         }
         let id = self.write(|w| {
-            w.tx().execute(INSERT, (&username, &display_name, &email, new.role.as_str()))?;
+            w.tx()
+                .execute(INSERT, (&username, &display_name, &email, new.role.as_str()))?;
             let id = w.tx().last_insert_rowid();
             w.record(Entity::User, id, ChangeKind::Created);
             Ok(id)
@@ -130,7 +139,10 @@ impl Catalog {
         let display_name = rules::tidy(display_name);
         rules::check_display_name(&display_name)?;
         self.write(|w| {
-            w.tx().execute("UPDATE users SET display_name = ?1 WHERE id = ?2", (&display_name, user.id))?;
+            w.tx().execute(
+                "UPDATE users SET display_name = ?1 WHERE id = ?2",
+                (&display_name, user.id),
+            )?;
             w.record(Entity::User, user.id, ChangeKind::Updated);
             Ok(())
         })?;
@@ -148,10 +160,13 @@ impl Catalog {
             )));
         }
         if !active && user.id == self.actor() {
-            return Err(Error::refused("You can't deactivate yourself; switch to another user first."));
+            return Err(Error::refused(
+                "You can't deactivate yourself; switch to another user first.",
+            ));
         }
         self.write(|w| {
-            w.tx().execute("UPDATE users SET is_active = ?1 WHERE id = ?2", (active, user.id))?;
+            w.tx()
+                .execute("UPDATE users SET is_active = ?1 WHERE id = ?2", (active, user.id))?;
             w.record(Entity::User, user.id, ChangeKind::Updated);
             Ok(())
         })?;
@@ -171,7 +186,9 @@ impl Catalog {
             )));
         }
         if user.id == self.actor() {
-            return Err(Error::refused("You can't delete yourself; switch to another user first."));
+            return Err(Error::refused(
+                "You can't delete yourself; switch to another user first.",
+            ));
         }
         if user.role == Role::Owner && user.is_active && self.active_owner_count()? <= 1 {
             return Err(Error::refused("The only active owner can't be deleted."));

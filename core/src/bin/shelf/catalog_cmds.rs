@@ -111,29 +111,53 @@ pub enum UserCmd {
         role: String,
     },
     List,
-    Rename { username: String, display_name: String },
-    Deactivate { username: String },
-    Activate { username: String },
-    Delete { username: String },
+    Rename {
+        username: String,
+        display_name: String,
+    },
+    Deactivate {
+        username: String,
+    },
+    Activate {
+        username: String,
+    },
+    Delete {
+        username: String,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum CategoryCmd {
     /// Add a category path (`Home > Kitchen > Mugs`), creating missing levels.
-    Add { path: String },
+    Add {
+        path: String,
+    },
     List,
-    Rename { path: String, name: String },
+    Rename {
+        path: String,
+        name: String,
+    },
     /// Move under another category (or to the top with no parent).
-    Move { path: String, parent: Option<String> },
-    Delete { path: String },
+    Move {
+        path: String,
+        parent: Option<String>,
+    },
+    Delete {
+        path: String,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum TagCmd {
     List,
-    Rename { name: String, new_name: String },
+    Rename {
+        name: String,
+        new_name: String,
+    },
     /// Remove the tag from every product and delete it.
-    Delete { name: String },
+    Delete {
+        name: String,
+    },
 }
 
 #[derive(Args)]
@@ -159,9 +183,16 @@ pub struct BulkArgs {
 
 pub fn init(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
     let stats = maintenance::stats(catalog.conn())?;
-    out.show(&serde_json::json!({"library": catalog.library().root(), "schema_version": stats.schema_version}), || {
-        format!("Library ready at {} (schema {}).", catalog.library().root().display(), stats.schema_version)
-    });
+    out.show(
+        &serde_json::json!({"library": catalog.library().root(), "schema_version": stats.schema_version}),
+        || {
+            format!(
+                "Library ready at {} (schema {}).",
+                catalog.library().root().display(),
+                stats.schema_version
+            )
+        },
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -181,7 +212,11 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
             let product = products::by_sku(catalog.conn(), &sku)?;
             out.show(&product, || product_text(&product));
         }
-        ProductCmd::Edit { target, fields, expect_version } => {
+        ProductCmd::Edit {
+            target,
+            fields,
+            expect_version,
+        } => {
             let current = products::by_sku(catalog.conn(), &target)?;
             let version = expect_version.unwrap_or(current.version);
             let base = ProductFields {
@@ -198,22 +233,30 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
             };
             let fields = fields.into_fields(catalog, base)?;
             let product = catalog.update_product(current.id, version, &fields)?;
-            out.show(&product, || format!("Saved {} (version {}).", product.sku, product.version));
+            out.show(&product, || {
+                format!("Saved {} (version {}).", product.sku, product.version)
+            });
         }
         ProductCmd::Trash { skus } => {
             let n = catalog.move_to_trash(&ids_of(catalog, &skus)?)?;
-            out.show(&serde_json::json!({"trashed": n}), || format!("Moved {n} to the trash."));
+            out.show(&serde_json::json!({"trashed": n}), || {
+                format!("Moved {n} to the trash.")
+            });
         }
         ProductCmd::Restore { skus } => {
             let n = catalog.restore_from_trash(&ids_of(catalog, &skus)?)?;
-            out.show(&serde_json::json!({"restored": n}), || format!("Restored {n} from the trash."));
+            out.show(&serde_json::json!({"restored": n}), || {
+                format!("Restored {n} from the trash.")
+            });
         }
         ProductCmd::Purge { skus, older_than } => {
             let n = match older_than {
                 Some(days) => catalog.empty_trash_older_than(days)?,
                 None => catalog.purge(&ids_of(catalog, &skus)?)?,
             };
-            out.show(&serde_json::json!({"purged": n}), || format!("Deleted {n} for good."));
+            out.show(&serde_json::json!({"purged": n}), || {
+                format!("Deleted {n} for good.")
+            });
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -231,7 +274,11 @@ fn ids_of(catalog: &Catalog, skus: &[String]) -> Result<Vec<ProductId>> {
 fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
     catalog
         .conn()
-        .query_row("SELECT minor_units FROM currencies WHERE code = ?1", [currency], |r| r.get(0))
+        .query_row(
+            "SELECT minor_units FROM currencies WHERE code = ?1",
+            [currency],
+            |r| r.get(0),
+        )
         .map_err(|_| Error::validation("currency", format!("{currency} isn't a known currency.")))
 }
 
@@ -280,11 +327,20 @@ impl ListArgs {
             "price" => SortKey::Price,
             "stock" => SortKey::Stock,
             "updated" => SortKey::Updated,
-            other => return Err(Error::validation("sort", format!("Can't sort by {other:?}; use name, sku, price, stock or updated."))),
+            other => {
+                return Err(Error::validation(
+                    "sort",
+                    format!("Can't sort by {other:?}; use name, sku, price, stock or updated."),
+                ))
+            }
         };
         Ok(ProductQuery {
             status: self.status.as_deref().map(Status::parse).transpose()?,
-            category_id: self.category.as_deref().map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id)).transpose()?,
+            category_id: self
+                .category
+                .as_deref()
+                .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+                .transpose()?,
             tag: self.tag,
             stock_at_most: self.low_stock,
             in_trash: self.trash,
@@ -314,7 +370,10 @@ fn page_text(page: &products::Page) -> String {
         })
         .collect();
     if let Some(next) = &page.next {
-        lines.push(format!("(more: --after '{}')", serde_json::to_string(next).unwrap_or_default()));
+        lines.push(format!(
+            "(more: --after '{}')",
+            serde_json::to_string(next).unwrap_or_default()
+        ));
     }
     lines.join("\n")
 }
@@ -322,9 +381,21 @@ fn page_text(page: &products::Page) -> String {
 fn product_text(p: &products::Product) -> String {
     let mut lines = vec![
         format!("{} — {}", p.sku, p.name),
-        format!("price     {} {}", format_price(p.price_minor, p.minor_units), p.currency),
+        format!(
+            "price     {} {}",
+            format_price(p.price_minor, p.minor_units),
+            p.currency
+        ),
         format!("stock     {}", p.stock),
-        format!("status    {}{}", p.status.as_str(), if p.deleted_at.is_some() { " (in the trash)" } else { "" }),
+        format!(
+            "status    {}{}",
+            p.status.as_str(),
+            if p.deleted_at.is_some() {
+                " (in the trash)"
+            } else {
+                ""
+            }
+        ),
     ];
     if let Some(path) = &p.category_path {
         lines.push(format!("category  {path}"));
@@ -345,7 +416,12 @@ fn product_text(p: &products::Product) -> String {
 
 pub fn search(catalog: &Catalog, text: &str, limit: u32, out: &Out) -> Result<ExitCode> {
     let hits = search::search(catalog.conn(), text, limit)?;
-    out.show(&hits, || hits.iter().map(|h| format!("{:<20} {}", h.sku, h.name)).collect::<Vec<_>>().join("\n"));
+    out.show(&hits, || {
+        hits.iter()
+            .map(|h| format!("{:<20} {}", h.sku, h.name))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -353,7 +429,12 @@ pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out
     let product = products::by_sku(catalog.conn(), sku)?;
     if let Some(entry) = restore {
         let restored = catalog.restore_version(product.id, entry, product.version)?;
-        out.show(&restored, || format!("Restored {} as it was after entry {entry} (now version {}).", restored.sku, restored.version));
+        out.show(&restored, || {
+            format!(
+                "Restored {} as it was after entry {entry} (now version {}).",
+                restored.sku, restored.version
+            )
+        });
         return Ok(ExitCode::SUCCESS);
     }
     let entries = product_history(catalog.conn(), product.id, 200)?;
@@ -361,8 +442,19 @@ pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out
         entries
             .iter()
             .map(|e| {
-                let changes: Vec<String> = e.changes.iter().map(|c| format!("{}: {} → {}", c.field, c.before, c.after)).collect();
-                format!("#{:<6} {} {:<10} {:<11} {}", e.audit_id, e.at, e.actor, e.what, changes.join("; "))
+                let changes: Vec<String> = e
+                    .changes
+                    .iter()
+                    .map(|c| format!("{}: {} → {}", c.field, c.before, c.after))
+                    .collect();
+                format!(
+                    "#{:<6} {} {:<10} {:<11} {}",
+                    e.audit_id,
+                    e.at,
+                    e.actor,
+                    e.what,
+                    changes.join("; ")
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -381,7 +473,12 @@ pub fn undo(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
 
 pub fn user(catalog: &mut Catalog, cmd: UserCmd, out: &Out) -> Result<ExitCode> {
     let user = match cmd {
-        UserCmd::Add { username, display_name, email, role } => catalog.create_user(NewUser {
+        UserCmd::Add {
+            username,
+            display_name,
+            email,
+            role,
+        } => catalog.create_user(NewUser {
             display_name: display_name.as_deref().unwrap_or(&username),
             username: &username,
             email: email.as_deref(),
@@ -391,22 +488,43 @@ pub fn user(catalog: &mut Catalog, cmd: UserCmd, out: &Out) -> Result<ExitCode> 
             let list = users::list(catalog.conn())?;
             out.show(&list, || {
                 list.iter()
-                    .map(|u| format!("{:<20} {:<30} {:<6} {}", u.username, u.display_name, u.role.as_str(), if u.is_active { "active" } else { "deactivated" }))
+                    .map(|u| {
+                        format!(
+                            "{:<20} {:<30} {:<6} {}",
+                            u.username,
+                            u.display_name,
+                            u.role.as_str(),
+                            if u.is_active { "active" } else { "deactivated" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });
             return Ok(ExitCode::SUCCESS);
         }
-        UserCmd::Rename { username, display_name } => catalog.rename_user(&username, &display_name)?,
+        UserCmd::Rename {
+            username,
+            display_name,
+        } => catalog.rename_user(&username, &display_name)?,
         UserCmd::Deactivate { username } => catalog.set_user_active(&username, false)?,
         UserCmd::Activate { username } => catalog.set_user_active(&username, true)?,
         UserCmd::Delete { username } => {
             catalog.delete_user(&username)?;
-            out.show(&serde_json::json!({"deleted": username}), || format!("Deleted user {username}."));
+            out.show(&serde_json::json!({"deleted": username}), || {
+                format!("Deleted user {username}.")
+            });
             return Ok(ExitCode::SUCCESS);
         }
     };
-    out.show(&user, || format!("{} ({}), {}, {}", user.username, user.display_name, user.role.as_str(), if user.is_active { "active" } else { "deactivated" }));
+    out.show(&user, || {
+        format!(
+            "{} ({}), {}, {}",
+            user.username,
+            user.display_name,
+            user.role.as_str(),
+            if user.is_active { "active" } else { "deactivated" }
+        )
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -418,7 +536,12 @@ pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<Ex
         }
         CategoryCmd::List => {
             let list = categories::list(catalog.conn())?;
-            out.show(&list, || list.iter().map(|c| format!("{:<50} {:>6} products", c.path, c.product_count)).collect::<Vec<_>>().join("\n"));
+            out.show(&list, || {
+                list.iter()
+                    .map(|c| format!("{:<50} {:>6} products", c.path, c.product_count))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
         CategoryCmd::Rename { path, name } => {
             let id = categories::by_path(catalog.conn(), &path)?.id;
@@ -427,14 +550,19 @@ pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<Ex
         }
         CategoryCmd::Move { path, parent } => {
             let id = categories::by_path(catalog.conn(), &path)?.id;
-            let parent = parent.as_deref().map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id)).transpose()?;
+            let parent = parent
+                .as_deref()
+                .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+                .transpose()?;
             let c = catalog.move_category(id, parent)?;
             out.show(&c, || format!("Moved to {}.", c.path));
         }
         CategoryCmd::Delete { path } => {
             let c = categories::by_path(catalog.conn(), &path)?;
             catalog.delete_category(c.id)?;
-            out.show(&serde_json::json!({"deleted": c.path}), || format!("Deleted {}.", c.path));
+            out.show(&serde_json::json!({"deleted": c.path}), || {
+                format!("Deleted {}.", c.path)
+            });
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -444,15 +572,24 @@ pub fn tag(catalog: &mut Catalog, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         TagCmd::List => {
             let list = tags::list(catalog.conn())?;
-            out.show(&list, || list.iter().map(|t| format!("{:<30} {:>6} products", t.name, t.product_count)).collect::<Vec<_>>().join("\n"));
+            out.show(&list, || {
+                list.iter()
+                    .map(|t| format!("{:<30} {:>6} products", t.name, t.product_count))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
         TagCmd::Rename { name, new_name } => {
             catalog.rename_tag(&name, &new_name)?;
-            out.show(&serde_json::json!({"renamed": name, "to": new_name}), || format!("Renamed {name} to {new_name}."));
+            out.show(&serde_json::json!({"renamed": name, "to": new_name}), || {
+                format!("Renamed {name} to {new_name}.")
+            });
         }
         TagCmd::Delete { name } => {
             let n = catalog.delete_tag(&name)?;
-            out.show(&serde_json::json!({"deleted": name, "removed_from": n}), || format!("Deleted {name} (was on {n} products)."));
+            out.show(&serde_json::json!({"deleted": name, "removed_from": n}), || {
+                format!("Deleted {name} (was on {n} products).")
+            });
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -465,7 +602,11 @@ pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode
         edits.push(BulkEdit::SetStatus(Status::parse(status)?));
     }
     if let Some(path) = &args.category {
-        let id = if path.trim().is_empty() { None } else { Some(catalog.ensure_category_path(path)?.id) };
+        let id = if path.trim().is_empty() {
+            None
+        } else {
+            Some(catalog.ensure_category_path(path)?.id)
+        };
         edits.push(BulkEdit::SetCategory(id));
     }
     if let Some(tag) = args.add_tag {
@@ -489,7 +630,9 @@ pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode
     for edit in &edits {
         catalog.bulk_edit(&ids, edit)?;
     }
-    out.show(&serde_json::json!({"changed": ids.len()}), || format!("Changed {} products.", ids.len()));
+    out.show(&serde_json::json!({"changed": ids.len()}), || {
+        format!("Changed {} products.", ids.len())
+    });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -500,7 +643,12 @@ fn parse_signed(text: &str, places: u32, field: &'static str) -> Result<i64> {
         Some(rest) => (true, rest),
         None => (false, text.trim_start_matches('+')),
     };
-    let value = parse_price(digits, places).map_err(|_| Error::validation(field, format!("{text:?} is not a number with at most {places} decimals.")))?;
+    let value = parse_price(digits, places).map_err(|_| {
+        Error::validation(
+            field,
+            format!("{text:?} is not a number with at most {places} decimals."),
+        )
+    })?;
     Ok(if negative { -value } else { value })
 }
 
@@ -510,10 +658,19 @@ pub fn check(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
         if report.is_clean() {
             "No problems found.".into()
         } else {
-            report.findings.iter().map(|f| format!("{}: {}", f.kind, f.message)).collect::<Vec<_>>().join("\n")
+            report
+                .findings
+                .iter()
+                .map(|f| format!("{}: {}", f.kind, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
         }
     });
-    Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 pub fn optimize(catalog: &mut Catalog, rebuild_search: bool, out: &Out) -> Result<ExitCode> {

@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "shelf", version, about = "Shelfkeeper's product catalog from the command line")]
+#[command(
+    name = "shelf",
+    version,
+    about = "Shelfkeeper's product catalog from the command line"
+)]
 struct Cli {
     /// The library folder (catalog.db, originals/...). Defaults to $SHELF_LIBRARY, then the
     /// per-user data folder.
