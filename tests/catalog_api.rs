@@ -323,6 +323,29 @@ fn search_finds_prefixes_and_ranks_sku_and_name_first() {
     assert_eq!(skus("creme"), ["JUG-2"], "diacritics are folded");
     assert_eq!(skus("jug-2"), ["JUG-2"]);
     assert!(skus("zzz").is_empty());
+    assert_eq!(
+        skus("t"),
+        ["TEA-9"],
+        "one letter: names and SKUs that start with it"
+    );
+    assert_eq!(skus("P"), ["CUP-1"]);
+    assert!(skus("-").is_empty());
+}
+
+#[test]
+fn broad_searches_stay_bounded_and_an_exact_sku_always_comes_first() {
+    let (_lib, catalog) = catalog_of(1200);
+    let hits = search::search(catalog.conn(), "SKU-0003", 20).unwrap();
+    assert_eq!(
+        hits[0].sku, "SKU-0003",
+        "the oldest product, far outside the newest candidates"
+    );
+    let hits = search::search(catalog.conn(), "mug", 50).unwrap();
+    assert_eq!(hits.len(), 50);
+    assert!(
+        hits.iter().all(|h| h.name.starts_with("Mug")),
+        "every hit matches"
+    );
 }
 
 #[test]

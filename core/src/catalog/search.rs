@@ -30,34 +30,95 @@ pub struct SearchHit {
     pub primary_image: Option<String>,
 }
 
-/// Best matches first: an exact SKU, then bm25 with SKU x10, name x5, tags x2, description x1.
-const SEARCH: &str = "SELECT p.id, p.sku, p.name, p.price_minor, p.currency, p.stock, p.status,
-    (SELECT i.sha256 FROM product_images AS i
-      WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)
-  FROM product_search AS s JOIN products AS p ON p.id = s.rowid
-  WHERE product_search MATCH ?1 AND p.deleted_at IS NULL
-  ORDER BY p.sku = ?2 DESC, bm25(product_search, 10.0, 5.0, 1.0, 2.0)
-  LIMIT ?3";
+macro_rules! hit_select {
+    () => {
+        "SELECT p.id, p.sku, p.name, p.price_minor, p.currency, p.stock, p.status,
+           (SELECT i.sha256 FROM product_images AS i
+             WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)"
+    };
+}
+
+/// An exact SKU always comes first, however old the product.
+const EXACT_SKU: &str = concat!(
+    hit_select!(),
+    " FROM products AS p WHERE p.sku = ?1 AND p.deleted_at IS NULL"
+);
+
+/// One typed character: names and SKUs that start with it, straight from their indexes.
+/// (A one-letter FTS prefix would gather every word in the catalog that starts with it.)
+const STARTS_WITH: &str = concat!(
+    hit_select!(),
+    " FROM products AS p
+      WHERE p.deleted_at IS NULL
+        AND ((p.name COLLATE NOCASE >= ?1 AND p.name COLLATE NOCASE < ?2)
+          OR (p.sku >= ?1 AND p.sku < ?2))
+      ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?3"
+);
+
+/// How many of the newest matches are ranked. Ranking every match of a broad prefix costs
+/// time in proportion to the catalog; ranking a bounded set keeps each keystroke cheap, and
+/// a query that matches fewer products than this (most of them, past two letters) is
+/// ranked exactly.
+const CANDIDATES: i64 = 512;
+
+/// The oldest product id among the newest `CANDIDATES` matches (FTS5 walks rowids in
+/// descending order natively and stops at the limit).
+const CANDIDATE_FLOOR: &str = "SELECT min(rowid) FROM (SELECT rowid FROM product_search
+  WHERE product_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)";
+
+/// Best matches first by bm25 with SKU x10, name x5, tags x2, description x1, among the
+/// candidates (a rowid range, which FTS5 applies while it walks the index).
+const RANKED: &str = concat!(
+    hit_select!(),
+    " FROM product_search AS s JOIN products AS p ON p.id = s.rowid
+      WHERE product_search MATCH ?1 AND s.rowid >= ?2 AND p.deleted_at IS NULL AND p.sku <> ?3
+      ORDER BY bm25(product_search, 10.0, 5.0, 1.0, 2.0)
+      LIMIT ?4"
+);
+
+fn hit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
+    Ok(SearchHit {
+        id: r.get(0)?,
+        sku: r.get(1)?,
+        name: r.get(2)?,
+        price_minor: r.get(3)?,
+        currency: r.get(4)?,
+        stock: r.get(5)?,
+        status: Status::parse(r.get_ref(6)?.as_str()?).unwrap_or_default(),
+        primary_image: r.get(7)?,
+    })
+}
 
 pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
+    let typed = typed.trim();
+    let limit = i64::from(limit.clamp(1, 1000));
     let Some(query) = fts_query(typed) else {
         return Ok(Vec::new());
     };
-    let mut stmt = conn.prepare_cached(SEARCH)?;
-    let hits = stmt
-        .query_map((query, typed.trim(), limit.clamp(1, 1000)), |r| {
-            Ok(SearchHit {
-                id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                price_minor: r.get(3)?,
-                currency: r.get(4)?,
-                stock: r.get(5)?,
-                status: Status::parse(r.get_ref(6)?.as_str()?).unwrap_or_default(),
-                primary_image: r.get(7)?,
-            })
-        })?
+    let mut hits: Vec<SearchHit> = conn
+        .prepare_cached(EXACT_SKU)?
+        .query_map([typed], hit_from_row)?
         .collect::<rusqlite::Result<_>>()?;
+    let mut chars = typed.chars();
+    if let (Some(first), None) = (chars.next(), chars.next()) {
+        let next = char::from_u32(first.to_ascii_lowercase() as u32 + 1).unwrap_or(char::MAX);
+        let (from, to) = (first.to_ascii_lowercase().to_string(), next.to_string());
+        let mut stmt = conn.prepare_cached(STARTS_WITH)?;
+        let rest = stmt.query_map((from, to, limit), hit_from_row)?;
+        hits.extend(
+            rest.filter(|h| h.as_ref().map_or(true, |h| !h.sku.eq_ignore_ascii_case(typed)))
+                .collect::<rusqlite::Result<Vec<_>>>()?,
+        );
+        hits.truncate(limit as usize);
+        return Ok(hits);
+    }
+    let floor: Option<i64> = conn
+        .prepare_cached(CANDIDATE_FLOOR)?
+        .query_row((&query, CANDIDATES), |r| r.get(0))?;
+    let Some(floor) = floor else { return Ok(hits) };
+    let mut stmt = conn.prepare_cached(RANKED)?;
+    let ranked = stmt.query_map((&query, floor, typed, limit - hits.len() as i64), hit_from_row)?;
+    hits.extend(ranked.collect::<rusqlite::Result<Vec<_>>>()?);
     Ok(hits)
 }
 

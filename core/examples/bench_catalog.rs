@@ -1,0 +1,220 @@
+//! The catalog benchmark (issue 2): bulk insert of N generated products (FTS and audit
+//! triggers included), search latency by prefix length, page-of-100 latency per sort, and
+//! `check`. Run with `scripts/bench-catalog` (release build); prints a Markdown table.
+
+use shelf_core::catalog::maintenance::stats;
+use shelf_core::catalog::products::{self, ProductFields, ProductQuery, SortKey, Status};
+use shelf_core::catalog::search;
+use shelf_core::{Catalog, Library};
+use std::time::{Duration, Instant};
+
+const ADJECTIVES: &[&str] = &[
+    "blue", "rustic", "large", "small", "vintage", "handmade", "organic", "glazed", "striped", "matte",
+    "golden", "linen", "woven", "classic", "modern", "scented",
+];
+const MATERIALS: &[&str] = &[
+    "ceramic",
+    "oak",
+    "cotton",
+    "leather",
+    "glass",
+    "steel",
+    "bamboo",
+    "wool",
+    "copper",
+    "marble",
+    "porcelain",
+    "silk",
+];
+const NOUNS: &[&str] = &[
+    "mug", "bowl", "plate", "vase", "candle", "scarf", "apron", "basket", "lamp", "tray", "notebook",
+    "pillow", "blanket", "teapot", "jug", "coaster", "frame", "wallet", "belt", "earrings",
+];
+
+/// Deterministic pseudo-random numbers (xorshift), so every run inserts the same catalog.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+fn generated(n: usize) -> impl Iterator<Item = ProductFields> {
+    let mut rng = Rng(0x5eed_cafe);
+    (0..n).map(move |i| {
+        let (a, m, noun) = (rng.pick(ADJECTIVES), rng.pick(MATERIALS), rng.pick(NOUNS));
+        let description = format!(
+            "A {a} {noun} made of {m}. {} and {} finish, ideal as a gift. Care: wipe clean with a {} cloth.",
+            rng.pick(ADJECTIVES),
+            rng.pick(ADJECTIVES),
+            rng.pick(MATERIALS)
+        );
+        ProductFields {
+            sku: format!("{}-{:06}", &noun[..3].to_uppercase(), i),
+            name: format!("{} {} {} {}", capitalise(a), m, noun, i % 97),
+            description,
+            price_minor: (rng.next() % 20_000) as i64 + 100,
+            stock: (rng.next() % 200) as i64,
+            status: [Status::Active, Status::Draft, Status::Archived][(rng.next() % 3) as usize],
+            tags: vec![rng.pick(ADJECTIVES).to_owned()],
+            ..ProductFields::default()
+        }
+    })
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index].as_secs_f64() * 1000.0
+}
+
+fn time_many(runs: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let start = Instant::now();
+            f(i);
+            start.elapsed()
+        })
+        .collect();
+    (percentile(&mut samples, 0.5), percentile(&mut samples, 0.95))
+}
+
+/// CPU seconds (user + system) this process has used, from /proc/self/stat: wall time alone
+/// says little on a machine that is busy with other work.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<f64> = after_name
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0.0))
+        .collect();
+    (fields.get(11).unwrap_or(&0.0) + fields.get(12).unwrap_or(&0.0)) / 100.0
+}
+
+fn main() -> shelf_core::Result<()> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let dir = std::env::temp_dir().join(format!("shelf-bench-{}", std::process::id()));
+    let library = Library::create_at(&dir)?;
+    let mut catalog = Catalog::open(&library)?;
+
+    let (start, cpu) = (Instant::now(), cpu_seconds());
+    catalog.insert_products(generated(n), 10_000)?;
+    let (insert, insert_cpu) = (start.elapsed(), cpu_seconds() - cpu);
+    println!("| step | result |\n|---|---|");
+    println!(
+        "| bulk insert of {n} products (FTS, audit and tag triggers included) | {:.2} s wall, {:.2} s CPU ({:.0} products/s) |",
+        insert.as_secs_f64(),
+        insert_cpu,
+        n as f64 / insert.as_secs_f64()
+    );
+
+    let queries: &[(&str, &[&str])] = &[
+        ("1-letter prefix", &["b", "c", "m", "s", "v", "g", "l", "p"]),
+        (
+            "2-letter prefix",
+            &["bl", "ce", "mu", "st", "va", "go", "li", "po"],
+        ),
+        (
+            "3-letter prefix",
+            &["blu", "cer", "mug", "str", "vas", "gol", "lin", "por"],
+        ),
+        (
+            "5-letter prefix",
+            &[
+                "rusti", "ceram", "candl", "strip", "vinta", "golde", "linen", "porce",
+            ],
+        ),
+        (
+            "whole word",
+            &[
+                "teapot", "bamboo", "scarf", "earrings", "marble", "wallet", "copper", "apron",
+            ],
+        ),
+        (
+            "two words",
+            &[
+                "blue mu", "oak tr", "silk sc", "glass va", "wool bl", "steel la", "linen ap", "jug 4",
+            ],
+        ),
+    ];
+    for (label, words) in queries {
+        let conn = catalog.conn();
+        let (p50, p95) = time_many(400, |i| {
+            let hits = search::search(conn, words[i % words.len()], 50).unwrap_or_default();
+            assert!(!hits.is_empty());
+        });
+        println!("| search, {label}, top 50 | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+    }
+
+    for sort in [
+        SortKey::Name,
+        SortKey::Sku,
+        SortKey::Price,
+        SortKey::Stock,
+        SortKey::Updated,
+    ] {
+        let conn = catalog.conn();
+        let mut query = ProductQuery {
+            sort,
+            limit: 100,
+            ..ProductQuery::default()
+        };
+        let (p50, p95) = time_many(300, |i| {
+            if i % 50 == 0 {
+                query.after = None;
+            }
+            let page = products::list(conn, &query).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(page.items.len(), 100);
+            query.after = page.next;
+        });
+        println!(
+            "| page of 100, sorted by {sort:?} (pages 1-50 in turn) | p50 {p50:.2} ms, p95 {p95:.2} ms |"
+        );
+    }
+    let conn = catalog.conn();
+    let filtered = ProductQuery {
+        status: Some(Status::Active),
+        stock_at_most: Some(20),
+        limit: 100,
+        ..ProductQuery::default()
+    };
+    let (p50, p95) = time_many(100, |_| {
+        products::list(conn, &filtered).unwrap_or_else(|e| panic!("{e}"));
+    });
+    println!("| page of 100, active with stock <= 20, by name | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+
+    let start = Instant::now();
+    let report = catalog.check()?;
+    println!(
+        "| check (integrity, foreign keys, FTS integrity) | {:.2} s, {} findings |",
+        start.elapsed().as_secs_f64(),
+        report.findings.len()
+    );
+    let s = stats(catalog.conn())?;
+    println!(
+        "| catalog file | {:.1} MB for {} products, {} audit entries |",
+        s.file_bytes as f64 / 1e6,
+        s.products,
+        s.audit_entries
+    );
+    drop(catalog);
+    std::fs::remove_dir_all(&dir).map_err(|e| shelf_core::Error::io("Can't remove", &dir, e))?;
+    Ok(())
+}
