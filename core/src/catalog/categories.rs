@@ -120,26 +120,27 @@ impl Catalog {
     pub fn rename_category(&mut self, id: CategoryId, name: &str) -> Result<Category> {
         let name = rules::tidy(name);
         rules::check_category_name(&name)?;
-        self.write(|w| {
-            let n = w
-                .tx()
-                .execute("UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))?;
-            if n == 0 {
-                return Err(Error::NotFound(format!("There is no category with id {id}.")));
-            }
-            w.record(Entity::Category, id, ChangeKind::Updated);
-            Ok(())
-        })?;
-        by_id(self.conn(), id)
+        self.change_category(id, "UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))
     }
 
+    /// Moves a category under another one (or to the top); the schema refuses cycles.
     pub fn move_category(&mut self, id: CategoryId, parent_id: Option<CategoryId>) -> Result<Category> {
+        self.change_category(
+            id,
+            "UPDATE categories SET parent_id = ?1 WHERE id = ?2",
+            (parent_id, id),
+        )
+    }
+
+    /// Runs one UPDATE on category `id` as a user action and returns the category after it.
+    fn change_category(
+        &mut self,
+        id: CategoryId,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Category> {
         self.write(|w| {
-            let n = w.tx().execute(
-                "UPDATE categories SET parent_id = ?1 WHERE id = ?2",
-                (parent_id, id),
-            )?;
-            if n == 0 {
+            if w.tx().execute(sql, params)? == 0 {
                 return Err(Error::NotFound(format!("There is no category with id {id}.")));
             }
             w.record(Entity::Category, id, ChangeKind::Updated);

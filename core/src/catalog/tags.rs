@@ -104,16 +104,19 @@ pub(crate) fn remove_from_product(w: &mut Write<'_>, product: ProductId, name: &
     Ok(())
 }
 
+/// The id of the tag called `name`, or NotFound.
+fn existing(conn: &Connection, name: &str) -> Result<TagId> {
+    conn.query_row(FIND, [name], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))
+}
+
 impl Catalog {
     pub fn rename_tag(&mut self, old: &str, new: &str) -> Result<()> {
         let new = rules::tidy(new);
         rules::check_tag(&new)?;
         self.write(|w| {
-            let id: TagId = w
-                .tx()
-                .query_row(FIND, [old], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| Error::NotFound(format!("There is no tag {old:?}.")))?;
+            let id = existing(w.tx(), old)?;
             w.tx()
                 .execute("UPDATE tags SET name = ?1 WHERE id = ?2", (&new, id))?;
             w.record(Entity::Tag, id, ChangeKind::Updated);
@@ -124,11 +127,7 @@ impl Catalog {
     /// Takes the tag off every product, then deletes it; one transaction, all audited.
     pub fn delete_tag(&mut self, name: &str) -> Result<usize> {
         self.write(|w| {
-            let id: TagId = w
-                .tx()
-                .query_row(FIND, [name], |r| r.get(0))
-                .optional()?
-                .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))?;
+            let id = existing(w.tx(), name)?;
             let removed = w
                 .tx()
                 .execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
