@@ -493,8 +493,8 @@ fn committed_writes_announce_what_changed() {
     assert_eq!(
         kinds,
         [
-            (Entity::Tag, ChangeKind::Created),
             (Entity::Product, ChangeKind::Created),
+            (Entity::Tag, ChangeKind::Created),
             (Entity::Product, ChangeKind::Trashed)
         ]
     );
