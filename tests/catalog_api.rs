@@ -515,3 +515,56 @@ fn check_finds_a_search_index_out_of_step_and_rebuild_fixes_it() {
     catalog.optimize().unwrap();
     assert!(catalog.check().unwrap().is_clean());
 }
+
+#[test]
+fn a_refused_bulk_batch_names_the_row_and_writes_nothing_of_that_batch() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    catalog
+        .create_product(&product("TAKEN-1", "Already here", 1))
+        .unwrap();
+    let batch = vec![
+        ProductFields {
+            tags: vec!["fresh".into()],
+            ..product("NEW-1", "New", 1)
+        },
+        product("taken-1", "Clash", 1),
+        product("NEW-2", "New too", 1),
+    ];
+    let err = catalog.insert_products(batch, 100).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(err.to_string().contains("taken-1"), "{err}");
+    let stats = shelf_core::catalog::maintenance::stats(catalog.conn()).unwrap();
+    assert_eq!(
+        (stats.products, stats.tags),
+        (1, 0),
+        "the whole batch was rolled back"
+    );
+
+    let dup_in_batch = vec![product("D-1", "One", 1), product("d-1", "Two", 1)];
+    assert!(catalog
+        .insert_products(dup_in_batch, 100)
+        .unwrap_err()
+        .to_string()
+        .contains("d-1"));
+    let ok = (0..250).map(|i| ProductFields {
+        tags: vec![format!("t{}", i % 3)],
+        ..product(&format!("OK-{i}"), "Fine", i)
+    });
+    assert_eq!(catalog.insert_products(ok, 100).unwrap(), 250);
+    assert_eq!(
+        products::list(
+            catalog.conn(),
+            &ProductQuery {
+                tag: Some("t1".into()),
+                limit: 1000,
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .items
+        .len(),
+        83
+    );
+    assert!(catalog.check().unwrap().is_clean());
+}

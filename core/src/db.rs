@@ -33,6 +33,8 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Statements on tables with triggers compile those triggers too: keep them prepared.
+    conn.set_prepared_statement_cache_capacity(128);
     let fresh: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
     if fresh == 0 {
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;

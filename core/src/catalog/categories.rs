@@ -92,7 +92,7 @@ impl Catalog {
             by_id(self.conn(), parent)?;
         }
         let id = self.write(|w| {
-            w.tx().execute(INSERT, (&name, parent_id))?;
+            w.tx().prepare_cached(INSERT)?.execute((&name, parent_id))?;
             let id = w.tx().last_insert_rowid();
             w.record(Entity::Category, id, ChangeKind::Created);
             Ok(id)
@@ -172,7 +172,9 @@ impl Catalog {
             )));
         }
         self.write(|w| {
-            w.tx().execute("DELETE FROM categories WHERE id = ?1", [id])?;
+            w.tx()
+                .prepare_cached("DELETE FROM categories WHERE id = ?1")?
+                .execute([id])?;
             w.record(Entity::Category, id, ChangeKind::Deleted);
             Ok(())
         })

@@ -121,7 +121,8 @@ fn tag_entry(
     let row = if action == "insert" { new } else { old };
     let tag_id = row.get("tag_id").and_then(Value::as_i64).unwrap_or(0);
     let name: String = conn
-        .query_row(TAG_NAME, [tag_id], |r| r.get(0))
+        .prepare_cached(TAG_NAME)?
+        .query_row([tag_id], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| format!("tag #{tag_id}"));
     let (what, before, after) = if action == "insert" {

@@ -353,7 +353,8 @@ const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = ?1";
 
 pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
     let mut product = conn
-        .query_row(GET, [id], |r| {
+        .prepare_cached(GET)?
+        .query_row([id], |r| {
             Ok(Product {
                 id: r.get(0)?,
                 sku: r.get(1)?,
@@ -387,7 +388,10 @@ pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
 
 /// SKUs are unique without regard to case, so `abc-1` finds `ABC-1`.
 pub fn id_by_sku(conn: &Connection, sku: &str) -> Result<Option<ProductId>> {
-    Ok(conn.query_row(ID_BY_SKU, [sku.trim()], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached(ID_BY_SKU)?
+        .query_row([sku.trim()], |r| r.get(0))
+        .optional()?)
 }
 
 pub fn by_sku(conn: &Connection, sku: &str) -> Result<Product> {
@@ -399,6 +403,14 @@ pub fn by_sku(conn: &Connection, sku: &str) -> Result<Product> {
 const INSERT: &str = "INSERT INTO products
     (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+/// Many products in one statement, from a JSON array of rows (see `insert_batch`).
+const INSERT_MANY: &str = "INSERT INTO products
+    (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode)
+  SELECT value ->> 'sku', value ->> 'name', value ->> 'description', value ->> 'price_minor',
+    value ->> 'currency', value ->> 'stock', value ->> 'status', value ->> 'category_id', ?2,
+    value ->> 'barcode'
+  FROM json_each(?1) WHERE true ORDER BY key
+  RETURNING id, sku";
 const UPDATE: &str = "UPDATE products SET sku = ?1, name = ?2, description = ?3, price_minor = ?4,
     currency = ?5, stock = ?6, status = ?7, category_id = ?8, barcode = ?9,
     version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
@@ -409,7 +421,8 @@ const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = ?1";
 /// Friendly checks that need the database: the SKU is free, the currency and category exist.
 fn check_references(conn: &Connection, fields: &ProductFields, this: Option<ProductId>) -> Result<()> {
     let holder: Option<(ProductId, String)> = conn
-        .query_row(SKU_OWNER, [&fields.sku], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached(SKU_OWNER)?
+        .query_row([&fields.sku], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != this) {
         return Err(Error::Conflict {
@@ -420,7 +433,8 @@ fn check_references(conn: &Connection, fields: &ProductFields, this: Option<Prod
     }
     if let Some(code) = &fields.currency {
         if conn
-            .query_row(CURRENCY_EXISTS, [code], |_| Ok(()))
+            .prepare_cached(CURRENCY_EXISTS)?
+            .query_row([code], |_| Ok(()))
             .optional()?
             .is_none()
         {
@@ -468,6 +482,43 @@ fn insert_row(w: &mut Write<'_>, fields: &ProductFields, currency: &str) -> Resu
     Ok(id)
 }
 
+/// Inserts tidied products in one statement; returns their ids in `batch` order.
+fn insert_many(w: &mut Write<'_>, batch: &[ProductFields], default_currency: &str) -> Result<Vec<ProductId>> {
+    let rows: Vec<serde_json::Value> = batch
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "sku": f.sku, "name": f.name, "description": f.description,
+                "price_minor": f.price_minor, "stock": f.stock, "status": f.status.as_str(),
+                "currency": f.currency.as_deref().unwrap_or(default_currency),
+                "category_id": f.category_id, "barcode": f.barcode,
+            })
+        })
+        .collect();
+    let json = serde_json::to_string(&rows)?;
+    let owner = w.actor();
+    let mut by_sku = std::collections::HashMap::with_capacity(batch.len());
+    {
+        let mut stmt = w.tx().prepare_cached(INSERT_MANY)?;
+        let mut returned = stmt.query((json, owner))?;
+        while let Some(row) = returned.next()? {
+            by_sku.insert(
+                row.get::<_, String>(1)?.to_ascii_lowercase(),
+                row.get::<_, ProductId>(0)?,
+            );
+        }
+    }
+    let ids = batch
+        .iter()
+        .map(|f| by_sku.get(&f.sku.to_ascii_lowercase()).copied())
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Error::Internal("a bulk insert returned fewer rows than it was given".into()))?;
+    for &id in &ids {
+        w.record(Entity::Product, id, ChangeKind::Created);
+    }
+    Ok(ids)
+}
+
 /// Writes `fields` over product `id` if it is still at `expected_version`.
 pub(crate) fn update_row(
     w: &mut Write<'_>,
@@ -476,22 +527,19 @@ pub(crate) fn update_row(
     fields: &ProductFields,
     currency: &str,
 ) -> Result<()> {
-    let changed = w.tx().execute(
-        UPDATE,
-        params![
-            fields.sku,
-            fields.name,
-            fields.description,
-            fields.price_minor,
-            currency,
-            fields.stock,
-            fields.status.as_str(),
-            fields.category_id,
-            fields.barcode,
-            id,
-            expected_version,
-        ],
-    )?;
+    let changed = w.tx().prepare_cached(UPDATE)?.execute(params![
+        fields.sku,
+        fields.name,
+        fields.description,
+        fields.price_minor,
+        currency,
+        fields.stock,
+        fields.status.as_str(),
+        fields.category_id,
+        fields.barcode,
+        id,
+        expected_version,
+    ])?;
     if changed == 0 {
         return Err(stale_edit(w.tx(), id)?);
     }
@@ -571,19 +619,29 @@ impl Catalog {
         Ok(done)
     }
 
-    /// All the batch's rows first, then all their tags. FTS5 flushes its pending index
-    /// whenever a row it has just inserted is rewritten, so tagging each product right after
-    /// inserting it made one tiny index segment per product (about 100x slower at 100,000).
+    /// One batch as two statements: every product, then every tag link. Row by row, each
+    /// INSERT opens a statement savepoint, and FTS5 flushes its pending index at every
+    /// savepoint: one tiny index segment per product, then merges (about 1 ms a product).
+    /// When SQLite refuses the batch statement, the batch is replayed row by row inside the
+    /// same transaction so the error names the row.
     fn insert_batch(&mut self, batch: &[ProductFields], default_currency: &str) -> Result<usize> {
         self.write(|w| {
-            let mut ids = Vec::with_capacity(batch.len());
-            for fields in batch {
-                let currency = fields.currency.as_deref().unwrap_or(default_currency);
-                ids.push(insert_row(w, fields, currency).map_err(|e| with_sku(e, &fields.sku))?);
-            }
-            for (id, fields) in ids.into_iter().zip(batch).filter(|(_, f)| !f.tags.is_empty()) {
-                tags::set_for_product(w, id, &fields.tags).map_err(|e| with_sku(e, &fields.sku))?;
-            }
+            let ids = match insert_many(w, batch, default_currency) {
+                Ok(ids) => ids,
+                Err(_) => batch
+                    .iter()
+                    .map(|f| {
+                        let currency = f.currency.as_deref().unwrap_or(default_currency);
+                        insert_row(w, f, currency).map_err(|e| with_sku(e, &f.sku))
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            };
+            let links: Vec<(ProductId, &[String])> = ids
+                .iter()
+                .zip(batch)
+                .map(|(id, f)| (*id, f.tags.as_slice()))
+                .collect();
+            tags::attach_many(w, &links)?;
             Ok(batch.len())
         })
     }
@@ -643,35 +701,33 @@ fn apply_bulk(w: &mut Write<'_>, id: ProductId, edit: &BulkEdit) -> Result<()> {
     let tx = w.tx();
     match edit {
         BulkEdit::SetStatus(status) => {
-            tx.execute(
-                "UPDATE products SET status = ?1 WHERE id = ?2",
-                (status.as_str(), id),
-            )?;
+            tx.prepare_cached("UPDATE products SET status = ?1 WHERE id = ?2")?
+                .execute((status.as_str(), id))?;
         }
         BulkEdit::SetCategory(category) => {
-            tx.execute(
-                "UPDATE products SET category_id = ?1 WHERE id = ?2",
-                (category, id),
-            )?;
+            tx.prepare_cached("UPDATE products SET category_id = ?1 WHERE id = ?2")?
+                .execute((category, id))?;
         }
         BulkEdit::SetStock(stock) => {
             rules::check_stock(*stock)?;
-            tx.execute("UPDATE products SET stock = ?1 WHERE id = ?2", (stock, id))?;
+            tx.prepare_cached("UPDATE products SET stock = ?1 WHERE id = ?2")?
+                .execute((stock, id))?;
         }
         BulkEdit::AdjustPrice(change) => {
             let price = change.apply(product.price_minor).unwrap_or(-1);
             rules::check_price(price).map_err(|e| with_sku(e, &product.sku))?;
-            tx.execute("UPDATE products SET price_minor = ?1 WHERE id = ?2", (price, id))?;
+            tx.prepare_cached("UPDATE products SET price_minor = ?1 WHERE id = ?2")?
+                .execute((price, id))?;
         }
         BulkEdit::AddTag(tag) => {
             let tag = rules::tidy(tag);
             rules::check_tag(&tag)?;
             tags::add_to_product(w, id, &tag)?;
-            w.tx().execute(BUMP, [id])?;
+            w.tx().prepare_cached(BUMP)?.execute([id])?;
         }
         BulkEdit::RemoveTag(tag) => {
             tags::remove_from_product(w, id, tag)?;
-            w.tx().execute(BUMP, [id])?;
+            w.tx().prepare_cached(BUMP)?.execute([id])?;
         }
     }
     w.record(Entity::Product, id, ChangeKind::Updated);

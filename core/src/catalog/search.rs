@@ -44,15 +44,20 @@ const EXACT_SKU: &str = concat!(
     " FROM products AS p WHERE p.sku = ?1 AND p.deleted_at IS NULL"
 );
 
-/// One typed character: names and SKUs that start with it, straight from their indexes.
-/// (A one-letter FTS prefix would gather every word in the catalog that starts with it.)
-const STARTS_WITH: &str = concat!(
+/// One typed character: names, then SKUs, that start with it, straight from their indexes
+/// (two statements: an OR of the two ranges would defeat both indexes). A one-letter FTS
+/// prefix would gather every word in the catalog that starts with it.
+const NAME_STARTS_WITH: &str = concat!(
     hit_select!(),
     " FROM products AS p
-      WHERE p.deleted_at IS NULL
-        AND ((p.name COLLATE NOCASE >= ?1 AND p.name COLLATE NOCASE < ?2)
-          OR (p.sku >= ?1 AND p.sku < ?2))
+      WHERE p.name COLLATE NOCASE >= ?1 AND p.name COLLATE NOCASE < ?2 AND p.deleted_at IS NULL
       ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?3"
+);
+const SKU_STARTS_WITH: &str = concat!(
+    hit_select!(),
+    " FROM products AS p
+      WHERE p.sku >= ?1 AND p.sku < ?2 AND p.deleted_at IS NULL
+      ORDER BY p.sku, p.id LIMIT ?3"
 );
 
 /// How many of the newest matches are ranked. Ranking every match of a broad prefix costs
@@ -103,12 +108,15 @@ pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHi
     if let (Some(first), None) = (chars.next(), chars.next()) {
         let next = char::from_u32(first.to_ascii_lowercase() as u32 + 1).unwrap_or(char::MAX);
         let (from, to) = (first.to_ascii_lowercase().to_string(), next.to_string());
-        let mut stmt = conn.prepare_cached(STARTS_WITH)?;
-        let rest = stmt.query_map((from, to, limit), hit_from_row)?;
-        hits.extend(
-            rest.filter(|h| h.as_ref().map_or(true, |h| !h.sku.eq_ignore_ascii_case(typed)))
-                .collect::<rusqlite::Result<Vec<_>>>()?,
-        );
+        for statement in [NAME_STARTS_WITH, SKU_STARTS_WITH] {
+            let mut stmt = conn.prepare_cached(statement)?;
+            for hit in stmt.query_map((&from, &to, limit), hit_from_row)? {
+                let hit = hit?;
+                if !hits.iter().any(|h| h.id == hit.id) {
+                    hits.push(hit);
+                }
+            }
+        }
         hits.truncate(limit as usize);
         return Ok(hits);
     }

@@ -24,6 +24,12 @@ const OF_PRODUCT: &str = "SELECT t.name FROM product_tags AS pt JOIN tags AS t O
   WHERE pt.product_id = ?1 ORDER BY t.name";
 const ATTACH: &str = "INSERT INTO product_tags (product_id, tag_id) VALUES (?1, ?2)
   ON CONFLICT (product_id, tag_id) DO NOTHING";
+/// Bulk forms for `attach_many`: one statement each, whatever the number of links.
+const INSERT_MANY: &str = "INSERT INTO tags (name) SELECT DISTINCT value ->> '$[1]' FROM json_each(?1)
+  WHERE true ON CONFLICT (name) DO NOTHING RETURNING id";
+const ATTACH_MANY: &str = "INSERT INTO product_tags (product_id, tag_id)
+  SELECT j.value ->> '$[0]', t.id FROM json_each(?1) AS j JOIN tags AS t ON t.name = j.value ->> '$[1]'
+  WHERE true ORDER BY j.key ON CONFLICT (product_id, tag_id) DO NOTHING";
 const DETACH: &str = "DELETE FROM product_tags WHERE product_id = ?1 AND tag_id = ?2";
 
 pub fn list(conn: &Connection) -> Result<Vec<Tag>> {
@@ -58,10 +64,15 @@ pub fn tidy_names(names: &[String]) -> Result<Vec<String>> {
 
 /// The tag's id, creating it when new.
 pub(crate) fn ensure(w: &mut Write<'_>, name: &str) -> Result<TagId> {
-    if let Some(id) = w.tx().query_row(FIND, [name], |r| r.get(0)).optional()? {
+    if let Some(id) = w
+        .tx()
+        .prepare_cached(FIND)?
+        .query_row([name], |r| r.get(0))
+        .optional()?
+    {
         return Ok(id);
     }
-    w.tx().execute(INSERT, [name])?;
+    w.tx().prepare_cached(INSERT)?.execute([name])?;
     let id = w.tx().last_insert_rowid();
     w.record(Entity::Tag, id, ChangeKind::Created);
     Ok(id)
@@ -74,22 +85,45 @@ pub(crate) fn set_for_product(w: &mut Write<'_>, product: ProductId, names: &[St
         .iter()
         .filter(|o| !names.iter().any(|n| n.eq_ignore_ascii_case(o)))
     {
-        let id: TagId = w.tx().query_row(FIND, [old], |r| r.get(0))?;
-        w.tx().execute(DETACH, (product, id))?;
+        let id: TagId = w.tx().prepare_cached(FIND)?.query_row([old], |r| r.get(0))?;
+        w.tx().prepare_cached(DETACH)?.execute((product, id))?;
     }
     for name in names
         .iter()
         .filter(|n| !current.iter().any(|o| o.eq_ignore_ascii_case(n)))
     {
         let id = ensure(w, name)?;
-        w.tx().execute(ATTACH, (product, id))?;
+        w.tx().prepare_cached(ATTACH)?.execute((product, id))?;
     }
+    Ok(())
+}
+
+/// Adds tidied tags to many products in two statements (tags first, then the links, in
+/// product order so the search index is updated in one pass).
+pub(crate) fn attach_many(w: &mut Write<'_>, links: &[(ProductId, &[String])]) -> Result<()> {
+    let pairs: Vec<(ProductId, &String)> = links
+        .iter()
+        .flat_map(|(id, names)| names.iter().map(move |n| (*id, n)))
+        .collect();
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(&pairs)?;
+    let created: Vec<TagId> = w
+        .tx()
+        .prepare_cached(INSERT_MANY)?
+        .query_map([&json], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in created {
+        w.record(Entity::Tag, id, ChangeKind::Created);
+    }
+    w.tx().prepare_cached(ATTACH_MANY)?.execute([&json])?;
     Ok(())
 }
 
 pub(crate) fn add_to_product(w: &mut Write<'_>, product: ProductId, name: &str) -> Result<()> {
     let id = ensure(w, name)?;
-    w.tx().execute(ATTACH, (product, id))?;
+    w.tx().prepare_cached(ATTACH)?.execute((product, id))?;
     Ok(())
 }
 
@@ -99,14 +133,15 @@ pub(crate) fn remove_from_product(w: &mut Write<'_>, product: ProductId, name: &
         .query_row(FIND, [name], |r| r.get::<_, TagId>(0))
         .optional()?
     {
-        w.tx().execute(DETACH, (product, id))?;
+        w.tx().prepare_cached(DETACH)?.execute((product, id))?;
     }
     Ok(())
 }
 
 /// The id of the tag called `name`, or NotFound.
 fn existing(conn: &Connection, name: &str) -> Result<TagId> {
-    conn.query_row(FIND, [name], |r| r.get(0))
+    conn.prepare_cached(FIND)?
+        .query_row([name], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))
 }
@@ -118,7 +153,8 @@ impl Catalog {
         self.write(|w| {
             let id = existing(w.tx(), old)?;
             w.tx()
-                .execute("UPDATE tags SET name = ?1 WHERE id = ?2", (&new, id))?;
+                .prepare_cached("UPDATE tags SET name = ?1 WHERE id = ?2")?
+                .execute((&new, id))?;
             w.record(Entity::Tag, id, ChangeKind::Updated);
             Ok(())
         })
@@ -131,7 +167,9 @@ impl Catalog {
             let removed = w
                 .tx()
                 .execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
-            w.tx().execute("DELETE FROM tags WHERE id = ?1", [id])?;
+            w.tx()
+                .prepare_cached("DELETE FROM tags WHERE id = ?1")?
+                .execute([id])?;
             w.record(Entity::Tag, id, ChangeKind::Deleted);
             Ok(removed)
         })

@@ -23,7 +23,7 @@ impl Catalog {
             let mut moved = 0;
             for &id in ids {
                 ensure_exists(w.tx(), id)?;
-                if w.tx().execute(TRASH, [id])? > 0 {
+                if w.tx().prepare_cached(TRASH)?.execute([id])? > 0 {
                     moved += 1;
                     w.record(Entity::Product, id, ChangeKind::Trashed);
                 }
@@ -37,7 +37,7 @@ impl Catalog {
             let mut restored = 0;
             for &id in ids {
                 ensure_exists(w.tx(), id)?;
-                if w.tx().execute(RESTORE, [id])? > 0 {
+                if w.tx().prepare_cached(RESTORE)?.execute([id])? > 0 {
                     restored += 1;
                     w.record(Entity::Product, id, ChangeKind::Restored);
                 }
@@ -56,9 +56,9 @@ impl Catalog {
                         "Product {id} is not in the trash; only products in the trash can be deleted for good."
                     )));
                 }
-                w.tx().execute(PURGE_IMAGES, [id])?;
-                w.tx().execute(PURGE_TAGS, [id])?;
-                w.tx().execute(PURGE_PRODUCT, [id])?;
+                w.tx().prepare_cached(PURGE_IMAGES)?.execute( [id])?;
+                w.tx().prepare_cached(PURGE_TAGS)?.execute( [id])?;
+                w.tx().prepare_cached(PURGE_PRODUCT)?.execute( [id])?;
                 w.record(Entity::Product, id, ChangeKind::Deleted);
             }
             Ok(ids.len())
@@ -78,7 +78,8 @@ impl Catalog {
 
 /// Whether the product is in the trash; NotFound when there is no such product.
 fn ensure_exists(conn: &rusqlite::Connection, id: ProductId) -> Result<bool> {
-    conn.query_row(IN_TRASH, [id], |r| r.get(0))
+    conn.prepare_cached(IN_TRASH)?
+        .query_row([id], |r| r.get(0))
         .optional()?
         .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))
 }
