@@ -4,8 +4,8 @@
  * `after`), so a 100,000-product catalog never loads more than the user scrolls past.
  */
 import { tick } from 'svelte';
-import { listProducts, perfMark, toCommandError } from '../lib/api';
-import type { ProductQuery, ProductSummary, SortKey, Status } from '../lib/api';
+import { getProduct, listProducts, perfMark, toCommandError } from '../lib/api';
+import type { Change, ProductQuery, ProductSummary, SortKey, Status } from '../lib/api';
 
 export const PAGE_SIZE = 200;
 
@@ -86,6 +86,41 @@ class Browser {
   }
 
   /**
+   * Follows a `catalog-changed` batch. Near the top of the list it loads the rows again; deep
+   * in a long scroll (more rows loaded than one reload may fetch) it patches the changed
+   * products in place instead, so the seller's place in 100,000 products is kept.
+   */
+  async follow(batch: Change[]): Promise<void> {
+    const products = batch.filter((c) => c.entity === 'product');
+    const narrowedByTaxonomy = this.filters.tag !== null || this.filters.categoryId !== null;
+    if (batch.length > 0 && products.length === 0 && !narrowedByTaxonomy) return;
+    if (products.length === 0 || this.items.length <= 1000 || products.length > 50) {
+      return this.refresh();
+    }
+    let items = this.items;
+    for (const change of products) {
+      const id = Number(change.id);
+      const index = items.findIndex((p) => p.id === id);
+      if (index < 0) continue;
+      const leaves =
+        change.kind === 'deleted' ||
+        (change.kind === 'trashed' && !this.filters.inTrash) ||
+        (change.kind === 'restored' && this.filters.inTrash);
+      if (leaves) {
+        items = items.filter((p) => p.id !== id);
+        continue;
+      }
+      try {
+        const product = await getProduct(id);
+        items = items.map((p) => (p.id === id ? { ...p, ...product } : p));
+      } catch {
+        items = items.filter((p) => p.id !== id);
+      }
+    }
+    this.items = items;
+  }
+
+  /**
    * After `catalog-changed`: loads again as many rows as are loaded now (up to 1,000) without
    * moving the scroll position, so an edit shows up in place.
    */
@@ -102,7 +137,10 @@ class Browser {
     } catch (err) {
       if (token === this.#token) this.error = toCommandError(err).message;
     } finally {
-      if (token === this.#token) this.loading = false;
+      if (token === this.#token) {
+        this.loading = false;
+        this.loaded = true;
+      }
     }
   }
 
