@@ -17,3 +17,5 @@ mod migrations;
 mod rules;
 /// The `shelf` command line, run as a real process.
 mod cli;
+/// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
+mod images;

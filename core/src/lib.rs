@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod db;
 pub mod error;
+pub mod images;
 pub mod job;
 pub mod library;
 pub mod migrations;

@@ -98,6 +98,9 @@ impl Catalog {
     /// owner user is created and becomes the acting user.
     pub fn open(library: &Library) -> Result<Self> {
         let (catalog, _) = Self::open_at_version(library, migrations::latest_version())?;
+        // After a crash: temp files out, orphan originals to trash/. Never fatal to opening;
+        // `check` reports whatever it could not tidy.
+        crate::images::sweep_on_open(library, catalog.conn()).ok();
         Ok(catalog)
     }
 

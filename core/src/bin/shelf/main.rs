@@ -4,6 +4,7 @@
 //! one-line reason on stderr).
 
 mod catalog_cmds;
+mod image_cmds;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -63,7 +64,11 @@ enum Command {
     /// Change many products at once (one transaction).
     Bulk(catalog_cmds::BulkArgs),
     /// Look for damage; exit status 1 when anything is found.
-    Check,
+    Check {
+        /// Also re-hash every original photo (slow; finds files changed in place).
+        #[arg(long)]
+        deep: bool,
+    },
     /// Tidy the catalog file (PRAGMA optimize, search index merge, incremental vacuum).
     Optimize {
         /// Rebuild the search index from the products.
@@ -72,6 +77,20 @@ enum Command {
     },
     /// Counts of products, images, users...
     Stats,
+    /// Import photos: onto one product (--product SKU) or grouped by the SKU in their names.
+    Import(image_cmds::ImportArgs),
+    /// List a product's photos.
+    Images { sku: String },
+    /// Write a photo's thumbnail to a file.
+    Thumbnail {
+        sha256: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Watch a folder and import each photo that lands in it (by SKU in its name).
+    Watch { dir: PathBuf },
+    /// Make missing thumbnails again and move files the catalog doesn't know to the trash folder.
+    Repair,
 }
 
 fn main() -> ExitCode {
@@ -99,8 +118,13 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Category(cmd) => catalog_cmds::category(&mut catalog, cmd, out),
         Command::Tag(cmd) => catalog_cmds::tag(&mut catalog, cmd, out),
         Command::Bulk(args) => catalog_cmds::bulk(&mut catalog, args, out),
-        Command::Check => catalog_cmds::check(&catalog, out),
+        Command::Check { deep } => image_cmds::check(&catalog, deep, out),
         Command::Optimize { rebuild_search } => catalog_cmds::optimize(&mut catalog, rebuild_search, out),
         Command::Stats => catalog_cmds::stats(&catalog, out),
+        Command::Import(args) => image_cmds::import(&mut catalog, args, out),
+        Command::Images { sku } => image_cmds::list(&catalog, &sku, out),
+        Command::Thumbnail { sha256, out: file } => image_cmds::thumbnail(&catalog, &sha256, &file, out),
+        Command::Watch { dir } => image_cmds::watch(catalog, &dir, out),
+        Command::Repair => image_cmds::repair(&mut catalog, out),
     }
 }
