@@ -17,3 +17,9 @@ mod migrations;
 mod rules;
 /// The `shelf` command line, run as a real process.
 mod cli;
+/// Fixtures shared by the export, CSV import and backup tests (issue 5).
+mod transfer;
+/// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
+mod export;
+/// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
+mod csv_import;

@@ -3,8 +3,10 @@
 //! this crate.
 
 pub mod catalog;
+pub mod csv_import;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod job;
 pub mod library;
 pub mod migrations;

@@ -5,6 +5,7 @@
 
 mod catalog_cmds;
 mod output;
+mod transfer_cmds;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -72,6 +73,10 @@ enum Command {
     },
     /// Counts of products, images, users...
     Stats,
+    /// Write products to a CSV, JSON or Shopify CSV file (and their photos to a folder).
+    Export(transfer_cmds::ExportArgs),
+    /// Import products from a generic or Shopify CSV file (all or nothing by default).
+    ImportCsv(transfer_cmds::ImportCsvArgs),
 }
 
 fn main() -> ExitCode {
@@ -102,5 +107,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Check => catalog_cmds::check(&catalog, out),
         Command::Optimize { rebuild_search } => catalog_cmds::optimize(&mut catalog, rebuild_search, out),
         Command::Stats => catalog_cmds::stats(&catalog, out),
+        Command::Export(args) => transfer_cmds::export(&catalog, args, out),
+        Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
     }
 }
