@@ -23,3 +23,5 @@ mod transfer;
 mod export;
 /// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
 mod csv_import;
+/// Backup, verification, restore (hostile archives, kill -9, schemas) and automatic backups.
+mod backup;

@@ -2,6 +2,7 @@
 //! Rust with no Tauri in it. The desktop app, the `shelf` command line and the tests all call
 //! this crate.
 
+pub mod backup;
 pub mod catalog;
 pub mod csv_import;
 pub mod db;

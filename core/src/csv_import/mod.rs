@@ -283,7 +283,7 @@ pub fn import(
                 };
                 in_batch += 1;
                 handle_item(w, item, &mut ctx, &mut tally)?;
-                if rows.rows_read % 1000 == 0 {
+                if rows.rows_read.is_multiple_of(1000) {
                     job.report(&Progress {
                         done: rows.position(),
                         total,

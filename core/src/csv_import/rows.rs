@@ -253,7 +253,7 @@ impl Row<'_> {
 
     fn image(&self, line: u64) -> Option<ImageRef> {
         let source = self.text(Field::ImageSrc).trim().to_owned();
-        (!source.is_empty()).then(|| ImageRef { line, source })
+        (!source.is_empty()).then_some(ImageRef { line, source })
     }
 
     fn generic_draft(&self, line: u64) -> Draft {

@@ -190,7 +190,7 @@ fn write_export(
         };
         summary.rows += sink.product(&item, &reference)?;
         summary.products += 1;
-        if summary.products % 500 == 0 {
+        if summary.products.is_multiple_of(500) {
             job.report(&Progress {
                 done: summary.products,
                 total,

@@ -77,6 +77,15 @@ enum Command {
     Export(transfer_cmds::ExportArgs),
     /// Import products from a generic or Shopify CSV file (all or nothing by default).
     ImportCsv(transfer_cmds::ImportCsvArgs),
+    /// Write a verified backup (.zip: manifest, catalog snapshot, original photos).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a backup file end to end without changing anything.
+    VerifyBackup { file: PathBuf },
+    /// Replace the library with a backup; the current one is moved aside, never deleted.
+    Restore { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -90,6 +99,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     let library = Library::locate(cli.library)?;
+    // These two must not open (and so migrate or lock) the catalog first.
+    match &cli.command {
+        Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
+        Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
+        _ => {}
+    }
     let mut catalog = Catalog::open(&library)?;
     if let Some(user) = &cli.as_user {
         catalog.set_actor(user)?;
@@ -109,5 +124,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Stats => catalog_cmds::stats(&catalog, out),
         Command::Export(args) => transfer_cmds::export(&catalog, args, out),
         Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
+        Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
+        Command::VerifyBackup { .. } | Command::Restore { .. } => unreachable!("handled before opening the catalog"),
     }
 }

@@ -4,13 +4,14 @@
 
 use crate::output::Out;
 use clap::Args;
+use shelf_core::backup;
 use shelf_core::catalog::categories;
 use shelf_core::catalog::products::{ProductQuery, Status};
 use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport};
 use shelf_core::export::{self, ExportFormat};
 use shelf_core::job::Job;
-use shelf_core::{Catalog, Result};
-use std::path::PathBuf;
+use shelf_core::{Catalog, Library, Result};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -153,4 +154,59 @@ fn import_text(r: &CsvImportReport) -> String {
         lines.push(format!("Report: {}", file.display()));
     }
     lines.join("\n")
+}
+
+pub fn backup(catalog: &Catalog, file: &Path, out: &Out) -> Result<ExitCode> {
+    let summary = backup::create(catalog, file, &Job::silent())?;
+    out.show(&summary, || {
+        let mut text = format!(
+            "Backed up {} products and {} photos to {} ({} bytes); verified.",
+            summary.row_counts.get("products").copied().unwrap_or(0),
+            summary.originals,
+            summary.path.display(),
+            summary.bytes
+        );
+        if !summary.originals_missing.is_empty() {
+            text.push_str(&format!(
+                " {} photos were missing from the library and are not in the backup (run `shelf check`).",
+                summary.originals_missing.len()
+            ));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify_backup(file: &Path, out: &Out) -> Result<ExitCode> {
+    let manifest = backup::verify(file, &Job::silent())?;
+    out.show(&manifest, || {
+        format!(
+            "{} is a good backup: {} entries, catalog schema {}, taken {}.",
+            file.display(),
+            manifest.entries.len(),
+            manifest.schema_version,
+            manifest.created_at
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Restores without ever opening the catalog first: the library folder is swapped whole.
+pub fn restore(library: &Library, file: &Path, out: &Out) -> Result<ExitCode> {
+    let summary = backup::restore(library, file, &Job::silent())?;
+    out.show(&summary, || {
+        let mut text = format!(
+            "Restored {} into {}. The previous library is kept at {}.",
+            file.display(),
+            summary.library.display(),
+            summary.previous_library.display()
+        );
+        if let Some(from) = summary.migrated_from {
+            text.push_str(&format!(
+                " The backup's catalog was upgraded from schema {from}."
+            ));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
 }
