@@ -6,6 +6,7 @@
 mod catalog_cmds;
 mod image_cmds;
 mod output;
+mod transfer_cmds;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -91,6 +92,19 @@ enum Command {
     Watch { dir: PathBuf },
     /// Make missing thumbnails again and move files the catalog doesn't know to the trash folder.
     Repair,
+    /// Write products to a CSV, JSON or Shopify CSV file (and their photos to a folder).
+    Export(transfer_cmds::ExportArgs),
+    /// Import products from a generic or Shopify CSV file (all or nothing by default).
+    ImportCsv(transfer_cmds::ImportCsvArgs),
+    /// Write a verified backup (.zip: manifest, catalog snapshot, original photos).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a backup file end to end without changing anything.
+    VerifyBackup { file: PathBuf },
+    /// Replace the library with a backup; the current one is moved aside, never deleted.
+    Restore { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -104,6 +118,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     let library = Library::locate(cli.library)?;
+    // These two must not open (and so migrate or lock) the catalog first.
+    match &cli.command {
+        Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
+        Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
+        _ => {}
+    }
     let mut catalog = Catalog::open(&library)?;
     if let Some(user) = &cli.as_user {
         catalog.set_actor(user)?;
@@ -126,5 +146,9 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Thumbnail { sha256, out: file } => image_cmds::thumbnail(&catalog, &sha256, &file, out),
         Command::Watch { dir } => image_cmds::watch(catalog, &dir, out),
         Command::Repair => image_cmds::repair(&mut catalog, out),
+        Command::Export(args) => transfer_cmds::export(&catalog, args, out),
+        Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
+        Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
+        Command::VerifyBackup { .. } | Command::Restore { .. } => unreachable!("handled before opening the catalog"),
     }
 }
