@@ -77,6 +77,18 @@ switch (scenario) {
   case 'about':
     screens.dialog = { kind: 'about' };
     break;
+  case 'scroll': {
+    // Scroll far down in steps, as a seller flinging the wheel would, to exercise paging.
+    for (let i = 0; i < 20; i++) {
+      const grid = document.querySelector<HTMLElement>('[data-testid="product-grid"]');
+      if (grid) grid.scrollTop += 4000;
+      await wait(60);
+    }
+    const shown = document.querySelectorAll('[data-testid="product-card"]').length;
+    document.title = `rendered ${shown} cards of ${browser.items.length} loaded`;
+    console.info(document.title);
+    break;
+  }
   case 'select':
     click('[data-testid="product-card"]');
     break;

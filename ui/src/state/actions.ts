@@ -45,6 +45,7 @@ export async function undo(): Promise<void> {
 export function openHistoryForSelection(): void {
   const [id] = selection.list();
   if (id !== undefined) screens.dialog = { kind: 'history', id };
+  else announcer.say('Select a product first to see its history.');
 }
 
 export function openBulkForSelection(): void {

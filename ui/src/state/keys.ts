@@ -1,5 +1,7 @@
 /** Window-wide shortcuts. Typing in a field keeps its own Ctrl+Z, Delete and Ctrl+A. */
 import { screens } from './screens.svelte';
+import { browser } from './browser.svelte';
+import { selection } from './selection.svelte';
 import { trashSelection, undo } from './actions';
 
 function typingIn(target: EventTarget | null): boolean {
@@ -20,6 +22,10 @@ export function handleGlobalKey(event: KeyboardEvent, focusSearch: () => void): 
     if (screens.dialog.kind !== 'none') return;
     event.preventDefault();
     void undo();
+  } else if (ctrl && key === 'a' && !typingIn(event.target)) {
+    if (screens.dialog.kind !== 'none' || screens.screen !== 'products') return;
+    event.preventDefault();
+    selection.all(browser.items.map((p) => p.id));
   } else if (event.key === 'Delete' && !typingIn(event.target)) {
     if (screens.dialog.kind !== 'none' || screens.screen !== 'products') return;
     event.preventDefault();

@@ -31,12 +31,14 @@ import type { Currency } from "./bindings/Currency";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { ErrorReport } from "./bindings/ErrorReport";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { ImportTargetArg } from "./bindings/ImportTargetArg";
 import type { JobReport } from "./bindings/JobReport";
 import type { LibraryInfo } from "./bindings/LibraryInfo";
 import type { MenuAction } from "./bindings/MenuAction";
 import type { Page } from "./bindings/Page";
 import type { Product } from "./bindings/Product";
 import type { ProductFields } from "./bindings/ProductFields";
+import type { ProductImage } from "./bindings/ProductImage";
 import type { ProductQuery } from "./bindings/ProductQuery";
 import type { Progress } from "./bindings/Progress";
 import type { Role } from "./bindings/Role";
@@ -58,6 +60,7 @@ export type * from "./bindings/ErrorReport";
 export type * from "./bindings/FieldChange";
 export type * from "./bindings/Finding";
 export type * from "./bindings/HistoryEntry";
+export type * from "./bindings/ImportTargetArg";
 export type * from "./bindings/ItemResult";
 export type * from "./bindings/JobReport";
 export type * from "./bindings/LibraryInfo";
@@ -67,6 +70,7 @@ export type * from "./bindings/Page";
 export type * from "./bindings/PriceChange";
 export type * from "./bindings/Product";
 export type * from "./bindings/ProductFields";
+export type * from "./bindings/ProductImage";
 export type * from "./bindings/ProductQuery";
 export type * from "./bindings/ProductSummary";
 export type * from "./bindings/Progress";
@@ -340,6 +344,58 @@ export function checkCatalog(
 
 // ---------------------------------------------------------------------------------------
 // Images: thumbnails and originals come through the `thumb` and `original` URI schemes.
+
+/**
+ * Imports dropped or picked files/folders: `{kind: "product", id}` puts them all on that
+ * product, `{kind: "by_sku"}` groups them by the SKU in each file name (creating draft
+ * products for new SKUs). `paths` must come unchanged from `onFileDrop` or `pickImages`.
+ * The report lists every file: `outcome` done / warning / skipped / refused with `message`.
+ */
+export function importImages(
+  paths: string[],
+  target: ImportTargetArg,
+  onProgress: (progress: Progress) => void,
+): RunningJob<JobReport> {
+  return startJob("import_images", { paths, target }, onProgress);
+}
+
+/** The native "Import images" picker; [] when the seller cancels. */
+export function pickImages(): Promise<string[]> {
+  return call("pick_images");
+}
+
+/** A product's photos: shown ones by position (0 = primary), then removed ones (`deleted_at`). */
+export function productImages(productId: number): Promise<ProductImage[]> {
+  return call("product_images", { productId });
+}
+
+/** `imageIds`: the product's shown photos in their new order (first = primary). */
+export function reorderImages(productId: number, imageIds: number[]): Promise<void> {
+  return call("reorder_images", { productId, imageIds });
+}
+
+export function setImageAltText(imageId: number, text: string): Promise<void> {
+  return call("set_image_alt_text", { imageId, text });
+}
+
+/** Rotates the photo 90° clockwise (its thumbnail is remade; the original file is never changed). */
+export function rotateImage(imageId: number): Promise<void> {
+  return call("rotate_image", { imageId });
+}
+
+/** Removes the photo from the product (restorable). */
+export function trashImage(imageId: number): Promise<void> {
+  return call("trash_image", { imageId });
+}
+
+export function restoreImage(imageId: number): Promise<void> {
+  return call("restore_image", { imageId });
+}
+
+/** First start only (refused unless the catalog is empty): ~24 products with photos. */
+export function loadSampleCatalog(onProgress: (progress: Progress) => void): RunningJob<JobReport> {
+  return startJob("load_sample_catalog", {}, onProgress);
+}
 
 /** The URL of the thumbnail with content hash `sha256` (for <img src>). */
 export function thumbnailUrl(sha256: string): string {
