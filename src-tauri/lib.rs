@@ -1,1 +1,168 @@
+//! Shelfkeeper's desktop shell: a Tauri window over the catalog core. This crate holds only
+//! glue: the commands (`commands/`), the shared state, the change events, the menu, the image
+//! URI schemes and the generated TypeScript bindings. Everything a seller's data goes
+//! through lives in `shelf-core`, which knows nothing of Tauri.
 
+mod background;
+pub mod bindings;
+mod commands;
+mod desktop;
+pub mod error;
+mod events;
+mod info;
+mod menu;
+mod picked;
+mod state;
+
+use shelf_core::{Catalog, Library};
+use state::AppState;
+use std::path::PathBuf;
+use tauri::{DragDropEvent, Listener, Manager, Runtime, WindowEvent};
+
+/// The event a file drop arrives as (emitted by Tauri for a real drop, by the end-to-end
+/// tests for a simulated one).
+const DRAG_DROP_EVENT: &str = "tauri://drag-drop";
+
+/// Starts the app on the library named by `--library DIR`, else `$SHELF_LIBRARY`, else the
+/// platform data folder.
+pub fn run() {
+    let library = match Library::locate(library_argument(std::env::args())) {
+        Ok(library) => library,
+        Err(err) => {
+            eprintln!("Shelfkeeper can't open its library folder: {err}");
+            std::process::exit(1);
+        }
+    };
+    let app = build_app(tauri::Builder::default(), library)
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(err) => {
+            eprintln!("Shelfkeeper couldn't start: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `--library DIR` or `--library=DIR` from the command line.
+fn library_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--library" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.strip_prefix("--library=") {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    None
+}
+
+/// Everything but the context and the native menu, so tests can pass
+/// `tauri::test::mock_builder()`.
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .setup(move |app| {
+            let state = match AppState::open(library) {
+                Ok(state) => state,
+                Err(err) => {
+                    refuse_to_start(app.handle(), &err);
+                    return Ok(());
+                }
+            };
+            let watcher = Catalog::open_reader(&state.library)?;
+            let changes = events::start_forwarding(app.handle().clone(), watcher);
+            state.writer_blocking().on_change(move |batch| {
+                let _ = changes.send(batch.to_vec());
+            });
+            app.manage(state);
+            remember_drops(app.handle());
+            #[cfg(feature = "e2e")]
+            app.add_capability(
+                tauri::ipc::CapabilityBuilder::new("e2e-drop").window("main").permission("core:event:allow-emit-to"),
+            )?;
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.picked.remember(paths);
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::library::library_info,
+            commands::library::open_library_folder,
+            commands::products::list_products,
+            commands::products::search_products,
+            commands::products::get_product,
+            commands::products::create_product,
+            commands::products::update_product,
+            commands::products::bulk_edit,
+            commands::products::product_history,
+            commands::products::restore_version,
+            commands::products::undo_last_change,
+            commands::trash::trash_products,
+            commands::trash::restore_products,
+            commands::trash::purge_products,
+            commands::trash::empty_trash,
+            commands::money::parse_price,
+            commands::money::format_price,
+            commands::money::list_currencies,
+            commands::users::list_users,
+            commands::users::create_user,
+            commands::users::switch_user,
+            commands::users::set_user_active,
+            commands::users::delete_user,
+            commands::categories::list_categories,
+            commands::categories::create_category,
+            commands::categories::rename_category,
+            commands::categories::move_category,
+            commands::categories::delete_category,
+            commands::tags::list_tags,
+            commands::tags::rename_tag,
+            commands::tags::delete_tag,
+            commands::settings::get_setting,
+            commands::settings::put_setting,
+            commands::maintenance::check_catalog::<R>,
+            commands::jobs::cancel_job,
+        ])
+}
+
+/// Drop events also reach Rust listeners: the paths in them become importable (see
+/// `picked`). Only Tauri itself (or, in `e2e` builds, the test page) emits this event.
+fn remember_drops<R: Runtime>(app: &tauri::AppHandle<R>) {
+    #[derive(serde::Deserialize)]
+    struct Dropped {
+        paths: Vec<PathBuf>,
+    }
+    let handle = app.clone();
+    app.listen_any(DRAG_DROP_EVENT, move |event| {
+        if let (Ok(dropped), Some(state)) = (serde_json::from_str::<Dropped>(event.payload()), handle.try_state::<AppState>()) {
+            state.picked.remember(&dropped.paths);
+        }
+    });
+}
+
+/// A catalog that can't be opened (made by a newer app, damaged, unreadable) is never
+/// altered: the seller is told why in a dialog, and the app stops when they close it. (The
+/// dialog waits on the event loop, so it is shown from another thread.)
+fn refuse_to_start<R: Runtime>(app: &tauri::AppHandle<R>, err: &shelf_core::Error) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+    eprintln!("Shelfkeeper can't open the catalog: {err}");
+    let (app, message) = (app.clone(), err.to_string());
+    std::thread::spawn(move || {
+        app.dialog()
+            .message(message)
+            .title("Shelfkeeper can't open the catalog")
+            .kind(MessageDialogKind::Error)
+            .blocking_show();
+        app.exit(1);
+    });
+}
+
+#[cfg(test)]
+mod tests;

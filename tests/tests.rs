@@ -17,3 +17,13 @@ mod cli;
 mod migrations;
 /// The Rust validators and the schema's CHECK constraints accept exactly the same values.
 mod rules;
+/// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
+mod images;
+/// Fixtures shared by the export, CSV import and backup tests (issue 5).
+mod transfer;
+/// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
+mod export;
+/// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
+mod csv_import;
+/// Backup, verification, restore (hostile archives, kill -9, schemas) and automatic backups.
+mod backup;

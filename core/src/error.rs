@@ -11,6 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The closed set of error kinds the UI and the command line switch on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The input breaks a rule of the catalog (empty name, negative price...).
@@ -137,6 +138,7 @@ impl Error {
 
 /// `{kind, message, field?, details?}`: what the UI and scripts receive.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorReport {
     pub kind: ErrorKind,
     pub message: String,

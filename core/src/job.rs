@@ -27,6 +27,7 @@ impl CancelToken {
 
 /// How one item (a file, a CSV row, a backup entry) ended.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemResult {
     /// The file name, `line 12`, or the entry path.
     pub name: String,
@@ -39,6 +40,7 @@ pub struct ItemResult {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Done,
@@ -89,6 +91,7 @@ impl ItemResult {
 
 /// A progress report: counts, bytes, the item being worked on and the last item's result.
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub done: u64,
     pub total: u64,
@@ -99,6 +102,7 @@ pub struct Progress {
 
 /// What a finished (or cancelled) job did, item by item.
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JobReport {
     pub items: Vec<ItemResult>,
     pub cancelled: bool,

@@ -2,9 +2,13 @@
 //! Rust with no Tauri in it. The desktop app, the `shelf` command line and the tests all call
 //! this crate.
 
+pub mod backup;
 pub mod catalog;
+pub mod csv_import;
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod images;
 pub mod job;
 pub mod library;
 pub mod migrations;

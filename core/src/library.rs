@@ -30,6 +30,9 @@ impl Library {
 
     /// Opens (creating when absent) the library folder at `root` and its sub-folders.
     pub fn create_at(root: &Path) -> Result<Self> {
+        // A restore interrupted between its two renames leaves no folder here but a verified
+        // one beside it; finish it rather than start an empty library.
+        crate::backup::recover_interrupted_restore(root)?;
         std::fs::create_dir_all(root).map_err(|e| Error::io("Can't create the library folder", root, e))?;
         let root = root
             .canonicalize()

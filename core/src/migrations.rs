@@ -29,6 +29,7 @@ macro_rules! migration {
 pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_catalog.sql"),
     migration!(2, "0002_settings.sql"),
+    migration!(3, "0003_image_rotation.sql"),
 ];
 
 /// The schema version this build of the app writes.

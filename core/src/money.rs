@@ -58,6 +58,7 @@ pub fn format_price(minor: i64, minor_units: u32) -> String {
 /// A price change for bulk edits: a percentage in hundredths of a percent (1250 = +12.5 %)
 /// or a fixed amount in minor units. Results round half away from zero to whole minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "by", content = "amount")]
 pub enum PriceChange {
     PercentHundredths(i64),

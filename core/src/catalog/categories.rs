@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub type CategoryId = i64;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Category {
     pub id: CategoryId,
     pub name: String,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// One thing `check` found wrong.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     /// `integrity`, `foreign_key`, `search_index`, and the image checks' kinds.
     pub kind: String,
@@ -15,6 +16,7 @@ pub struct Finding {
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CheckReport {
     pub findings: Vec<Finding>,
 }
@@ -95,6 +97,7 @@ pub fn check_database(conn: &Connection, report: &mut CheckReport) -> Result<()>
 }
 
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Stats {
     pub products: i64,
     pub active: i64,

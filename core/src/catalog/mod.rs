@@ -4,6 +4,7 @@
 //! what changed once it has committed.
 
 pub mod categories;
+pub mod currencies;
 pub mod history;
 pub mod maintenance;
 pub mod products;
@@ -26,6 +27,7 @@ pub type UserId = i64;
 /// What a committed write changed, so a window can refresh just that (habit 7 of the style
 /// guide: writes announce themselves).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     pub entity: Entity,
     pub id: String,
@@ -33,6 +35,7 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Entity {
     Product,
@@ -44,6 +47,7 @@ pub enum Entity {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Created,
@@ -98,6 +102,9 @@ impl Catalog {
     /// owner user is created and becomes the acting user.
     pub fn open(library: &Library) -> Result<Self> {
         let (catalog, _) = Self::open_at_version(library, migrations::latest_version())?;
+        // After a crash: temp files out, orphan originals to trash/. Never fatal to opening;
+        // `check` reports whatever it could not tidy.
+        crate::images::sweep_on_open(library, catalog.conn()).ok();
         Ok(catalog)
     }
 

@@ -11,6 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
@@ -43,6 +44,7 @@ impl Status {
 
 /// A whole product as the editor shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Product {
     pub id: ProductId,
     pub sku: String,
@@ -68,6 +70,7 @@ pub struct Product {
 
 /// What the editor, the command line and importers may set.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductFields {
     pub sku: String,
     pub name: String,
@@ -117,6 +120,7 @@ impl ProductFields {
 
 /// One row of the product list or grid.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductSummary {
     pub id: ProductId,
     pub sku: String,
@@ -134,6 +138,7 @@ pub struct ProductSummary {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -146,12 +151,14 @@ pub enum SortKey {
 
 /// Where the previous page ended: its last row's sort value and id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cursor {
     pub value: CursorValue,
     pub id: ProductId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(untagged)]
 pub enum CursorValue {
     Number(i64),
@@ -159,6 +166,7 @@ pub enum CursorValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ProductQuery {
     pub status: Option<Status>,
@@ -178,6 +186,7 @@ pub struct ProductQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Page {
     pub items: Vec<ProductSummary>,
     /// Pass back as `after` for the next page; absent on the last page.
@@ -683,6 +692,7 @@ fn with_sku(err: Error, sku: &str) -> Error {
 
 /// One change applied to every selected product.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "change", content = "value")]
 pub enum BulkEdit {
     SetStatus(Status),

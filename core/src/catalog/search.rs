@@ -19,6 +19,7 @@ pub fn fts_query(typed: &str) -> Option<String> {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     pub id: i64,
     pub sku: String,

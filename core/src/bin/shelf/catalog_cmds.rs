@@ -652,27 +652,6 @@ fn parse_signed(text: &str, places: u32, field: &'static str) -> Result<i64> {
     Ok(if negative { -value } else { value })
 }
 
-pub fn check(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
-    let report = catalog.check()?;
-    out.show(&report, || {
-        if report.is_clean() {
-            "No problems found.".into()
-        } else {
-            report
-                .findings
-                .iter()
-                .map(|f| format!("{}: {}", f.kind, f.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-    });
-    Ok(if report.is_clean() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
-}
-
 pub fn optimize(catalog: &mut Catalog, rebuild_search: bool, out: &Out) -> Result<ExitCode> {
     if rebuild_search {
         catalog.rebuild_search()?;

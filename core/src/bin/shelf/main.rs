@@ -4,7 +4,9 @@
 //! one-line reason on stderr).
 
 mod catalog_cmds;
+mod image_cmds;
 mod output;
+mod transfer_cmds;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -67,7 +69,11 @@ enum Command {
     /// Change many products at once (one transaction).
     Bulk(catalog_cmds::BulkArgs),
     /// Look for damage; exit status 1 when anything is found.
-    Check,
+    Check {
+        /// Also re-hash every original photo (slow; finds files changed in place).
+        #[arg(long)]
+        deep: bool,
+    },
     /// Tidy the catalog file (PRAGMA optimize, search index merge, incremental vacuum).
     Optimize {
         /// Rebuild the search index from the products.
@@ -76,6 +82,33 @@ enum Command {
     },
     /// Counts of products, images, users...
     Stats,
+    /// Import photos: onto one product (--product SKU) or grouped by the SKU in their names.
+    Import(image_cmds::ImportArgs),
+    /// List a product's photos.
+    Images { sku: String },
+    /// Write a photo's thumbnail to a file.
+    Thumbnail {
+        sha256: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Watch a folder and import each photo that lands in it (by SKU in its name).
+    Watch { dir: PathBuf },
+    /// Make missing thumbnails again and move files the catalog doesn't know to the trash folder.
+    Repair,
+    /// Write products to a CSV, JSON or Shopify CSV file (and their photos to a folder).
+    Export(transfer_cmds::ExportArgs),
+    /// Import products from a generic or Shopify CSV file (all or nothing by default).
+    ImportCsv(transfer_cmds::ImportCsvArgs),
+    /// Write a verified backup (.zip: manifest, catalog snapshot, original photos).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a backup file end to end without changing anything.
+    VerifyBackup { file: PathBuf },
+    /// Replace the library with a backup; the current one is moved aside, never deleted.
+    Restore { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -89,6 +122,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     let library = Library::locate(cli.library)?;
+    // These two must not open (and so migrate or lock) the catalog first.
+    match &cli.command {
+        Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
+        Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
+        _ => {}
+    }
     let mut catalog = Catalog::open(&library)?;
     if let Some(user) = &cli.as_user {
         catalog.set_actor(user)?;
@@ -103,8 +142,17 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Category(cmd) => catalog_cmds::category(&mut catalog, cmd, out),
         Command::Tag(cmd) => catalog_cmds::tag(&mut catalog, cmd, out),
         Command::Bulk(args) => catalog_cmds::bulk(&mut catalog, args, out),
-        Command::Check => catalog_cmds::check(&catalog, out),
+        Command::Check { deep } => image_cmds::check(&catalog, deep, out),
         Command::Optimize { rebuild_search } => catalog_cmds::optimize(&mut catalog, rebuild_search, out),
         Command::Stats => catalog_cmds::stats(&catalog, out),
+        Command::Import(args) => image_cmds::import(&mut catalog, args, out),
+        Command::Images { sku } => image_cmds::list(&catalog, &sku, out),
+        Command::Thumbnail { sha256, out: file } => image_cmds::thumbnail(&catalog, &sha256, &file, out),
+        Command::Watch { dir } => image_cmds::watch(catalog, &dir, out),
+        Command::Repair => image_cmds::repair(&mut catalog, out),
+        Command::Export(args) => transfer_cmds::export(&catalog, args, out),
+        Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
+        Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
+        Command::VerifyBackup { .. } | Command::Restore { .. } => unreachable!("handled before opening the catalog"),
     }
 }

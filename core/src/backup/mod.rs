@@ -1,0 +1,324 @@
+//! Backups: one `.zip` a seller can also open by hand, holding `manifest.json`, a consistent
+//! `catalog.db` snapshot (SQLite's online backup API, taken while the app keeps working) and
+//! `originals/...`. A backup is written under a temporary name, re-read and re-hashed, and
+//! only then renamed to its final name. Restores go through a staging folder and two renames
+//! (see [`restore`]). Automatic backups and their retention are in [`schedule`].
+
+mod archive;
+mod clock;
+mod manifest;
+pub mod restore;
+pub mod schedule;
+mod snapshot;
+
+pub use archive::{check_name, ArchiveLimits};
+pub use manifest::{
+    BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME,
+};
+pub use restore::{recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
+pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, ScheduledBackup};
+
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::export::extension_for_mime;
+use crate::job::{Job, Progress};
+use crate::library::{is_sha256_hex, Library};
+use crate::migrations;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// What a finished (and verified) backup holds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BackupSummary {
+    pub path: PathBuf,
+    pub bytes: u64,
+    pub entries: usize,
+    pub originals: usize,
+    pub schema_version: i64,
+    pub created_at: String,
+    pub row_counts: BTreeMap<String, i64>,
+    /// Originals the snapshot lists whose file is missing from the library (the maintenance
+    /// check reports them too). The backup holds everything else.
+    pub originals_missing: Vec<String>,
+}
+
+/// An archive entry to write: its name in the archive and the file it comes from.
+type Source = (String, PathBuf);
+
+const ORIGINALS_IN_SNAPSHOT: &str = "SELECT sha256, mime FROM originals ORDER BY sha256";
+
+/// Writes a backup of the catalog's library to `out`, verifies it and only then gives it its
+/// name. The live catalog is only read.
+pub fn create(catalog: &Catalog, out: &Path, job: &Job) -> Result<BackupSummary> {
+    let library = catalog.library();
+    let work = scratch_dir(library)?;
+    let partial = sibling_with_suffix(out, &format!(".partial-{}", std::process::id()));
+    let result = create_in(library, out, &partial, &work, job);
+    let _ = std::fs::remove_dir_all(&work);
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+fn create_in(
+    library: &Library,
+    out: &Path,
+    partial: &Path,
+    work: &Path,
+    job: &Job,
+) -> Result<BackupSummary> {
+    let snapshot_path = work.join(CATALOG_NAME);
+    snapshot::take(&library.catalog_path(), &snapshot_path)?;
+    job.check_cancelled()?;
+    let facts = snapshot::check(&snapshot_path)?;
+    let (originals, missing) = originals_of_snapshot(library, &snapshot_path)?;
+    let mut sources: Vec<Source> = vec![(CATALOG_NAME.to_owned(), snapshot_path.clone())];
+    sources.extend(originals);
+    let manifest = write_archive(partial, &sources, &facts, job)?;
+    // Re-read and re-hash every entry of the written file. The snapshot's integrity and
+    // foreign keys were checked on the very bytes now proven to be in the archive.
+    let (mut archive, reread) = archive::open_vetted(partial, &ArchiveLimits::default())?;
+    if reread != manifest {
+        return Err(Error::Damaged(
+            "The backup's manifest didn't read back as written.".into(),
+        ));
+    }
+    archive::stream_entries(&mut archive, &reread, partial, job, &mut |_| Ok(None))?;
+    std::fs::rename(partial, out).map_err(|e| Error::io("Can't save the backup as", out, e))?;
+    sync_parent(out);
+    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    Ok(BackupSummary {
+        path: out.to_path_buf(),
+        bytes,
+        entries: manifest.entries.len() + 1,
+        originals: manifest.entries.len() - 1,
+        schema_version: manifest.schema_version,
+        created_at: manifest.created_at,
+        row_counts: manifest.row_counts,
+        originals_missing: missing,
+    })
+}
+
+/// A private folder under the library's `tmp/` for the snapshot.
+fn scratch_dir(library: &Library) -> Result<PathBuf> {
+    let dir = library.tmp_dir().join(format!(
+        "backup-{}-{}",
+        std::process::id(),
+        clock::now_nanos()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("Can't create", &dir, e))?;
+    Ok(dir)
+}
+
+fn sibling_with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// The originals the snapshot's rows name, located on disk: exactly what the snapshot needs,
+/// whatever was imported or purged since it was taken.
+fn originals_of_snapshot(library: &Library, snapshot: &Path) -> Result<(Vec<Source>, Vec<String>)> {
+    let conn = crate::db::open(snapshot, crate::db::Access::ReadOnly)?;
+    let rows: Vec<(String, String)> = conn
+        .prepare(ORIGINALS_IN_SNAPSHOT)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(conn);
+    snapshot::remove_side_files(snapshot);
+    let mut found = Vec::with_capacity(rows.len());
+    let mut missing = Vec::new();
+    for (sha, mime) in rows {
+        if !is_sha256_hex(&sha) {
+            missing.push(sha);
+            continue;
+        }
+        match crate::export::find_original(library, &sha, &mime)? {
+            Some(path) => {
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .filter(|e| {
+                        e.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                            && !e.is_empty()
+                    })
+                    .unwrap_or(extension_for_mime(&mime))
+                    .to_owned();
+                found.push((format!("originals/{}/{sha}.{ext}", &sha[..2]), path));
+            }
+            None => missing.push(sha),
+        }
+    }
+    Ok((found, missing))
+}
+
+/// Photos are already compressed: deflating them again costs time and saves nothing.
+fn is_compressed_image(name: &str) -> bool {
+    [".jpg", ".jpeg", ".png", ".webp", ".gif"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+fn write_archive(
+    partial: &Path,
+    sources: &[Source],
+    facts: &snapshot::SnapshotFacts,
+    job: &Job,
+) -> Result<BackupManifest> {
+    let file =
+        File::create(partial).map_err(|e| Error::io("Can't create the backup file", partial, e))?;
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
+    let zip_err = |e: zip::result::ZipError| Error::Internal(format!("writing the backup: {e}"));
+    let mut entries = Vec::with_capacity(sources.len());
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    for (index, (name, path)) in sources.iter().enumerate() {
+        job.check_cancelled()?;
+        let mut input = File::open(path).map_err(|e| Error::io("Can't read", path, e))?;
+        let size = input
+            .metadata()
+            .map_err(|e| Error::io("Can't read", path, e))?
+            .len();
+        let method = if is_compressed_image(name) {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .unix_permissions(0o644)
+            .large_file(size >= u64::from(u32::MAX));
+        zip.start_file(name.as_str(), options).map_err(zip_err)?;
+        let mut hasher = Sha256::new();
+        let mut written = 0u64;
+        loop {
+            let n = input
+                .read(&mut buffer)
+                .map_err(|e| Error::io("Can't read", path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            zip.write_all(&buffer[..n])
+                .map_err(|e| Error::io("Can't write the backup", partial, e))?;
+            written += n as u64;
+        }
+        bytes += written;
+        entries.push(ManifestEntry {
+            path: name.clone(),
+            size: written,
+            sha256: hex::encode(hasher.finalize()),
+        });
+        if index.is_multiple_of(50) {
+            job.report(&Progress {
+                done: index as u64 + 1,
+                total: sources.len() as u64,
+                bytes,
+                current: Some(name.clone()),
+                last: None,
+            });
+        }
+    }
+    let manifest = BackupManifest {
+        format: manifest::FORMAT.to_owned(),
+        format_version: manifest::FORMAT_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        schema_version: facts.schema_version,
+        created_at: facts.created_at.clone(),
+        row_counts: facts.row_counts.clone(),
+        entries,
+    };
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .unix_permissions(0o644);
+    zip.start_file(MANIFEST_NAME, options).map_err(zip_err)?;
+    zip.write_all(&serde_json::to_vec_pretty(&manifest)?)
+        .map_err(|e| Error::io("Can't write the backup", partial, e))?;
+    let writer = zip.finish().map_err(zip_err)?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::io("Can't write the backup", partial, e.into_error()))?;
+    file.sync_all()
+        .map_err(|e| Error::io("Can't flush the backup", partial, e))?;
+    Ok(manifest)
+}
+
+/// Checks a backup file end to end: the archive is vetted, every entry re-read and
+/// re-hashed against the manifest, and the catalog snapshot (unpacked to a temporary file)
+/// passes the integrity and foreign-key checks with the manifest's row counts.
+pub fn verify(path: &Path, job: &Job) -> Result<BackupManifest> {
+    verify_with_limits(path, &ArchiveLimits::default(), job)
+}
+
+pub fn verify_with_limits(
+    path: &Path,
+    limits: &ArchiveLimits,
+    job: &Job,
+) -> Result<BackupManifest> {
+    let (mut archive, manifest) = archive::open_vetted(path, limits)?;
+    let scratch = std::env::temp_dir().join(format!(
+        "shelf-verify-{}-{}",
+        std::process::id(),
+        clock::now_nanos()
+    ));
+    std::fs::create_dir_all(&scratch).map_err(|e| Error::io("Can't create", &scratch, e))?;
+    let result = verify_in(&mut archive, &manifest, path, &scratch, job);
+    let _ = std::fs::remove_dir_all(&scratch);
+    result.map(|()| manifest)
+}
+
+fn verify_in(
+    archive: &mut archive::Archive,
+    manifest: &BackupManifest,
+    path: &Path,
+    scratch: &Path,
+    job: &Job,
+) -> Result<()> {
+    let snapshot_path = scratch.join(CATALOG_NAME);
+    archive::stream_entries(archive, manifest, path, job, &mut |name| {
+        if name != CATALOG_NAME {
+            return Ok(None);
+        }
+        let file = File::create(&snapshot_path)
+            .map_err(|e| Error::io("Can't create", &snapshot_path, e))?;
+        Ok(Some(Box::new(BufWriter::new(file))))
+    })?;
+    check_snapshot_matches(&snapshot_path, manifest)
+}
+
+/// The unpacked snapshot passes its checks and has the manifest's version and row counts.
+pub(crate) fn check_snapshot_matches(
+    snapshot_path: &Path,
+    manifest: &BackupManifest,
+) -> Result<()> {
+    let facts = snapshot::check(snapshot_path)?;
+    if facts.schema_version != manifest.schema_version || facts.row_counts != manifest.row_counts {
+        return Err(Error::Damaged(
+            "The backup's catalog doesn't match its manifest (schema version or row counts differ); nothing was changed."
+                .into(),
+        ));
+    }
+    if facts.schema_version > migrations::latest_version() {
+        return Err(Error::refused(
+            "The backup was made by a newer Shelfkeeper; nothing was changed.",
+        ));
+    }
+    Ok(())
+}
+
+/// Makes a rename durable (best effort: some file systems can't sync folders).
+fn sync_parent(path: &Path) {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(dir) = File::open(parent) {
+            let _ = dir.sync_all();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Restore, designed so that no moment leaves a mix of two libraries:
+//!
+//! 1. The archive is vetted ([`super::archive`]) before anything is written.
+//! 2. It is unpacked into a fresh staging folder beside the library
+//!    (`<parent>/.<library>.restore-<stamp>/`), every entry re-hashed against the manifest,
+//!    and the catalog snapshot checked. Only then is a `.restore-ready` marker written and
+//!    synced. A refusal up to here removes the staging folder; the library was never touched.
+//! 3. Two renames in the same parent folder: the library becomes
+//!    `<parent>/<library>.pre-restore-<stamp>/` (kept, never deleted), then the staging folder
+//!    becomes the library.
+//!
+//! A crash (or `kill -9`) before the first rename leaves the old library; after the second,
+//! the new one. Between the two there is no library folder, only a ready staging folder:
+//! [`recover_interrupted_restore`], which `Library::create_at` calls, finishes the swap. After
+//! the swap the catalog is opened once, which migrates a backup from an older schema.
+
+use super::archive::{self, ArchiveLimits};
+use super::manifest::BackupManifest;
+use super::{check_snapshot_matches, clock, sync_parent, CATALOG_NAME};
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::job::Job;
+use crate::library::Library;
+use serde::Serialize;
+use std::fs::{File, OpenOptions};
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+/// Written (and synced) in the staging folder once everything in it is verified.
+const READY_MARKER: &str = ".restore-ready";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreSummary {
+    pub backup: PathBuf,
+    pub library: PathBuf,
+    /// Where the library that was replaced now lives (never deleted).
+    pub previous_library: PathBuf,
+    pub manifest: BackupManifest,
+    /// The schema the backup had when it was older than this app (it was migrated).
+    pub migrated_from: Option<i64>,
+}
+
+/// Restores `backup` over `library`. The caller must have closed its catalog; it reopens
+/// the library afterwards.
+pub fn restore(library: &Library, backup: &Path, job: &Job) -> Result<RestoreSummary> {
+    restore_with_limits(library, backup, &ArchiveLimits::default(), job)
+}
+
+pub fn restore_with_limits(
+    library: &Library,
+    backup: &Path,
+    limits: &ArchiveLimits,
+    job: &Job,
+) -> Result<RestoreSummary> {
+    let (mut archive, manifest) = archive::open_vetted(backup, limits)?;
+    let root = library.root().to_path_buf();
+    let (parent, name) = parent_and_name(&root)?;
+    let stamp = clock::stamp(clock::now_secs());
+    let staging = unused(&parent, &format!(".{name}.restore-{stamp}"));
+    std::fs::create_dir(&staging)
+        .map_err(|e| Error::io("Can't create the restore folder", &staging, e))?;
+    if let Err(err) = stage(&mut archive, &manifest, backup, &staging, job) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    let previous = unused(&parent, &format!("{name}.pre-restore-{stamp}"));
+    std::fs::rename(&root, &previous).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staging);
+        Error::io("Can't move the current library aside to", &previous, e)
+    })?;
+    if let Err(e) = std::fs::rename(&staging, &root) {
+        // Put the old library back: nothing of it was changed.
+        let _ = std::fs::rename(&previous, &root);
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(Error::io(
+            "Can't move the restored library into place at",
+            &root,
+            e,
+        ));
+    }
+    sync_dir(&parent);
+    let _ = std::fs::remove_file(root.join(READY_MARKER));
+    let restored = Library::create_at(&root)?;
+    let (catalog, report) =
+        Catalog::open_at_version(&restored, crate::migrations::latest_version())?;
+    drop(catalog);
+    Ok(RestoreSummary {
+        backup: backup.to_path_buf(),
+        library: root,
+        previous_library: previous,
+        migrated_from: (report.from < report.to).then_some(report.from),
+        manifest,
+    })
+}
+
+fn parent_and_name(root: &Path) -> Result<(PathBuf, String)> {
+    let parent = root.parent().map(Path::to_path_buf);
+    let name = root.file_name().and_then(|n| n.to_str()).map(str::to_owned);
+    match (parent, name) {
+        (Some(parent), Some(name)) => Ok((parent, name)),
+        _ => Err(Error::refused(format!(
+            "The library folder {} can't be restored over in place.",
+            root.display()
+        ))),
+    }
+}
+
+/// `base`, or `base-2`, `base-3`... whichever does not exist yet.
+fn unused(parent: &Path, base: &str) -> PathBuf {
+    let mut candidate = parent.join(base);
+    let mut n = 2;
+    while candidate.exists() {
+        candidate = parent.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Unpacks and checks everything into `staging`, then marks it ready.
+fn stage(
+    archive: &mut archive::Archive,
+    manifest: &BackupManifest,
+    backup: &Path,
+    staging: &Path,
+    job: &Job,
+) -> Result<()> {
+    let mut written: Vec<PathBuf> = Vec::with_capacity(manifest.entries.len());
+    archive::stream_entries(archive, manifest, backup, job, &mut |name| {
+        // The name passed the archive checks and the manifest's shape check (`catalog.db`
+        // or `originals/ab/<sha256>.<ext>`), so joining it stays inside the staging folder.
+        let target = name
+            .split('/')
+            .fold(staging.to_path_buf(), |path, part| path.join(part));
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io("Can't create", dir, e))?;
+        }
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(|e| Error::io("Can't create", &target, e))?;
+        written.push(target);
+        Ok(Some(Box::new(BufWriter::with_capacity(1 << 20, file))))
+    })?;
+    // Every file is flushed to disk before the ready marker vouches for it. Syncing them in
+    // one pass after writing lets the kernel write back in parallel meanwhile.
+    for path in &written {
+        File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io("Can't flush", path, e))?;
+    }
+    check_snapshot_matches(&staging.join(CATALOG_NAME), manifest)?;
+    for dir in ["originals", "tmp", "trash", "backups"] {
+        let path = staging.join(dir);
+        std::fs::create_dir_all(&path).map_err(|e| Error::io("Can't create", &path, e))?;
+    }
+    let marker = staging.join(READY_MARKER);
+    File::create(&marker)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("Can't mark the restore ready", &marker, e))?;
+    sync_dir(staging);
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    sync_parent(dir);
+}
+
+/// Finishes a restore that was interrupted between its two renames: when the library
+/// folder `root` is missing and a verified staging folder for it exists beside it, the
+/// staging folder becomes the library. Does nothing in every other case.
+pub fn recover_interrupted_restore(root: &Path) -> Result<Option<PathBuf>> {
+    if root.exists() {
+        return Ok(None);
+    }
+    let (Some(parent), Some(name)) = (root.parent(), root.file_name().and_then(|n| n.to_str()))
+    else {
+        return Ok(None);
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(None);
+    };
+    let prefix = format!(".{name}.restore-");
+    let mut ready: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+        })
+        .map(|e| e.path())
+        .filter(|p| p.join(READY_MARKER).is_file())
+        .collect();
+    ready.sort();
+    let Some(newest) = ready.pop() else {
+        return Ok(None);
+    };
+    std::fs::rename(&newest, root)
+        .map_err(|e| Error::io("Can't finish the interrupted restore into", root, e))?;
+    sync_dir(parent);
+    let _ = std::fs::remove_file(root.join(READY_MARKER));
+    Ok(Some(newest))
+}

@@ -1,0 +1,212 @@
+//! `shelf` subcommands that move the catalog in and out: export, CSV import, backup,
+//! backup verification and restore. Each parses its arguments, calls one core function and
+//! prints the result.
+
+use crate::output::Out;
+use clap::Args;
+use shelf_core::backup;
+use shelf_core::catalog::categories;
+use shelf_core::catalog::products::{ProductQuery, Status};
+use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport};
+use shelf_core::export::{self, ExportFormat};
+use shelf_core::job::Job;
+use shelf_core::{Catalog, Library, Result};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// csv (every field), json (full fidelity) or shopify (Shopify's product CSV).
+    #[arg(long, default_value = "csv")]
+    format: String,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Also copy the products' original photos into this folder.
+    #[arg(long, value_name = "DIR")]
+    images: Option<PathBuf>,
+    #[arg(long)]
+    status: Option<String>,
+    /// Category path (`Home > Kitchen`).
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    tag: Option<String>,
+    #[arg(long)]
+    search: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ImportCsvArgs {
+    file: PathBuf,
+    /// generic or shopify; chosen from the header row when absent.
+    #[arg(long)]
+    format: Option<String>,
+    /// Report what would be created, updated and refused, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import the good rows and list the bad ones in a report file (default: all or nothing).
+    #[arg(long)]
+    skip_bad_rows: bool,
+    /// Where to write the report (default with --skip-bad-rows: FILE.import-report.csv).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+}
+
+pub fn export(catalog: &Catalog, args: ExportArgs, out: &Out) -> Result<ExitCode> {
+    let format = ExportFormat::parse(&args.format)?;
+    let query = ProductQuery {
+        status: args.status.as_deref().map(Status::parse).transpose()?,
+        category_id: args
+            .category
+            .as_deref()
+            .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+            .transpose()?,
+        tag: args.tag,
+        search: args.search,
+        ..ProductQuery::default()
+    };
+    let summary = export::export(
+        catalog,
+        format,
+        &args.out,
+        args.images.as_deref(),
+        &query,
+        None,
+        &Job::silent(),
+    )?;
+    out.show(&summary, || {
+        let mut text = format!(
+            "Exported {} products ({} rows) to {}.",
+            summary.products,
+            summary.rows,
+            summary.out.display()
+        );
+        if summary.images_copied > 0 {
+            text.push_str(&format!(" Copied {} photos.", summary.images_copied));
+        }
+        if !summary.images_missing.is_empty() {
+            text.push_str(&format!(
+                " {} photos are missing from the library (run `shelf check`).",
+                summary.images_missing.len()
+            ));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Result<ExitCode> {
+    let options = CsvImportOptions {
+        format: args
+            .format
+            .as_deref()
+            .map(CsvFormat::parse)
+            .transpose()?
+            .unwrap_or(CsvFormat::Auto),
+        dry_run: args.dry_run,
+        skip_bad_rows: args.skip_bad_rows,
+        report_file: args.report,
+    };
+    let report = csv_import::import(catalog, &args.file, &options, &Job::silent())?;
+    out.show(&report, || import_text(&report));
+    Ok(if report.refused > 0 || report.cancelled {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn import_text(r: &CsvImportReport) -> String {
+    let mut lines = Vec::new();
+    let verb = if r.committed { "" } else { "would be " };
+    lines.push(format!(
+        "{} rows read: {} products {verb}created, {} {verb}updated, {} unchanged, {} refused.",
+        r.rows_read, r.created, r.updated, r.unchanged, r.refused
+    ));
+    if r.dry_run {
+        lines.push("Dry run: nothing was written.".into());
+    } else if r.refused > 0 && !r.committed {
+        lines.push("Nothing was imported because some rows were refused (use --skip-bad-rows to import the rest).".into());
+    }
+    if r.variants_not_imported > 0 {
+        lines.push(format!(
+            "{} variant rows were not imported (variants come later).",
+            r.variants_not_imported
+        ));
+    }
+    if r.images_not_fetched + r.images_not_imported > 0 {
+        lines.push(format!(
+            "{} image URLs were not fetched and {} local photos were not imported yet.",
+            r.images_not_fetched, r.images_not_imported
+        ));
+    }
+    for issue in r
+        .issues
+        .iter()
+        .filter(|i| i.kind != csv_import::IssueKind::ImageNotFetched)
+    {
+        lines.push(format!(
+            "line {}: {} {}",
+            issue.line, issue.sku, issue.message
+        ));
+    }
+    if let Some(file) = &r.report_file {
+        lines.push(format!("Report: {}", file.display()));
+    }
+    lines.join("\n")
+}
+
+pub fn backup(catalog: &Catalog, file: &Path, out: &Out) -> Result<ExitCode> {
+    let summary = backup::create(catalog, file, &Job::silent())?;
+    out.show(&summary, || {
+        let mut text = format!(
+            "Backed up {} products and {} photos to {} ({} bytes); verified.",
+            summary.row_counts.get("products").copied().unwrap_or(0),
+            summary.originals,
+            summary.path.display(),
+            summary.bytes
+        );
+        if !summary.originals_missing.is_empty() {
+            text.push_str(&format!(
+                " {} photos were missing from the library and are not in the backup (run `shelf check`).",
+                summary.originals_missing.len()
+            ));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify_backup(file: &Path, out: &Out) -> Result<ExitCode> {
+    let manifest = backup::verify(file, &Job::silent())?;
+    out.show(&manifest, || {
+        format!(
+            "{} is a good backup: {} entries, catalog schema {}, taken {}.",
+            file.display(),
+            manifest.entries.len(),
+            manifest.schema_version,
+            manifest.created_at
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Restores without ever opening the catalog first: the library folder is swapped whole.
+pub fn restore(library: &Library, file: &Path, out: &Out) -> Result<ExitCode> {
+    let summary = backup::restore(library, file, &Job::silent())?;
+    out.show(&summary, || {
+        let mut text = format!(
+            "Restored {} into {}. The previous library is kept at {}.",
+            file.display(),
+            summary.library.display(),
+            summary.previous_library.display()
+        );
+        if let Some(from) = summary.migrated_from {
+            text.push_str(&format!(
+                " The backup's catalog was upgraded from schema {from}."
+            ));
+        }
+        text
+    });
+    Ok(ExitCode::SUCCESS)
+}

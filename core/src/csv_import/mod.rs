@@ -1,0 +1,401 @@
+//! CSV import: Shelfkeeper's generic CSV and Shopify's product CSV (classic and new header
+//! layouts), read as a stream with bounded memory, each product checked with the editor's
+//! rules and messages and reported by line number.
+//!
+//! Modes: all-or-nothing (default: one transaction, any refused row means nothing is
+//! written and the report says which rows), skip bad rows (good rows committed in batches,
+//! every problem written to a report file), and dry run (everything done inside a
+//! transaction that is then rolled back, so the report is exactly what an import would do).
+//! Cancelling leaves whole products only: the open transaction is rolled back.
+
+mod layout;
+mod rows;
+mod upsert;
+
+pub use layout::{CsvFormat, Field, Layout, Mapping};
+
+use crate::catalog::{settings, Catalog};
+use crate::error::{Error, Result};
+use crate::job::{Job, Progress};
+use rows::{Item, Rows};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use upsert::{Context, RowOutcome};
+
+/// Products per transaction when skipping bad rows.
+const BATCH: usize = 500;
+/// Issues kept in the in-memory report; the report file gets all of them.
+const MAX_ISSUES_IN_MEMORY: usize = 1000;
+/// Change announcements per import before they collapse into one "reload everything".
+const MAX_ANNOUNCED: usize = 10_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvImportOptions {
+    pub format: CsvFormat,
+    pub dry_run: bool,
+    pub skip_bad_rows: bool,
+    /// Where to write every issue as CSV. With `skip_bad_rows` and none given, it is
+    /// `<file>.import-report.csv` beside the imported file.
+    pub report_file: Option<PathBuf>,
+}
+
+impl Default for CsvImportOptions {
+    fn default() -> Self {
+        CsvImportOptions {
+            format: CsvFormat::Auto,
+            dry_run: false,
+            skip_bad_rows: false,
+            report_file: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// The product was not imported; the message says why.
+    Refused,
+    /// Imported, but the seller should look.
+    Warning,
+    /// A further variant row: variants are left for later.
+    VariantNotImported,
+    /// An image URL: not fetched (offline).
+    ImageNotFetched,
+    /// A local image file: not imported yet.
+    ImageNotImported,
+}
+
+impl IssueKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            IssueKind::Refused => "refused",
+            IssueKind::Warning => "warning",
+            IssueKind::VariantNotImported => "variant_not_imported",
+            IssueKind::ImageNotFetched => "image_not_fetched",
+            IssueKind::ImageNotImported => "image_not_imported",
+        }
+    }
+}
+
+/// One problem or note, at its line of the file (the line a multi-line row starts on).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowIssue {
+    pub line: u64,
+    pub sku: String,
+    pub kind: IssueKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CsvImportReport {
+    pub layout: Layout,
+    pub dry_run: bool,
+    /// Whether anything was written (false for a dry run, and for an all-or-nothing import
+    /// with a refused row).
+    pub committed: bool,
+    pub cancelled: bool,
+    pub rows_read: u64,
+    /// Products that were (or, when not committed, would have been) created / updated.
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub refused: u64,
+    pub warnings: u64,
+    pub variants_not_imported: u64,
+    pub images_imported: u64,
+    pub images_not_fetched: u64,
+    pub images_not_imported: u64,
+    /// In file order; at most the first 1,000 (see `issues_truncated` and the report file).
+    pub issues: Vec<RowIssue>,
+    pub issues_truncated: bool,
+    pub report_file: Option<PathBuf>,
+}
+
+impl CsvImportReport {
+    fn new(layout: Layout, dry_run: bool) -> Self {
+        CsvImportReport {
+            layout,
+            dry_run,
+            committed: false,
+            cancelled: false,
+            rows_read: 0,
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            refused: 0,
+            warnings: 0,
+            variants_not_imported: 0,
+            images_imported: 0,
+            images_not_fetched: 0,
+            images_not_imported: 0,
+            issues: Vec::new(),
+            issues_truncated: false,
+            report_file: None,
+        }
+    }
+
+    /// The refused rows, for "which rows" questions.
+    pub fn refused_lines(&self) -> Vec<u64> {
+        self.issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Refused)
+            .map(|i| i.line)
+            .collect()
+    }
+}
+
+/// The first rows of a file as the importer would read them, for the mapping preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct CsvPreview {
+    pub layout: Layout,
+    pub headers: Vec<String>,
+    /// Per column: the product field it feeds, or `None` when ignored.
+    pub mapping: Vec<Option<Field>>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
+    let (mut reader, headers) = rows::open(path)?;
+    let mapping = layout::detect(&headers, CsvFormat::Auto)?;
+    let mut out = Vec::new();
+    for record in reader.byte_records().take(rows) {
+        let record = record
+            .map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
+        out.push(
+            record
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect(),
+        );
+    }
+    Ok(CsvPreview {
+        layout: mapping.layout,
+        headers,
+        mapping: mapping.columns,
+        rows: out,
+    })
+}
+
+/// The running count, the issue list and the report file.
+struct Tally {
+    report: CsvImportReport,
+    file: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    /// Counts of the open transaction, added to the report when it commits.
+    pending: [u64; 3],
+}
+
+impl Tally {
+    fn issue(&mut self, issue: RowIssue) -> Result<()> {
+        let r = &mut self.report;
+        match issue.kind {
+            IssueKind::Refused => r.refused += 1,
+            IssueKind::Warning => r.warnings += 1,
+            IssueKind::VariantNotImported => r.variants_not_imported += 1,
+            IssueKind::ImageNotFetched => r.images_not_fetched += 1,
+            IssueKind::ImageNotImported => r.images_not_imported += 1,
+        }
+        if let Some(file) = &mut self.file {
+            let line = issue.line.to_string();
+            file.write_record([
+                line.as_str(),
+                issue.kind.as_str(),
+                &issue.sku,
+                &issue.message,
+            ])
+            .map_err(|e| Error::Internal(format!("writing the import report: {e}")))?;
+        }
+        if r.issues.len() < MAX_ISSUES_IN_MEMORY {
+            r.issues.push(issue);
+        } else {
+            r.issues_truncated = true;
+        }
+        Ok(())
+    }
+
+    fn counted(&mut self, outcome: RowOutcome) {
+        let slot = match outcome {
+            RowOutcome::Created => 0,
+            RowOutcome::Updated => 1,
+            RowOutcome::Unchanged => 2,
+        };
+        self.pending[slot] += 1;
+    }
+
+    fn settle(&mut self) {
+        self.report.created += self.pending[0];
+        self.report.updated += self.pending[1];
+        self.report.unchanged += self.pending[2];
+        self.pending = [0; 3];
+    }
+}
+
+/// Imports `path` into the catalog as `options` say. Row problems are in the report; only
+/// a file that can't be read at all (or a failing disk) is an `Err`.
+pub fn import(
+    catalog: &mut Catalog,
+    path: &Path,
+    options: &CsvImportOptions,
+    job: &Job,
+) -> Result<CsvImportReport> {
+    let (reader, headers) = rows::open(path)?;
+    let mapping = layout::detect(&headers, options.format)?;
+    let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut rows = Rows::new(reader, mapping, path);
+    let mut ctx = Context {
+        shopify: rows.layout().is_shopify(),
+        default_currency: settings::default_currency(catalog.conn())?,
+        minor_units: minor_units(catalog)?,
+        csv_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        announce_budget: MAX_ANNOUNCED,
+    };
+    let report_path = options
+        .report_file
+        .clone()
+        .or_else(|| options.skip_bad_rows.then(|| default_report_path(path)));
+    let file = report_path.as_deref().map(open_report).transpose()?;
+    let mut tally = Tally {
+        report: CsvImportReport::new(rows.layout(), options.dry_run),
+        file,
+        pending: [0; 3],
+    };
+    tally.report.report_file = report_path;
+    let batch = if options.skip_bad_rows && !options.dry_run {
+        BATCH
+    } else {
+        usize::MAX
+    };
+    let mut done = false;
+    while !done {
+        let mut rollback = false;
+        let result = catalog.write(|w| {
+            let mut in_batch = 0;
+            while in_batch < batch {
+                if job.cancel.is_cancelled() {
+                    tally.report.cancelled = true;
+                    break;
+                }
+                let Some(item) = rows.next_item(path)? else {
+                    done = true;
+                    break;
+                };
+                in_batch += 1;
+                handle_item(w, item, &mut ctx, &mut tally)?;
+                if rows.rows_read.is_multiple_of(1000) {
+                    job.report(&Progress {
+                        done: rows.position(),
+                        total,
+                        bytes: rows.position(),
+                        ..Progress::default()
+                    });
+                }
+            }
+            let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
+            rollback = options.dry_run
+                || refused_all_or_nothing
+                || (tally.report.cancelled && batch == usize::MAX);
+            if rollback {
+                return Err(Error::Cancelled);
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => {
+                tally.settle();
+                tally.report.committed |= tally.report.created + tally.report.updated > 0;
+            }
+            Err(_) if rollback => {
+                // Dry run or all-or-nothing refusal: the counts say what would have happened.
+                if !tally.report.cancelled {
+                    tally.settle();
+                }
+                done = true;
+            }
+            Err(err) => return Err(err),
+        }
+        if tally.report.cancelled {
+            done = true;
+        }
+    }
+    tally.report.rows_read = rows.rows_read;
+    if let Some(mut file) = tally.file.take() {
+        file.flush()
+            .map_err(|e| Error::io("Can't write the import report", PathBuf::new(), e))?;
+    }
+    job.report(&Progress {
+        done: total,
+        total,
+        bytes: total,
+        ..Progress::default()
+    });
+    Ok(tally.report)
+}
+
+fn handle_item(
+    w: &mut crate::catalog::Write<'_>,
+    item: Item,
+    ctx: &mut Context,
+    tally: &mut Tally,
+) -> Result<()> {
+    let draft = match item {
+        Item::Unreadable(issue) => return tally.issue(issue),
+        Item::Product(draft) => draft,
+    };
+    let mut notes = Vec::new();
+    match upsert::apply(w, &draft, ctx, &mut notes) {
+        Ok(outcome) => tally.counted(outcome),
+        Err(err)
+            if matches!(
+                err,
+                Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_)
+            ) =>
+        {
+            return Err(err)
+        }
+        Err(err) => {
+            notes.retain(|n| n.kind == IssueKind::Warning);
+            let sku = if draft.sku.trim().is_empty() {
+                draft.handle.clone()
+            } else {
+                draft.sku.trim().to_owned()
+            };
+            tally.issue(RowIssue {
+                line: draft.line,
+                sku,
+                kind: IssueKind::Refused,
+                message: err.to_string(),
+                field: err.field().map(str::to_owned),
+            })?;
+        }
+    }
+    for n in notes {
+        tally.issue(n)?;
+    }
+    Ok(())
+}
+
+fn minor_units(catalog: &Catalog) -> Result<HashMap<String, u32>> {
+    let mut stmt = catalog
+        .conn()
+        .prepare("SELECT code, minor_units FROM currencies")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn default_report_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".import-report.csv");
+    path.with_file_name(name)
+}
+
+fn open_report(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
+    let file = std::fs::File::create(path)
+        .map_err(|e| Error::io("Can't create the import report", path, e))?;
+    let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    writer
+        .write_record(["line", "outcome", "sku", "message"])
+        .map_err(|e| Error::Internal(format!("writing the import report: {e}")))?;
+    Ok(writer)
+}

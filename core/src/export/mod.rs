@@ -1,0 +1,310 @@
+//! Export: the catalog leaves the app as a generic CSV (every product field), a versioned
+//! JSON document (full fidelity) or Shopify's product CSV, optionally with a folder of the
+//! original photos named so the file's rows point at them.
+//!
+//! Products are streamed page by page (the product list's own filters and keyset paging), so
+//! memory stays bounded whatever the catalog's size. CSV output neutralises spreadsheet
+//! formulas ([`formula::neutralise`]); the catalog itself keeps the raw values. Prices are
+//! written from integer minor units with [`crate::money::format_price`], never via a float.
+
+pub(crate) mod formula;
+mod generic;
+mod images;
+mod json;
+mod shopify;
+
+pub use formula::{neutralise, DANGEROUS_PREFIXES};
+pub use generic::{GENERIC_COLUMNS, IMAGE_SEPARATOR};
+pub use images::find_original;
+pub use json::{JSON_FORMAT, JSON_VERSION};
+pub use shopify::SHOPIFY_COLUMNS;
+
+use crate::catalog::products::{self, Product, ProductQuery, SortKey};
+use crate::catalog::{Catalog, ProductId};
+use crate::error::{Error, Result};
+use crate::job::{Job, Progress};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Shopify,
+}
+
+impl ExportFormat {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" | "generic" => Ok(ExportFormat::Csv),
+            "json" => Ok(ExportFormat::Json),
+            "shopify" => Ok(ExportFormat::Shopify),
+            other => Err(Error::validation(
+                "format",
+                format!("{other:?} is not an export format; use csv, json or shopify."),
+            )),
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ExportSummary {
+    pub format: ExportFormat,
+    pub out: PathBuf,
+    pub products: u64,
+    /// Data rows written (Shopify writes one extra row per extra image).
+    pub rows: u64,
+    pub images_copied: u64,
+    /// Originals a product uses whose file is missing from the library (the maintenance
+    /// check reports them too); their names are still in the file.
+    pub images_missing: Vec<String>,
+    pub bytes: u64,
+}
+
+/// One photo of an exported product, in position order.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExportImage {
+    /// The name the file has in the images folder (`<sha256>.<ext>`), which the CSV rows use.
+    pub file_name: String,
+    pub sha256: String,
+    pub position: i64,
+    pub alt_text: String,
+    pub mime: String,
+    pub width: i64,
+    pub height: i64,
+    pub byte_size: i64,
+    /// The name the photo had when it was imported.
+    pub original_file_name: String,
+}
+
+/// A product with everything the exporters write.
+pub(crate) struct ExportItem {
+    pub product: Product,
+    pub images: Vec<ExportImage>,
+}
+
+/// A format writer: a header, one call per product, a footer.
+pub(crate) trait Sink {
+    fn product(
+        &mut self,
+        item: &ExportItem,
+        image_ref: &dyn Fn(&ExportImage) -> String,
+    ) -> Result<u64>;
+    fn finish(self: Box<Self>) -> Result<()>;
+}
+
+/// Writes the products matching `query` (its filters; sort and paging are ignored), or only
+/// `only_ids` when given, to `out` in `format`. With `images_dir`, the originals are copied
+/// there and the rows name them relative to the output file's folder.
+pub fn export(
+    catalog: &Catalog,
+    format: ExportFormat,
+    out: &Path,
+    images_dir: Option<&Path>,
+    query: &ProductQuery,
+    only_ids: Option<&[ProductId]>,
+    job: &Job,
+) -> Result<ExportSummary> {
+    let partial = partial_path(out);
+    let result = write_export(
+        catalog, format, out, &partial, images_dir, query, only_ids, job,
+    );
+    match result {
+        Ok(mut summary) => {
+            std::fs::rename(&partial, out)
+                .map_err(|e| Error::io("Can't save the export as", out, e))?;
+            summary.bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+            Ok(summary)
+        }
+        Err(err) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(err)
+        }
+    }
+}
+
+/// The export is written beside its final name and renamed when complete, so a cancelled or
+/// failed export never leaves a half file under the name the seller chose.
+fn partial_path(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".partial-{}", std::process::id()));
+    out.with_file_name(name)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_export(
+    catalog: &Catalog,
+    format: ExportFormat,
+    out: &Path,
+    partial: &Path,
+    images_dir: Option<&Path>,
+    query: &ProductQuery,
+    only_ids: Option<&[ProductId]>,
+    job: &Job,
+) -> Result<ExportSummary> {
+    let conn = catalog.conn();
+    let file =
+        File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
+    let writer = BufWriter::with_capacity(256 * 1024, file);
+    let mut sink: Box<dyn Sink> = match format {
+        ExportFormat::Csv => Box::new(generic::GenericCsv::new(writer)?),
+        ExportFormat::Json => Box::new(json::JsonDocument::new(writer, conn)?),
+        ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer)?),
+    };
+    let copier = images_dir
+        .map(|dir| images::Copier::new(catalog.library(), dir, out))
+        .transpose()?;
+    let mut summary = ExportSummary {
+        format,
+        out: out.to_path_buf(),
+        products: 0,
+        rows: 0,
+        images_copied: 0,
+        images_missing: Vec::new(),
+        bytes: 0,
+    };
+    let total = match only_ids {
+        Some(ids) => ids.len() as u64,
+        None => 0,
+    };
+    let mut visit = |id: ProductId| -> Result<()> {
+        job.check_cancelled()?;
+        let item = load_item(conn, id)?;
+        if let Some(copier) = &copier {
+            for image in &item.images {
+                match copier.copy(image)? {
+                    images::Copied::Yes => summary.images_copied += 1,
+                    images::Copied::AlreadyThere => {}
+                    images::Copied::Missing => summary.images_missing.push(image.sha256.clone()),
+                }
+            }
+        }
+        let reference = |image: &ExportImage| match &copier {
+            Some(c) => c.reference(image),
+            None => image.file_name.clone(),
+        };
+        summary.rows += sink.product(&item, &reference)?;
+        summary.products += 1;
+        if summary.products.is_multiple_of(500) {
+            job.report(&Progress {
+                done: summary.products,
+                total,
+                current: Some(item.product.sku.clone()),
+                ..Progress::default()
+            });
+        }
+        Ok(())
+    };
+    match only_ids {
+        Some(ids) => {
+            for &id in ids {
+                visit(id)?;
+            }
+        }
+        None => for_each_matching(conn, query, &mut visit)?,
+    }
+    sink.finish()?;
+    job.report(&Progress {
+        done: summary.products,
+        total: summary.products,
+        ..Progress::default()
+    });
+    Ok(summary)
+}
+
+/// Calls `visit` with the id of every product matching the query's filters, in SKU order,
+/// one page of ids at a time.
+fn for_each_matching(
+    conn: &Connection,
+    query: &ProductQuery,
+    visit: &mut dyn FnMut(ProductId) -> Result<()>,
+) -> Result<()> {
+    let mut page_query = ProductQuery {
+        sort: SortKey::Sku,
+        descending: false,
+        after: None,
+        limit: 1000,
+        ..query.clone()
+    };
+    loop {
+        let page = products::list(conn, &page_query)?;
+        for item in &page.items {
+            visit(item.id)?;
+        }
+        match page.next {
+            Some(next) => page_query.after = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
+const IMAGES_OF: &str =
+    "SELECT i.sha256, i.position, i.alt_text, o.mime, o.width, o.height, o.byte_size, o.file_name
+  FROM product_images AS i JOIN originals AS o ON o.sha256 = i.sha256
+  WHERE i.product_id = ?1 AND i.deleted_at IS NULL ORDER BY i.position, i.id";
+
+fn load_item(conn: &Connection, id: ProductId) -> Result<ExportItem> {
+    let product = products::get(conn, id)?;
+    let mut stmt = conn.prepare_cached(IMAGES_OF)?;
+    let images = stmt
+        .query_map([id], |r| {
+            let sha256: String = r.get(0)?;
+            let mime: String = r.get(3)?;
+            Ok(ExportImage {
+                file_name: format!("{sha256}.{}", extension_for_mime(&mime)),
+                sha256,
+                position: r.get(1)?,
+                alt_text: r.get(2)?,
+                mime,
+                width: r.get(4)?,
+                height: r.get(5)?,
+                byte_size: r.get(6)?,
+                original_file_name: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ExportItem { product, images })
+}
+
+/// The file extension the library uses for an original of this type.
+pub fn extension_for_mime(mime: &str) -> &'static str {
+    match mime {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "image/tiff" => "tif",
+        "image/bmp" => "bmp",
+        _ => "bin",
+    }
+}
+
+/// Flushes a buffered writer and the file under it to disk.
+pub(crate) fn flush_to_disk(writer: BufWriter<File>) -> Result<()> {
+    let file = writer.into_inner().map_err(|e| {
+        Error::io(
+            "Can't write the export file",
+            PathBuf::new(),
+            e.into_error(),
+        )
+    })?;
+    file.sync_all()
+        .map_err(|e| Error::io("Can't flush the export file", PathBuf::new(), e))
+}
+
+pub(crate) fn csv_error(err: csv::Error) -> Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => Error::io("Can't write the export file", PathBuf::new(), e),
+        other => Error::Internal(format!("CSV: {other:?}")),
+    }
+}
+
+pub(crate) fn write_all(w: &mut impl Write, bytes: &[u8]) -> Result<()> {
+    w.write_all(bytes)
+        .map_err(|e| Error::io("Can't write the export file", PathBuf::new(), e))
+}

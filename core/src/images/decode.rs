@@ -1,0 +1,358 @@
+//! Reading a photo safely: the format comes from the file's first bytes (never its name),
+//! the dimensions from its header are checked against the limits BEFORE any pixel is
+//! decoded, and JPEGs are decoded at reduced scale (DCT scaling), which is where almost all
+//! of an import's time goes.
+
+use crate::error::{Error, Result};
+use image::metadata::Orientation;
+use image::{
+    DynamicImage, ImageBuffer, ImageDecoder, ImageFormat, ImageReader, Limits, Luma, Rgb, RgbImage,
+};
+use std::io::Cursor;
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Images with more pixels than this are refused from their header (decompression bombs).
+pub const MAX_PIXELS: u64 = 100_000_000;
+/// Images wider or taller than this are refused from their header (the schema's limit too).
+pub const MAX_SIDE: u32 = 30_000;
+/// The most memory one decoder may allocate (a 100 MP RGBA image is 400 MB).
+const MAX_DECODER_ALLOC: u64 = 512 * 1024 * 1024;
+
+/// The formats the catalog stores, as the schema's `image_mime_known` check lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Tiff,
+    Bmp,
+}
+
+impl Format {
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::Webp => "image/webp",
+            Format::Gif => "image/gif",
+            Format::Tiff => "image/tiff",
+            Format::Bmp => "image/bmp",
+        }
+    }
+
+    /// The extension of the stored original, derived from the content's format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Gif => "gif",
+            Format::Tiff => "tif",
+            Format::Bmp => "bmp",
+        }
+    }
+
+    pub fn from_mime(mime: &str) -> Option<Format> {
+        [
+            Format::Jpeg,
+            Format::Png,
+            Format::Webp,
+            Format::Gif,
+            Format::Tiff,
+            Format::Bmp,
+        ]
+        .into_iter()
+        .find(|f| f.mime() == mime)
+    }
+
+    fn image_format(self) -> ImageFormat {
+        match self {
+            Format::Jpeg => ImageFormat::Jpeg,
+            Format::Png => ImageFormat::Png,
+            Format::Webp => ImageFormat::WebP,
+            Format::Gif => ImageFormat::Gif,
+            Format::Tiff => ImageFormat::Tiff,
+            Format::Bmp => ImageFormat::Bmp,
+        }
+    }
+}
+
+/// HEIF brands (iPhone photos) and AVIF, recognised so the refusal can say what to do.
+const HEIF_BRANDS: &[&[u8; 4]] = &[
+    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+];
+const AVIF_BRANDS: &[&[u8; 4]] = &[b"avif", b"avis"];
+
+/// The format of `bytes`, from their magic numbers.
+pub fn sniff(bytes: &[u8]) -> Result<Format> {
+    if bytes.is_empty() {
+        return Err(Error::validation(
+            "file",
+            "The file is empty (0 bytes); it may not have finished copying.",
+        ));
+    }
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    let format = if starts(&[0xFF, 0xD8, 0xFF]) {
+        Format::Jpeg
+    } else if starts(b"\x89PNG\r\n\x1a\n") {
+        Format::Png
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        Format::Gif
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Format::Webp
+    } else if starts(b"II*\0") || starts(b"MM\0*") {
+        Format::Tiff
+    } else if starts(b"BM") && bytes.len() > 26 {
+        Format::Bmp
+    } else {
+        return Err(unsupported(bytes));
+    };
+    Ok(format)
+}
+
+/// Why a file that is not one of our formats was refused, naming HEIC/AVIF when it is one.
+fn unsupported(bytes: &[u8]) -> Error {
+    let brand = (bytes.get(4..8) == Some(b"ftyp"))
+        .then(|| bytes.get(8..12))
+        .flatten();
+    if let Some(brand) = brand {
+        if HEIF_BRANDS.iter().any(|b| &b[..] == brand) {
+            return Error::refused(
+                "This is a HEIC/HEIF photo (the iPhone's format), which Shelfkeeper can't read yet. \
+                 Export it as JPEG (in Photos: File > Export), or set the iPhone to \
+                 Settings > Camera > Formats > Most Compatible, and import it again.",
+            );
+        }
+        if AVIF_BRANDS.iter().any(|b| &b[..] == brand) {
+            return Error::refused(
+                "This is an AVIF image, which Shelfkeeper can't read yet. Save it as JPEG, PNG or WebP and import it again.",
+            );
+        }
+    }
+    Error::validation(
+        "file",
+        "This is not an image Shelfkeeper can read (JPEG, PNG, WebP, GIF, TIFF or BMP), whatever its name says.",
+    )
+}
+
+/// Refuses images whose header promises more pixels than the limits allow.
+pub fn check_dimensions(width: u32, height: u32) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(Error::Damaged(
+            "The image says it is 0 pixels wide or tall; the file is damaged.".into(),
+        ));
+    }
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return Err(Error::refused(format!(
+            "The image is {width}×{height} pixels; the largest side Shelfkeeper accepts is {MAX_SIDE} pixels. Resize it and import it again."
+        )));
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels > MAX_PIXELS {
+        return Err(Error::refused(format!(
+            "The image is {:.0} megapixels ({width}×{height}); the limit is {} megapixels. Resize it and import it again.",
+            pixels as f64 / 1e6,
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
+/// A photo decoded for its thumbnail: pixels at (possibly) reduced scale, the full size from
+/// the header, the EXIF orientation still to apply, and a warning for damage that decoded.
+pub struct Decoded {
+    pub image: DynamicImage,
+    pub width: u32,
+    pub height: u32,
+    pub orientation: Orientation,
+    pub warning: Option<String>,
+}
+
+/// Decodes `bytes` (already sniffed as `format`) to an image at least `target` pixels on a
+/// side where the format can decode smaller (JPEG), else at full size.
+pub fn decode(bytes: &[u8], format: Format, target: u16) -> Result<Decoded> {
+    match format {
+        Format::Jpeg => decode_jpeg(bytes, target),
+        _ => decode_other(bytes, format),
+    }
+}
+
+fn damaged(what: impl std::fmt::Display) -> Error {
+    Error::Damaged(format!("The image is damaged and can't be read ({what})."))
+}
+
+fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
+    let reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let (width, height) = reader.into_dimensions().map_err(damaged)?;
+    check_dimensions(width, height)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODER_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(damaged)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        image::ImageError::Limits(_) => Error::refused(
+            "The image needs too much memory to open (it is very large or has 16-bit colour). Save a smaller copy and import it again.",
+        ),
+        other => damaged(other),
+    })?;
+    Ok(Decoded {
+        image,
+        width,
+        height,
+        orientation,
+        warning: None,
+    })
+}
+
+fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
+    let layout = jpeg_layout(bytes);
+    // A cut-short file: give the decoder the end marker it needs to finish (the missing part
+    // decodes as grey) and tell the seller. Only damaged files pay for this copy.
+    let patched;
+    let bytes = if layout.has_end_marker {
+        bytes
+    } else {
+        patched = [bytes, &[0xFF, 0xD9]].concat();
+        &patched[..]
+    };
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(damaged)?;
+    let info = decoder.info().ok_or_else(|| damaged("no frame header"))?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    check_dimensions(width, height)?;
+    decoder.set_max_decoding_buffer_size(MAX_DECODER_ALLOC as usize);
+    let (w, h) = decoder.scale(target, target).map_err(damaged)?;
+    let pixels = decoder.decode().map_err(damaged)?;
+    let image = jpeg_pixels(pixels, u32::from(w), u32::from(h), info.pixel_format)?;
+    let orientation = layout
+        .exif
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    let warning = (!layout.has_end_marker).then(|| {
+        "The JPEG is cut short (its end marker is missing): part of the picture may be grey. \
+         It was imported; check it, and import a complete copy if one exists."
+            .to_owned()
+    });
+    Ok(Decoded {
+        image,
+        width,
+        height,
+        orientation,
+        warning,
+    })
+}
+
+fn jpeg_pixels(
+    pixels: Vec<u8>,
+    w: u32,
+    h: u32,
+    format: jpeg_decoder::PixelFormat,
+) -> Result<DynamicImage> {
+    use jpeg_decoder::PixelFormat;
+    let short = || damaged("fewer pixels than the header says");
+    let image = match format {
+        PixelFormat::L8 => DynamicImage::ImageLuma8(
+            ImageBuffer::<Luma<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?,
+        ),
+        PixelFormat::L16 => {
+            let wide: Vec<u16> = pixels
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            DynamicImage::ImageLuma16(
+                ImageBuffer::<Luma<u16>, _>::from_raw(w, h, wide).ok_or_else(short)?,
+            )
+        }
+        PixelFormat::RGB24 => DynamicImage::ImageRgb8(
+            ImageBuffer::<Rgb<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?,
+        ),
+        PixelFormat::CMYK32 => {
+            DynamicImage::ImageRgb8(cmyk_to_rgb(&pixels, w, h).ok_or_else(short)?)
+        }
+    };
+    Ok(image)
+}
+
+/// Naive CMYK → RGB (no ICC profile): good enough for a thumbnail of a print-shop JPEG.
+fn cmyk_to_rgb(pixels: &[u8], w: u32, h: u32) -> Option<RgbImage> {
+    let rgb: Vec<u8> = pixels
+        .chunks_exact(4)
+        .flat_map(|p| {
+            let k = 255 - u16::from(p[3]);
+            let channel = |c: u8| ((255 - u16::from(c)) * k / 255) as u8;
+            [channel(p[0]), channel(p[1]), channel(p[2])]
+        })
+        .collect();
+    RgbImage::from_raw(w, h, rgb)
+}
+
+/// What the JPEG's marker segments tell before decoding: its EXIF block (TIFF header on) and
+/// whether an end-of-image marker follows the first scan.
+struct JpegLayout<'a> {
+    exif: Option<&'a [u8]>,
+    has_end_marker: bool,
+}
+
+/// Walks the marker segments up to the first scan. After it, entropy-coded data stuffs every
+/// 0xFF as FF 00, so an FF D9 there is the real end marker (and bytes a phone appends after
+/// it, such as a motion photo's video, don't hide a cut-short file).
+fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
+    let mut exif = None;
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            break;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        let body = bytes.get(at + 4..at + 2 + len);
+        if marker == 0xE1 && exif.is_none() {
+            exif = body.and_then(|b| b.strip_prefix(b"Exif\0\0"));
+        }
+        if marker == 0xDA {
+            let scan = bytes.get(at + 2 + len..).unwrap_or(&[]);
+            let has_end_marker = scan.windows(2).any(|w| w == [0xFF, 0xD9]);
+            return JpegLayout {
+                exif,
+                has_end_marker,
+            };
+        }
+        at += 2 + len;
+    }
+    JpegLayout {
+        exif,
+        has_end_marker: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heic_is_named_and_explained() {
+        let mut bytes = vec![0, 0, 0, 24];
+        bytes.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+        let err = sniff(&bytes).unwrap_err();
+        assert!(err.to_string().contains("HEIC"), "{err}");
+        assert!(err.to_string().contains("Most Compatible"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_checked_from_the_header() {
+        assert!(check_dimensions(30_000, 3_000).is_ok());
+        assert!(check_dimensions(30_001, 10).is_err());
+        assert!(check_dimensions(10_001, 10_000).is_err());
+        assert!(check_dimensions(10_000, 10_000).is_ok());
+    }
+}

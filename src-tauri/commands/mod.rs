@@ -1,0 +1,15 @@
+//! The commands the web UI invokes: glue only. Each takes the state and its arguments,
+//! calls one core function on the right connection (the read-only one for browsing, the
+//! writer for changes, both on a blocking thread), and returns the core's result or its
+//! error as a [`crate::error::CommandError`]. No SQL, no loops over rows, no file I/O here.
+
+pub mod categories;
+pub mod jobs;
+pub mod library;
+pub mod maintenance;
+pub mod money;
+pub mod products;
+pub mod settings;
+pub mod tags;
+pub mod trash;
+pub mod users;

@@ -1,0 +1,21 @@
+//! Tags: free labels on products.
+
+use crate::error::CommandResult;
+use crate::state::AppState;
+use shelf_core::catalog::tags::{self, Tag};
+use tauri::State;
+
+#[tauri::command]
+pub async fn list_tags(state: State<'_, AppState>) -> CommandResult<Vec<Tag>> {
+    state.read(tags::list).await
+}
+
+#[tauri::command]
+pub async fn rename_tag(state: State<'_, AppState>, old: String, new: String) -> CommandResult<()> {
+    state.write(move |catalog| catalog.rename_tag(&old, &new)).await
+}
+
+#[tauri::command]
+pub async fn delete_tag(state: State<'_, AppState>, name: String) -> CommandResult<usize> {
+    state.write(move |catalog| catalog.delete_tag(&name)).await
+}

@@ -1,0 +1,130 @@
+//! What the commands share: the catalog's one writer connection, read-only connections for
+//! browsing (so the grid and search stay responsive while an import holds the writer), the
+//! running jobs' cancel tokens, and the paths the seller has just dropped or picked.
+//!
+//! Every database call runs on a blocking thread ([`AppState::read`], [`AppState::write`]),
+//! never on the window's event loop or an async worker.
+
+use crate::error::{CommandError, CommandResult};
+use crate::picked::PickedPaths;
+use rusqlite::Connection;
+use shelf_core::job::CancelToken;
+use shelf_core::{Catalog, Library};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct AppState {
+    pub library: Library,
+    writer: Arc<Mutex<Catalog>>,
+    /// For list/search/get commands.
+    reader: Arc<Mutex<Connection>>,
+    /// For the `thumb` URI scheme, so a screenful of thumbnails doesn't queue behind a search.
+    image_reader: Arc<Mutex<Connection>>,
+    pub jobs: Jobs,
+    pub picked: PickedPaths,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves SQLite's connection itself intact (every write is
+    // a transaction that rolled back), so carrying on with the inner value is safe.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl AppState {
+    /// Opens (creating and migrating as needed) the library's catalog and its readers.
+    pub fn open(library: Library) -> shelf_core::Result<Self> {
+        let catalog = Catalog::open(&library)?;
+        let reader = Catalog::open_reader(&library)?;
+        let image_reader = Catalog::open_reader(&library)?;
+        Ok(AppState {
+            library,
+            writer: Arc::new(Mutex::new(catalog)),
+            reader: Arc::new(Mutex::new(reader)),
+            image_reader: Arc::new(Mutex::new(image_reader)),
+            jobs: Jobs::default(),
+            picked: PickedPaths::default(),
+        })
+    }
+
+    /// Runs `f` with the read-only connection on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> shelf_core::Result<T> + Send + 'static,
+    {
+        let reader = Arc::clone(&self.reader);
+        blocking(move || f(&lock(&reader))).await
+    }
+
+    /// Runs `f` with the writer on a blocking thread; waits while a job holds it.
+    pub async fn write<T, F>(&self, f: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Catalog) -> shelf_core::Result<T> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        blocking(move || f(&mut lock(&writer))).await
+    }
+
+    /// The writer for code that is already on a blocking thread (jobs, the change listener
+    /// set-up).
+    pub fn writer_blocking(&self) -> MutexGuard<'_, Catalog> {
+        lock(&self.writer)
+    }
+
+    /// The writer handle a long job moves onto its own thread.
+    pub fn writer_handle(&self) -> Arc<Mutex<Catalog>> {
+        Arc::clone(&self.writer)
+    }
+
+    /// The image reader, used from the URI scheme's worker thread.
+    pub fn image_reader(&self) -> Arc<Mutex<Connection>> {
+        Arc::clone(&self.image_reader)
+    }
+}
+
+/// Locks a shared connection or catalog on the current (blocking) thread.
+pub fn lock_blocking<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    lock(mutex)
+}
+
+async fn blocking<T, F>(f: F) -> CommandResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> shelf_core::Result<T> + Send + 'static,
+{
+    match tauri::async_runtime::spawn_blocking(f).await {
+        Ok(result) => result.map_err(CommandError::from),
+        Err(err) => Err(CommandError::internal(format!("The catalog worker stopped unexpectedly: {err}"))),
+    }
+}
+
+/// Cancel tokens of running jobs, by the job id the UI chose.
+#[derive(Default)]
+pub struct Jobs(Mutex<HashMap<String, CancelToken>>);
+
+impl Jobs {
+    /// Registers a job; the token is removed again when the returned guard drops.
+    pub fn start(&self, id: &str) -> JobGuard<'_> {
+        let token = CancelToken::new();
+        lock(&self.0).insert(id.to_owned(), token.clone());
+        JobGuard { jobs: self, id: id.to_owned(), token }
+    }
+
+    /// Asks a running job to stop at its next item. Unknown ids (already finished) are fine.
+    pub fn cancel(&self, id: &str) -> bool {
+        lock(&self.0).get(id).map(CancelToken::cancel).is_some()
+    }
+}
+
+pub struct JobGuard<'a> {
+    jobs: &'a Jobs,
+    id: String,
+    pub token: CancelToken,
+}
+
+impl Drop for JobGuard<'_> {
+    fn drop(&mut self) {
+        lock(&self.jobs.0).remove(&self.id);
+    }
+}

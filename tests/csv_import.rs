@@ -1,0 +1,426 @@
+//! CSV import as sellers meet it: Shopify files in both header layouts with the quirks of
+//! real exports, all-or-nothing and skip-bad-rows modes, dry runs, updates that keep a
+//! product's images, tags and history, and cancelling a long import.
+
+use crate::transfer::*;
+use crate::util::*;
+use shelf_core::catalog::history::product_history;
+use shelf_core::catalog::products::{by_sku, Status};
+use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, IssueKind, Layout};
+use shelf_core::job::{CancelToken, Job};
+use std::path::{Path, PathBuf};
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn import(
+    lib: &TestLibrary,
+    path: &Path,
+    options: &CsvImportOptions,
+) -> csv_import::CsvImportReport {
+    let mut catalog = lib.catalog();
+    csv_import::import(&mut catalog, path, options, &Job::silent()).unwrap()
+}
+
+/// A classic-layout admin export: BOM, CRLF, multi-line HTML with `""`, an apostrophe
+/// barcode, a scientific-notation barcode, an ISBN with hyphens, prices with and without
+/// decimals, TRUE/true, variant rows, image-only rows, a product with no SKU, unknown columns
+/// (Google Shopping, metafields, Markets) and no Variant Inventory Qty in a second file.
+const CLASSIC: &str = "Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Published,Option1 Name,Option1 Value,Option1 Linked To,Variant SKU,Variant Grams,Variant Inventory Tracker,Variant Inventory Qty,Variant Inventory Policy,Variant Fulfillment Service,Variant Price,Variant Compare At Price,Variant Requires Shipping,Variant Taxable,Variant Barcode,Image Src,Image Position,Image Alt Text,Gift Card,SEO Title,SEO Description,Google Shopping / Google Product Category,Colour (product.metafields.shopify.color-pattern),Variant Image,Variant Weight Unit,Variant Tax Code,Cost per item,Included / United States,Price / United States,Compare At Price / United States,Status\r
+linen-shirt,Linen Shirt,\"<p>Soft \"\"washed\"\" linen.</p>\r\n<ul>\r\n<li>Relaxed fit — unisex</li>\r\n</ul>\",Acme,Apparel & Accessories > Clothing > Shirts,Shirts,\"summer, linen\",TRUE,Size,S,,LS-S,0.0,shopify,12,deny,manual,72.00,,TRUE,TRUE,'100100717873410,https://cdn.shopify.com/s/files/1/shirt-front.jpg,1,Front,FALSE,,,,Blue,,kg,,30.00,TRUE,,,active\r
+linen-shirt,,,,,,,,,M,,LS-M,0.0,shopify,8,deny,manual,72.00,,TRUE,TRUE,,,,,,,,,,,kg,,,,,,\r
+linen-shirt,,,,,,,,,,,,,,,,,,,,,,https://cdn.shopify.com/s/files/1/shirt-back.jpg,2,Back,,,,,,,,,,,,,\r
+no-sku-mug,Mug\u{00a0},<p>Stoneware</p>,Acme,,Kitchen,,true,Title,Default Title,,,0.0,shopify,3,deny,manual,149,,true,true,3.65275E+11,photos/mug.jpg,1,,false,,,,,,kg,,,,,,draft\r
+isbn-book,The Book,,Acme,,Books,,FALSE,Title,Default Title,,BOOK-1,0,,0,deny,manual,19.5,,TRUE,TRUE,978-3-16-148410-0,,,,FALSE,,,,,,kg,,,,,,archived\r
+";
+
+#[test]
+fn shopify_classic_layout_imports_with_the_quirks_of_real_files() {
+    let lib = TestLibrary::new();
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend_from_slice(CLASSIC.as_bytes());
+    std::fs::create_dir_all(lib.dir.path().join("photos")).unwrap();
+    std::fs::write(
+        lib.dir.path().join("photos/mug.jpg"),
+        photo_bytes("mug", 500),
+    )
+    .unwrap();
+    let path = write(lib.dir.path(), "products_export_1.csv", &bytes);
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!(report.layout, Layout::ShopifyClassic);
+    assert_eq!(report.refused, 0, "{:?}", report.issues);
+    assert_eq!((report.created, report.updated), (3, 0));
+    assert!(report.committed);
+    assert_eq!(report.rows_read, 5);
+
+    let catalog = lib.catalog();
+    let shirt = by_sku(catalog.conn(), "LS-S").unwrap();
+    assert_eq!(shirt.name, "Linen Shirt");
+    assert_eq!(
+        shirt.description,
+        "<p>Soft \"washed\" linen.</p>\r\n<ul>\r\n<li>Relaxed fit — unisex</li>\r\n</ul>"
+    );
+    assert_eq!(shirt.price_minor, 7200);
+    assert_eq!(shirt.stock, 12);
+    assert_eq!(shirt.status, Status::Active);
+    // 15 digits after the spreadsheet's apostrophe: more than the catalog's 14, so it is left
+    // empty with a warning instead of refusing the whole product.
+    assert_eq!(shirt.barcode, None);
+    assert_eq!(
+        shirt.category_path.as_deref(),
+        Some("Apparel & Accessories > Clothing > Shirts")
+    );
+    assert_eq!(shirt.tags, vec!["linen", "summer"]);
+
+    let mug = by_sku(catalog.conn(), "no-sku-mug").unwrap();
+    assert_eq!(mug.name, "Mug");
+    assert_eq!(mug.price_minor, 14900);
+    assert_eq!(
+        mug.barcode, None,
+        "digits rebuilt from scientific notation must never be stored"
+    );
+    assert_eq!(mug.status, Status::Draft);
+    assert_eq!(mug.category_path.as_deref(), Some("Kitchen"));
+
+    let book = by_sku(catalog.conn(), "BOOK-1").unwrap();
+    assert_eq!(book.barcode.as_deref(), Some("9783161484100"));
+    assert_eq!(book.price_minor, 1950);
+    assert_eq!(book.status, Status::Archived);
+
+    let kinds = |kind: IssueKind| {
+        report
+            .issues
+            .iter()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.line)
+            .collect::<Vec<_>>()
+    };
+    // The shirt's row spans lines 2-5 (multi-line HTML); its variant is on 6, its image row on 7.
+    assert_eq!(kinds(IssueKind::VariantNotImported), vec![6]);
+    assert_eq!(kinds(IssueKind::ImageNotFetched), vec![2, 7]);
+    assert_eq!(kinds(IssueKind::ImageNotImported), vec![8]);
+    let warnings: Vec<&str> = report
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::Warning)
+        .map(|i| i.message.as_str())
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("handle \"no-sku-mug\" is used as its SKU")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("scientific notation")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("The barcode 100100717873410 was left empty")),
+        "{warnings:?}"
+    );
+}
+
+/// Shopify's current template: Title first, Status ninth, new names, LF, no final newline.
+const NEW_LAYOUT: &str = "Title,URL handle,Description,Vendor,Product category,Type,Tags,Published on online store,Status,SKU,Barcode,Option1 name,Option1 value,Option1 Linked To,Price,Compare-at price,Cost per item,Charge tax,Tax code,Unit price total measure,Inventory tracker,Inventory quantity,Continue selling when out of stock,Weight value (grams),Weight unit for display,Requires shipping,Fulfillment service,Product image URL,Image position,Image alt text,Variant image URL,Gift card,SEO title,SEO description,Google Shopping / Google product category
+Ceramic Vase,ceramic-vase,\"<p>Hand thrown,
+glazed.</p>\",Studio,Home & Garden > Decor > Vases,Vases,\"decor,  handmade \",TRUE,Active,VASE-1,'4006381333931,Title,Default Title,,35,,12,TRUE,,,shopify,4,DENY,0.0,g,TRUE,manual,https://example.com/vase.jpg,1,Vase,,FALSE,,,
+,ceramic-vase,,,,,,,,,,,,,,,,,,,,,,,,,,https://example.com/vase-2.jpg,2,,,,,,
+Big Vase,ceramic-vase-big,,Studio,,Vases,,FALSE,Draft,VASE-2,,Size,Big,,1299.99,,,TRUE,,,shopify,-2,DENY,0.0,g,TRUE,manual,,,,,FALSE,,,
+,ceramic-vase-big,,,,,,,,VASE-2-XL,,,XL,,1399.99,,,TRUE,,,shopify,1,DENY,0.0,g,TRUE,manual,,,,,FALSE,,,";
+
+#[test]
+fn shopify_new_layout_imports_by_column_name() {
+    let lib = TestLibrary::new();
+    let path = write(lib.dir.path(), "template.csv", NEW_LAYOUT.as_bytes());
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!(report.layout, Layout::ShopifyNew);
+    assert_eq!(report.refused, 0, "{:?}", report.issues);
+    assert_eq!(report.created, 2);
+    assert_eq!(report.variants_not_imported, 1);
+    let catalog = lib.catalog();
+    let vase = by_sku(catalog.conn(), "VASE-1").unwrap();
+    assert_eq!(vase.description, "<p>Hand thrown,\nglazed.</p>");
+    assert_eq!(vase.price_minor, 3500);
+    assert_eq!(vase.stock, 4);
+    assert_eq!(vase.status, Status::Active);
+    assert_eq!(vase.barcode.as_deref(), Some("4006381333931"));
+    assert_eq!(vase.tags, vec!["decor", "handmade"]);
+    let big = by_sku(catalog.conn(), "VASE-2").unwrap();
+    assert_eq!(big.price_minor, 129999);
+    assert_eq!(
+        big.stock, 0,
+        "negative Shopify stock is read as 0 with a warning"
+    );
+    assert_eq!(big.status, Status::Draft);
+    assert!(
+        by_sku(catalog.conn(), "VASE-2-XL").is_err(),
+        "variants are left for later"
+    );
+    assert!(report
+        .issues
+        .iter()
+        .any(|i| i.kind == IssueKind::VariantNotImported && i.line == 6));
+}
+
+const WITH_BAD_ROWS: &str = "sku,name,price,stock,status,barcode
+OK-1,Good one,10.00,1,active,
+BAD-1,,5.00,1,active,
+OK-2,Good two,12.5,2,draft,
+BAD-2,Negative,-3,1,active,
+BAD-3,Odd status,3,1,sold,
+BAD-4,Bad barcode,3,1,active,12AB
+";
+
+#[test]
+fn all_or_nothing_writes_nothing_and_names_every_refused_row() {
+    let lib = TestLibrary::new();
+    lib.catalog()
+        .create_product(&product("KEEP", "Already here", 100))
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let path = write(lib.dir.path(), "bad.csv", WITH_BAD_ROWS.as_bytes());
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert!(!report.committed);
+    assert_eq!(report.refused, 4);
+    assert_eq!(report.refused_lines(), vec![3, 5, 6, 7]);
+    let messages: Vec<&str> = report.issues.iter().map(|i| i.message.as_str()).collect();
+    assert!(
+        messages.contains(&"The name can't be empty, and must be at most 255 characters."),
+        "{messages:?}"
+    );
+    assert!(messages.contains(&"The price can't be negative."));
+    assert!(messages.contains(&"The status must be draft, active or archived."));
+    assert!(messages
+        .contains(&"A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it."));
+    assert_eq!(
+        lib.catalog_bytes(),
+        before,
+        "a refused all-or-nothing import must leave the catalog as it was"
+    );
+
+    let cli = lib.shelf(&["import-csv", path.to_str().unwrap()]);
+    assert_eq!(cli.status.code(), Some(1));
+    assert!(stdout(&cli).contains("line 3:"), "{}", stdout(&cli));
+    assert_eq!(lib.catalog_bytes(), before);
+}
+
+#[test]
+fn skip_bad_rows_imports_the_good_ones_and_writes_a_report_file() {
+    let lib = TestLibrary::new();
+    let path = write(lib.dir.path(), "bad.csv", WITH_BAD_ROWS.as_bytes());
+    let options = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import(&lib, &path, &options);
+    assert!(report.committed);
+    assert_eq!((report.created, report.refused), (2, 4));
+    let report_file = report.report_file.clone().unwrap();
+    let text = std::fs::read_to_string(&report_file).unwrap();
+    assert!(text.starts_with("line,outcome,sku,message"));
+    assert!(
+        text.contains("5,refused,BAD-2,The price can't be negative."),
+        "{text}"
+    );
+    let catalog = lib.catalog();
+    assert_eq!(by_sku(catalog.conn(), "OK-2").unwrap().price_minor, 1250);
+    assert!(by_sku(catalog.conn(), "BAD-1").is_err());
+}
+
+#[test]
+fn dry_run_reports_creates_updates_and_refusals_without_writing() {
+    let lib = TestLibrary::new();
+    lib.catalog()
+        .create_product(&product("OK-1", "Old name", 100))
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let path = write(lib.dir.path(), "bad.csv", WITH_BAD_ROWS.as_bytes());
+    for skip in [false, true] {
+        let options = CsvImportOptions {
+            dry_run: true,
+            skip_bad_rows: skip,
+            ..CsvImportOptions::default()
+        };
+        let report = import(&lib, &path, &options);
+        assert!(!report.committed);
+        assert_eq!(
+            (report.created, report.updated, report.refused),
+            (1, 1, 4),
+            "skip={skip}"
+        );
+    }
+    let cli = lib.shelf(&["import-csv", "--dry-run", path.to_str().unwrap()]);
+    assert!(stdout(&cli).contains("Dry run"), "{}", stdout(&cli));
+    assert_eq!(lib.catalog_bytes(), before);
+}
+
+#[test]
+fn an_update_keeps_images_tags_and_history_and_bumps_the_version() {
+    let (lib, _) = library_with(Shape::ManyImages);
+    let catalog = lib.catalog();
+    let before = by_sku(catalog.conn(), "SKU-0002").unwrap();
+    let images_before: i64 = catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM product_images WHERE product_id = ?1",
+            [before.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(images_before > 0 && !before.tags.is_empty());
+    drop(catalog);
+    let path = write(
+        lib.dir.path(),
+        "update.csv",
+        "sku,name,price,tags\nsku-0002,Renamed by CSV,99.00,new-tag\nSKU-0004,Product 4,24.03,\n"
+            .as_bytes(),
+    );
+    let report = import(
+        &lib,
+        &path,
+        &CsvImportOptions {
+            format: CsvFormat::Generic,
+            ..CsvImportOptions::default()
+        },
+    );
+    assert_eq!(
+        (report.updated, report.unchanged, report.refused),
+        (1, 1, 0),
+        "{:?}",
+        report.issues
+    );
+    let catalog = lib.catalog();
+    let after = by_sku(catalog.conn(), "SKU-0002").unwrap();
+    assert_eq!(after.id, before.id);
+    assert_eq!(after.sku, "SKU-0002");
+    assert_eq!(after.name, "Renamed by CSV");
+    assert_eq!(after.price_minor, 9900);
+    assert_eq!(after.version, before.version + 1);
+    assert_eq!(
+        after.description, before.description,
+        "a column the file lacks keeps its value"
+    );
+    assert!(
+        after.tags.contains(&"new-tag".to_owned())
+            && before.tags.iter().all(|t| after.tags.contains(t))
+    );
+    let images_after: i64 = catalog
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM product_images WHERE product_id = ?1",
+            [after.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(images_after, images_before);
+    let history = product_history(catalog.conn(), after.id, 100).unwrap();
+    assert!(
+        history.len() >= 2,
+        "the creation and the update are both in the history"
+    );
+}
+
+#[test]
+fn unreadable_rows_are_refused_with_their_line_number() {
+    let lib = TestLibrary::new();
+    let mut bytes = b"sku,name,price\nA-1,Fine,1\n".to_vec();
+    bytes.extend_from_slice(b"A-2,Caf\xe9 latin-1,2\nA-3,\"Multi\nline name\",3\n");
+    let path = write(lib.dir.path(), "latin1.csv", &bytes);
+    let report = import(
+        &lib,
+        &path,
+        &CsvImportOptions {
+            skip_bad_rows: true,
+            ..CsvImportOptions::default()
+        },
+    );
+    assert_eq!(report.refused_lines(), vec![3, 4]);
+    assert!(report.issues[0].message.contains("UTF-8"));
+    assert!(report.issues[1].message.contains("line breaks"));
+    assert_eq!(report.created, 1);
+}
+
+fn big_file(dir: &Path, rows: usize) -> PathBuf {
+    let mut text = String::from("sku,name,description,price,stock,status,tags\n");
+    for i in 0..rows {
+        text.push_str(&format!(
+            "BULK-{i:07},Bulk product {i},\"desc, with comma\",{}.{:02},{},active,bulk\n",
+            i % 500,
+            i % 100,
+            i % 90
+        ));
+    }
+    write(dir, "big.csv", text.as_bytes())
+}
+
+#[test]
+fn a_cancelled_import_leaves_whole_products_only() {
+    let lib = TestLibrary::new();
+    let path = big_file(lib.dir.path(), 20_000);
+    for skip in [false, true] {
+        let token = CancelToken::new();
+        let trigger = token.clone();
+        let job = Job::new(token, move |progress| {
+            if progress.done > 0 && progress.done < progress.total {
+                trigger.cancel();
+            }
+        });
+        let mut catalog = lib.catalog();
+        let options = CsvImportOptions {
+            skip_bad_rows: skip,
+            ..CsvImportOptions::default()
+        };
+        let report = csv_import::import(&mut catalog, &path, &options, &job).unwrap();
+        assert!(report.cancelled);
+        let count: i64 = catalog
+            .conn()
+            .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
+            .unwrap();
+        let tagged: i64 = catalog
+            .conn()
+            .query_row("SELECT count(*) FROM product_tags", [], |r| r.get(0))
+            .unwrap();
+        if skip {
+            assert!(
+                count > 0 && count < 20_000 && count % 500 == 0,
+                "whole batches only, got {count}"
+            );
+            assert_eq!(report.created as i64, count);
+        } else {
+            assert_eq!(
+                count, 0,
+                "all or nothing: a cancelled import writes nothing"
+            );
+        }
+        assert_eq!(tagged, count, "every product came in whole, with its tag");
+        if skip {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_large_file_streams_through_with_progress() {
+    let lib = TestLibrary::new();
+    let path = big_file(lib.dir.path(), 30_000);
+    let reports = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = reports.clone();
+    let job = Job::new(CancelToken::new(), move |_| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
+    let mut catalog = lib.catalog();
+    let report =
+        csv_import::import(&mut catalog, &path, &CsvImportOptions::default(), &job).unwrap();
+    assert_eq!(report.created, 30_000);
+    assert!(reports.load(std::sync::atomic::Ordering::Relaxed) >= 30);
+    let preview = csv_import::preview(&path, 3).unwrap();
+    assert_eq!(preview.layout, Layout::Generic);
+    assert_eq!(preview.rows.len(), 3);
+    assert_eq!(preview.mapping[0], Some(csv_import::Field::Sku));
+}

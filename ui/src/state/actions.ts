@@ -1,0 +1,58 @@
+/**
+ * Actions that buttons, keys and the native menu all trigger, written once here so the three
+ * routes behave the same.
+ */
+import { restoreProducts, trashProducts, undoLastChange } from '../lib/api';
+import { announcer } from './announcer.svelte';
+import { toCommandError } from '../lib/api';
+import { selection } from './selection.svelte';
+import { screens } from './screens.svelte';
+import { browser } from './browser.svelte';
+
+export async function trashSelection(): Promise<void> {
+  const ids = selection.list();
+  if (ids.length === 0 || browser.filters.inTrash) return;
+  try {
+    const n = await trashProducts(ids);
+    selection.clear();
+    announcer.say(`Moved ${n} product${n === 1 ? '' : 's'} to the trash. Ctrl+Z brings back.`);
+  } catch (err) {
+    announcer.say(toCommandError(err).message, 'error');
+  }
+}
+
+export async function restore(ids: number[]): Promise<void> {
+  try {
+    const n = await restoreProducts(ids);
+    for (const id of ids) selection.ids.delete(id);
+    announcer.say(`Restored ${n} product${n === 1 ? '' : 's'} from the trash.`);
+  } catch (err) {
+    announcer.say(toCommandError(err).message, 'error');
+  }
+}
+
+export async function undo(): Promise<void> {
+  try {
+    const product = await undoLastChange();
+    announcer.say(
+      product ? `Undid the last change to ${product.name} (${product.sku}).` : 'Nothing to undo.',
+    );
+  } catch (err) {
+    announcer.say(toCommandError(err).message, 'error');
+  }
+}
+
+export function openHistoryForSelection(): void {
+  const [id] = selection.list();
+  if (id !== undefined) screens.dialog = { kind: 'history', id };
+  else announcer.say('Select a product first to see its history.');
+}
+
+export function openBulkForSelection(): void {
+  if (selection.size > 0) screens.dialog = { kind: 'bulk', ids: selection.list() };
+}
+
+export function showTrash(on: boolean): void {
+  screens.screen = 'products';
+  browser.setFilters({ inTrash: on });
+}

@@ -1,0 +1,38 @@
+/** Native menu items arrive by id; each does what its button or shortcut does. */
+import type { MenuAction } from '../lib/api';
+import { screens } from './screens.svelte';
+import { browser } from './browser.svelte';
+import { openHistoryForSelection, showTrash, undo } from './actions';
+import { announcer } from './announcer.svelte';
+
+export function runMenu(id: MenuAction, focusSearch: () => void): void {
+  switch (id) {
+    case 'new-product':
+      screens.openEditor({ kind: 'new' });
+      break;
+    case 'undo':
+      void undo();
+      break;
+    case 'find':
+      focusSearch();
+      break;
+    case 'view-grid':
+    case 'view-table':
+      screens.screen = 'products';
+      showTrash(false);
+      browser.view = id === 'view-grid' ? 'grid' : 'table';
+      break;
+    case 'view-trash':
+      showTrash(true);
+      break;
+    case 'view-history':
+      openHistoryForSelection();
+      break;
+    case 'about':
+      screens.dialog = { kind: 'about' };
+      break;
+    default:
+      // "Open library folder" is handled by the shell; image import waits for its commands.
+      announcer.say(`“${id}” is not available in this window yet.`);
+  }
+}
