@@ -625,12 +625,12 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
 fn kill_9_mid_import_then_check_finds_nothing_wrong() {
     let lib = TestLibrary::new();
     let dir = photos_dir(&lib);
+    // One photo, made distinct per file by bytes after its end marker (as phones append).
+    let photo = jpeg(&picture(1600, 1200, 300));
     for i in 0..60 {
-        write(
-            &dir,
-            &format!("K-{i}.jpg"),
-            &jpeg(&picture(1600, 1200, 300 + i)),
-        );
+        let mut bytes = photo.clone();
+        bytes.extend_from_slice(format!("copy {i}").as_bytes());
+        write(&dir, &format!("K-{i}.jpg"), &bytes);
     }
     drop(lib.catalog());
     for delay_ms in [150u64, 400, 900] {
@@ -645,6 +645,13 @@ fn kill_9_mid_import_then_check_finds_nothing_wrong() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
+        if delay_ms == 150 {
+            let linked: i64 = lib
+                .plain_connection()
+                .query_row("SELECT count(*) FROM product_images", [], |r| r.get(0))
+                .unwrap();
+            assert!(linked < 60, "the first kill must land mid-import");
+        }
         let check = lib.shelf(&["check", "--deep"]);
         assert!(
             check.status.success(),
