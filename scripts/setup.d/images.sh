@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The image library's extra tools, for the benchmark only (the core itself needs no system
-# library: its decoders are Rust crates). Idempotent; run as root on Debian 12.
+# The image library's system packages. Idempotent; run as root on Debian 12.
+#  - libturbojpeg0-dev + pkg-config: BUILD dependency of shelf-core (the `turbojpeg` crate
+#    links Debian's libjpeg-turbo 2.1 for fast scaled JPEG decoding);
 #  - libvips-tools: vipsthumbnail, the peer that scripts/bench-images measures against;
 #  - time: /usr/bin/time -v for CPU seconds and peak memory;
 #  - Pillow + numpy: ../shared/bench/make_corpus.py generates the benchmark corpus.
 set -euo pipefail
 need=()
+dpkg -s libturbojpeg0-dev >/dev/null 2>&1 || need+=(libturbojpeg0-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v vipsthumbnail >/dev/null 2>&1 || need+=(libvips-tools)
 [ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
