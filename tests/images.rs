@@ -595,13 +595,26 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
     let mut catalog = lib.catalog();
     let cancel = CancelToken::new();
     let token = cancel.clone();
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = progress.clone();
     let job = Job::new(cancel, move |p| {
+        seen.lock().unwrap().push(p.clone());
         if p.done == 3 {
             token.cancel();
         }
     });
     let report = images::import(&mut catalog, &[dir], ImportTarget::BySku, &job).unwrap();
     assert!(report.cancelled, "{report:?}");
+    let last = progress.lock().unwrap().clone();
+    assert_eq!(
+        last.len(),
+        report.items.len(),
+        "one progress report per file"
+    );
+    assert!(last
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.done == i as u64 + 1 && p.total == 24 && p.last.is_some()));
     assert!(
         report.items.len() >= 3 && report.items.len() < 24,
         "{}",
@@ -740,6 +753,19 @@ fn reorder_alt_text_trash_restore_and_rotate() {
         .find(|i| i.id == ids[0])
         .unwrap();
     assert_eq!(image.rotation, 90);
+    let logged: String = catalog
+        .conn()
+        .query_row(
+            "SELECT new_values FROM audit_log WHERE table_name = 'originals' AND action = 'update' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let logged: serde_json::Value = serde_json::from_str(&logged).unwrap();
+    assert_eq!(
+        logged["rotation"], 90,
+        "migration 0003's audit trigger records the rotation"
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
         original,
@@ -882,6 +908,25 @@ fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
         .unwrap(),
         b"lost"
     );
+}
+
+#[test]
+fn the_sweep_leaves_files_alone_while_an_import_holds_the_lock() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    let fresh = write(
+        &lib.root().join("originals").join("ef"),
+        &format!("{}.jpg", "ef".repeat(32)),
+        b"renamed, row not yet committed",
+    );
+    let import_lock = images::store::lock_shared(&lib.library).unwrap();
+    let catalog = lib.catalog();
+    let report = images::sweep_on_open(&lib.library, catalog.conn()).unwrap();
+    assert!(report.skipped_busy);
+    assert!(fresh.exists(), "a running import's file is not taken");
+    drop(import_lock);
+    let report = images::sweep_on_open(&lib.library, catalog.conn()).unwrap();
+    assert_eq!(report.orphans_moved.len(), 1);
 }
 
 // ---------- inbox ----------
