@@ -464,6 +464,51 @@ fn exif_orientations_1_to_8_make_thumbnails_that_point_the_right_way() {
     }
 }
 
+#[test]
+fn a_cmyk_jpeg_from_a_print_shop_gets_a_thumbnail_in_the_right_colours() {
+    let lib = TestLibrary::new();
+    let dir = photos_dir(&lib);
+    let (w, h) = (640u32, 320u32);
+    let mut cmyk = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            cmyk.extend_from_slice(match (x < w / 2, y < h / 2) {
+                (true, true) => &[0u8, 255, 255, 0], // red
+                (false, true) => &[255, 0, 255, 0],  // green
+                (true, false) => &[255, 255, 0, 0],  // blue
+                (false, false) => &[0, 0, 0, 0],     // white
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 90)
+        .encode(&cmyk, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let path = write(&dir, "PRINT-1.jpg", &bytes);
+    let mut catalog = lib.catalog();
+    let report =
+        images::import(&mut catalog, &[path], ImportTarget::BySku, &Job::silent()).unwrap();
+    assert_eq!(report.count(Outcome::Done), 1, "{report:?}");
+    let id = shelf_core::catalog::products::id_by_sku(catalog.conn(), "PRINT-1")
+        .unwrap()
+        .unwrap();
+    let sha = &images::product_images(catalog.conn(), id).unwrap()[0].sha256;
+    let thumb = decode_thumbnail(catalog.conn(), sha);
+    assert_eq!(thumb.dimensions(), (256, 128));
+    for (x, y, colour) in [
+        (30, 30, [255, 0, 0]),
+        (226, 30, [0, 255, 0]),
+        (30, 98, [0, 0, 255]),
+        (226, 98, [255, 255, 255]),
+    ] {
+        assert!(
+            close_to(thumb.get_pixel(x, y), colour),
+            "pixel ({x},{y}) is {:?}, expected {colour:?}",
+            thumb.get_pixel(x, y)
+        );
+    }
+}
+
 // ---------- limits and damage ----------
 
 #[test]
