@@ -175,12 +175,32 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], format: Format, target: u16) -> Result<Decoded> {
     match format {
         Format::Jpeg => decode_jpeg(bytes, target),
+        Format::Webp => decode_webp(bytes, target),
         _ => decode_other(bytes, format),
     }
 }
 
 fn damaged(what: impl std::fmt::Display) -> Error {
     Error::Damaged(format!("The image is damaged and can't be read ({what})."))
+}
+
+/// WebP through libwebp at thumbnail scale, with the EXIF orientation read by the image
+/// crate from the file's chunks (cheap: no pixels are decoded for it).
+fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
+    let Some((image, width, height)) = super::webp::decode_scaled(bytes, u32::from(target))? else {
+        return decode_other(bytes, Format::Webp);
+    };
+    let orientation = ImageReader::with_format(Cursor::new(bytes), ImageFormat::WebP)
+        .into_decoder()
+        .and_then(|mut d| d.orientation())
+        .unwrap_or(Orientation::NoTransforms);
+    Ok(Decoded {
+        image,
+        width,
+        height,
+        orientation,
+        warning: None,
+    })
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
