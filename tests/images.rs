@@ -684,14 +684,14 @@ fn kill_9_mid_import_then_check_finds_nothing_wrong() {
     let lib = TestLibrary::new();
     let dir = photos_dir(&lib);
     // One photo, made distinct per file by bytes after its end marker (as phones append).
-    let photo = jpeg(&picture(1600, 1200, 300));
-    for i in 0..60 {
+    let photo = jpeg(&picture(2400, 1800, 300));
+    for i in 0..150 {
         let mut bytes = photo.clone();
         bytes.extend_from_slice(format!("copy {i}").as_bytes());
         write(&dir, &format!("K-{i}.jpg"), &bytes);
     }
     drop(lib.catalog());
-    for delay_ms in [150u64, 400, 900] {
+    for delay_ms in [100u64, 300, 700] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
             .arg("--library")
             .arg(lib.root())
@@ -703,12 +703,12 @@ fn kill_9_mid_import_then_check_finds_nothing_wrong() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
-        if delay_ms == 150 {
+        if delay_ms == 100 {
             let linked: i64 = lib
                 .plain_connection()
                 .query_row("SELECT count(*) FROM product_images", [], |r| r.get(0))
                 .unwrap();
-            assert!(linked < 60, "the first kill must land mid-import");
+            assert!(linked < 150, "the first kill must land mid-import");
         }
         let check = lib.shelf(&["check", "--deep"]);
         assert!(
