@@ -464,6 +464,51 @@ fn exif_orientations_1_to_8_make_thumbnails_that_point_the_right_way() {
     }
 }
 
+#[test]
+fn a_cmyk_jpeg_from_a_print_shop_gets_a_thumbnail_in_the_right_colours() {
+    let lib = TestLibrary::new();
+    let dir = photos_dir(&lib);
+    let (w, h) = (640u32, 320u32);
+    let mut cmyk = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            cmyk.extend_from_slice(match (x < w / 2, y < h / 2) {
+                (true, true) => &[0u8, 255, 255, 0], // red
+                (false, true) => &[255, 0, 255, 0],  // green
+                (true, false) => &[255, 255, 0, 0],  // blue
+                (false, false) => &[0, 0, 0, 0],     // white
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    jpeg_encoder::Encoder::new(&mut bytes, 90)
+        .encode(&cmyk, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let path = write(&dir, "PRINT-1.jpg", &bytes);
+    let mut catalog = lib.catalog();
+    let report =
+        images::import(&mut catalog, &[path], ImportTarget::BySku, &Job::silent()).unwrap();
+    assert_eq!(report.count(Outcome::Done), 1, "{report:?}");
+    let id = shelf_core::catalog::products::id_by_sku(catalog.conn(), "PRINT-1")
+        .unwrap()
+        .unwrap();
+    let sha = &images::product_images(catalog.conn(), id).unwrap()[0].sha256;
+    let thumb = decode_thumbnail(catalog.conn(), sha);
+    assert_eq!(thumb.dimensions(), (256, 128));
+    for (x, y, colour) in [
+        (30, 30, [255, 0, 0]),
+        (226, 30, [0, 255, 0]),
+        (30, 98, [0, 0, 255]),
+        (226, 98, [255, 255, 255]),
+    ] {
+        assert!(
+            close_to(thumb.get_pixel(x, y), colour),
+            "pixel ({x},{y}) is {:?}, expected {colour:?}",
+            thumb.get_pixel(x, y)
+        );
+    }
+}
+
 // ---------- limits and damage ----------
 
 #[test]
@@ -595,13 +640,26 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
     let mut catalog = lib.catalog();
     let cancel = CancelToken::new();
     let token = cancel.clone();
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = progress.clone();
     let job = Job::new(cancel, move |p| {
+        seen.lock().unwrap().push(p.clone());
         if p.done == 3 {
             token.cancel();
         }
     });
     let report = images::import(&mut catalog, &[dir], ImportTarget::BySku, &job).unwrap();
     assert!(report.cancelled, "{report:?}");
+    let last = progress.lock().unwrap().clone();
+    assert_eq!(
+        last.len(),
+        report.items.len(),
+        "one progress report per file"
+    );
+    assert!(last
+        .iter()
+        .enumerate()
+        .all(|(i, p)| p.done == i as u64 + 1 && p.total == 24 && p.last.is_some()));
     assert!(
         report.items.len() >= 3 && report.items.len() < 24,
         "{}",
@@ -625,15 +683,15 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
 fn kill_9_mid_import_then_check_finds_nothing_wrong() {
     let lib = TestLibrary::new();
     let dir = photos_dir(&lib);
-    for i in 0..60 {
-        write(
-            &dir,
-            &format!("K-{i}.jpg"),
-            &jpeg(&picture(1600, 1200, 300 + i)),
-        );
+    // One photo, made distinct per file by bytes after its end marker (as phones append).
+    let photo = jpeg(&picture(2400, 1800, 300));
+    for i in 0..150 {
+        let mut bytes = photo.clone();
+        bytes.extend_from_slice(format!("copy {i}").as_bytes());
+        write(&dir, &format!("K-{i}.jpg"), &bytes);
     }
     drop(lib.catalog());
-    for delay_ms in [150u64, 400, 900] {
+    for delay_ms in [100u64, 300, 700] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
             .arg("--library")
             .arg(lib.root())
@@ -645,6 +703,13 @@ fn kill_9_mid_import_then_check_finds_nothing_wrong() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();
+        if delay_ms == 100 {
+            let linked: i64 = lib
+                .plain_connection()
+                .query_row("SELECT count(*) FROM product_images", [], |r| r.get(0))
+                .unwrap();
+            assert!(linked < 150, "the first kill must land mid-import");
+        }
         let check = lib.shelf(&["check", "--deep"]);
         assert!(
             check.status.success(),
@@ -733,6 +798,19 @@ fn reorder_alt_text_trash_restore_and_rotate() {
         .find(|i| i.id == ids[0])
         .unwrap();
     assert_eq!(image.rotation, 90);
+    let logged: String = catalog
+        .conn()
+        .query_row(
+            "SELECT new_values FROM audit_log WHERE table_name = 'originals' AND action = 'update' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let logged: serde_json::Value = serde_json::from_str(&logged).unwrap();
+    assert_eq!(
+        logged["rotation"], 90,
+        "migration 0003's audit trigger records the rotation"
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
         original,
@@ -875,6 +953,25 @@ fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
         .unwrap(),
         b"lost"
     );
+}
+
+#[test]
+fn the_sweep_leaves_files_alone_while_an_import_holds_the_lock() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    let fresh = write(
+        &lib.root().join("originals").join("ef"),
+        &format!("{}.jpg", "ef".repeat(32)),
+        b"renamed, row not yet committed",
+    );
+    let import_lock = images::store::lock_shared(&lib.library).unwrap();
+    let catalog = lib.catalog();
+    let report = images::sweep_on_open(&lib.library, catalog.conn()).unwrap();
+    assert!(report.skipped_busy);
+    assert!(fresh.exists(), "a running import's file is not taken");
+    drop(import_lock);
+    let report = images::sweep_on_open(&lib.library, catalog.conn()).unwrap();
+    assert_eq!(report.orphans_moved.len(), 1);
 }
 
 // ---------- inbox ----------

@@ -175,12 +175,32 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], format: Format, target: u16) -> Result<Decoded> {
     match format {
         Format::Jpeg => decode_jpeg(bytes, target),
+        Format::Webp => decode_webp(bytes, target),
         _ => decode_other(bytes, format),
     }
 }
 
 fn damaged(what: impl std::fmt::Display) -> Error {
     Error::Damaged(format!("The image is damaged and can't be read ({what})."))
+}
+
+/// WebP through libwebp at thumbnail scale, with the EXIF orientation read by the image
+/// crate from the file's chunks (cheap: no pixels are decoded for it).
+fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
+    let Some((image, width, height)) = super::webp::decode_scaled(bytes, u32::from(target))? else {
+        return decode_other(bytes, Format::Webp);
+    };
+    let orientation = ImageReader::with_format(Cursor::new(bytes), ImageFormat::WebP)
+        .into_decoder()
+        .and_then(|mut d| d.orientation())
+        .unwrap_or(Orientation::NoTransforms);
+    Ok(Decoded {
+        image,
+        width,
+        height,
+        orientation,
+        warning: None,
+    })
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
@@ -210,12 +230,79 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
     })
 }
 
+/// JPEGs go through libjpeg-turbo (SIMD, DCT scaling) when they are whole and not CMYK;
+/// cut-short, CMYK and anything TurboJPEG stumbles on go through jpeg-decoder, which also
+/// gives the error the seller sees for a damaged file.
 fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
     let layout = jpeg_layout(bytes);
+    let orientation = layout
+        .exif
+        .and_then(Orientation::from_exif_chunk)
+        .unwrap_or(Orientation::NoTransforms);
+    if layout.has_end_marker {
+        if let Some((image, width, height)) = decode_jpeg_turbo(bytes, u32::from(target))? {
+            return Ok(Decoded {
+                image,
+                width,
+                height,
+                orientation,
+                warning: None,
+            });
+        }
+    }
+    decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation)
+}
+
+/// `Ok(None)` when TurboJPEG can't do it (the fallback decides whether the file is damaged).
+fn decode_jpeg_turbo(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, u32, u32)>> {
+    let Ok(mut decompressor) = turbojpeg::Decompressor::new() else {
+        return Ok(None);
+    };
+    let Ok(header) = decompressor.read_header(bytes) else {
+        return Ok(None);
+    };
+    if matches!(
+        header.colorspace,
+        turbojpeg::Colorspace::CMYK | turbojpeg::Colorspace::YCCK
+    ) {
+        return Ok(None);
+    }
+    let width = u32::try_from(header.width).unwrap_or(u32::MAX);
+    let height = u32::try_from(header.height).unwrap_or(u32::MAX);
+    check_dimensions(width, height)?;
+    // The smallest n/8 DCT scale whose long side still covers the thumbnail.
+    let eighths = (1..=8u32)
+        .find(|k| width.max(height) * k / 8 >= target)
+        .unwrap_or(8);
+    let w = (width * eighths).div_ceil(8) as usize;
+    let h = (height * eighths).div_ceil(8) as usize;
+    let mut image = turbojpeg::Image {
+        pixels: vec![0u8; w * h * 3],
+        width: w,
+        pitch: w * 3,
+        height: h,
+        format: turbojpeg::PixelFormat::RGB,
+    };
+    if decompressor
+        .decompress(bytes, image.as_deref_mut())
+        .is_err()
+    {
+        return Ok(None);
+    }
+    Ok(RgbImage::from_raw(w as u32, h as u32, image.pixels)
+        .map(|rgb| (DynamicImage::ImageRgb8(rgb), width, height)))
+}
+
+fn decode_jpeg_fallback(
+    bytes: &[u8],
+    target: u16,
+    has_end_marker: bool,
+    orientation: Orientation,
+) -> Result<Decoded> {
     // A cut-short file: give the decoder the end marker it needs to finish (the missing part
     // decodes as grey) and tell the seller. Only damaged files pay for this copy.
     let patched;
-    let bytes = if layout.has_end_marker {
+    let bytes = if has_end_marker {
         bytes
     } else {
         patched = [bytes, &[0xFF, 0xD9]].concat();
@@ -230,11 +317,7 @@ fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
     let (w, h) = decoder.scale(target, target).map_err(damaged)?;
     let pixels = decoder.decode().map_err(damaged)?;
     let image = jpeg_pixels(pixels, u32::from(w), u32::from(h), info.pixel_format)?;
-    let orientation = layout
-        .exif
-        .and_then(Orientation::from_exif_chunk)
-        .unwrap_or(Orientation::NoTransforms);
-    let warning = (!layout.has_end_marker).then(|| {
+    let warning = (!has_end_marker).then(|| {
         "The JPEG is cut short (its end marker is missing): part of the picture may be grey. \
          It was imported; check it, and import a complete copy if one exists."
             .to_owned()

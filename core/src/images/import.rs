@@ -91,7 +91,7 @@ pub fn run(
                     let Some(candidate) = candidates.get(index) else {
                         break;
                     };
-                    let prepared = prepare(library, reader.as_ref(), candidate);
+                    let prepared = prepare_guarded(library, reader.as_ref(), candidate);
                     if sender.send((index, prepared)).is_err() {
                         break;
                     }
@@ -132,6 +132,23 @@ fn check_product_usable(conn: &Connection, id: ProductId) -> Result<()> {
         )),
         Some(None) => Ok(()),
     }
+}
+
+/// [`prepare`], with a decoder panic on a hostile file turned into that file's refusal
+/// instead of the end of the whole import.
+fn prepare_guarded(
+    library: &Library,
+    reader: Option<&Connection>,
+    candidate: &Candidate,
+) -> Result<Prepared> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        prepare(library, reader, candidate)
+    }))
+    .unwrap_or_else(|_| {
+        Err(Error::Damaged(
+            "The image is damaged: its decoder gave up on it.".into(),
+        ))
+    })
 }
 
 /// Everything a worker does for one file. The original is stored before this returns, so a

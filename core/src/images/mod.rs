@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod store;
 pub mod thumbnail;
 mod walk;
+mod webp;
 
 pub use check::{check, repair, sweep_on_open, SweepReport};
 pub use inbox::{scan_inbox_once, watch};
