@@ -52,6 +52,13 @@ fn refused(path: &Path, why: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// Opens an archive that was already vetted (another reader of the same file).
+pub fn open_again(path: &Path) -> Result<Archive> {
+    let file = File::open(path).map_err(|e| Error::io("Can't open the backup", path, e))?;
+    ZipArchive::new(BufReader::with_capacity(1 << 20, file))
+        .map_err(|e| refused(path, format!("it is not a readable zip file ({e})")))
+}
+
 /// Opens and vets `path`; returns the archive and its manifest.
 pub fn open_vetted(path: &Path, limits: &ArchiveLimits) -> Result<(Archive, BackupManifest)> {
     let file = File::open(path).map_err(|e| Error::io("Can't open the backup", path, e))?;

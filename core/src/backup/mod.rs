@@ -84,13 +84,13 @@ fn create_in(
     let manifest = write_archive(partial, &sources, &facts, job)?;
     // Re-read and re-hash every entry of the written file. The snapshot's integrity and
     // foreign keys were checked on the very bytes now proven to be in the archive.
-    let (mut archive, reread) = archive::open_vetted(partial, &ArchiveLimits::default())?;
+    let (_, reread) = archive::open_vetted(partial, &ArchiveLimits::default())?;
     if reread != manifest {
         return Err(Error::Damaged(
             "The backup's manifest didn't read back as written.".into(),
         ));
     }
-    archive::stream_entries(&mut archive, &reread, partial, job, &mut |_| Ok(None))?;
+    rehash_in_parallel(partial, &reread, job)?;
     std::fs::rename(partial, out).map_err(|e| Error::io("Can't save the backup as", out, e))?;
     sync_parent(out);
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -103,6 +103,45 @@ fn create_in(
         created_at: manifest.created_at,
         row_counts: manifest.row_counts,
         originals_missing: missing,
+    })
+}
+
+/// Re-reads and re-hashes every entry, the entries shared out over the machine's cores (each
+/// thread with its own reader of the file): hashing is most of a verification's cost.
+fn rehash_in_parallel(path: &Path, manifest: &BackupManifest, job: &Job) -> Result<()> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    let mut shares: Vec<BackupManifest> = (0..threads)
+        .map(|_| BackupManifest {
+            entries: Vec::new(),
+            ..manifest.clone()
+        })
+        .collect();
+    let mut loads = vec![0u64; threads];
+    let mut entries = manifest.entries.clone();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.size));
+    for entry in entries {
+        let lightest = (0..threads).min_by_key(|&t| loads[t]).unwrap_or(0);
+        loads[lightest] += entry.size;
+        shares[lightest].entries.push(entry);
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    let mut archive = archive::open_again(path)?;
+                    archive::stream_entries(&mut archive, share, path, job, &mut |_| Ok(None))
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker
+                .join()
+                .map_err(|_| Error::Internal("A backup verification thread failed.".into()))??;
+        }
+        Ok(())
     })
 }
 
@@ -197,25 +236,13 @@ fn write_archive(
             .unix_permissions(0o644)
             .large_file(size >= u64::from(u32::MAX));
         zip.start_file(name.as_str(), options).map_err(zip_err)?;
-        let mut hasher = Sha256::new();
-        let mut written = 0u64;
-        loop {
-            let n = input
-                .read(&mut buffer)
-                .map_err(|e| Error::io("Can't read", path, e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            zip.write_all(&buffer[..n])
-                .map_err(|e| Error::io("Can't write the backup", partial, e))?;
-            written += n as u64;
-        }
+        let (written, sha256) = copy_hashing(&mut input, &mut zip, &mut buffer)
+            .map_err(|e| Error::io("Can't copy into the backup", path, e))?;
         bytes += written;
         entries.push(ManifestEntry {
             path: name.clone(),
             size: written,
-            sha256: hex::encode(hasher.finalize()),
+            sha256,
         });
         if index.is_multiple_of(50) {
             job.report(&Progress {
@@ -249,6 +276,25 @@ fn write_archive(
     file.sync_all()
         .map_err(|e| Error::io("Can't flush the backup", partial, e))?;
     Ok(manifest)
+}
+
+/// Copies `input` into `out` and returns its size and SHA-256.
+fn copy_hashing(
+    input: &mut File,
+    out: &mut impl Write,
+    buffer: &mut [u8],
+) -> std::io::Result<(u64, String)> {
+    let mut hasher = Sha256::new();
+    let mut written = 0u64;
+    loop {
+        let n = input.read(buffer)?;
+        if n == 0 {
+            return Ok((written, hex::encode(hasher.finalize())));
+        }
+        hasher.update(&buffer[..n]);
+        out.write_all(&buffer[..n])?;
+        written += n as u64;
+    }
 }
 
 /// Checks a backup file end to end: the archive is vetted, every entry re-read and

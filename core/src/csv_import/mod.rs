@@ -250,6 +250,7 @@ pub fn import(
         minor_units: minor_units(catalog)?,
         csv_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         announce_budget: MAX_ANNOUNCED,
+        savepoint_per_row: options.skip_bad_rows && !options.dry_run,
     };
     let report_path = options
         .report_file
