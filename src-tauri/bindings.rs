@@ -44,11 +44,18 @@ mod tests {
     use std::path::PathBuf;
 
     fn read_dir(dir: &Path) -> BTreeMap<String, String> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return BTreeMap::new();
+        };
         entries
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "ts"))
-            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
             .collect()
     }
 
@@ -71,6 +78,9 @@ mod tests {
             );
         }
         let extra: Vec<_> = have.keys().filter(|k| !want.contains_key(*k)).collect();
-        assert!(extra.is_empty(), "{BINDINGS_DIR} has files no Rust type produces: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{BINDINGS_DIR} has files no Rust type produces: {extra:?}"
+        );
     }
 }

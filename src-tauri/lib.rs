@@ -82,7 +82,9 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> ta
             remember_drops(app.handle());
             #[cfg(feature = "e2e")]
             app.add_capability(
-                tauri::ipc::CapabilityBuilder::new("e2e-drop").window("main").permission("core:event:allow-emit-to"),
+                tauri::ipc::CapabilityBuilder::new("e2e-drop")
+                    .window("main")
+                    .permission("core:event:allow-emit-to"),
             )?;
             Ok(())
         })
@@ -141,7 +143,10 @@ fn remember_drops<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
     let handle = app.clone();
     app.listen_any(DRAG_DROP_EVENT, move |event| {
-        if let (Ok(dropped), Some(state)) = (serde_json::from_str::<Dropped>(event.payload()), handle.try_state::<AppState>()) {
+        if let (Ok(dropped), Some(state)) = (
+            serde_json::from_str::<Dropped>(event.payload()),
+            handle.try_state::<AppState>(),
+        ) {
             state.picked.remember(&dropped.paths);
         }
     });

@@ -32,7 +32,9 @@ impl PickedPaths {
             .map(|text| {
                 // A path that no longer exists can't be read by anyone; the job reports it
                 // as refused item by item, and the rest of the drop carries on.
-                let Ok(path) = Path::new(text).canonicalize() else { return Ok(PathBuf::from(text)) };
+                let Ok(path) = Path::new(text).canonicalize() else {
+                    return Ok(PathBuf::from(text));
+                };
                 if known.iter().any(|k| path.starts_with(k)) {
                     Ok(path)
                 } else {
@@ -62,8 +64,14 @@ mod tests {
         let inside = dropped.join("a.jpg").display().to_string();
         assert!(picked.check(&[inside]).is_ok());
         let outside = dir.path().join("secret.txt").display().to_string();
-        assert_eq!(picked.check(&[outside]).unwrap_err().0.kind, shelf_core::ErrorKind::Refused);
+        assert_eq!(
+            picked.check(&[outside]).unwrap_err().0.kind,
+            shelf_core::ErrorKind::Refused
+        );
         let sneaky = dropped.join("..").join("secret.txt").display().to_string();
-        assert_eq!(picked.check(&[sneaky]).unwrap_err().0.kind, shelf_core::ErrorKind::Refused);
+        assert_eq!(
+            picked.check(&[sneaky]).unwrap_err().0.kind,
+            shelf_core::ErrorKind::Refused
+        );
     }
 }

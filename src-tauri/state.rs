@@ -95,7 +95,9 @@ where
 {
     match tauri::async_runtime::spawn_blocking(f).await {
         Ok(result) => result.map_err(CommandError::from),
-        Err(err) => Err(CommandError::internal(format!("The catalog worker stopped unexpectedly: {err}"))),
+        Err(err) => Err(CommandError::internal(format!(
+            "The catalog worker stopped unexpectedly: {err}"
+        ))),
     }
 }
 
@@ -108,7 +110,11 @@ impl Jobs {
     pub fn start(&self, id: &str) -> JobGuard<'_> {
         let token = CancelToken::new();
         lock(&self.0).insert(id.to_owned(), token.clone());
-        JobGuard { jobs: self, id: id.to_owned(), token }
+        JobGuard {
+            jobs: self,
+            id: id.to_owned(),
+            token,
+        }
     }
 
     /// Asks a running job to stop at its next item. Unknown ids (already finished) are fine.

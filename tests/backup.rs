@@ -146,8 +146,7 @@ fn write_archive(path: &Path, entries: &[Entry], manifest: &serde_json::Value) {
     }
     zip.start_file("manifest.json", SimpleFileOptions::default())
         .unwrap();
-    zip.write_all(&serde_json::to_vec(manifest).unwrap())
-        .unwrap();
+    zip.write_all(&serde_json::to_vec(manifest).unwrap()).unwrap();
     zip.finish().unwrap();
 }
 
@@ -205,10 +204,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
         (
             "symlink",
             |e, _| {
-                let original = e
-                    .iter()
-                    .position(|x| x.name.starts_with("originals/"))
-                    .unwrap();
+                let original = e.iter().position(|x| x.name.starts_with("originals/")).unwrap();
                 e[original].symlink = true;
                 e[original].bytes = b"/etc/passwd".to_vec();
             },
@@ -217,10 +213,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
         (
             "hard link or device (special file type)",
             |e, _| {
-                let original = e
-                    .iter()
-                    .position(|x| x.name.starts_with("originals/"))
-                    .unwrap();
+                let original = e.iter().position(|x| x.name.starts_with("originals/")).unwrap();
                 e[original].external_attributes = Some(0o010644 << 16);
             },
             "not a regular file",
@@ -249,10 +242,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
         (
             "manifest entry missing",
             |e, _| {
-                let original = e
-                    .iter()
-                    .position(|x| x.name.starts_with("originals/"))
-                    .unwrap();
+                let original = e.iter().position(|x| x.name.starts_with("originals/")).unwrap();
                 e.remove(original);
             },
             "is missing",
@@ -268,10 +258,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
         (
             "hash disagrees",
             |e, _| {
-                let original = e
-                    .iter()
-                    .position(|x| x.name.starts_with("originals/"))
-                    .unwrap();
+                let original = e.iter().position(|x| x.name.starts_with("originals/")).unwrap();
                 let last = e[original].bytes.len() - 3;
                 e[original].bytes[last] ^= 0xFF;
             },
@@ -338,9 +325,7 @@ fn hostile_and_damaged_archives_are_refused_before_the_library_changes() {
     for (what, tamper, words) in hostile_cases() {
         let (mut entries, mut manifest) = entries_of(&good);
         tamper(&mut entries, &mut manifest);
-        let bad = crafted_dir
-            .path()
-            .join(format!("{}.zip", what.replace(' ', "-")));
+        let bad = crafted_dir.path().join(format!("{}.zip", what.replace(' ', "-")));
         write_archive(&bad, &entries, &manifest);
         let err = backup::restore(&lib.library, &bad, &Job::silent()).expect_err(what);
         assert!(err.to_string().contains(words), "{what}: {err}");
@@ -439,7 +424,11 @@ fn a_backup_taken_while_another_thread_writes_restores_consistently() {
         );
         let audits: i64 = catalog
             .conn()
-            .query_row("SELECT count(*) FROM audit_log WHERE table_name = 'products' AND action = 'insert'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE table_name = 'products' AND action = 'insert'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(audits, products);
     }
@@ -451,18 +440,13 @@ fn library_with_many_originals(count: usize) -> TestLibrary {
     let mut catalog = lib.catalog();
     for i in 0..20 {
         catalog
-            .create_product(&product(
-                &format!("P-{i}"),
-                &format!("Product {i}"),
-                100 + i,
-            ))
+            .create_product(&product(&format!("P-{i}"), &format!("Product {i}"), 100 + i))
             .unwrap();
     }
     drop(catalog);
     #[allow(clippy::disallowed_methods)]
     let conn = rusqlite::Connection::open(lib.db_path()).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON; BEGIN")
-        .unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON; BEGIN").unwrap();
     for i in 0..count {
         let sha = add_original_sized(&conn, &lib.library, &format!("P-{}", i % 20), i, 150_000);
         assert_eq!(sha.len(), 64);
@@ -581,10 +565,7 @@ fn kill_9_during_restore_leaves_either_the_old_or_the_new_library() {
         }
         assert!(Catalog::open(&library).unwrap().check().unwrap().is_clean());
     }
-    assert!(
-        seen.0 > 0 && seen.1 > 0,
-        "both outcomes should occur: {seen:?}"
-    );
+    assert!(seen.0 > 0 && seen.1 > 0, "both outcomes should occur: {seen:?}");
 }
 
 #[test]
@@ -641,10 +622,7 @@ fn a_backup_from_an_older_schema_is_migrated_after_restore() {
 fn automatic_backups_run_when_something_changed_and_keep_the_policy() {
     let (lib, _) = library_with(Shape::Plain(2));
     let folder = lib.dir.path().join("auto");
-    let policy = RetentionPolicy {
-        daily: 1,
-        weekly: 0,
-    };
+    let policy = RetentionPolicy { daily: 1, weekly: 0 };
     let mut catalog = lib.catalog();
     let first = backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).unwrap();
     assert!(first.created.is_some());
@@ -661,9 +639,7 @@ fn automatic_backups_run_when_something_changed_and_keep_the_policy() {
     );
     assert_eq!(third.kept, vec![made.path.clone()]);
     std::fs::write(folder.join("not-ours.zip"), b"keep me").unwrap();
-    catalog
-        .create_product(&product("NEW2", "New 2", 1))
-        .unwrap();
+    catalog.create_product(&product("NEW2", "New 2", 1)).unwrap();
     std::thread::sleep(Duration::from_millis(1100));
     backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).unwrap();
     assert!(

@@ -16,11 +16,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-fn import(
-    lib: &TestLibrary,
-    path: &Path,
-    options: &CsvImportOptions,
-) -> csv_import::CsvImportReport {
+fn import(lib: &TestLibrary, path: &Path, options: &CsvImportOptions) -> csv_import::CsvImportReport {
     let mut catalog = lib.catalog();
     csv_import::import(&mut catalog, path, options, &Job::silent()).unwrap()
 }
@@ -43,11 +39,7 @@ fn shopify_classic_layout_imports_with_the_quirks_of_real_files() {
     let mut bytes = "\u{feff}".as_bytes().to_vec();
     bytes.extend_from_slice(CLASSIC.as_bytes());
     std::fs::create_dir_all(lib.dir.path().join("photos")).unwrap();
-    std::fs::write(
-        lib.dir.path().join("photos/mug.jpg"),
-        photo_bytes("mug", 500),
-    )
-    .unwrap();
+    std::fs::write(lib.dir.path().join("photos/mug.jpg"), photo_bytes("mug", 500)).unwrap();
     let path = write(lib.dir.path(), "products_export_1.csv", &bytes);
     let report = import(&lib, &path, &CsvImportOptions::default());
     assert_eq!(report.layout, Layout::ShopifyClassic);
@@ -153,10 +145,7 @@ fn shopify_new_layout_imports_by_column_name() {
     assert_eq!(vase.tags, vec!["decor", "handmade"]);
     let big = by_sku(catalog.conn(), "VASE-2").unwrap();
     assert_eq!(big.price_minor, 129999);
-    assert_eq!(
-        big.stock, 0,
-        "negative Shopify stock is read as 0 with a warning"
-    );
+    assert_eq!(big.stock, 0, "negative Shopify stock is read as 0 with a warning");
     assert_eq!(big.status, Status::Draft);
     assert!(
         by_sku(catalog.conn(), "VASE-2-XL").is_err(),
@@ -196,8 +185,7 @@ fn all_or_nothing_writes_nothing_and_names_every_refused_row() {
     );
     assert!(messages.contains(&"The price can't be negative."));
     assert!(messages.contains(&"The status must be draft, active or archived."));
-    assert!(messages
-        .contains(&"A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it."));
+    assert!(messages.contains(&"A barcode is 8 to 14 digits (EAN, UPC or GTIN), with nothing else in it."));
     assert_eq!(
         lib.catalog_bytes(),
         before,
@@ -278,8 +266,7 @@ fn an_update_keeps_images_tags_and_history_and_bumps_the_version() {
     let path = write(
         lib.dir.path(),
         "update.csv",
-        "sku,name,price,tags\nsku-0002,Renamed by CSV,99.00,new-tag\nSKU-0004,Product 4,24.03,\n"
-            .as_bytes(),
+        "sku,name,price,tags\nsku-0002,Renamed by CSV,99.00,new-tag\nSKU-0004,Product 4,24.03,\n".as_bytes(),
     );
     let report = import(
         &lib,
@@ -306,10 +293,7 @@ fn an_update_keeps_images_tags_and_history_and_bumps_the_version() {
         after.description, before.description,
         "a column the file lacks keeps its value"
     );
-    assert!(
-        after.tags.contains(&"new-tag".to_owned())
-            && before.tags.iter().all(|t| after.tags.contains(t))
-    );
+    assert!(after.tags.contains(&"new-tag".to_owned()) && before.tags.iter().all(|t| after.tags.contains(t)));
     let images_after: i64 = catalog
         .conn()
         .query_row(
@@ -393,10 +377,7 @@ fn a_cancelled_import_leaves_whole_products_only() {
             );
             assert_eq!(report.created as i64, count);
         } else {
-            assert_eq!(
-                count, 0,
-                "all or nothing: a cancelled import writes nothing"
-            );
+            assert_eq!(count, 0, "all or nothing: a cancelled import writes nothing");
         }
         assert_eq!(tagged, count, "every product came in whole, with its tag");
         if skip {
@@ -415,8 +396,7 @@ fn a_large_file_streams_through_with_progress() {
         seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     });
     let mut catalog = lib.catalog();
-    let report =
-        csv_import::import(&mut catalog, &path, &CsvImportOptions::default(), &job).unwrap();
+    let report = csv_import::import(&mut catalog, &path, &CsvImportOptions::default(), &job).unwrap();
     assert_eq!(report.created, 30_000);
     assert!(reports.load(std::sync::atomic::Ordering::Relaxed) >= 30);
     let preview = csv_import::preview(&path, 3).unwrap();

@@ -11,12 +11,7 @@ use std::path::Path;
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let headers = reader.headers().unwrap().iter().map(str::to_owned).collect();
     let rows = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
@@ -61,20 +56,11 @@ fn generic_csv_has_every_field_and_round_trips_through_import() {
 
         let fresh = TestLibrary::new();
         let mut catalog = fresh.catalog();
-        let report = csv_import::import(
-            &mut catalog,
-            &out,
-            &CsvImportOptions::default(),
-            &Job::silent(),
-        )
-        .unwrap();
+        let report =
+            csv_import::import(&mut catalog, &out, &CsvImportOptions::default(), &Job::silent()).unwrap();
         assert_eq!(report.refused, 0, "{shape:?}: {:?}", report.issues);
         assert_eq!(report.created as usize, skus.len());
-        assert_eq!(
-            product_view(&catalog),
-            product_view(&lib.catalog()),
-            "{shape:?}"
-        );
+        assert_eq!(product_view(&catalog), product_view(&lib.catalog()), "{shape:?}");
     }
 }
 
@@ -142,13 +128,7 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
     .unwrap();
     let fresh = TestLibrary::new();
     let mut other = fresh.catalog();
-    csv_import::import(
-        &mut other,
-        &out,
-        &CsvImportOptions::default(),
-        &Job::silent(),
-    )
-    .unwrap();
+    csv_import::import(&mut other, &out, &CsvImportOptions::default(), &Job::silent()).unwrap();
     assert_eq!(product_view(&other), product_view(&catalog));
 }
 
@@ -163,21 +143,12 @@ fn json_export_is_versioned_and_carries_images_in_position_order() {
     assert_eq!(doc["categories"].as_array().unwrap().len(), 3);
     let products = doc["products"].as_array().unwrap();
     assert_eq!(products.len(), skus.len());
-    let last = products
-        .iter()
-        .find(|p| p["sku"] == skus[5].as_str())
-        .unwrap();
+    let last = products.iter().find(|p| p["sku"] == skus[5].as_str()).unwrap();
     let images = last["images"].as_array().unwrap();
     assert_eq!(images.len(), 12);
-    let positions: Vec<i64> = images
-        .iter()
-        .map(|i| i["position"].as_i64().unwrap())
-        .collect();
+    let positions: Vec<i64> = images.iter().map(|i| i["position"].as_i64().unwrap()).collect();
     assert_eq!(positions, (0..12).collect::<Vec<_>>());
-    assert!(images[0]["alt_text"]
-        .as_str()
-        .unwrap()
-        .starts_with("Photo 0"));
+    assert!(images[0]["alt_text"].as_str().unwrap().starts_with("Photo 0"));
     assert!(last["price_minor"].is_i64());
 
     let empty = TestLibrary::new();
@@ -248,16 +219,10 @@ fn shopify_export_has_the_template_columns_and_one_row_per_extra_image() {
     for row in &rows {
         let src = &row[col("Image Src")];
         assert!(src.starts_with("images/"), "{src}");
-        assert!(
-            out.parent().unwrap().join(src).is_file(),
-            "{src} not written"
-        );
+        assert!(out.parent().unwrap().join(src).is_file(), "{src} not written");
     }
     // JPY has no minor units: the price is written without decimals, never via a float.
-    let jpy = rows
-        .iter()
-        .find(|r| r[col("Variant SKU")] == "SKU-0003")
-        .unwrap();
+    let jpy = rows.iter().find(|r| r[col("Variant SKU")] == "SKU-0003").unwrap();
     assert_eq!(jpy[col("Variant Price")], "2302");
 }
 
@@ -268,13 +233,8 @@ fn shopify_export_round_trips_through_the_shopify_importer() {
     export_all(&lib, ExportFormat::Shopify, &out, None);
     let fresh = TestLibrary::new();
     let mut catalog = fresh.catalog();
-    let report = csv_import::import(
-        &mut catalog,
-        &out,
-        &CsvImportOptions::default(),
-        &Job::silent(),
-    )
-    .unwrap();
+    let report =
+        csv_import::import(&mut catalog, &out, &CsvImportOptions::default(), &Job::silent()).unwrap();
     assert_eq!(report.layout, csv_import::Layout::ShopifyClassic);
     assert_eq!(report.refused, 0, "{:?}", report.issues);
     // Shopify CSV carries no currency: compare the products in the store's currency.

@@ -120,10 +120,7 @@ fn photos_dir(lib: &TestLibrary) -> PathBuf {
 }
 
 fn new_product(catalog: &mut Catalog, sku: &str) -> ProductId {
-    catalog
-        .create_product(&product(sku, "Thing", 100))
-        .unwrap()
-        .id
+    catalog.create_product(&product(sku, "Thing", 100)).unwrap().id
 }
 
 fn outcome_of(report: &JobReport, name_ends: &str) -> (Outcome, String) {
@@ -159,10 +156,7 @@ fn jpeg_and_png_import_onto_a_product_with_originals_and_thumbnails() {
     let b = write(
         &dir,
         "back.png",
-        &encoded(
-            &DynamicImage::ImageRgb8(picture(300, 600, 2)),
-            ImageFormat::Png,
-        ),
+        &encoded(&DynamicImage::ImageRgb8(picture(300, 600, 2)), ImageFormat::Png),
     );
     let mut catalog = lib.catalog();
     let id = new_product(&mut catalog, "MUG-1");
@@ -234,18 +228,12 @@ fn every_supported_format_imports_and_transparency_is_flattened_on_white() {
         write(
             &dir,
             "A-1_5.tif",
-            &encoded(
-                &DynamicImage::ImageRgb8(picture(64, 48, 5)),
-                ImageFormat::Tiff,
-            ),
+            &encoded(&DynamicImage::ImageRgb8(picture(64, 48, 5)), ImageFormat::Tiff),
         ),
         write(
             &dir,
             "A-1_6.bmp",
-            &encoded(
-                &DynamicImage::ImageRgb8(picture(64, 48, 6)),
-                ImageFormat::Bmp,
-            ),
+            &encoded(&DynamicImage::ImageRgb8(picture(64, 48, 6)), ImageFormat::Bmp),
         ),
     ];
     let mut catalog = lib.catalog();
@@ -283,10 +271,7 @@ fn the_same_photo_is_stored_once_and_a_second_import_to_the_same_product_says_so
     let a = write(&dir, "a.jpg", &bytes);
     let copy = write(&dir, "copy of a.jpeg", &bytes);
     let mut catalog = lib.catalog();
-    let (p1, p2) = (
-        new_product(&mut catalog, "P-1"),
-        new_product(&mut catalog, "P-2"),
-    );
+    let (p1, p2) = (new_product(&mut catalog, "P-1"), new_product(&mut catalog, "P-2"));
     let first = images::import(
         &mut catalog,
         std::slice::from_ref(&a),
@@ -305,13 +290,7 @@ fn the_same_photo_is_stored_once_and_a_second_import_to_the_same_product_says_so
     let (outcome, message) = outcome_of(&again, "copy of a.jpeg");
     assert_eq!(outcome, Outcome::Skipped);
     assert!(message.contains("already on P-1"), "{message}");
-    let other = images::import(
-        &mut catalog,
-        &[copy],
-        ImportTarget::Product(p2),
-        &Job::silent(),
-    )
-    .unwrap();
+    let other = images::import(&mut catalog, &[copy], ImportTarget::Product(p2), &Job::silent()).unwrap();
     assert_eq!(other.count(Outcome::Done), 1);
     let originals: i64 = catalog
         .conn()
@@ -347,10 +326,7 @@ fn by_sku_groups_numbered_shots_in_order_and_creates_draft_products() {
     write(
         &dir,
         "ABC-123 (3).png",
-        &encoded(
-            &DynamicImage::ImageRgb8(picture(50, 50, 13)),
-            ImageFormat::Png,
-        ),
+        &encoded(&DynamicImage::ImageRgb8(picture(50, 50, 13)), ImageFormat::Png),
     );
     write(&dir, "ABC-123_2.jpg", &jpeg(&picture(60, 50, 12)));
     write(&dir, "sub/ABC-123.jpg", &jpeg(&picture(70, 50, 11)));
@@ -369,12 +345,7 @@ fn by_sku_groups_numbered_shots_in_order_and_creates_draft_products() {
         .map(|i| i.file_name)
         .collect();
     assert_eq!(names, ["ABC-123.jpg", "ABC-123_2.jpg", "ABC-123 (3).png"]);
-    assert_eq!(
-        images::product_images(catalog.conn(), existing)
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(images::product_images(catalog.conn(), existing).unwrap().len(), 1);
     let products: i64 = catalog
         .conn()
         .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
@@ -441,10 +412,9 @@ fn exif_orientations_1_to_8_make_thumbnails_that_point_the_right_way() {
     let report = images::import(&mut catalog, &files, ImportTarget::BySku, &Job::silent()).unwrap();
     assert_eq!(report.count(Outcome::Done), 8, "{report:?}");
     for orientation in 1..=8u16 {
-        let id =
-            shelf_core::catalog::products::id_by_sku(catalog.conn(), &format!("O-{orientation}"))
-                .unwrap()
-                .unwrap();
+        let id = shelf_core::catalog::products::id_by_sku(catalog.conn(), &format!("O-{orientation}"))
+            .unwrap()
+            .unwrap();
         let sha = &images::product_images(catalog.conn(), id).unwrap()[0].sha256;
         let thumb = decode_thumbnail(catalog.conn(), sha);
         assert_eq!(thumb.dimensions(), (256, 128), "orientation {orientation}");
@@ -486,8 +456,7 @@ fn a_cmyk_jpeg_from_a_print_shop_gets_a_thumbnail_in_the_right_colours() {
         .unwrap();
     let path = write(&dir, "PRINT-1.jpg", &bytes);
     let mut catalog = lib.catalog();
-    let report =
-        images::import(&mut catalog, &[path], ImportTarget::BySku, &Job::silent()).unwrap();
+    let report = images::import(&mut catalog, &[path], ImportTarget::BySku, &Job::silent()).unwrap();
     assert_eq!(report.count(Outcome::Done), 1, "{report:?}");
     let id = shelf_core::catalog::products::id_by_sku(catalog.conn(), "PRINT-1")
         .unwrap()
@@ -590,10 +559,7 @@ fn every_limit_and_kind_of_damage_is_a_clear_per_file_refusal_and_the_rest_impor
         .conn()
         .query_row("SELECT count(*) FROM originals", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(
-        stored, 3,
-        "only the good and the warned files are in the catalog"
-    );
+    assert_eq!(stored, 3, "only the good and the warned files are in the catalog");
     assert_eq!(
         walk_files(&lib.root().join("originals")).len(),
         3,
@@ -608,10 +574,7 @@ fn a_png_named_jpg_is_stored_as_what_it_is() {
     let path = write(
         &dir,
         "W-1.jpg",
-        &encoded(
-            &DynamicImage::ImageRgb8(picture(90, 60, 31)),
-            ImageFormat::Png,
-        ),
+        &encoded(&DynamicImage::ImageRgb8(picture(90, 60, 31)), ImageFormat::Png),
     );
     let mut catalog = lib.catalog();
     images::import(&mut catalog, &[path], ImportTarget::BySku, &Job::silent()).unwrap();
@@ -631,11 +594,7 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
     let lib = TestLibrary::new();
     let dir = photos_dir(&lib);
     for i in 0..24 {
-        write(
-            &dir,
-            &format!("C-{i}.jpg"),
-            &jpeg(&picture(800, 600, 100 + i)),
-        );
+        write(&dir, &format!("C-{i}.jpg"), &jpeg(&picture(800, 600, 100 + i)));
     }
     let mut catalog = lib.catalog();
     let cancel = CancelToken::new();
@@ -651,11 +610,7 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
     let report = images::import(&mut catalog, &[dir], ImportTarget::BySku, &job).unwrap();
     assert!(report.cancelled, "{report:?}");
     let last = progress.lock().unwrap().clone();
-    assert_eq!(
-        last.len(),
-        report.items.len(),
-        "one progress report per file"
-    );
+    assert_eq!(last.len(), report.items.len(), "one progress report per file");
     assert!(last
         .iter()
         .enumerate()
@@ -735,22 +690,14 @@ fn reorder_alt_text_trash_restore_and_rotate() {
         .collect();
     let mut catalog = lib.catalog();
     let id = new_product(&mut catalog, "OPS-1");
-    images::import(
-        &mut catalog,
-        &files,
-        ImportTarget::Product(id),
-        &Job::silent(),
-    )
-    .unwrap();
+    images::import(&mut catalog, &files, ImportTarget::Product(id), &Job::silent()).unwrap();
     let ids: Vec<i64> = images::product_images(catalog.conn(), id)
         .unwrap()
         .iter()
         .map(|i| i.id)
         .collect();
 
-    catalog
-        .reorder_images(id, &[ids[2], ids[0], ids[1]])
-        .unwrap();
+    catalog.reorder_images(id, &[ids[2], ids[0], ids[1]]).unwrap();
     let order: Vec<i64> = images::product_images(catalog.conn(), id)
         .unwrap()
         .iter()
@@ -762,12 +709,8 @@ fn reorder_alt_text_trash_restore_and_rotate() {
         "a list missing photos is refused"
     );
 
-    catalog
-        .set_image_alt_text(ids[0], "  Red mug, front  ")
-        .unwrap();
-    assert!(catalog
-        .set_image_alt_text(ids[0], &"x".repeat(600))
-        .is_err());
+    catalog.set_image_alt_text(ids[0], "  Red mug, front  ").unwrap();
+    assert!(catalog.set_image_alt_text(ids[0], &"x".repeat(600)).is_err());
     catalog.trash_image(ids[1]).unwrap();
     let list = images::product_images(catalog.conn(), id).unwrap();
     assert_eq!(list.iter().filter(|i| i.deleted_at.is_none()).count(), 2);
@@ -842,13 +785,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
     let lib = TestLibrary::new();
     let dir = photos_dir(&lib);
     let files: Vec<PathBuf> = (0..3)
-        .map(|i| {
-            write(
-                &dir,
-                &format!("R-{i}.jpg"),
-                &jpeg(&picture(300, 200, 60 + i)),
-            )
-        })
+        .map(|i| write(&dir, &format!("R-{i}.jpg"), &jpeg(&picture(300, 200, 60 + i))))
         .collect();
     let mut catalog = lib.catalog();
     images::import(&mut catalog, &files, ImportTarget::BySku, &Job::silent()).unwrap();
@@ -986,12 +923,8 @@ fn the_inbox_watcher_imports_a_file_written_slowly_and_files_away_failures() {
     let cancel = CancelToken::new();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let watcher = {
-        let (library, inbox, cancel, seen) = (
-            lib.library.clone(),
-            inbox.clone(),
-            cancel.clone(),
-            seen.clone(),
-        );
+        let (library, inbox, cancel, seen) =
+            (lib.library.clone(), inbox.clone(), cancel.clone(), seen.clone());
         std::thread::spawn(move || {
             images::watch(&library, &inbox, cancel, |item| {
                 seen.lock().unwrap().push(item.clone())
@@ -1026,10 +959,7 @@ fn the_inbox_watcher_imports_a_file_written_slowly_and_files_away_failures() {
         "{seen:?}"
     );
     assert!(inbox.join("imported/EARLY-1.jpg").exists());
-    assert_eq!(
-        std::fs::read(inbox.join("imported/SLOW-1.jpg")).unwrap(),
-        bytes
-    );
+    assert_eq!(std::fs::read(inbox.join("imported/SLOW-1.jpg")).unwrap(), bytes);
     assert!(inbox.join("failed/BAD-1.jpg").exists());
     let why = std::fs::read_to_string(inbox.join("failed/BAD-1.jpg.txt")).unwrap();
     assert!(why.contains("not an image"), "{why}");
@@ -1058,25 +988,14 @@ fn shelf_import_prints_a_line_per_file_and_exits_1_when_any_was_refused() {
     write(&dir, "CLI-2.jpg", b"");
     let dir_arg = dir.to_str().unwrap();
     let out = lib.shelf(&["import", "--by-sku", dir_arg]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let text = stdout(&out);
     assert!(
         text.contains("3 files: 2 imported, 0 with warnings, 0 already there, 1 refused"),
         "{text}"
     );
 
-    let again = lib.shelf(&[
-        "--json",
-        "import",
-        "--by-sku",
-        &format!("{dir_arg}/CLI-1.jpg"),
-    ]);
+    let again = lib.shelf(&["--json", "import", "--by-sku", &format!("{dir_arg}/CLI-1.jpg")]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     let lines: Vec<serde_json::Value> = stdout(&again)
         .lines()

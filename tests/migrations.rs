@@ -16,7 +16,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0002_settings.sql",
         "ba90780d806c2bb9784fdabd9bfcc30564e256826ffc85f18239cfede0f1bce7",
     ),
-    ("0003_image_rotation.sql", "5c04fefdc1a0e8d7aa11a414ed16637ec3a6a18910bdc28d1cac133a632bfbf7"),
+    (
+        "0003_image_rotation.sql",
+        "5c04fefdc1a0e8d7aa11a414ed16637ec3a6a18910bdc28d1cac133a632bfbf7",
+    ),
 ];
 
 #[test]

@@ -4,6 +4,8 @@
 /// Helpers: a fresh library folder per test, a `shelf` runner, a plain SQLite connection.
 mod util;
 
+/// Backup, verification, restore (hostile archives, kill -9, schemas) and automatic backups.
+mod backup;
 /// Catalog operations through the core's API: products, users, categories, tags, trash,
 /// history, bulk edits, search, paging.
 mod catalog_api;
@@ -12,18 +14,16 @@ mod catalog_api;
 mod catalog_rules;
 /// The `shelf` command line, run as a real process.
 mod cli;
+/// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
+mod csv_import;
+/// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
+mod export;
+/// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
+mod images;
 /// Migrations: forward from an older schema, newer-catalog refusal, pre-migration backup,
 /// edited-migration detection.
 mod migrations;
 /// The Rust validators and the schema's CHECK constraints accept exactly the same values.
 mod rules;
-/// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
-mod images;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).
 mod transfer;
-/// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
-mod export;
-/// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
-mod csv_import;
-/// Backup, verification, restore (hostile archives, kill -9, schemas) and automatic backups.
-mod backup;

@@ -32,10 +32,7 @@ pub const UNICODE_NAMES: [&str; 8] = [
 
 /// Fills `catalog` with products of the given shape; returns their SKUs.
 pub fn fill(catalog: &mut Catalog, library: &Library, shape: Shape) -> Vec<String> {
-    let kitchen = catalog
-        .ensure_category_path("Home > Kitchen > Mugs")
-        .unwrap()
-        .id;
+    let kitchen = catalog.ensure_category_path("Home > Kitchen > Mugs").unwrap().id;
     let count = match shape {
         Shape::Empty => 0,
         Shape::Plain(n) => n,
@@ -105,13 +102,7 @@ pub fn photo_bytes(seed: &str, size: usize) -> Vec<u8> {
 }
 
 /// Writes an original to `originals/ab/<sha>.jpg`, its rows, and links it to the product.
-pub fn add_original(
-    conn: &Connection,
-    library: &Library,
-    sku: &str,
-    position: usize,
-    seed: &str,
-) -> String {
+pub fn add_original(conn: &Connection, library: &Library, sku: &str, position: usize, seed: &str) -> String {
     let bytes = photo_bytes(seed, 2000 + position * 37);
     let sha = hex::encode(Sha256::digest(&bytes));
     let path = library.original_path(&sha, "jpg").unwrap();
@@ -132,12 +123,7 @@ pub fn add_original(
     conn.execute(
         "INSERT INTO product_images (product_id, sha256, position, alt_text)
          SELECT id, ?2, ?3, ?4 FROM products WHERE sku = ?1",
-        (
-            sku,
-            &sha,
-            position as i64,
-            format!("Photo {position} of {sku}"),
-        ),
+        (sku, &sha, position as i64, format!("Photo {position} of {sku}")),
     )
     .unwrap();
     sha
@@ -193,9 +179,7 @@ pub fn dump_tables(db: &Path) -> BTreeMap<String, Vec<String>> {
             let mut stmt = conn.prepare(&sql).unwrap();
             let n = stmt.column_count();
             stmt.query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
+                let cells: Vec<String> = (0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect();
                 Ok(cells.join("|"))
             })
             .unwrap()

@@ -22,5 +22,7 @@ pub async fn purge_products(state: State<'_, AppState>, ids: Vec<i64>) -> Comman
 
 #[tauri::command]
 pub async fn empty_trash(state: State<'_, AppState>, older_than_days: u32) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.empty_trash_older_than(older_than_days)).await
+    state
+        .write(move |catalog| catalog.empty_trash_older_than(older_than_days))
+        .await
 }

@@ -20,7 +20,12 @@ pub async fn create_user(
 ) -> CommandResult<User> {
     state
         .write(move |catalog| {
-            catalog.create_user(NewUser { username: &username, display_name: &display_name, email: email.as_deref(), role })
+            catalog.create_user(NewUser {
+                username: &username,
+                display_name: &display_name,
+                email: email.as_deref(),
+                role,
+            })
         })
         .await
 }
@@ -31,8 +36,14 @@ pub async fn switch_user(state: State<'_, AppState>, username: String) -> Comman
 }
 
 #[tauri::command]
-pub async fn set_user_active(state: State<'_, AppState>, username: String, active: bool) -> CommandResult<User> {
-    state.write(move |catalog| catalog.set_user_active(&username, active)).await
+pub async fn set_user_active(
+    state: State<'_, AppState>,
+    username: String,
+    active: bool,
+) -> CommandResult<User> {
+    state
+        .write(move |catalog| catalog.set_user_active(&username, active))
+        .await
 }
 
 #[tauri::command]

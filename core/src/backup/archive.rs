@@ -84,11 +84,7 @@ pub fn open_vetted(path: &Path, limits: &ArchiveLimits) -> Result<(Archive, Back
 }
 
 /// Checks every entry's metadata; returns name → declared size.
-fn vet_entries(
-    archive: &mut Archive,
-    path: &Path,
-    limits: &ArchiveLimits,
-) -> Result<HashMap<String, u64>> {
+fn vet_entries(archive: &mut Archive, path: &Path, limits: &ArchiveLimits) -> Result<HashMap<String, u64>> {
     let mut folded_names = HashSet::new();
     let mut sizes = HashMap::new();
     let mut total: u64 = 0;
@@ -100,10 +96,7 @@ fn vet_entries(
             .map_err(|_| refused(path, format!("entry {index} has a name that isn't UTF-8")))?;
         check_name(&name).map_err(|why| refused(path, format!("the entry {name:?} {why}")))?;
         if entry.is_symlink() {
-            return Err(refused(
-                path,
-                format!("the entry {name:?} is a symbolic link"),
-            ));
+            return Err(refused(path, format!("the entry {name:?} is a symbolic link")));
         }
         if entry.is_dir() {
             return Err(refused(
@@ -114,7 +107,10 @@ fn vet_entries(
         if let Some(mode) = entry.unix_mode() {
             let kind = mode & 0o170000;
             if kind != 0 && kind != 0o100000 {
-                return Err(refused(path, format!("the entry {name:?} is not a regular file (a link or device, mode {mode:o})")));
+                return Err(refused(
+                    path,
+                    format!("the entry {name:?} is not a regular file (a link or device, mode {mode:o})"),
+                ));
             }
         }
         if entry.encrypted() {
@@ -148,7 +144,12 @@ fn vet_entries(
         }
         let folded: String = name.nfc().collect::<String>().to_lowercase();
         if !folded_names.insert(folded) {
-            return Err(refused(path, format!("the entry {name:?} has the same name as another once case and Unicode form are ignored")));
+            return Err(refused(
+                path,
+                format!(
+                    "the entry {name:?} has the same name as another once case and Unicode form are ignored"
+                ),
+            ));
         }
         sizes.insert(name, size);
     }
@@ -176,17 +177,10 @@ pub fn check_name(name: &str) -> std::result::Result<(), &'static str> {
     Ok(())
 }
 
-fn read_manifest(
-    archive: &mut Archive,
-    path: &Path,
-    limits: &ArchiveLimits,
-) -> Result<BackupManifest> {
-    let entry = archive.by_name(MANIFEST_NAME).map_err(|_| {
-        refused(
-            path,
-            "it has no manifest.json, so it isn't a Shelfkeeper backup",
-        )
-    })?;
+fn read_manifest(archive: &mut Archive, path: &Path, limits: &ArchiveLimits) -> Result<BackupManifest> {
+    let entry = archive
+        .by_name(MANIFEST_NAME)
+        .map_err(|_| refused(path, "it has no manifest.json, so it isn't a Shelfkeeper backup"))?;
     if entry.size() > limits.max_manifest_bytes {
         return Err(refused(path, "its manifest is implausibly large"));
     }
@@ -195,13 +189,10 @@ fn read_manifest(
         .take(limits.max_manifest_bytes + 1)
         .read_to_end(&mut text)
         .map_err(|e| refused(path, format!("its manifest can't be read ({e})")))?;
-    let manifest: BackupManifest = serde_json::from_slice(&text)
-        .map_err(|e| refused(path, format!("its manifest is damaged ({e})")))?;
+    let manifest: BackupManifest =
+        serde_json::from_slice(&text).map_err(|e| refused(path, format!("its manifest is damaged ({e})")))?;
     if manifest.format != manifest::FORMAT {
-        return Err(refused(
-            path,
-            "its manifest is not a Shelfkeeper backup manifest",
-        ));
+        return Err(refused(path, "its manifest is not a Shelfkeeper backup manifest"));
     }
     if manifest.format_version > manifest::FORMAT_VERSION
         || manifest.schema_version > migrations::latest_version()
@@ -241,10 +232,7 @@ fn check_against_manifest(
             None => {
                 return Err(refused(
                     path,
-                    format!(
-                        "the entry {:?} listed in its manifest is missing",
-                        entry.path
-                    ),
+                    format!("the entry {:?} listed in its manifest is missing", entry.path),
                 ))
             }
             Some(size) if *size != entry.size => {
@@ -288,23 +276,17 @@ pub fn stream_entries(
     let mut buffer = vec![0u8; 1 << 20];
     for (index, expected) in manifest.entries.iter().enumerate() {
         job.check_cancelled()?;
-        let entry = archive.by_name(&expected.path).map_err(|e| {
-            refused(
-                path,
-                format!("the entry {:?} can't be read ({e})", expected.path),
-            )
-        })?;
+        let entry = archive
+            .by_name(&expected.path)
+            .map_err(|e| refused(path, format!("the entry {:?} can't be read ({e})", expected.path)))?;
         let mut reader = entry.take(expected.size + 1);
         let mut out = sink(&expected.path)?;
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         loop {
-            let n = reader.read(&mut buffer).map_err(|e| {
-                refused(
-                    path,
-                    format!("the entry {:?} is damaged ({e})", expected.path),
-                )
-            })?;
+            let n = reader
+                .read(&mut buffer)
+                .map_err(|e| refused(path, format!("the entry {:?} is damaged ({e})", expected.path)))?;
             if n == 0 {
                 break;
             }
@@ -312,10 +294,7 @@ pub fn stream_entries(
             if size > expected.size {
                 return Err(refused(
                     path,
-                    format!(
-                        "the entry {:?} is larger than its manifest says",
-                        expected.path
-                    ),
+                    format!("the entry {:?} is larger than its manifest says", expected.path),
                 ));
             }
             hasher.update(&buffer[..n]);

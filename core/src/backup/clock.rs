@@ -99,9 +99,6 @@ mod tests {
         let sunday = parse_stamp("20261122T235959Z").unwrap();
         let monday = parse_stamp("20261123T000000Z").unwrap();
         assert_eq!(week_of(monday), week_of(sunday) + 1);
-        assert_eq!(
-            week_of(monday),
-            week_of(parse_stamp("20261129T235959Z").unwrap())
-        );
+        assert_eq!(week_of(monday), week_of(parse_stamp("20261129T235959Z").unwrap()));
     }
 }

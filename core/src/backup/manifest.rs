@@ -60,9 +60,7 @@ pub fn is_expected_path(path: &str) -> bool {
         && hash.starts_with(folder)
         && folder.len() == 2
         && (1..=8).contains(&ext.len())
-        && ext
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && ext.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -12,9 +12,7 @@ pub mod schedule;
 mod snapshot;
 
 pub use archive::{check_name, ArchiveLimits};
-pub use manifest::{
-    BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME,
-};
+pub use manifest::{BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME};
 pub use restore::{recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
 pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, ScheduledBackup};
 
@@ -67,13 +65,7 @@ pub fn create(catalog: &Catalog, out: &Path, job: &Job) -> Result<BackupSummary>
     result
 }
 
-fn create_in(
-    library: &Library,
-    out: &Path,
-    partial: &Path,
-    work: &Path,
-    job: &Job,
-) -> Result<BackupSummary> {
+fn create_in(library: &Library, out: &Path, partial: &Path, work: &Path, job: &Job) -> Result<BackupSummary> {
     let snapshot_path = work.join(CATALOG_NAME);
     snapshot::take(&library.catalog_path(), &snapshot_path)?;
     job.check_cancelled()?;
@@ -147,11 +139,9 @@ fn rehash_in_parallel(path: &Path, manifest: &BackupManifest, job: &Job) -> Resu
 
 /// A private folder under the library's `tmp/` for the snapshot.
 fn scratch_dir(library: &Library) -> Result<PathBuf> {
-    let dir = library.tmp_dir().join(format!(
-        "backup-{}-{}",
-        std::process::id(),
-        clock::now_nanos()
-    ));
+    let dir = library
+        .tmp_dir()
+        .join(format!("backup-{}-{}", std::process::id(), clock::now_nanos()));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("Can't create", &dir, e))?;
     Ok(dir)
 }
@@ -185,9 +175,7 @@ fn originals_of_snapshot(library: &Library, snapshot: &Path) -> Result<(Vec<Sour
                     .extension()
                     .and_then(|e| e.to_str())
                     .filter(|e| {
-                        e.bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                            && !e.is_empty()
+                        e.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) && !e.is_empty()
                     })
                     .unwrap_or(extension_for_mime(&mime))
                     .to_owned();
@@ -212,8 +200,7 @@ fn write_archive(
     facts: &snapshot::SnapshotFacts,
     job: &Job,
 ) -> Result<BackupManifest> {
-    let file =
-        File::create(partial).map_err(|e| Error::io("Can't create the backup file", partial, e))?;
+    let file = File::create(partial).map_err(|e| Error::io("Can't create the backup file", partial, e))?;
     let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
     let zip_err = |e: zip::result::ZipError| Error::Internal(format!("writing the backup: {e}"));
     let mut entries = Vec::with_capacity(sources.len());
@@ -279,11 +266,7 @@ fn write_archive(
 }
 
 /// Copies `input` into `out` and returns its size and SHA-256.
-fn copy_hashing(
-    input: &mut File,
-    out: &mut impl Write,
-    buffer: &mut [u8],
-) -> std::io::Result<(u64, String)> {
+fn copy_hashing(input: &mut File, out: &mut impl Write, buffer: &mut [u8]) -> std::io::Result<(u64, String)> {
     let mut hasher = Sha256::new();
     let mut written = 0u64;
     loop {
@@ -304,11 +287,7 @@ pub fn verify(path: &Path, job: &Job) -> Result<BackupManifest> {
     verify_with_limits(path, &ArchiveLimits::default(), job)
 }
 
-pub fn verify_with_limits(
-    path: &Path,
-    limits: &ArchiveLimits,
-    job: &Job,
-) -> Result<BackupManifest> {
+pub fn verify_with_limits(path: &Path, limits: &ArchiveLimits, job: &Job) -> Result<BackupManifest> {
     let (mut archive, manifest) = archive::open_vetted(path, limits)?;
     let scratch = std::env::temp_dir().join(format!(
         "shelf-verify-{}-{}",
@@ -333,18 +312,14 @@ fn verify_in(
         if name != CATALOG_NAME {
             return Ok(None);
         }
-        let file = File::create(&snapshot_path)
-            .map_err(|e| Error::io("Can't create", &snapshot_path, e))?;
+        let file = File::create(&snapshot_path).map_err(|e| Error::io("Can't create", &snapshot_path, e))?;
         Ok(Some(Box::new(BufWriter::new(file))))
     })?;
     check_snapshot_matches(&snapshot_path, manifest)
 }
 
 /// The unpacked snapshot passes its checks and has the manifest's version and row counts.
-pub(crate) fn check_snapshot_matches(
-    snapshot_path: &Path,
-    manifest: &BackupManifest,
-) -> Result<()> {
+pub(crate) fn check_snapshot_matches(snapshot_path: &Path, manifest: &BackupManifest) -> Result<()> {
     let facts = snapshot::check(snapshot_path)?;
     if facts.schema_version != manifest.schema_version || facts.row_counts != manifest.row_counts {
         return Err(Error::Damaged(

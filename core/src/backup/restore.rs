@@ -57,8 +57,7 @@ pub fn restore_with_limits(
     let (parent, name) = parent_and_name(&root)?;
     let stamp = clock::stamp(clock::now_secs());
     let staging = unused(&parent, &format!(".{name}.restore-{stamp}"));
-    std::fs::create_dir(&staging)
-        .map_err(|e| Error::io("Can't create the restore folder", &staging, e))?;
+    std::fs::create_dir(&staging).map_err(|e| Error::io("Can't create the restore folder", &staging, e))?;
     if let Err(err) = stage(&mut archive, &manifest, backup, &staging, job) {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
@@ -81,8 +80,7 @@ pub fn restore_with_limits(
     sync_dir(&parent);
     let _ = std::fs::remove_file(root.join(READY_MARKER));
     let restored = Library::create_at(&root)?;
-    let (catalog, report) =
-        Catalog::open_at_version(&restored, crate::migrations::latest_version())?;
+    let (catalog, report) = Catalog::open_at_version(&restored, crate::migrations::latest_version())?;
     drop(catalog);
     Ok(RestoreSummary {
         backup: backup.to_path_buf(),
@@ -176,8 +174,7 @@ pub fn recover_interrupted_restore(root: &Path) -> Result<Option<PathBuf>> {
     if root.exists() {
         return Ok(None);
     }
-    let (Some(parent), Some(name)) = (root.parent(), root.file_name().and_then(|n| n.to_str()))
-    else {
+    let (Some(parent), Some(name)) = (root.parent(), root.file_name().and_then(|n| n.to_str())) else {
         return Ok(None);
     };
     let Ok(entries) = std::fs::read_dir(parent) else {
@@ -186,11 +183,7 @@ pub fn recover_interrupted_restore(root: &Path) -> Result<Option<PathBuf>> {
     let prefix = format!(".{name}.restore-");
     let mut ready: Vec<PathBuf> = entries
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_str()
-                .is_some_and(|n| n.starts_with(&prefix))
-        })
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)))
         .map(|e| e.path())
         .filter(|p| p.join(READY_MARKER).is_file())
         .collect();

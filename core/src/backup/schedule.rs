@@ -27,10 +27,7 @@ pub struct RetentionPolicy {
 
 impl Default for RetentionPolicy {
     fn default() -> Self {
-        RetentionPolicy {
-            daily: 7,
-            weekly: 4,
-        }
+        RetentionPolicy { daily: 7, weekly: 4 }
     }
 }
 
@@ -85,8 +82,7 @@ pub fn run_scheduled(
     policy: &RetentionPolicy,
     job: &Job,
 ) -> Result<ScheduledBackup> {
-    std::fs::create_dir_all(folder)
-        .map_err(|e| Error::io("Can't create the backup folder", folder, e))?;
+    std::fs::create_dir_all(folder).map_err(|e| Error::io("Can't create the backup folder", folder, e))?;
     let last_change: i64 = catalog.conn().query_row(LAST_CHANGE, [], |r| r.get(0))?;
     let state = State {
         catalog: catalog.library().catalog_path(),
@@ -111,8 +107,7 @@ pub fn run_scheduled(
     let (mut deleted, mut kept) = (Vec::new(), Vec::new());
     for (i, (path, _)) in backups.into_iter().enumerate() {
         if doomed.contains(&i) {
-            std::fs::remove_file(&path)
-                .map_err(|e| Error::io("Can't delete the old backup", &path, e))?;
+            std::fs::remove_file(&path).map_err(|e| Error::io("Can't delete the old backup", &path, e))?;
             deleted.push(path);
         } else {
             kept.push(path);
@@ -138,16 +133,13 @@ fn next_name(folder: &Path) -> PathBuf {
 
 /// Our backups in `folder`, with the time in their names.
 fn backups_in(folder: &Path) -> Result<Vec<(PathBuf, i64)>> {
-    let entries = std::fs::read_dir(folder)
-        .map_err(|e| Error::io("Can't list the backup folder", folder, e))?;
+    let entries =
+        std::fs::read_dir(folder).map_err(|e| Error::io("Can't list the backup folder", folder, e))?;
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let Some(middle) = name
-            .strip_prefix(PREFIX)
-            .and_then(|n| n.strip_suffix(SUFFIX))
-        else {
+        let Some(middle) = name.strip_prefix(PREFIX).and_then(|n| n.strip_suffix(SUFFIX)) else {
             continue;
         };
         let stamp = middle.split('-').next().unwrap_or(middle);
@@ -181,10 +173,7 @@ mod tests {
         let stamps: Vec<i64> = (0..60)
             .flat_map(|d| [monday - d * DAY, monday - d * DAY - 3600])
             .collect();
-        let policy = RetentionPolicy {
-            daily: 7,
-            weekly: 4,
-        };
+        let policy = RetentionPolicy { daily: 7, weekly: 4 };
         let deleted = retention_deletions(&stamps, &policy);
         let kept: Vec<i64> = (0..stamps.len())
             .filter(|i| !deleted.contains(i))
@@ -206,14 +195,7 @@ mod tests {
         assert_eq!(kept.len(), 7 + 2, "{kept:?}");
         assert!(retention_deletions(&[], &policy).is_empty());
         assert!(
-            retention_deletions(
-                &[5],
-                &RetentionPolicy {
-                    daily: 0,
-                    weekly: 0
-                }
-            )
-            .is_empty(),
+            retention_deletions(&[5], &RetentionPolicy { daily: 0, weekly: 0 }).is_empty(),
             "the newest always stays"
         );
     }
@@ -221,10 +203,7 @@ mod tests {
     #[test]
     fn retention_is_independent_of_input_order() {
         let stamps = [10 * DAY, 2 * DAY, 30 * DAY, 3 * DAY, 29 * DAY];
-        let policy = RetentionPolicy {
-            daily: 2,
-            weekly: 0,
-        };
+        let policy = RetentionPolicy { daily: 2, weekly: 0 };
         let deleted: Vec<i64> = retention_deletions(&stamps, &policy)
             .into_iter()
             .map(|i| stamps[i])

@@ -57,9 +57,7 @@ pub fn check(path: &Path) -> Result<SnapshotFacts> {
     remove_side_files(path);
     // SQLite's own complaints about the file (malformed, not a database) mean damage.
     facts.map_err(|e| match e {
-        Error::Sqlite(inner) => {
-            Error::Damaged(format!("The catalog in the backup is damaged: {inner}."))
-        }
+        Error::Sqlite(inner) => Error::Damaged(format!("The catalog in the backup is damaged: {inner}.")),
         other => other,
     })
 }
@@ -77,34 +75,21 @@ fn check_conn(conn: &Connection, path: &Path) -> Result<SnapshotFacts> {
             migrations::latest_version()
         )));
     }
-    let damaged = |what: String| {
-        Error::Damaged(format!(
-            "The catalog in {} is damaged: {what}.",
-            path.display()
-        ))
-    };
+    let damaged =
+        |what: String| Error::Damaged(format!("The catalog in {} is damaged: {what}.", path.display()));
     let integrity: Vec<String> = conn
         .prepare("PRAGMA integrity_check")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if integrity != ["ok"] {
-        return Err(damaged(format!(
-            "integrity check says {}",
-            integrity.join("; ")
-        )));
+        return Err(damaged(format!("integrity check says {}", integrity.join("; "))));
     }
-    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-        r.get(0)
-    })?;
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if broken > 0 {
-        return Err(damaged(format!(
-            "{broken} rows refer to rows that don't exist"
-        )));
+        return Err(damaged(format!("{broken} rows refer to rows that don't exist")));
     }
     let created_at: String =
-        conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')", [], |r| {
-            r.get(0)
-        })?;
+        conn.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ','now')", [], |r| r.get(0))?;
     Ok(SnapshotFacts {
         schema_version,
         created_at,

@@ -21,7 +21,11 @@ const LIST: &str = "SELECT code, name, minor_units FROM currencies ORDER BY code
 const BY_CODE: &str = "SELECT code, name, minor_units FROM currencies WHERE code = ?1";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Currency> {
-    Ok(Currency { code: r.get(0)?, name: r.get(1)?, minor_units: r.get(2)? })
+    Ok(Currency {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        minor_units: r.get(2)?,
+    })
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Currency>> {
@@ -32,9 +36,14 @@ pub fn list(conn: &Connection) -> Result<Vec<Currency>> {
 
 pub fn by_code(conn: &Connection, code: &str) -> Result<Currency> {
     let code = code.trim().to_ascii_uppercase();
-    conn.query_row(BY_CODE, [&code], from_row).optional()?.ok_or_else(|| {
-        Error::validation("currency", format!("{code:?} isn't a known currency (use an ISO 4217 code like USD or EUR)."))
-    })
+    conn.query_row(BY_CODE, [&code], from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::validation(
+                "currency",
+                format!("{code:?} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
+            )
+        })
 }
 
 /// Parses a typed price in `currency`'s minor unit (`12.5` EUR is 1250, `1200` JPY is 1200).

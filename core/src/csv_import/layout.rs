@@ -150,10 +150,12 @@ pub fn detect(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
     };
     let layout = match (wanted, layout) {
         (CsvFormat::Generic, _) => Layout::Generic,
-        (CsvFormat::Shopify, Layout::Generic) => return Err(Error::validation(
-            "format",
-            "This file has no Handle (or URL handle) column, so it isn't a Shopify product CSV.",
-        )),
+        (CsvFormat::Shopify, Layout::Generic) => {
+            return Err(Error::validation(
+                "format",
+                "This file has no Handle (or URL handle) column, so it isn't a Shopify product CSV.",
+            ))
+        }
         (_, found) => found,
     };
     let table = if layout.is_shopify() {
@@ -201,12 +203,7 @@ mod tests {
         assert_eq!(classic.layout, Layout::ShopifyClassic);
         assert_eq!(
             classic.columns,
-            vec![
-                Some(Field::Handle),
-                Some(Field::Name),
-                Some(Field::Sku),
-                None
-            ]
+            vec![Some(Field::Handle), Some(Field::Name), Some(Field::Sku), None]
         );
         let new = detect(
             &headers(&["Title", "URL handle", "SKU", "Price"]),

@@ -162,8 +162,8 @@ pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
     let mapping = layout::detect(&headers, CsvFormat::Auto)?;
     let mut out = Vec::new();
     for record in reader.byte_records().take(rows) {
-        let record = record
-            .map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
+        let record =
+            record.map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
         out.push(
             record
                 .iter()
@@ -199,13 +199,8 @@ impl Tally {
         }
         if let Some(file) = &mut self.file {
             let line = issue.line.to_string();
-            file.write_record([
-                line.as_str(),
-                issue.kind.as_str(),
-                &issue.sku,
-                &issue.message,
-            ])
-            .map_err(|e| Error::Internal(format!("writing the import report: {e}")))?;
+            file.write_record([line.as_str(), issue.kind.as_str(), &issue.sku, &issue.message])
+                .map_err(|e| Error::Internal(format!("writing the import report: {e}")))?;
         }
         if r.issues.len() < MAX_ISSUES_IN_MEMORY {
             r.issues.push(issue);
@@ -294,9 +289,8 @@ pub fn import(
                 }
             }
             let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
-            rollback = options.dry_run
-                || refused_all_or_nothing
-                || (tally.report.cancelled && batch == usize::MAX);
+            rollback =
+                options.dry_run || refused_all_or_nothing || (tally.report.cancelled && batch == usize::MAX);
             if rollback {
                 return Err(Error::Cancelled);
             }
@@ -347,12 +341,7 @@ fn handle_item(
     let mut notes = Vec::new();
     match upsert::apply(w, &draft, ctx, &mut notes) {
         Ok(outcome) => tally.counted(outcome),
-        Err(err)
-            if matches!(
-                err,
-                Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_)
-            ) =>
-        {
+        Err(err) if matches!(err, Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_)) => {
             return Err(err)
         }
         Err(err) => {
@@ -392,8 +381,8 @@ fn default_report_path(path: &Path) -> PathBuf {
 }
 
 fn open_report(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let file = std::fs::File::create(path)
-        .map_err(|e| Error::io("Can't create the import report", path, e))?;
+    let file =
+        std::fs::File::create(path).map_err(|e| Error::io("Can't create the import report", path, e))?;
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::new(file));
     writer
         .write_record(["line", "outcome", "sku", "message"])

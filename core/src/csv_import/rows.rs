@@ -214,8 +214,7 @@ fn decode(record: &csv::ByteRecord) -> std::result::Result<Vec<String>, String> 
         .map(|cell| String::from_utf8(cell.to_vec()))
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| {
-            "This row isn't UTF-8 text. Save the file as \"CSV UTF-8\" and import it again."
-                .to_owned()
+            "This row isn't UTF-8 text. Save the file as \"CSV UTF-8\" and import it again.".to_owned()
         })
 }
 

@@ -92,8 +92,7 @@ fn existing(conn: &rusqlite::Connection, sku: &str) -> Result<Option<Product>> {
     Ok(Some(product))
 }
 
-const FIND_CATEGORY: &str =
-    "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
+const FIND_CATEGORY: &str = "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
 const INSERT_CATEGORY: &str = "INSERT INTO categories (name, parent_id) VALUES (?1, ?2)";
 
 /// Imports one draft inside a savepoint; `notes` collects warnings and image notes.
@@ -113,8 +112,7 @@ pub fn apply(
             Ok(outcome)
         }
         Err(err) => {
-            w.tx()
-                .execute_batch("ROLLBACK TO csv_row; RELEASE csv_row")?;
+            w.tx().execute_batch("ROLLBACK TO csv_row; RELEASE csv_row")?;
             Err(err)
         }
     }
@@ -163,8 +161,14 @@ fn apply_inner(
         image_note(image, &fields.sku, &ctx.csv_dir, notes);
     }
     for line in &draft.variant_lines {
-        note(notes, *line, &fields.sku, IssueKind::VariantNotImported,
-            "A further variant of this product: variants are not imported yet, so this row was left out.".into());
+        note(
+            notes,
+            *line,
+            &fields.sku,
+            IssueKind::VariantNotImported,
+            "A further variant of this product: variants are not imported yet, so this row was left out."
+                .into(),
+        );
     }
     if let Some(current) = &existing {
         if same_as(current, &fields) {
@@ -317,12 +321,7 @@ fn stock(
     sku: &str,
 ) -> Result<i64> {
     let keep = existing.map_or(0, |p| p.stock);
-    let Some(text) = draft
-        .stock
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    else {
+    let Some(text) = draft.stock.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(keep);
     };
     let value: i64 = text.replace([',', '_'], "").parse().map_err(|_| {
@@ -402,12 +401,7 @@ fn ensure_category(w: &mut Write<'_>, path: &str) -> Result<i64> {
 /// A barcode as spreadsheets leave it: a leading `'` (text marker) is dropped, ISBN hyphens
 /// and spaces removed; scientific notation (`3.65275E+11`) has lost digits, so the barcode is
 /// left empty with a warning rather than stored wrong.
-pub fn clean_barcode(
-    text: &str,
-    line: u64,
-    sku: &str,
-    notes: &mut Vec<RowIssue>,
-) -> Option<String> {
+pub fn clean_barcode(text: &str, line: u64, sku: &str, notes: &mut Vec<RowIssue>) -> Option<String> {
     let text = text.trim();
     let text = text.strip_prefix('\'').unwrap_or(text).trim();
     if text.is_empty() {
@@ -500,9 +494,6 @@ mod tests {
         assert_eq!(clean_barcode("'3.65275e+11", 2, "A", &mut notes), None);
         assert_eq!(notes.len(), 2);
         assert_eq!(clean_barcode("  ", 2, "A", &mut notes), None);
-        assert_eq!(
-            clean_barcode("N/A", 2, "A", &mut notes).as_deref(),
-            Some("N/A")
-        );
+        assert_eq!(clean_barcode("N/A", 2, "A", &mut notes).as_deref(), Some("N/A"));
     }
 }

@@ -44,11 +44,7 @@ impl GenericCsv {
 }
 
 impl Sink for GenericCsv {
-    fn product(
-        &mut self,
-        item: &ExportItem,
-        image_ref: &dyn Fn(&ExportImage) -> String,
-    ) -> Result<u64> {
+    fn product(&mut self, item: &ExportItem, image_ref: &dyn Fn(&ExportImage) -> String) -> Result<u64> {
         let p = &item.product;
         let images: Vec<String> = item.images.iter().map(image_ref).collect();
         let cells = [

@@ -22,8 +22,7 @@ pub(crate) struct Copier {
 
 impl Copier {
     pub fn new(library: &Library, dir: &Path, out: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io("Can't create the images folder", dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("Can't create the images folder", dir, e))?;
         let dir = dir
             .canonicalize()
             .map_err(|e| Error::io("Can't open the images folder", dir, e))?;
@@ -57,15 +56,11 @@ impl Copier {
         let Some(source) = find_original(&self.library, &image.sha256, &image.mime)? else {
             return Ok(Copied::Missing);
         };
-        let partial = self.dir.join(format!(
-            ".{}.partial-{}",
-            image.file_name,
-            std::process::id()
-        ));
-        std::fs::copy(&source, &partial)
-            .map_err(|e| Error::io("Can't copy the photo", &source, e))?;
-        std::fs::rename(&partial, &target)
-            .map_err(|e| Error::io("Can't save the photo as", &target, e))?;
+        let partial = self
+            .dir
+            .join(format!(".{}.partial-{}", image.file_name, std::process::id()));
+        std::fs::copy(&source, &partial).map_err(|e| Error::io("Can't copy the photo", &source, e))?;
+        std::fs::rename(&partial, &target).map_err(|e| Error::io("Can't save the photo as", &target, e))?;
         Ok(Copied::Yes)
     }
 }

@@ -78,19 +78,12 @@ impl JsonDocument {
             serde_json::to_string(&tag_names)?,
         );
         write_all(&mut writer, head.as_bytes())?;
-        Ok(JsonDocument {
-            writer,
-            first: true,
-        })
+        Ok(JsonDocument { writer, first: true })
     }
 }
 
 impl Sink for JsonDocument {
-    fn product(
-        &mut self,
-        item: &ExportItem,
-        image_ref: &dyn Fn(&ExportImage) -> String,
-    ) -> Result<u64> {
+    fn product(&mut self, item: &ExportItem, image_ref: &dyn Fn(&ExportImage) -> String) -> Result<u64> {
         let p = &item.product;
         let images = item
             .images

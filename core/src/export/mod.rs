@@ -91,11 +91,7 @@ pub(crate) struct ExportItem {
 
 /// A format writer: a header, one call per product, a footer.
 pub(crate) trait Sink {
-    fn product(
-        &mut self,
-        item: &ExportItem,
-        image_ref: &dyn Fn(&ExportImage) -> String,
-    ) -> Result<u64>;
+    fn product(&mut self, item: &ExportItem, image_ref: &dyn Fn(&ExportImage) -> String) -> Result<u64>;
     fn finish(self: Box<Self>) -> Result<()>;
 }
 
@@ -112,13 +108,10 @@ pub fn export(
     job: &Job,
 ) -> Result<ExportSummary> {
     let partial = partial_path(out);
-    let result = write_export(
-        catalog, format, out, &partial, images_dir, query, only_ids, job,
-    );
+    let result = write_export(catalog, format, out, &partial, images_dir, query, only_ids, job);
     match result {
         Ok(mut summary) => {
-            std::fs::rename(&partial, out)
-                .map_err(|e| Error::io("Can't save the export as", out, e))?;
+            std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
             summary.bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
             Ok(summary)
         }
@@ -150,8 +143,7 @@ fn write_export(
 ) -> Result<ExportSummary> {
     let conn = catalog.conn();
     let paths = category_paths(conn)?;
-    let file =
-        File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
+    let file = File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
     let writer = BufWriter::with_capacity(256 * 1024, file);
     let mut sink: Box<dyn Sink> = match format {
         ExportFormat::Csv => Box::new(generic::GenericCsv::new(writer)?),
@@ -290,8 +282,7 @@ fn load_product(conn: &Connection, id: ProductId, paths: &CategoryPaths) -> Resu
             })
         })
         .optional()?;
-    let mut product =
-        product.ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+    let mut product = product.ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
     product.tags = tags::of_product(conn, id)?;
     Ok(product)
 }
@@ -340,13 +331,9 @@ pub fn extension_for_mime(mime: &str) -> &'static str {
 
 /// Flushes a buffered writer and the file under it to disk.
 pub(crate) fn flush_to_disk(writer: BufWriter<File>) -> Result<()> {
-    let file = writer.into_inner().map_err(|e| {
-        Error::io(
-            "Can't write the export file",
-            PathBuf::new(),
-            e.into_error(),
-        )
-    })?;
+    let file = writer
+        .into_inner()
+        .map_err(|e| Error::io("Can't write the export file", PathBuf::new(), e.into_error()))?;
     file.sync_all()
         .map_err(|e| Error::io("Can't flush the export file", PathBuf::new(), e))
 }

@@ -120,11 +120,7 @@ fn yes_no(value: bool) -> String {
 }
 
 impl Sink for ShopifyCsv {
-    fn product(
-        &mut self,
-        item: &ExportItem,
-        image_ref: &dyn Fn(&ExportImage) -> String,
-    ) -> Result<u64> {
+    fn product(&mut self, item: &ExportItem, image_ref: &dyn Fn(&ExportImage) -> String) -> Result<u64> {
         let p = &item.product;
         let handle = self.handle_for(&p.sku);
         let mut row = vec![String::new(); SHOPIFY_COLUMNS.len()];

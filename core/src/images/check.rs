@@ -55,19 +55,13 @@ fn originals(conn: &Connection) -> Result<Vec<OriginalRow>> {
 /// `sha256.ext` of every original the catalog names.
 fn known_names(rows: &[OriginalRow]) -> HashSet<String> {
     rows.iter()
-        .filter_map(|r| {
-            Format::from_mime(&r.mime).map(|f| format!("{}.{}", r.sha256, f.extension()))
-        })
+        .filter_map(|r| Format::from_mime(&r.mime).map(|f| format!("{}.{}", r.sha256, f.extension())))
         .collect()
 }
 
 fn path_of(library: &Library, row: &OriginalRow) -> Result<PathBuf> {
-    let format = Format::from_mime(&row.mime).ok_or_else(|| {
-        Error::Damaged(format!(
-            "Photo {} has an unknown type {}.",
-            row.sha256, row.mime
-        ))
-    })?;
+    let format = Format::from_mime(&row.mime)
+        .ok_or_else(|| Error::Damaged(format!("Photo {} has an unknown type {}.", row.sha256, row.mime)))?;
     library.original_path(&row.sha256, format.extension())
 }
 
@@ -88,15 +82,12 @@ pub fn sweep_on_open(library: &Library, conn: &Connection) -> Result<SweepReport
     }
     let known = known_names(&originals(conn)?);
     for orphan in store::orphans(library, &known)? {
-        report
-            .orphans_moved
-            .push(store::move_to_trash(library, &orphan)?);
+        report.orphans_moved.push(store::move_to_trash(library, &orphan)?);
     }
     Ok(report)
 }
 
-const THUMBNAILS_OVER_CAP: &str =
-    "SELECT sha256, length(bytes) FROM thumbnails WHERE length(bytes) > ?1";
+const THUMBNAILS_OVER_CAP: &str = "SELECT sha256, length(bytes) FROM thumbnails WHERE length(bytes) > ?1";
 const MISSING_THUMBNAILS: &str = "SELECT o.sha256, o.file_name FROM originals AS o
   LEFT JOIN thumbnails AS t ON t.sha256 = o.sha256 WHERE t.sha256 IS NULL";
 
@@ -190,11 +181,7 @@ fn hash_file(path: &std::path::Path) -> Result<String> {
 }
 
 /// Makes an original's thumbnail again from its file, with `rotation` applied.
-pub fn thumbnail_from_original(
-    catalog: &Catalog,
-    sha256: &str,
-    rotation: i64,
-) -> Result<Thumbnail> {
+pub fn thumbnail_from_original(catalog: &Catalog, sha256: &str, rotation: i64) -> Result<Thumbnail> {
     let (path, _) = super::original_file(catalog, sha256)?;
     let bytes = fs::read(&path).map_err(|e| Error::io("Can't read", &path, e))?;
     let format = decode::sniff(&bytes)?;
@@ -202,8 +189,7 @@ pub fn thumbnail_from_original(
     thumbnail::make(decoded, rotation)
 }
 
-const MISSING_THUMBNAILS_WITH_ROTATION: &str =
-    "SELECT o.sha256, o.file_name, o.rotation FROM originals AS o
+const MISSING_THUMBNAILS_WITH_ROTATION: &str = "SELECT o.sha256, o.file_name, o.rotation FROM originals AS o
   LEFT JOIN thumbnails AS t ON t.sha256 = o.sha256 WHERE t.sha256 IS NULL";
 const INSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, width, height)
   VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256) DO NOTHING";

@@ -5,9 +5,7 @@
 
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
-use image::{
-    DynamicImage, ImageBuffer, ImageDecoder, ImageFormat, ImageReader, Limits, Luma, Rgb, RgbImage,
-};
+use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageFormat, ImageReader, Limits, Luma, Rgb, RgbImage};
 use std::io::Cursor;
 
 /// Files larger than this are refused before they are read.
@@ -283,10 +281,7 @@ fn decode_jpeg_turbo(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
         height: h,
         format: turbojpeg::PixelFormat::RGB,
     };
-    if decompressor
-        .decompress(bytes, image.as_deref_mut())
-        .is_err()
-    {
+    if decompressor.decompress(bytes, image.as_deref_mut()).is_err() {
         return Ok(None);
     }
     Ok(RgbImage::from_raw(w as u32, h as u32, image.pixels)
@@ -331,33 +326,24 @@ fn decode_jpeg_fallback(
     })
 }
 
-fn jpeg_pixels(
-    pixels: Vec<u8>,
-    w: u32,
-    h: u32,
-    format: jpeg_decoder::PixelFormat,
-) -> Result<DynamicImage> {
+fn jpeg_pixels(pixels: Vec<u8>, w: u32, h: u32, format: jpeg_decoder::PixelFormat) -> Result<DynamicImage> {
     use jpeg_decoder::PixelFormat;
     let short = || damaged("fewer pixels than the header says");
     let image = match format {
-        PixelFormat::L8 => DynamicImage::ImageLuma8(
-            ImageBuffer::<Luma<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?,
-        ),
+        PixelFormat::L8 => {
+            DynamicImage::ImageLuma8(ImageBuffer::<Luma<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?)
+        }
         PixelFormat::L16 => {
             let wide: Vec<u16> = pixels
                 .chunks_exact(2)
                 .map(|c| u16::from_be_bytes([c[0], c[1]]))
                 .collect();
-            DynamicImage::ImageLuma16(
-                ImageBuffer::<Luma<u16>, _>::from_raw(w, h, wide).ok_or_else(short)?,
-            )
+            DynamicImage::ImageLuma16(ImageBuffer::<Luma<u16>, _>::from_raw(w, h, wide).ok_or_else(short)?)
         }
-        PixelFormat::RGB24 => DynamicImage::ImageRgb8(
-            ImageBuffer::<Rgb<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?,
-        ),
-        PixelFormat::CMYK32 => {
-            DynamicImage::ImageRgb8(cmyk_to_rgb(&pixels, w, h).ok_or_else(short)?)
+        PixelFormat::RGB24 => {
+            DynamicImage::ImageRgb8(ImageBuffer::<Rgb<u8>, _>::from_raw(w, h, pixels).ok_or_else(short)?)
         }
+        PixelFormat::CMYK32 => DynamicImage::ImageRgb8(cmyk_to_rgb(&pixels, w, h).ok_or_else(short)?),
     };
     Ok(image)
 }
@@ -405,10 +391,7 @@ fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
         if marker == 0xDA {
             let scan = bytes.get(at + 2 + len..).unwrap_or(&[]);
             let has_end_marker = scan.windows(2).any(|w| w == [0xFF, 0xD9]);
-            return JpegLayout {
-                exif,
-                has_end_marker,
-            };
+            return JpegLayout { exif, has_end_marker };
         }
         at += 2 + len;
     }

@@ -124,9 +124,7 @@ fn check_product_usable(conn: &Connection, id: ProductId) -> Result<()> {
         })
         .optional()?;
     match deleted {
-        None => Err(Error::NotFound(format!(
-            "There is no product with id {id}."
-        ))),
+        None => Err(Error::NotFound(format!("There is no product with id {id}."))),
         Some(Some(_)) => Err(Error::refused(
             "That product is in the trash; restore it before adding photos.",
         )),
@@ -153,11 +151,7 @@ fn prepare_guarded(
 
 /// Everything a worker does for one file. The original is stored before this returns, so a
 /// row committed later always has its file.
-fn prepare(
-    library: &Library,
-    reader: Option<&Connection>,
-    candidate: &Candidate,
-) -> Result<Prepared> {
+fn prepare(library: &Library, reader: Option<&Connection>, candidate: &Candidate) -> Result<Prepared> {
     if let Some(problem) = &candidate.problem {
         return Err(clone_error(problem));
     }
@@ -250,20 +244,14 @@ const KNOWN_WITH_THUMBNAIL: &str = "SELECT o.width, o.height FROM originals AS o
 
 fn known_dimensions(conn: &Connection, sha256: &str) -> Result<Option<(u32, u32)>> {
     Ok(conn
-        .query_row(KNOWN_WITH_THUMBNAIL, [sha256], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(KNOWN_WITH_THUMBNAIL, [sha256], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
 /// `Error` is not `Clone` (it can hold an io::Error); listing problems are re-made by kind.
 fn clone_error(err: &Error) -> Error {
     match err {
-        Error::Io {
-            action,
-            path,
-            source,
-        } => Error::io(
+        Error::Io { action, path, source } => Error::io(
             action,
             path.clone(),
             std::io::Error::new(source.kind(), source.to_string()),
@@ -330,12 +318,7 @@ impl Writer<'_, '_> {
         let (candidates, target, currency) = (self.candidates, self.target, self.currency);
         let names: Vec<(String, u64)> = batch
             .iter()
-            .map(|(i, p)| {
-                (
-                    candidates[*i].name.clone(),
-                    p.as_ref().map_or(0, |p| p.byte_size),
-                )
-            })
+            .map(|(i, p)| (candidates[*i].name.clone(), p.as_ref().map_or(0, |p| p.byte_size)))
             .collect();
         let written = self.catalog.write(|w| {
             let mut results = Vec::with_capacity(batch.len());
@@ -389,13 +372,11 @@ fn commit_one(
     }
 }
 
-const INSERT_ORIGINAL: &str =
-    "INSERT INTO originals (sha256, byte_size, mime, width, height, file_name)
+const INSERT_ORIGINAL: &str = "INSERT INTO originals (sha256, byte_size, mime, width, height, file_name)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO NOTHING";
 const INSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, width, height)
   VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256) DO NOTHING";
-const IMAGE_ON_PRODUCT: &str =
-    "SELECT deleted_at FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
+const IMAGE_ON_PRODUCT: &str = "SELECT deleted_at FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 const INSERT_PRODUCT_IMAGE: &str = "INSERT INTO product_images (product_id, sha256, position)
   VALUES (?1, ?2, (SELECT coalesce(max(position) + 1, 0) FROM product_images WHERE product_id = ?1))";
 
@@ -465,9 +446,9 @@ fn resolve_product(
     currency: &str,
 ) -> Result<(ProductId, String, bool)> {
     if let ImportTarget::Product(id) = target {
-        let sku: String =
-            w.tx()
-                .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
+        let sku: String = w
+            .tx()
+            .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
         return Ok((*id, sku, false));
     }
     let Some(SkuName { sku, .. }) = sku_from_file_name(&candidate.path) else {
@@ -490,9 +471,9 @@ fn resolve_product(
                     "Product {name} is in the trash; restore it before adding photos to it."
                 )));
             }
-            let sku: String =
-                w.tx()
-                    .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
+            let sku: String = w
+                .tx()
+                .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
             return Ok((id, sku, false));
         }
     }
@@ -503,22 +484,15 @@ fn resolve_product(
         ..ProductFields::default()
     }
     .tidied()
-    .map_err(|e| {
-        Error::validation(
-            "sku",
-            format!("{sku:?} from the file name can't be a SKU: {e}"),
-        )
-    })?;
+    .map_err(|e| Error::validation("sku", format!("{sku:?} from the file name can't be a SKU: {e}")))?;
     let id = products::insert(w, &fields, currency)?;
     Ok((id, fields.sku, true))
 }
 
 fn product_by_sku(conn: &Connection, sku: &str) -> Result<Option<(ProductId, Option<String>)>> {
     Ok(conn
-        .query_row(
-            "SELECT id, deleted_at FROM products WHERE sku = ?1",
-            [sku],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT id, deleted_at FROM products WHERE sku = ?1", [sku], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?)
 }

@@ -34,10 +34,7 @@ const PARTIAL_EXTENSIONS: [&str; 5] = ["part", "partial", "crdownload", "downloa
 /// Imports every image now in `inbox` (not its sub-folders) and files each one away.
 pub fn scan_inbox_once(catalog: &mut Catalog, inbox: &Path, job: &Job) -> Result<JobReport> {
     prepare_folders(inbox)?;
-    let files = inbox_files(inbox)?
-        .into_iter()
-        .map(|(path, _)| path)
-        .collect();
+    let files = inbox_files(inbox)?.into_iter().map(|(path, _)| path).collect();
     import_and_file(catalog, inbox, files, job)
 }
 
@@ -102,9 +99,7 @@ fn settled_files(inbox: &Path, seen: &mut HashMap<PathBuf, Settling>) -> Result<
     let mut ready = Vec::new();
     for (path, meta) in files {
         let state = (meta.len(), meta.modified().ok());
-        let entry = seen
-            .entry(path.clone())
-            .or_insert(Settling { state, since: now });
+        let entry = seen.entry(path.clone()).or_insert(Settling { state, since: now });
         if entry.state != state {
             *entry = Settling { state, since: now };
         }
@@ -126,8 +121,7 @@ fn prepare_folders(inbox: &Path) -> Result<()> {
 
 /// The files directly in the inbox that may be photos (not hidden, not partial downloads).
 fn inbox_files(inbox: &Path) -> Result<Vec<(PathBuf, fs::Metadata)>> {
-    let entries =
-        fs::read_dir(inbox).map_err(|e| Error::io("Can't list the inbox folder", inbox, e))?;
+    let entries = fs::read_dir(inbox).map_err(|e| Error::io("Can't list the inbox folder", inbox, e))?;
     let mut files = Vec::new();
     for entry in entries.filter_map(|e| e.ok()) {
         let path = entry.path();
@@ -150,12 +144,7 @@ fn inbox_files(inbox: &Path) -> Result<Vec<(PathBuf, fs::Metadata)>> {
 }
 
 /// Imports `files` by SKU and moves each to `imported/` or `failed/`.
-fn import_and_file(
-    catalog: &mut Catalog,
-    inbox: &Path,
-    files: Vec<PathBuf>,
-    job: &Job,
-) -> Result<JobReport> {
+fn import_and_file(catalog: &mut Catalog, inbox: &Path, files: Vec<PathBuf>, job: &Job) -> Result<JobReport> {
     let root = inbox
         .canonicalize()
         .map_err(|e| Error::io("Can't open the inbox folder", inbox, e))?;

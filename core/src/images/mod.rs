@@ -73,8 +73,7 @@ pub struct ProductImage {
     pub deleted_at: Option<String>,
 }
 
-const PRODUCT_IMAGES: &str =
-    "SELECT i.id, i.product_id, i.sha256, i.position, i.alt_text, o.width, o.height,
+const PRODUCT_IMAGES: &str = "SELECT i.id, i.product_id, i.sha256, i.position, i.alt_text, o.width, o.height,
     o.mime, o.byte_size, o.file_name, o.rotation, i.deleted_at
   FROM product_images AS i JOIN originals AS o ON o.sha256 = i.sha256
   WHERE i.product_id = ?1
@@ -173,11 +172,11 @@ pub fn original_file(catalog: &Catalog, sha256: &str) -> Result<(PathBuf, String
 }
 
 const IMAGE_PRODUCT: &str = "SELECT product_id FROM product_images WHERE id = ?1";
-const ACTIVE_IMAGE_IDS: &str = "SELECT id FROM product_images WHERE product_id = ?1 AND deleted_at IS NULL ORDER BY position, id";
+const ACTIVE_IMAGE_IDS: &str =
+    "SELECT id FROM product_images WHERE product_id = ?1 AND deleted_at IS NULL ORDER BY position, id";
 const SET_POSITION: &str = "UPDATE product_images SET position = ?2 WHERE id = ?1";
 const SET_ALT_TEXT: &str = "UPDATE product_images SET alt_text = ?2 WHERE id = ?1";
-const TRASH_IMAGE: &str =
-    "UPDATE product_images SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+const TRASH_IMAGE: &str = "UPDATE product_images SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
   WHERE id = ?1 AND deleted_at IS NULL";
 const RESTORE_IMAGE: &str = "UPDATE product_images SET deleted_at = NULL,
     position = (SELECT coalesce(max(position) + 1, 0) FROM product_images
@@ -211,7 +210,9 @@ impl Catalog {
         if current != wanted {
             return Err(Error::Conflict {
                 field: Some("images"),
-                message: "The photos of this product changed while you were reordering them; reload and try again.".into(),
+                message:
+                    "The photos of this product changed while you were reordering them; reload and try again."
+                        .into(),
                 current: None,
             });
         }
@@ -268,12 +269,7 @@ impl Catalog {
         self.set_image_trashed(image_id, RESTORE_IMAGE, ChangeKind::Restored)
     }
 
-    fn set_image_trashed(
-        &mut self,
-        image_id: i64,
-        statement: &str,
-        kind: ChangeKind,
-    ) -> Result<()> {
+    fn set_image_trashed(&mut self, image_id: i64, statement: &str, kind: ChangeKind) -> Result<()> {
         self.write(|w| {
             let product: i64 = w
                 .tx()

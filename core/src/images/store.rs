@@ -19,12 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const LOCK_NAME: &str = "images.lock";
 
 /// Copies `bytes` to the original's place unless it is already there.
-pub fn write_original(
-    library: &Library,
-    sha256: &str,
-    format: Format,
-    bytes: &[u8],
-) -> Result<PathBuf> {
+pub fn write_original(library: &Library, sha256: &str, format: Format, bytes: &[u8]) -> Result<PathBuf> {
     let path = library.original_path(sha256, format.extension())?;
     if fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
         return Ok(path);
@@ -76,9 +71,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         let folder = File::open(dir).map_err(|e| Error::io("Can't open", dir, e))?;
-        folder
-            .sync_all()
-            .map_err(|e| Error::io("Can't flush", dir, e))?;
+        folder.sync_all().map_err(|e| Error::io("Can't flush", dir, e))?;
     }
     #[cfg(not(unix))]
     let _ = dir;
@@ -149,18 +142,10 @@ pub fn stored_files(library: &Library) -> Result<Vec<StoredFile>> {
             });
             continue;
         }
-        for entry in
-            fs::read_dir(&shard_path).map_err(|e| Error::io("Can't list", &shard_path, e))?
-        {
-            let path = entry
-                .map_err(|e| Error::io("Can't list", &shard_path, e))?
-                .path();
+        for entry in fs::read_dir(&shard_path).map_err(|e| Error::io("Can't list", &shard_path, e))? {
+            let path = entry.map_err(|e| Error::io("Can't list", &shard_path, e))?.path();
             let (sha256, format) = parse_name(&path);
-            files.push(StoredFile {
-                path,
-                sha256,
-                format,
-            });
+            files.push(StoredFile { path, sha256, format });
         }
     }
     Ok(files)

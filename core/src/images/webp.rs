@@ -31,8 +31,7 @@ pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
     };
     check_dimensions(width, height)?;
     let (w, h) = fit(width, height, target);
-    let (Ok(scaled_w), Ok(scaled_h), Ok(stride)) =
-        (i32::try_from(w), i32::try_from(h), i32::try_from(w * 4))
+    let (Ok(scaled_w), Ok(scaled_h), Ok(stride)) = (i32::try_from(w), i32::try_from(h), i32::try_from(w * 4))
     else {
         return Ok(None);
     };
@@ -59,8 +58,7 @@ pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
     if status != webp::VP8StatusCode::VP8_STATUS_OK {
         return Ok(None);
     }
-    Ok(RgbaImage::from_raw(w, h, pixels)
-        .map(|rgba| (DynamicImage::ImageRgba8(rgba), width, height)))
+    Ok(RgbaImage::from_raw(w, h, pixels).map(|rgba| (DynamicImage::ImageRgba8(rgba), width, height)))
 }
 
 /// `width`×`height` scaled to fit inside `target`×`target`, never enlarged.
@@ -70,8 +68,7 @@ fn fit(width: u32, height: u32, target: u32) -> (u32, u32) {
         return (width, height);
     }
     let scale = |side: u32| {
-        ((u64::from(side) * u64::from(target) + u64::from(long) / 2) / u64::from(long)).max(1)
-            as u32
+        ((u64::from(side) * u64::from(target) + u64::from(long) / 2) / u64::from(long)).max(1) as u32
     };
     (scale(width), scale(height))
 }

@@ -93,11 +93,7 @@ pub fn list(catalog: &Catalog, sku: &str, out: &Out) -> Result<ExitCode> {
         }
         list.iter()
             .map(|i| {
-                let removed = if i.deleted_at.is_some() {
-                    "  (removed)"
-                } else {
-                    ""
-                };
+                let removed = if i.deleted_at.is_some() { "  (removed)" } else { "" };
                 format!(
                     "#{:<3} id {:<5} {}  {}×{} {} {} bytes, rotated {}°  {}{removed}{}",
                     i.position,
@@ -145,9 +141,7 @@ pub fn watch(catalog: Catalog, dir: &Path, out: &Out) -> Result<ExitCode> {
     if !out.json {
         eprintln!("Watching {} (Ctrl-C to stop).", dir.display());
     }
-    images::watch(&library, dir, CancelToken::new(), |item| {
-        print_item(out, item)
-    })?;
+    images::watch(&library, dir, CancelToken::new(), |item| print_item(out, item))?;
     Ok(ExitCode::SUCCESS)
 }
 

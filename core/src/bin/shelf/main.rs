@@ -153,6 +153,8 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Export(args) => transfer_cmds::export(&catalog, args, out),
         Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
         Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
-        Command::VerifyBackup { .. } | Command::Restore { .. } => unreachable!("handled before opening the catalog"),
+        Command::VerifyBackup { .. } | Command::Restore { .. } => {
+            unreachable!("handled before opening the catalog")
+        }
     }
 }

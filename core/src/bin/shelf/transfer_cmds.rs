@@ -126,7 +126,10 @@ fn import_text(r: &CsvImportReport) -> String {
     if r.dry_run {
         lines.push("Dry run: nothing was written.".into());
     } else if r.refused > 0 && !r.committed {
-        lines.push("Nothing was imported because some rows were refused (use --skip-bad-rows to import the rest).".into());
+        lines.push(
+            "Nothing was imported because some rows were refused (use --skip-bad-rows to import the rest)."
+                .into(),
+        );
     }
     if r.variants_not_imported > 0 {
         lines.push(format!(
@@ -145,10 +148,7 @@ fn import_text(r: &CsvImportReport) -> String {
         .iter()
         .filter(|i| i.kind != csv_import::IssueKind::ImageNotFetched)
     {
-        lines.push(format!(
-            "line {}: {} {}",
-            issue.line, issue.sku, issue.message
-        ));
+        lines.push(format!("line {}: {} {}", issue.line, issue.sku, issue.message));
     }
     if let Some(file) = &r.report_file {
         lines.push(format!("Report: {}", file.display()));
@@ -202,9 +202,7 @@ pub fn restore(library: &Library, file: &Path, out: &Out) -> Result<ExitCode> {
             summary.previous_library.display()
         );
         if let Some(from) = summary.migrated_from {
-            text.push_str(&format!(
-                " The backup's catalog was upgraded from schema {from}."
-            ));
+            text.push_str(&format!(" The backup's catalog was upgraded from schema {from}."));
         }
         text
     });
