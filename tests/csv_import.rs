@@ -404,3 +404,42 @@ fn a_large_file_streams_through_with_progress() {
     assert_eq!(preview.rows.len(), 3);
     assert_eq!(preview.mapping[0], Some(csv_import::Field::Sku));
 }
+
+/// Photos a CSV names beside it go through the image library into their product, in order;
+/// one outside the CSV's folder is listed, never read.
+#[test]
+fn local_photos_named_in_a_csv_are_imported_into_their_product() {
+    let lib = TestLibrary::new();
+    let dir = lib.dir.path().join("shop");
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    for (name, shade) in [("front.jpg", 40u8), ("back.jpg", 200u8)] {
+        let img = image::RgbImage::from_pixel(64, 48, image::Rgb([shade, 90, 160]));
+        img.save(dir.join("photos").join(name)).unwrap();
+    }
+    std::fs::write(lib.dir.path().join("secret.jpg"), b"outside").unwrap();
+    let csv = "Handle,Title,Variant SKU,Variant Price,Image Src,Image Position,Status\n\
+               mug,Mug,MUG-1,10,photos/front.jpg,1,active\n\
+               mug,,,,photos/back.jpg,2,\n\
+               mug,,,,../secret.jpg,3,\n";
+    let path = write(&dir, "products.csv", csv.as_bytes());
+    let report = import(
+        &lib,
+        &path,
+        &CsvImportOptions {
+            format: CsvFormat::Auto,
+            dry_run: false,
+            skip_bad_rows: false,
+            report_file: None,
+        },
+    );
+    assert_eq!(report.images_imported, 2, "{:?}", report.issues);
+    assert_eq!(report.images_not_imported, 1);
+    assert!(report.issues.iter().any(|i| i
+        .message
+        .contains("../secret.jpg was not found in the CSV file's folder")));
+    let catalog = lib.catalog();
+    let mug = by_sku(catalog.conn(), "MUG-1").unwrap();
+    let images = shelf_core::images::product_images(catalog.conn(), mug.id).unwrap();
+    let names: Vec<&str> = images.iter().map(|i| i.file_name.as_str()).collect();
+    assert_eq!(names, ["front.jpg", "back.jpg"]);
+}

@@ -16,7 +16,7 @@ pub use layout::{CsvFormat, Field, Layout, Mapping};
 
 use crate::catalog::{settings, Catalog};
 use crate::error::{Error, Result};
-use crate::job::{Job, Progress};
+use crate::job::{Job, Outcome, Progress};
 use rows::{Item, Rows};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -246,6 +246,7 @@ pub fn import(
         csv_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         announce_budget: MAX_ANNOUNCED,
         savepoint_per_row: options.skip_bad_rows && !options.dry_run,
+        photos: Vec::new(),
     };
     let report_path = options
         .report_file
@@ -315,6 +316,9 @@ pub fn import(
         }
     }
     tally.report.rows_read = rows.rows_read;
+    let wrote =
+        !options.dry_run && !(batch == usize::MAX && (tally.report.refused > 0 || tally.report.cancelled));
+    import_photos(catalog, std::mem::take(&mut ctx.photos), wrote, &mut tally, job)?;
     if let Some(mut file) = tally.file.take() {
         file.flush()
             .map_err(|e| Error::io("Can't write the import report", PathBuf::new(), e))?;
@@ -326,6 +330,65 @@ pub fn import(
         ..Progress::default()
     });
     Ok(tally.report)
+}
+
+/// Imports the photos of committed rows through the image library, one call per product so
+/// they keep their order. When nothing was written (a dry run, a refused all-or-nothing
+/// import, a cancel), each photo is listed instead.
+fn import_photos(
+    catalog: &mut Catalog,
+    photos: Vec<upsert::Photo>,
+    wrote: bool,
+    tally: &mut Tally,
+    job: &Job,
+) -> Result<()> {
+    let mut groups: Vec<(String, u64, Vec<PathBuf>)> = Vec::new();
+    for photo in photos {
+        match groups.last_mut() {
+            Some((sku, _, paths)) if *sku == photo.sku => paths.push(photo.path),
+            _ => groups.push((photo.sku, photo.line, vec![photo.path])),
+        }
+    }
+    for (sku, line, paths) in groups {
+        let id = crate::catalog::products::id_by_sku(catalog.conn(), &sku)?;
+        let (Some(id), true, false) = (id, wrote, job.cancel.is_cancelled()) else {
+            for path in &paths {
+                let message = format!("{} was not imported: nothing was written.", path.display());
+                tally.issue(RowIssue {
+                    line,
+                    sku: sku.clone(),
+                    kind: IssueKind::ImageNotImported,
+                    message,
+                    field: None,
+                })?;
+            }
+            continue;
+        };
+        let report = crate::images::import(catalog, &paths, crate::images::ImportTarget::Product(id), job)?;
+        for item in report.items {
+            let kind = match item.outcome {
+                Outcome::Done => {
+                    tally.report.images_imported += 1;
+                    continue;
+                }
+                Outcome::Skipped => continue,
+                Outcome::Warning => {
+                    tally.report.images_imported += 1;
+                    IssueKind::Warning
+                }
+                Outcome::Refused => IssueKind::ImageNotImported,
+            };
+            let message = format!("{}: {}", item.name, item.message);
+            tally.issue(RowIssue {
+                line,
+                sku: sku.clone(),
+                kind,
+                message,
+                field: None,
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn handle_item(

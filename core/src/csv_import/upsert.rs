@@ -27,6 +27,17 @@ pub struct Context {
     /// rolls the whole transaction back. Savepoints are costly here because FTS5 flushes its
     /// pending index data at every one (10x slower imports).
     pub savepoint_per_row: bool,
+    /// Local photos named by accepted rows, imported through the image library once the
+    /// rows are committed (the image import runs its own transactions).
+    pub photos: Vec<Photo>,
+}
+
+/// A photo file a CSV row names, inside the CSV's folder.
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub line: u64,
+    pub sku: String,
+    pub path: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,9 +168,11 @@ fn apply_inner(
         lenient_barcode(&mut fields, draft.line, notes);
     }
     let fields = fields.tidied()?;
-    for image in &draft.images {
-        image_note(image, &fields.sku, &ctx.csv_dir, notes);
-    }
+    let photos: Vec<Photo> = draft
+        .images
+        .iter()
+        .filter_map(|image| local_photo(image, &fields.sku, &ctx.csv_dir, notes))
+        .collect();
     for line in &draft.variant_lines {
         note(
             notes,
@@ -172,6 +185,7 @@ fn apply_inner(
     }
     if let Some(current) = &existing {
         if same_as(current, &fields) {
+            ctx.photos.extend(photos);
             return Ok(RowOutcome::Unchanged);
         }
     }
@@ -190,6 +204,7 @@ fn apply_inner(
         RowOutcome::Created
     };
     announce(w, ctx, id, outcome);
+    ctx.photos.extend(photos);
     Ok(outcome)
 }
 
@@ -450,28 +465,30 @@ fn is_scientific(text: &str) -> bool {
         && exponent.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Images named by the file are not imported yet: URLs need the network (Shelfkeeper works
-/// offline), and local files wait for the image pipeline.
-fn image_note(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowIssue>) {
+/// Sorts the images a row names: URLs are listed as not fetched (Shelfkeeper works offline);
+/// a file beside the CSV (or in a folder below it) is returned for the image library; a
+/// missing file, or one outside the CSV's folder, is listed with the reason.
+fn local_photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowIssue>) -> Option<Photo> {
     let source = &image.source;
     let lower = source.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
-        note(
-            notes,
-            image.line,
-            sku,
-            IssueKind::ImageNotFetched,
-            format!("{source} is on the web and was not fetched (Shelfkeeper works offline)."),
-        );
-        return;
+        let message = format!("{source} is on the web and was not fetched (Shelfkeeper works offline).");
+        note(notes, image.line, sku, IssueKind::ImageNotFetched, message);
+        return None;
     }
-    let path = csv_dir.join(source);
-    let message = if path.is_file() {
-        format!("{source} was not imported yet: photos named in a CSV are listed for now; add them in the product editor.")
-    } else {
-        format!("{source} was not found next to the CSV file.")
-    };
-    note(notes, image.line, sku, IssueKind::ImageNotImported, message);
+    let inside = csv_dir.canonicalize().ok().and_then(|dir| {
+        let path = dir.join(source).canonicalize().ok()?;
+        (path.starts_with(&dir) && path.is_file()).then_some(path)
+    });
+    if inside.is_none() {
+        let message = format!("{source} was not found in the CSV file's folder.");
+        note(notes, image.line, sku, IssueKind::ImageNotImported, message);
+    }
+    inside.map(|path| Photo {
+        line: image.line,
+        sku: sku.to_owned(),
+        path,
+    })
 }
 
 #[cfg(test)]

@@ -137,9 +137,12 @@ fn import_text(r: &CsvImportReport) -> String {
             r.variants_not_imported
         ));
     }
+    if r.images_imported > 0 {
+        lines.push(format!("{} photos were imported.", r.images_imported));
+    }
     if r.images_not_fetched + r.images_not_imported > 0 {
         lines.push(format!(
-            "{} image URLs were not fetched and {} local photos were not imported yet.",
+            "{} image URLs were not fetched (Shelfkeeper works offline) and {} local photos could not be imported (see below).",
             r.images_not_fetched, r.images_not_imported
         ));
     }
