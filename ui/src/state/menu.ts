@@ -4,11 +4,15 @@ import { screens } from './screens.svelte';
 import { browser } from './browser.svelte';
 import { openHistoryForSelection, showTrash, undo } from './actions';
 import { announcer } from './announcer.svelte';
+import { pickAndImportImages } from './imports.svelte';
 
 export function runMenu(id: MenuAction, focusSearch: () => void): void {
   switch (id) {
     case 'new-product':
       screens.openEditor({ kind: 'new' });
+      break;
+    case 'import-images':
+      void pickAndImportImages();
       break;
     case 'undo':
       void undo();
