@@ -68,9 +68,30 @@ export const imports = new Imports();
  * images panel, attaches the files to that product; anywhere else they are matched by the
  * SKU in each file name.
  */
-export async function dropFiles(paths: string[], x: number, y: number): Promise<void> {
+function holderAt(x: number, y: number): HTMLElement | null {
   const element = document.elementFromPoint(x, y);
-  const holder = element?.closest<HTMLElement>('[data-drop-product], [data-product-id]');
+  return element?.closest<HTMLElement>('[data-drop-product], [data-product-id]') ?? null;
+}
+
+let hovered: HTMLElement | null = null;
+
+/**
+ * While files are dragged over the window, marks where they would go (`data-drop-hover`): the
+ * product under the pointer, or the whole browser when they would be matched by SKU.
+ */
+export function showDropTarget(at: { x: number; y: number } | null): void {
+  const next = at
+    ? (holderAt(at.x, at.y) ?? document.querySelector<HTMLElement>('[data-testid="product-grid"]'))
+    : null;
+  if (next === hovered) return;
+  hovered?.removeAttribute('data-drop-hover');
+  next?.setAttribute('data-drop-hover', '');
+  hovered = next;
+}
+
+export async function dropFiles(paths: string[], x: number, y: number): Promise<void> {
+  showDropTarget(null);
+  const holder = holderAt(x, y);
   const id = Number(holder?.dataset.dropProduct ?? holder?.dataset.productId ?? NaN);
   if (Number.isInteger(id) && id > 0) {
     const sku = holder?.dataset.sku;
