@@ -15,6 +15,7 @@ export async function trashSelection(): Promise<void> {
   try {
     const n = await trashProducts(ids);
     selection.clear();
+    void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'trashed' })));
     announcer.say(`Moved ${n} product${n === 1 ? '' : 's'} to the trash. Ctrl+Z brings back.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
@@ -25,6 +26,7 @@ export async function restore(ids: number[]): Promise<void> {
   try {
     const n = await restoreProducts(ids);
     for (const id of ids) selection.ids.delete(id);
+    void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'restored' })));
     announcer.say(`Restored ${n} product${n === 1 ? '' : 's'} from the trash.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
