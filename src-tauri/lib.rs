@@ -12,6 +12,7 @@ mod events;
 mod info;
 mod menu;
 mod picked;
+mod schemes;
 mod state;
 
 use shelf_core::{Catalog, Library};
@@ -65,6 +66,8 @@ fn library_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .register_asynchronous_uri_scheme_protocol(schemes::THUMB, schemes::thumb)
+        .register_asynchronous_uri_scheme_protocol(schemes::ORIGINAL, schemes::original)
         .setup(move |app| {
             let state = match AppState::open(library) {
                 Ok(state) => state,
@@ -127,7 +130,21 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> ta
             commands::tags::delete_tag,
             commands::settings::get_setting,
             commands::settings::put_setting,
-            commands::maintenance::check_catalog::<R>,
+            commands::maintenance::check_catalog,
+            commands::images::import_images,
+            commands::images::pick_images,
+            commands::images::product_images,
+            commands::images::reorder_images,
+            commands::images::set_image_alt_text,
+            commands::images::rotate_image,
+            commands::images::trash_image,
+            commands::images::restore_image,
+            commands::images::load_sample_catalog,
+            commands::transfer::export_catalog,
+            commands::transfer::pick_csv,
+            commands::transfer::preview_csv,
+            commands::transfer::import_csv,
+            commands::transfer::backup_now,
             commands::jobs::cancel_job,
         ])
 }
