@@ -128,8 +128,11 @@ export function isCommandError(value: unknown): value is CommandError {
 
 /** Turns anything a command threw into a `CommandError` (unexpected ones become `internal`). */
 export function toCommandError(value: unknown): CommandError {
-  if (isCommandError(value)) return value;
-  return { kind: 'internal', message: String(value) };
+  if (isCommandError(value)) {
+    // Rust leaves out `field` and `details` when they are empty.
+    return { ...value, field: value.field ?? null, details: value.details ?? null };
+  }
+  return { kind: 'internal', message: String(value), field: null, details: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
