@@ -10,7 +10,12 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 
 /// Runs `work` with the catalog's writer on a blocking thread as job `job_id`.
-pub async fn run_job<R, T, F>(app: AppHandle<R>, job_id: String, progress: Channel<Progress>, work: F) -> CommandResult<T>
+pub async fn run_job<R, T, F>(
+    app: AppHandle<R>,
+    job_id: String,
+    progress: Channel<Progress>,
+    work: F,
+) -> CommandResult<T>
 where
     R: Runtime,
     T: Send + 'static,
@@ -29,6 +34,8 @@ where
     });
     match task.await {
         Ok(result) => result.map_err(CommandError::from),
-        Err(err) => Err(CommandError::internal(format!("The job stopped unexpectedly: {err}"))),
+        Err(err) => Err(CommandError::internal(format!(
+            "The job stopped unexpectedly: {err}"
+        ))),
     }
 }

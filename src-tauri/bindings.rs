@@ -14,7 +14,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     // serde_json writes i64 as a JSON number, and catalog ids and prices stay far below
     // 2^53, so `number` is the honest TypeScript type (ts-rs defaults to `bigint`).
     let cfg = Config::new().with_out_dir(dir).with_large_int("number");
-    use shelf_core::catalog::{categories, currencies, history, maintenance, products, search, tags, users};
+    use shelf_core::catalog::{
+        categories, currencies, history, maintenance, products, search, tags, users,
+    };
     shelf_core::ErrorReport::export_all(&cfg)?;
     shelf_core::catalog::Change::export_all(&cfg)?;
     shelf_core::job::Progress::export_all(&cfg)?;
@@ -51,11 +53,18 @@ mod tests {
     use std::path::PathBuf;
 
     fn read_dir(dir: &Path) -> BTreeMap<String, String> {
-        let Ok(entries) = std::fs::read_dir(dir) else { return BTreeMap::new() };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return BTreeMap::new();
+        };
         entries
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "ts"))
-            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .map(|p| {
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(&p).unwrap(),
+                )
+            })
             .collect()
     }
 
@@ -78,6 +87,9 @@ mod tests {
             );
         }
         let extra: Vec<_> = have.keys().filter(|k| !want.contains_key(*k)).collect();
-        assert!(extra.is_empty(), "{BINDINGS_DIR} has files no Rust type produces: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{BINDINGS_DIR} has files no Rust type produces: {extra:?}"
+        );
     }
 }

@@ -3,7 +3,8 @@
 
 fn main() {
     let commands: &[&str] = include!("commands/list.rs");
-    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(err) = tauri_build::try_build(attributes) {
         // build scripts report failures by panicking
         panic!("tauri-build failed: {err:#}");

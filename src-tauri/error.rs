@@ -24,12 +24,22 @@ impl From<shelf_core::Error> for CommandError {
 impl CommandError {
     /// A failure of the shell itself (a worker thread that panicked, a window that is gone).
     pub fn internal(message: impl Into<String>) -> Self {
-        CommandError(ErrorReport { kind: ErrorKind::Internal, message: message.into(), field: None, details: None })
+        CommandError(ErrorReport {
+            kind: ErrorKind::Internal,
+            message: message.into(),
+            field: None,
+            details: None,
+        })
     }
 
     /// A request the shell refuses before the core sees it (a path nobody dropped or picked).
     pub fn refused(message: impl Into<String>) -> Self {
-        CommandError(ErrorReport { kind: ErrorKind::Refused, message: message.into(), field: None, details: None })
+        CommandError(ErrorReport {
+            kind: ErrorKind::Refused,
+            message: message.into(),
+            field: None,
+            details: None,
+        })
     }
 }
 
@@ -48,7 +58,10 @@ mod tests {
 
     #[test]
     fn a_validation_error_serialises_as_kind_message_field() {
-        let err = CommandError::from(shelf_core::Error::validation("price", "The price can't be negative."));
+        let err = CommandError::from(shelf_core::Error::validation(
+            "price",
+            "The price can't be negative.",
+        ));
         assert_eq!(
             serde_json::to_value(err).unwrap(),
             json!({"kind": "validation", "message": "The price can't be negative.", "field": "price"})
@@ -71,7 +84,13 @@ mod tests {
 
     #[test]
     fn shell_errors_use_the_same_closed_kinds() {
-        assert_eq!(serde_json::to_value(CommandError::internal("x")).unwrap(), json!({"kind": "internal", "message": "x"}));
-        assert_eq!(serde_json::to_value(CommandError::refused("y")).unwrap(), json!({"kind": "refused", "message": "y"}));
+        assert_eq!(
+            serde_json::to_value(CommandError::internal("x")).unwrap(),
+            json!({"kind": "internal", "message": "x"})
+        );
+        assert_eq!(
+            serde_json::to_value(CommandError::refused("y")).unwrap(),
+            json!({"kind": "refused", "message": "y"})
+        );
     }
 }

@@ -77,7 +77,11 @@ mod tests {
     use shelf_core::catalog::{ChangeKind, Entity};
 
     fn change(id: i64) -> Change {
-        Change { entity: Entity::Product, id: id.to_string(), kind: ChangeKind::Updated }
+        Change {
+            entity: Entity::Product,
+            id: id.to_string(),
+            kind: ChangeKind::Updated,
+        }
     }
 
     #[test]

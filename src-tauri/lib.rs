@@ -29,7 +29,9 @@ const DRAG_DROP_EVENT: &str = "tauri://drag-drop";
 pub fn run() {
     let opened = Library::locate(library_argument(std::env::args())).and_then(AppState::open);
     let builder = match opened {
-        Ok(state) => build_app(tauri::Builder::default(), state).menu(menu::build).on_menu_event(menu::on_event),
+        Ok(state) => build_app(tauri::Builder::default(), state)
+            .menu(menu::build)
+            .on_menu_event(menu::on_event),
         // A catalog that can't be opened (made by a newer app, damaged, unreadable) is never
         // altered: the seller is told why, and the app stops.
         Err(err) => tauri::Builder::default()
@@ -80,7 +82,9 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             remember_drops(app.handle());
             #[cfg(feature = "e2e")]
             app.add_capability(
-                tauri::ipc::CapabilityBuilder::new("e2e-drop").window("main").permission("core:event:allow-emit-to"),
+                tauri::ipc::CapabilityBuilder::new("e2e-drop")
+                    .window("main")
+                    .permission("core:event:allow-emit-to"),
             )?;
             Ok(())
         })
@@ -153,7 +157,10 @@ fn remember_drops<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
     let handle = app.clone();
     app.listen_any(DRAG_DROP_EVENT, move |event| {
-        if let (Ok(dropped), Some(state)) = (serde_json::from_str::<Dropped>(event.payload()), handle.try_state::<AppState>()) {
+        if let (Ok(dropped), Some(state)) = (
+            serde_json::from_str::<Dropped>(event.payload()),
+            handle.try_state::<AppState>(),
+        ) {
             state.picked.remember(&dropped.paths);
         }
     });

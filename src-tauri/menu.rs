@@ -114,13 +114,19 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item(MenuAction::ViewTrash)?)
         .item(&item(MenuAction::ViewHistory)?)
         .build()?;
-    let help = SubmenuBuilder::new(app, "Help").item(&item(MenuAction::About)?).build()?;
-    MenuBuilder::new(app).items(&[&file, &edit, &view, &help]).build()
+    let help = SubmenuBuilder::new(app, "Help")
+        .item(&item(MenuAction::About)?)
+        .build()?;
+    MenuBuilder::new(app)
+        .items(&[&file, &edit, &view, &help])
+        .build()
 }
 
 /// Handles a menu click: the library folder opens here, everything else goes to the page.
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
-    let Some(action) = MenuAction::from_id(event.id().as_ref()) else { return };
+    let Some(action) = MenuAction::from_id(event.id().as_ref()) else {
+        return;
+    };
     if action == MenuAction::OpenLibraryFolder {
         if let Some(state) = app.try_state::<crate::state::AppState>() {
             crate::desktop::open_folder(state.library.root());
@@ -137,7 +143,10 @@ mod tests {
     #[test]
     fn every_menu_id_serialises_as_the_id_the_ui_receives() {
         for action in MenuAction::ALL {
-            assert_eq!(serde_json::to_value(action).unwrap(), serde_json::json!(action.id()));
+            assert_eq!(
+                serde_json::to_value(action).unwrap(),
+                serde_json::json!(action.id())
+            );
             assert_eq!(MenuAction::from_id(action.id()), Some(action));
         }
     }

@@ -18,7 +18,11 @@ impl PickedPaths {
     /// Records paths the seller dropped or picked (canonicalised; vanished paths are skipped).
     pub fn remember<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) {
         let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        known.extend(paths.into_iter().filter_map(|p| p.as_ref().canonicalize().ok()));
+        known.extend(
+            paths
+                .into_iter()
+                .filter_map(|p| p.as_ref().canonicalize().ok()),
+        );
         let excess = known.len().saturating_sub(REMEMBERED);
         known.drain(..excess);
     }
@@ -62,9 +66,15 @@ mod tests {
         let inside = dropped.join("a.jpg").display().to_string();
         assert!(picked.check(&[inside]).is_ok());
         let outside = dir.path().join("secret.txt").display().to_string();
-        assert_eq!(picked.check(&[outside]).unwrap_err().0.kind, shelf_core::ErrorKind::Refused);
+        assert_eq!(
+            picked.check(&[outside]).unwrap_err().0.kind,
+            shelf_core::ErrorKind::Refused
+        );
         let sneaky = dropped.join("..").join("secret.txt").display().to_string();
-        assert_eq!(picked.check(&[sneaky]).unwrap_err().0.kind, shelf_core::ErrorKind::Refused);
+        assert_eq!(
+            picked.check(&[sneaky]).unwrap_err().0.kind,
+            shelf_core::ErrorKind::Refused
+        );
     }
 }
 
@@ -88,19 +98,33 @@ impl From<ImportTargetArg> for shelf_core::images::ImportTarget {
 }
 
 /// Image types the picker offers (the image library refuses anything else anyway).
-const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "JPG", "JPEG", "PNG"];
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "JPG", "JPEG", "PNG",
+];
 
 /// Shows the native file picker (on a blocking thread: it waits for the seller) and
 /// remembers what was picked, so the import command will accept it.
-pub async fn pick_images<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandResult<Vec<String>> {
+pub async fn pick_images<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+) -> CommandResult<Vec<String>> {
     use tauri::Manager;
     use tauri_plugin_dialog::DialogExt;
-    let dialog = app.dialog().file().set_title("Import images").add_filter("Images", IMAGE_EXTENSIONS);
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import images")
+        .add_filter("Images", IMAGE_EXTENSIONS);
     let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
         .await
         .map_err(|e| CommandError::internal(format!("The file picker failed: {e}")))?;
-    let paths: Vec<PathBuf> = picked.unwrap_or_default().into_iter().filter_map(|p| p.into_path().ok()).collect();
-    app.state::<crate::state::AppState>().picked.remember(&paths);
+    let paths: Vec<PathBuf> = picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    app.state::<crate::state::AppState>()
+        .picked
+        .remember(&paths);
     Ok(paths.iter().map(|p| p.display().to_string()).collect())
 }
 
@@ -112,13 +136,23 @@ async fn ask<T: Send + 'static>(show: impl FnOnce() -> T + Send + 'static) -> Co
 }
 
 /// "Import CSV…": the picked file becomes readable by `preview_csv` and `import_csv`.
-pub async fn pick_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandResult<Option<String>> {
+pub async fn pick_csv<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+) -> CommandResult<Option<String>> {
     use tauri::Manager;
     use tauri_plugin_dialog::DialogExt;
-    let dialog = app.dialog().file().set_title("Import products from CSV").add_filter("CSV", &["csv", "CSV", "txt"]);
-    let picked = ask(move || dialog.blocking_pick_file()).await?.and_then(|p| p.into_path().ok());
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import products from CSV")
+        .add_filter("CSV", &["csv", "CSV", "txt"]);
+    let picked = ask(move || dialog.blocking_pick_file())
+        .await?
+        .and_then(|p| p.into_path().ok());
     if let Some(path) = &picked {
-        app.state::<crate::state::AppState>().picked.remember([path]);
+        app.state::<crate::state::AppState>()
+            .picked
+            .remember([path]);
     }
     Ok(picked.map(|p| p.display().to_string()))
 }
@@ -133,11 +167,18 @@ pub async fn pick_save_file<R: tauri::Runtime>(
     filter: (&str, &[&str]),
 ) -> CommandResult<Option<PathBuf>> {
     use tauri_plugin_dialog::DialogExt;
-    let mut dialog = app.dialog().file().set_title(title).set_file_name(file_name).add_filter(filter.0, filter.1);
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(filter.0, filter.1);
     if let Some(folder) = folder {
         dialog = dialog.set_directory(folder);
     }
-    Ok(ask(move || dialog.blocking_save_file()).await?.and_then(|p| p.into_path().ok()))
+    Ok(ask(move || dialog.blocking_save_file())
+        .await?
+        .and_then(|p| p.into_path().ok()))
 }
 
 /// Where an export goes: a save dialog with the format's extension.
@@ -156,15 +197,27 @@ pub async fn export_target<R: tauri::Runtime>(
 
 /// `products.csv` → `products-images/` beside it.
 pub fn images_folder_beside(out: &Path) -> PathBuf {
-    let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
     out.with_file_name(format!("{stem}-images"))
 }
 
 /// Where "Back up now" writes: a save dialog starting in the library's backups folder.
-pub async fn backup_target<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> CommandResult<Option<PathBuf>> {
+pub async fn backup_target<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> CommandResult<Option<PathBuf>> {
     use tauri::Manager;
     let folder = app.state::<crate::state::AppState>().library.backups_dir();
-    pick_save_file(app, "Back up the catalog", Some(folder), "shelfkeeper-backup.zip", ("Zip archive", &["zip"])).await
+    pick_save_file(
+        app,
+        "Back up the catalog",
+        Some(folder),
+        "shelfkeeper-backup.zip",
+        ("Zip archive", &["zip"]),
+    )
+    .await
 }
 
 /// The CSV import's options as the UI sends them.

@@ -46,7 +46,11 @@ fn failure(err: &shelf_core::Error) -> Response<Vec<u8>> {
 }
 
 /// `thumb://localhost/<sha256>` → the thumbnail BLOB from the catalog.
-pub fn thumb<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+pub fn thumb<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
     let Some(hash) = hash_of(&request).map(str::to_owned) else {
         return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
     };
@@ -64,7 +68,11 @@ pub fn thumb<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>
 }
 
 /// `original://localhost/<sha256>` → the original file from the originals folder.
-pub fn original<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+pub fn original<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
     let Some(hash) = hash_of(&request).map(str::to_owned) else {
         return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
     };
@@ -74,7 +82,8 @@ pub fn original<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u
     let originals = state.originals_handle();
     tauri::async_runtime::spawn_blocking(move || {
         let found = images::original_file(&lock_blocking(&originals), &hash);
-        let response = match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
+        let response = match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime)))
+        {
             Ok((body, mime)) => bytes(&mime, body),
             Err(err) => failure(&err),
         };

@@ -30,7 +30,9 @@ pub struct AppState {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock leaves SQLite's connection itself intact (every write is
     // a transaction that rolled back), so carrying on with the inner value is safe.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl AppState {
@@ -112,7 +114,9 @@ where
 {
     match tauri::async_runtime::spawn_blocking(f).await {
         Ok(result) => result.map_err(CommandError::from),
-        Err(err) => Err(CommandError::internal(format!("The catalog worker stopped unexpectedly: {err}"))),
+        Err(err) => Err(CommandError::internal(format!(
+            "The catalog worker stopped unexpectedly: {err}"
+        ))),
     }
 }
 
@@ -125,7 +129,11 @@ impl Jobs {
     pub fn start(&self, id: &str) -> JobGuard<'_> {
         let token = CancelToken::new();
         lock(&self.0).insert(id.to_owned(), token.clone());
-        JobGuard { jobs: self, id: id.to_owned(), token }
+        JobGuard {
+            jobs: self,
+            id: id.to_owned(),
+            token,
+        }
     }
 
     /// Asks a running job to stop at its next item. Unknown ids (already finished) are fine.

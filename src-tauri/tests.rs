@@ -20,9 +20,18 @@ fn app() -> TestApp {
     let library = Library::create_at(dir.path()).unwrap();
     let state = AppState::open(library.clone()).unwrap();
     // The real context (capabilities, CSP) on the mock runtime, so permission checks are real.
-    let app = build_app(mock_builder(), state).build(tauri::generate_context!(test = true)).unwrap();
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-    TestApp { _dir: dir, library, webview, _app: app }
+    let app = build_app(mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        _dir: dir,
+        library,
+        webview,
+        _app: app,
+    }
 }
 
 impl TestApp {
@@ -64,7 +73,10 @@ fn a_negative_price_comes_back_as_a_validation_error_on_the_price_field() {
     let err = app.invoke("create_product", args).unwrap_err();
     assert_eq!(err["kind"], "validation");
     assert_eq!(err["field"], "price");
-    assert_eq!(app.invoke("list_products", json!({"query": {}})).unwrap()["items"], json!([]));
+    assert_eq!(
+        app.invoke("list_products", json!({"query": {}})).unwrap()["items"],
+        json!([])
+    );
 }
 
 #[test]
@@ -87,25 +99,44 @@ fn a_stale_edit_is_a_conflict_carrying_the_current_product() {
 fn search_and_prices_go_through_the_core() {
     let app = app();
     app.invoke("create_product", mug()).unwrap();
-    let hits = app.invoke("search_products", json!({"text": "blu", "limit": 10})).unwrap();
+    let hits = app
+        .invoke("search_products", json!({"text": "blu", "limit": 10}))
+        .unwrap();
     assert_eq!(hits[0]["sku"], "MUG-1");
-    assert_eq!(app.invoke("parse_price", json!({"text": "12.5", "currency": "eur"})).unwrap(), json!(1250));
-    assert_eq!(app.invoke("parse_price", json!({"text": "12.5", "currency": "JPY"})).unwrap_err()["field"], "price");
-    assert_eq!(app.invoke("format_price", json!({"minor": 1250, "currency": "EUR"})).unwrap(), json!("12.50"));
+    assert_eq!(
+        app.invoke("parse_price", json!({"text": "12.5", "currency": "eur"}))
+            .unwrap(),
+        json!(1250)
+    );
+    assert_eq!(
+        app.invoke("parse_price", json!({"text": "12.5", "currency": "JPY"}))
+            .unwrap_err()["field"],
+        "price"
+    );
+    assert_eq!(
+        app.invoke("format_price", json!({"minor": 1250, "currency": "EUR"}))
+            .unwrap(),
+        json!("12.50")
+    );
 }
 
 #[test]
 fn library_info_names_the_folder_and_the_acting_owner() {
     let app = app();
     let info = app.invoke("library_info", json!({})).unwrap();
-    assert_eq!(info["root"], json!(app.library.root().display().to_string()));
+    assert_eq!(
+        info["root"],
+        json!(app.library.root().display().to_string())
+    );
     assert_eq!(info["acting_user"]["role"], "owner");
 }
 
 #[test]
 fn commands_are_refused_outside_the_main_window() {
     let app = app();
-    let other = WebviewWindowBuilder::new(&app._app, "other", Default::default()).build().unwrap();
+    let other = WebviewWindowBuilder::new(&app._app, "other", Default::default())
+        .build()
+        .unwrap();
     let request = InvokeRequest {
         cmd: "list_users".into(),
         callback: CallbackFn(0),
@@ -124,10 +155,20 @@ fn every_declared_command_is_granted_to_the_main_window_and_nothing_else() {
     let capability: Value =
         serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
     assert_eq!(capability["windows"], json!(["main"]));
-    let granted: Vec<String> =
-        capability["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect();
-    let mut expected: Vec<String> = commands.iter().map(|c| format!("allow-{}", c.replace('_', "-"))).collect();
-    expected.extend(["core:event:allow-listen".to_owned(), "core:event:allow-unlisten".to_owned()]);
+    let granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let mut expected: Vec<String> = commands
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    expected.extend([
+        "core:event:allow-listen".to_owned(),
+        "core:event:allow-unlisten".to_owned(),
+    ]);
     let (mut granted_sorted, mut expected_sorted) = (granted.clone(), expected);
     granted_sorted.sort();
     expected_sorted.sort();
@@ -136,8 +177,19 @@ fn every_declared_command_is_granted_to_the_main_window_and_nothing_else() {
 
 #[test]
 fn the_library_argument_is_read_in_both_spellings() {
-    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
-    assert_eq!(library_argument(args(&["app", "--library", "/x"])), Some(PathBuf::from("/x")));
-    assert_eq!(library_argument(args(&["app", "--library=/y"])), Some(PathBuf::from("/y")));
+    let args = |a: &[&str]| {
+        a.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    assert_eq!(
+        library_argument(args(&["app", "--library", "/x"])),
+        Some(PathBuf::from("/x"))
+    );
+    assert_eq!(
+        library_argument(args(&["app", "--library=/y"])),
+        Some(PathBuf::from("/y"))
+    );
     assert_eq!(library_argument(args(&["app"])), None);
 }

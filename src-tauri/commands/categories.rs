@@ -11,21 +11,41 @@ pub async fn list_categories(state: State<'_, AppState>) -> CommandResult<Vec<Ca
 }
 
 #[tauri::command]
-pub async fn create_category(state: State<'_, AppState>, name: String, parent_id: Option<i64>) -> CommandResult<Category> {
-    state.write(move |catalog| catalog.create_category(&name, parent_id)).await
+pub async fn create_category(
+    state: State<'_, AppState>,
+    name: String,
+    parent_id: Option<i64>,
+) -> CommandResult<Category> {
+    state
+        .write(move |catalog| catalog.create_category(&name, parent_id))
+        .await
 }
 
 #[tauri::command]
-pub async fn rename_category(state: State<'_, AppState>, id: i64, name: String) -> CommandResult<Category> {
-    state.write(move |catalog| catalog.rename_category(id, &name)).await
+pub async fn rename_category(
+    state: State<'_, AppState>,
+    id: i64,
+    name: String,
+) -> CommandResult<Category> {
+    state
+        .write(move |catalog| catalog.rename_category(id, &name))
+        .await
 }
 
 #[tauri::command]
-pub async fn move_category(state: State<'_, AppState>, id: i64, parent_id: Option<i64>) -> CommandResult<Category> {
-    state.write(move |catalog| catalog.move_category(id, parent_id)).await
+pub async fn move_category(
+    state: State<'_, AppState>,
+    id: i64,
+    parent_id: Option<i64>,
+) -> CommandResult<Category> {
+    state
+        .write(move |catalog| catalog.move_category(id, parent_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn delete_category(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.delete_category(id)).await
+    state
+        .write(move |catalog| catalog.delete_category(id))
+        .await
 }

@@ -21,7 +21,10 @@ pub async fn import_images<R: Runtime>(
     on_progress: Channel<Progress>,
 ) -> CommandResult<JobReport> {
     let paths = app.state::<AppState>().picked.check(&paths)?;
-    run_job(app, job_id, on_progress, move |catalog, job| images::import(catalog, &paths, target.into(), job)).await
+    run_job(app, job_id, on_progress, move |catalog, job| {
+        images::import(catalog, &paths, target.into(), job)
+    })
+    .await
 }
 
 /// Opens the native "Import images" picker; what the seller picks becomes importable.
@@ -31,33 +34,56 @@ pub async fn pick_images<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<Str
 }
 
 #[tauri::command]
-pub async fn product_images(state: State<'_, AppState>, product_id: i64) -> CommandResult<Vec<ProductImage>> {
-    state.read(move |conn| images::product_images(conn, product_id)).await
+pub async fn product_images(
+    state: State<'_, AppState>,
+    product_id: i64,
+) -> CommandResult<Vec<ProductImage>> {
+    state
+        .read(move |conn| images::product_images(conn, product_id))
+        .await
 }
 
 #[tauri::command]
-pub async fn reorder_images(state: State<'_, AppState>, product_id: i64, image_ids: Vec<i64>) -> CommandResult<()> {
-    state.write(move |catalog| catalog.reorder_images(product_id, &image_ids)).await
+pub async fn reorder_images(
+    state: State<'_, AppState>,
+    product_id: i64,
+    image_ids: Vec<i64>,
+) -> CommandResult<()> {
+    state
+        .write(move |catalog| catalog.reorder_images(product_id, &image_ids))
+        .await
 }
 
 #[tauri::command]
-pub async fn set_image_alt_text(state: State<'_, AppState>, image_id: i64, text: String) -> CommandResult<()> {
-    state.write(move |catalog| catalog.set_image_alt_text(image_id, &text)).await
+pub async fn set_image_alt_text(
+    state: State<'_, AppState>,
+    image_id: i64,
+    text: String,
+) -> CommandResult<()> {
+    state
+        .write(move |catalog| catalog.set_image_alt_text(image_id, &text))
+        .await
 }
 
 #[tauri::command]
 pub async fn rotate_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.rotate_image(image_id)).await
+    state
+        .write(move |catalog| catalog.rotate_image(image_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn trash_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.trash_image(image_id)).await
+    state
+        .write(move |catalog| catalog.trash_image(image_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn restore_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.restore_image(image_id)).await
+    state
+        .write(move |catalog| catalog.restore_image(image_id))
+        .await
 }
 
 /// First start: a small catalog with generated photos to look around in.

@@ -6,13 +6,25 @@ use shelf_core::catalog::currencies::{self, Currency};
 use tauri::State;
 
 #[tauri::command]
-pub async fn parse_price(state: State<'_, AppState>, text: String, currency: String) -> CommandResult<i64> {
-    state.read(move |conn| currencies::parse_price(conn, &text, &currency)).await
+pub async fn parse_price(
+    state: State<'_, AppState>,
+    text: String,
+    currency: String,
+) -> CommandResult<i64> {
+    state
+        .read(move |conn| currencies::parse_price(conn, &text, &currency))
+        .await
 }
 
 #[tauri::command]
-pub async fn format_price(state: State<'_, AppState>, minor: i64, currency: String) -> CommandResult<String> {
-    state.read(move |conn| currencies::format_price(conn, minor, &currency)).await
+pub async fn format_price(
+    state: State<'_, AppState>,
+    minor: i64,
+    currency: String,
+) -> CommandResult<String> {
+    state
+        .read(move |conn| currencies::format_price(conn, minor, &currency))
+        .await
 }
 
 #[tauri::command]

@@ -16,8 +16,14 @@ pub async fn list_products(state: State<'_, AppState>, query: ProductQuery) -> C
 }
 
 #[tauri::command]
-pub async fn search_products(state: State<'_, AppState>, text: String, limit: u32) -> CommandResult<Vec<SearchHit>> {
-    state.read(move |conn| search::search(conn, &text, limit)).await
+pub async fn search_products(
+    state: State<'_, AppState>,
+    text: String,
+    limit: u32,
+) -> CommandResult<Vec<SearchHit>> {
+    state
+        .read(move |conn| search::search(conn, &text, limit))
+        .await
 }
 
 #[tauri::command]
@@ -26,8 +32,13 @@ pub async fn get_product(state: State<'_, AppState>, id: i64) -> CommandResult<P
 }
 
 #[tauri::command]
-pub async fn create_product(state: State<'_, AppState>, fields: ProductFields) -> CommandResult<Product> {
-    state.write(move |catalog| catalog.create_product(&fields)).await
+pub async fn create_product(
+    state: State<'_, AppState>,
+    fields: ProductFields,
+) -> CommandResult<Product> {
+    state
+        .write(move |catalog| catalog.create_product(&fields))
+        .await
 }
 
 #[tauri::command]
@@ -37,17 +48,30 @@ pub async fn update_product(
     expected_version: i64,
     fields: ProductFields,
 ) -> CommandResult<Product> {
-    state.write(move |catalog| catalog.update_product(id, expected_version, &fields)).await
+    state
+        .write(move |catalog| catalog.update_product(id, expected_version, &fields))
+        .await
 }
 
 #[tauri::command]
-pub async fn bulk_edit(state: State<'_, AppState>, ids: Vec<i64>, edit: BulkEdit) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.bulk_edit(&ids, &edit)).await
+pub async fn bulk_edit(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    edit: BulkEdit,
+) -> CommandResult<usize> {
+    state
+        .write(move |catalog| catalog.bulk_edit(&ids, &edit))
+        .await
 }
 
 #[tauri::command]
-pub async fn product_history(state: State<'_, AppState>, id: i64) -> CommandResult<Vec<HistoryEntry>> {
-    state.read(move |conn| history::product_history(conn, id, HISTORY_LIMIT)).await
+pub async fn product_history(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CommandResult<Vec<HistoryEntry>> {
+    state
+        .read(move |conn| history::product_history(conn, id, HISTORY_LIMIT))
+        .await
 }
 
 #[tauri::command]
@@ -57,7 +81,9 @@ pub async fn restore_version(
     audit_id: i64,
     expected_version: i64,
 ) -> CommandResult<Product> {
-    state.write(move |catalog| catalog.restore_version(id, audit_id, expected_version)).await
+    state
+        .write(move |catalog| catalog.restore_version(id, audit_id, expected_version))
+        .await
 }
 
 #[tauri::command]

@@ -12,6 +12,12 @@ pub async fn get_setting(state: State<'_, AppState>, key: String) -> CommandResu
 }
 
 #[tauri::command]
-pub async fn put_setting(state: State<'_, AppState>, key: String, value: Value) -> CommandResult<()> {
-    state.write(move |catalog| catalog.put_setting(&key, &value)).await
+pub async fn put_setting(
+    state: State<'_, AppState>,
+    key: String,
+    value: Value,
+) -> CommandResult<()> {
+    state
+        .write(move |catalog| catalog.put_setting(&key, &value))
+        .await
 }

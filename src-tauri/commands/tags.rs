@@ -12,7 +12,9 @@ pub async fn list_tags(state: State<'_, AppState>) -> CommandResult<Vec<Tag>> {
 
 #[tauri::command]
 pub async fn rename_tag(state: State<'_, AppState>, old: String, new: String) -> CommandResult<()> {
-    state.write(move |catalog| catalog.rename_tag(&old, &new)).await
+    state
+        .write(move |catalog| catalog.rename_tag(&old, &new))
+        .await
 }
 
 #[tauri::command]

@@ -29,10 +29,20 @@ pub async fn export_catalog<R: Runtime>(
     job_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<Option<ExportSummary>> {
-    let Some(out) = picked::export_target(&app, format).await? else { return Ok(None) };
+    let Some(out) = picked::export_target(&app, format).await? else {
+        return Ok(None);
+    };
     let images = with_images.then(|| picked::images_folder_beside(&out));
     run_job(app, job_id, on_progress, move |catalog, job| {
-        export::export(catalog, format, &out, images.as_deref(), &query, ids.as_deref(), job)
+        export::export(
+            catalog,
+            format,
+            &out,
+            images.as_deref(),
+            &query,
+            ids.as_deref(),
+            job,
+        )
     })
     .await
     .map(Some)
@@ -62,7 +72,10 @@ pub async fn import_csv<R: Runtime>(
 ) -> CommandResult<CsvImportReport> {
     let path = app.state::<AppState>().picked.check(&[path])?.remove(0);
     let options = CsvImportOptions::from(options);
-    run_job(app, job_id, on_progress, move |catalog, job| csv_import::import(catalog, &path, &options, job)).await
+    run_job(app, job_id, on_progress, move |catalog, job| {
+        csv_import::import(catalog, &path, &options, job)
+    })
+    .await
 }
 
 /// "Back up now": asks where (the library's backups folder by default), writes a verified
@@ -73,6 +86,12 @@ pub async fn backup_now<R: Runtime>(
     job_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<Option<BackupSummary>> {
-    let Some(out) = picked::backup_target(&app).await? else { return Ok(None) };
-    run_job(app, job_id, on_progress, move |catalog, job| backup::create(catalog, &out, job)).await.map(Some)
+    let Some(out) = picked::backup_target(&app).await? else {
+        return Ok(None);
+    };
+    run_job(app, job_id, on_progress, move |catalog, job| {
+        backup::create(catalog, &out, job)
+    })
+    .await
+    .map(Some)
 }

@@ -20,22 +20,37 @@ pub async fn create_user(
 ) -> CommandResult<User> {
     state
         .write(move |catalog| {
-            catalog.create_user(NewUser { username: &username, display_name: &display_name, email: email.as_deref(), role })
+            catalog.create_user(NewUser {
+                username: &username,
+                display_name: &display_name,
+                email: email.as_deref(),
+                role,
+            })
         })
         .await
 }
 
 #[tauri::command]
 pub async fn switch_user(state: State<'_, AppState>, username: String) -> CommandResult<User> {
-    state.write(move |catalog| catalog.set_actor(&username)).await
+    state
+        .write(move |catalog| catalog.set_actor(&username))
+        .await
 }
 
 #[tauri::command]
-pub async fn set_user_active(state: State<'_, AppState>, username: String, active: bool) -> CommandResult<User> {
-    state.write(move |catalog| catalog.set_user_active(&username, active)).await
+pub async fn set_user_active(
+    state: State<'_, AppState>,
+    username: String,
+    active: bool,
+) -> CommandResult<User> {
+    state
+        .write(move |catalog| catalog.set_user_active(&username, active))
+        .await
 }
 
 #[tauri::command]
 pub async fn delete_user(state: State<'_, AppState>, username: String) -> CommandResult<()> {
-    state.write(move |catalog| catalog.delete_user(&username)).await
+    state
+        .write(move |catalog| catalog.delete_user(&username))
+        .await
 }

@@ -21,20 +21,31 @@ const LIST: &str = "SELECT code, name, minor_units FROM currencies ORDER BY code
 const BY_CODE: &str = "SELECT code, name, minor_units FROM currencies WHERE code = ?1";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Currency> {
-    Ok(Currency { code: r.get(0)?, name: r.get(1)?, minor_units: r.get(2)? })
+    Ok(Currency {
+        code: r.get(0)?,
+        name: r.get(1)?,
+        minor_units: r.get(2)?,
+    })
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Currency>> {
     let mut stmt = conn.prepare_cached(LIST)?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 pub fn by_code(conn: &Connection, code: &str) -> Result<Currency> {
     let code = code.trim().to_ascii_uppercase();
-    conn.query_row(BY_CODE, [&code], from_row).optional()?.ok_or_else(|| {
-        Error::validation("currency", format!("{code:?} isn't a known currency (use an ISO 4217 code like USD or EUR)."))
-    })
+    conn.query_row(BY_CODE, [&code], from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::validation(
+                "currency",
+                format!("{code:?} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
+            )
+        })
 }
 
 /// Parses a typed price in `currency`'s minor unit (`12.5` EUR is 1250, `1200` JPY is 1200).
@@ -44,5 +55,8 @@ pub fn parse_price(conn: &Connection, text: &str, currency: &str) -> Result<i64>
 
 /// Shows minor units of `currency` as a plain decimal.
 pub fn format_price(conn: &Connection, minor: i64, currency: &str) -> Result<String> {
-    Ok(money::format_price(minor, by_code(conn, currency)?.minor_units))
+    Ok(money::format_price(
+        minor,
+        by_code(conn, currency)?.minor_units,
+    ))
 }
