@@ -15,6 +15,11 @@ def test_dropped_photos_become_thumbnails_and_a_corrupt_file_is_refused(app):
     app.shot("progress-panel")
     refused = app.testid("import-refused")
     app.wait_for(lambda: "BROKEN-1.jpg" in refused.text, "BROKEN-1.jpg to be listed as refused")
+    state = app.js(
+        """const card = document.querySelector('[data-testid="product-card"][data-sku="MUG-1"]');
+           const img = card && card.querySelector('img');
+           return img ? [img.src, img.complete, img.naturalWidth] : card && card.outerHTML.slice(0, 300);""")
+    print("card image before waiting:", state, "primary_image:", app.product("MUG-1")["primary_image"], flush=True)
     app.wait_for(
         lambda: app.js(
             """const img = document.querySelector('[data-testid="product-card"][data-sku="MUG-1"] img');
