@@ -34,6 +34,13 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     maintenance::Stats::export_all(&cfg)?;
     crate::info::LibraryInfo::export_all(&cfg)?;
     crate::menu::MenuAction::export_all(&cfg)?;
+    crate::picked::ImportTargetArg::export_all(&cfg)?;
+    shelf_core::images::ProductImage::export_all(&cfg)?;
+    shelf_core::export::ExportSummary::export_all(&cfg)?;
+    shelf_core::csv_import::CsvPreview::export_all(&cfg)?;
+    shelf_core::csv_import::CsvImportReport::export_all(&cfg)?;
+    shelf_core::backup::BackupSummary::export_all(&cfg)?;
+    crate::picked::CsvImportArgs::export_all(&cfg)?;
     Ok(())
 }
 

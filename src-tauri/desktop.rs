@@ -15,10 +15,14 @@ pub fn open_folder(folder: &Path) {
     };
     // Nothing to report to the page if no file manager is installed; the path is shown in
     // Help › About as well.
-    let _ = Command::new(opener)
+    let child = Command::new(opener)
         .arg(folder)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn();
+    if let Ok(mut child) = child {
+        // Reap it when it exits, so no zombie process is left behind.
+        std::thread::spawn(move || child.wait());
+    }
 }

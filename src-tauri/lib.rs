@@ -12,7 +12,8 @@ mod events;
 mod info;
 mod menu;
 mod picked;
-mod state;
+mod schemes;
+pub mod state;
 
 use shelf_core::{Catalog, Library};
 use state::AppState;
@@ -26,18 +27,21 @@ const DRAG_DROP_EVENT: &str = "tauri://drag-drop";
 /// Starts the app on the library named by `--library DIR`, else `$SHELF_LIBRARY`, else the
 /// platform data folder.
 pub fn run() {
-    let library = match Library::locate(library_argument(std::env::args())) {
-        Ok(library) => library,
-        Err(err) => {
-            eprintln!("Shelfkeeper can't open its library folder: {err}");
-            std::process::exit(1);
-        }
+    let opened = Library::locate(library_argument(std::env::args())).and_then(AppState::open);
+    let builder = match opened {
+        Ok(state) => build_app(tauri::Builder::default(), state)
+            .menu(menu::build)
+            .on_menu_event(menu::on_event),
+        // A catalog that can't be opened (made by a newer app, damaged, unreadable) is never
+        // altered: the seller is told why, and the app stops.
+        Err(err) => tauri::Builder::default()
+            .plugin(tauri_plugin_dialog::init())
+            .setup(move |app| {
+                refuse_to_start(app.handle(), &err);
+                Ok(())
+            }),
     };
-    let app = build_app(tauri::Builder::default(), library)
-        .menu(menu::build)
-        .on_menu_event(menu::on_event)
-        .build(tauri::generate_context!());
-    match app {
+    match builder.build(tauri::generate_context!()) {
         Ok(app) => app.run(|_, _| {}),
         Err(err) => {
             eprintln!("Shelfkeeper couldn't start: {err}");
@@ -62,23 +66,19 @@ fn library_argument(args: impl Iterator<Item = String>) -> Option<PathBuf> {
 
 /// Everything but the context and the native menu, so tests can pass
 /// `tauri::test::mock_builder()`.
-pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> tauri::Builder<R> {
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
+        .manage(state)
         .plugin(tauri_plugin_dialog::init())
+        .register_asynchronous_uri_scheme_protocol(schemes::THUMB, schemes::thumb)
+        .register_asynchronous_uri_scheme_protocol(schemes::ORIGINAL, schemes::original)
         .setup(move |app| {
-            let state = match AppState::open(library) {
-                Ok(state) => state,
-                Err(err) => {
-                    refuse_to_start(app.handle(), &err);
-                    return Ok(());
-                }
-            };
+            let state = app.state::<AppState>();
             let watcher = Catalog::open_reader(&state.library)?;
             let changes = events::start_forwarding(app.handle().clone(), watcher);
             state.writer_blocking().on_change(move |batch| {
                 let _ = changes.send(batch.to_vec());
             });
-            app.manage(state);
             remember_drops(app.handle());
             #[cfg(feature = "e2e")]
             app.add_capability(
@@ -129,7 +129,21 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, library: Library) -> ta
             commands::tags::delete_tag,
             commands::settings::get_setting,
             commands::settings::put_setting,
-            commands::maintenance::check_catalog::<R>,
+            commands::maintenance::check_catalog,
+            commands::images::import_images,
+            commands::images::pick_images,
+            commands::images::product_images,
+            commands::images::reorder_images,
+            commands::images::set_image_alt_text,
+            commands::images::rotate_image,
+            commands::images::trash_image,
+            commands::images::restore_image,
+            commands::images::load_sample_catalog,
+            commands::transfer::export_catalog,
+            commands::transfer::pick_csv,
+            commands::transfer::preview_csv,
+            commands::transfer::import_csv,
+            commands::transfer::backup_now,
             commands::jobs::cancel_job,
         ])
 }

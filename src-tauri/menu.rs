@@ -1,6 +1,7 @@
 //! The native menu. A click is forwarded to the web UI as a `menu` event carrying the item's
 //! id (a [`MenuAction`]), so the UI's own buttons and the menu run the same code. Items whose
-//! feature isn't built yet are left out rather than shown dead. "Open library folder" and
+//! feature isn't built yet are left out rather than shown dead: "Restore from backup…" waits
+//! until the app can close and reopen its catalog around a restore. "Open library folder" and
 //! "Quit" are handled here, because they need nothing from the page.
 
 use serde::Serialize;
@@ -15,6 +16,9 @@ pub const MENU_EVENT: &str = "menu";
 pub enum MenuAction {
     NewProduct,
     ImportImages,
+    ImportCsv,
+    Export,
+    BackupNow,
     OpenLibraryFolder,
     Undo,
     Find,
@@ -26,9 +30,12 @@ pub enum MenuAction {
 }
 
 impl MenuAction {
-    const ALL: [MenuAction; 10] = [
+    const ALL: [MenuAction; 13] = [
         MenuAction::NewProduct,
         MenuAction::ImportImages,
+        MenuAction::ImportCsv,
+        MenuAction::Export,
+        MenuAction::BackupNow,
         MenuAction::OpenLibraryFolder,
         MenuAction::Undo,
         MenuAction::Find,
@@ -43,6 +50,9 @@ impl MenuAction {
         match self {
             MenuAction::NewProduct => "new-product",
             MenuAction::ImportImages => "import-images",
+            MenuAction::ImportCsv => "import-csv",
+            MenuAction::Export => "export",
+            MenuAction::BackupNow => "backup-now",
             MenuAction::OpenLibraryFolder => "open-library-folder",
             MenuAction::Undo => "undo",
             MenuAction::Find => "find",
@@ -58,6 +68,9 @@ impl MenuAction {
         match self {
             MenuAction::NewProduct => "New product",
             MenuAction::ImportImages => "Import images…",
+            MenuAction::ImportCsv => "Import CSV…",
+            MenuAction::Export => "Export…",
+            MenuAction::BackupNow => "Back up now",
             MenuAction::OpenLibraryFolder => "Open library folder",
             MenuAction::Undo => "Undo last change",
             MenuAction::Find => "Find",
@@ -81,7 +94,10 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let file = SubmenuBuilder::new(app, "File")
         .item(&item(MenuAction::NewProduct)?)
         .item(&item(MenuAction::ImportImages)?)
+        .item(&item(MenuAction::ImportCsv)?)
+        .item(&item(MenuAction::Export)?)
         .separator()
+        .item(&item(MenuAction::BackupNow)?)
         .item(&item(MenuAction::OpenLibraryFolder)?)
         .separator()
         .quit()

@@ -75,3 +75,157 @@ mod tests {
         );
     }
 }
+
+/// Where the UI wants dropped photos to go: `{kind: "product", id}` or `{kind: "by_sku"}`.
+#[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportTargetArg {
+    /// All onto this product (a drop on its card or its images panel).
+    Product { id: i64 },
+    /// Grouped by the SKU in each file name (a drop anywhere else).
+    BySku,
+}
+
+impl From<ImportTargetArg> for shelf_core::images::ImportTarget {
+    fn from(arg: ImportTargetArg) -> Self {
+        match arg {
+            ImportTargetArg::Product { id } => shelf_core::images::ImportTarget::Product(id),
+            ImportTargetArg::BySku => shelf_core::images::ImportTarget::BySku,
+        }
+    }
+}
+
+/// Image types the picker offers (the image library refuses anything else anyway).
+const IMAGE_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "JPG", "JPEG", "PNG",
+];
+
+/// Shows the native file picker (on a blocking thread: it waits for the seller) and
+/// remembers what was picked, so the import command will accept it.
+pub async fn pick_images<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandResult<Vec<String>> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import images")
+        .add_filter("Images", IMAGE_EXTENSIONS);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+        .await
+        .map_err(|e| CommandError::internal(format!("The file picker failed: {e}")))?;
+    let paths: Vec<PathBuf> = picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.into_path().ok())
+        .collect();
+    app.state::<crate::state::AppState>().picked.remember(&paths);
+    Ok(paths.iter().map(|p| p.display().to_string()).collect())
+}
+
+/// Shows a native dialog on a blocking thread (it waits for the seller).
+async fn ask<T: Send + 'static>(show: impl FnOnce() -> T + Send + 'static) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(show)
+        .await
+        .map_err(|e| CommandError::internal(format!("The file dialog failed: {e}")))
+}
+
+/// "Import CSV…": the picked file becomes readable by `preview_csv` and `import_csv`.
+pub async fn pick_csv<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandResult<Option<String>> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Import products from CSV")
+        .add_filter("CSV", &["csv", "CSV", "txt"]);
+    let picked = ask(move || dialog.blocking_pick_file())
+        .await?
+        .and_then(|p| p.into_path().ok());
+    if let Some(path) = &picked {
+        app.state::<crate::state::AppState>().picked.remember([path]);
+    }
+    Ok(picked.map(|p| p.display().to_string()))
+}
+
+/// A save dialog ("Export…", "Back up now"): the seller chooses where the file goes, in Rust,
+/// so the page never names a path to write. `None` when cancelled.
+pub async fn pick_save_file<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    title: &str,
+    folder: Option<PathBuf>,
+    file_name: &str,
+    filter: (&str, &[&str]),
+) -> CommandResult<Option<PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
+    let mut dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(file_name)
+        .add_filter(filter.0, filter.1);
+    if let Some(folder) = folder {
+        dialog = dialog.set_directory(folder);
+    }
+    Ok(ask(move || dialog.blocking_save_file())
+        .await?
+        .and_then(|p| p.into_path().ok()))
+}
+
+/// Where an export goes: a save dialog with the format's extension.
+pub async fn export_target<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    format: shelf_core::export::ExportFormat,
+) -> CommandResult<Option<PathBuf>> {
+    use shelf_core::export::ExportFormat;
+    let (name, filter): (&str, (&str, &[&str])) = match format {
+        ExportFormat::Csv => ("products.csv", ("CSV", &["csv"])),
+        ExportFormat::Json => ("products.json", ("JSON", &["json"])),
+        ExportFormat::Shopify => ("shopify-products.csv", ("CSV", &["csv"])),
+    };
+    pick_save_file(app, "Export products", None, name, filter).await
+}
+
+/// `products.csv` → `products-images/` beside it.
+pub fn images_folder_beside(out: &Path) -> PathBuf {
+    let stem = out
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "export".into());
+    out.with_file_name(format!("{stem}-images"))
+}
+
+/// Where "Back up now" writes: a save dialog starting in the library's backups folder.
+pub async fn backup_target<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> CommandResult<Option<PathBuf>> {
+    use tauri::Manager;
+    let folder = app.state::<crate::state::AppState>().library.backups_dir();
+    pick_save_file(
+        app,
+        "Back up the catalog",
+        Some(folder),
+        "shelfkeeper-backup.zip",
+        ("Zip archive", &["zip"]),
+    )
+    .await
+}
+
+/// The CSV import's options as the UI sends them.
+#[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
+pub struct CsvImportArgs {
+    /// generic, shopify, or auto (from the header row).
+    pub format: shelf_core::csv_import::CsvFormat,
+    /// Only report what would happen.
+    pub dry_run: bool,
+    /// Import the good rows and list the bad ones, instead of all or nothing.
+    pub skip_bad_rows: bool,
+}
+
+impl From<CsvImportArgs> for shelf_core::csv_import::CsvImportOptions {
+    fn from(args: CsvImportArgs) -> Self {
+        shelf_core::csv_import::CsvImportOptions {
+            format: args.format,
+            dry_run: args.dry_run,
+            skip_bad_rows: args.skip_bad_rows,
+            report_file: None,
+        }
+    }
+}

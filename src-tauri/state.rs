@@ -20,6 +20,9 @@ pub struct AppState {
     reader: Arc<Mutex<Connection>>,
     /// For the `thumb` URI scheme, so a screenful of thumbnails doesn't queue behind a search.
     image_reader: Arc<Mutex<Connection>>,
+    /// A second catalog handle that only looks up originals for the `original` URI scheme
+    /// (the images API takes a `Catalog`), so the photo viewer works during an import.
+    originals: Arc<Mutex<Catalog>>,
     pub jobs: Jobs,
     pub picked: PickedPaths,
 }
@@ -34,6 +37,12 @@ impl AppState {
     /// Opens (creating and migrating as needed) the library's catalog and its readers.
     pub fn open(library: Library) -> shelf_core::Result<Self> {
         let catalog = Catalog::open(&library)?;
+        // Rule 9: files a crash left behind are swept on start-up (skipped while another
+        // process imports; a failure here must not keep the seller out of their catalog).
+        if let Err(err) = shelf_core::images::sweep_on_open(&library, catalog.conn()) {
+            eprintln!("Shelfkeeper: start-up sweep of the originals folder failed: {err}");
+        }
+        let originals = Catalog::open(&library)?;
         let reader = Catalog::open_reader(&library)?;
         let image_reader = Catalog::open_reader(&library)?;
         Ok(AppState {
@@ -41,6 +50,7 @@ impl AppState {
             writer: Arc::new(Mutex::new(catalog)),
             reader: Arc::new(Mutex::new(reader)),
             image_reader: Arc::new(Mutex::new(image_reader)),
+            originals: Arc::new(Mutex::new(originals)),
             jobs: Jobs::default(),
             picked: PickedPaths::default(),
         })
@@ -77,6 +87,11 @@ impl AppState {
         Arc::clone(&self.writer)
     }
 
+    /// The originals lookup, used from the URI scheme's worker thread.
+    pub fn originals_handle(&self) -> Arc<Mutex<Catalog>> {
+        Arc::clone(&self.originals)
+    }
+
     /// The image reader, used from the URI scheme's worker thread.
     pub fn image_reader(&self) -> Arc<Mutex<Connection>> {
         Arc::clone(&self.image_reader)
@@ -88,7 +103,9 @@ pub fn lock_blocking<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     lock(mutex)
 }
 
-async fn blocking<T, F>(f: F) -> CommandResult<T>
+/// Runs `f` on a blocking thread (for core calls that need no connection, like reading a
+/// picked file).
+pub async fn blocking<T, F>(f: F) -> CommandResult<T>
 where
     T: Send + 'static,
     F: FnOnce() -> shelf_core::Result<T> + Send + 'static,

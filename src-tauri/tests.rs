@@ -4,7 +4,7 @@
 use super::*;
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
@@ -18,8 +18,10 @@ struct TestApp {
 fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let library = Library::create_at(dir.path()).unwrap();
-    let app = build_app(mock_builder(), library.clone())
-        .build(mock_context(noop_assets()))
+    let state = AppState::open(library.clone()).unwrap();
+    // The real context (capabilities, CSP) on the mock runtime, so permission checks are real.
+    let app = build_app(mock_builder(), state)
+        .build(tauri::generate_context!(test = true))
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()

@@ -14,6 +14,7 @@ pub mod library;
 pub mod migrations;
 pub mod money;
 pub mod rules;
+pub mod sample;
 
 pub use catalog::Catalog;
 pub use error::{Error, ErrorKind, ErrorReport, Result};

@@ -1,17 +1,24 @@
-//! Integrity check of the catalog, as a job with progress.
+//! Integrity check of the catalog and its photos, as a job with progress.
 
 use crate::background::run_job;
 use crate::error::CommandResult;
 use shelf_core::catalog::maintenance::CheckReport;
+use shelf_core::images;
 use shelf_core::job::Progress;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 
+/// The catalog file's checks, then the image library's (`deep` re-hashes every original).
 #[tauri::command]
 pub async fn check_catalog<R: Runtime>(
     app: AppHandle<R>,
+    deep: bool,
     job_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<CheckReport> {
-    run_job(app, job_id, on_progress, |catalog, _job| catalog.check()).await
+    run_job(app, job_id, on_progress, move |catalog, job| {
+        let mut report = catalog.check()?;
+        images::check(catalog, deep, job, &mut report).map(|()| report)
+    })
+    .await
 }

@@ -4,6 +4,7 @@
 //! error as a [`crate::error::CommandError`]. No SQL, no loops over rows, no file I/O here.
 
 pub mod categories;
+pub mod images;
 pub mod jobs;
 pub mod library;
 pub mod maintenance;
@@ -11,5 +12,6 @@ pub mod money;
 pub mod products;
 pub mod settings;
 pub mod tags;
+pub mod transfer;
 pub mod trash;
 pub mod users;

@@ -46,9 +46,10 @@ def port_free(port):
 class App:
     """One test's world: library folder, tauri-driver, WebDriver session."""
 
-    def __init__(self, name):
+    def __init__(self, name, library=None):
         self.name = name
-        self.library = Path(tempfile.mkdtemp(prefix=f"shelf-e2e-{name}-"))
+        self.keep_library = library is not None
+        self.library = Path(library) if library else Path(tempfile.mkdtemp(prefix=f"shelf-e2e-{name}-"))
         self.files = Path(tempfile.mkdtemp(prefix=f"shelf-e2e-files-{name}-"))
         self.shots = OUT / name
         shutil.rmtree(self.shots, ignore_errors=True)
@@ -58,7 +59,13 @@ class App:
         self.driver = None
         self.log = open(self.shots / "tauri-driver.log", "w")
         # The catalog exists before the window opens, so tests can seed it with the CLI.
-        self.shelf("init")
+        if not self.keep_library:
+            self.shelf("init")
+
+    @classmethod
+    def existing(cls, name):
+        """An app on the library named by $SHELF_BENCH_LIBRARY, which is kept afterwards."""
+        return cls(name, os.environ["SHELF_BENCH_LIBRARY"])
 
     # --- life cycle -------------------------------------------------------------------
     def launch(self):
@@ -95,7 +102,8 @@ class App:
                 self.driver_proc.kill()
         self.log.close()
         shutil.rmtree(self.files, ignore_errors=True)
-        shutil.rmtree(self.library, ignore_errors=True)
+        if not self.keep_library:
+            shutil.rmtree(self.library, ignore_errors=True)
 
     # --- the command line on the same library ----------------------------------------
     def shelf(self, *args, check=True):

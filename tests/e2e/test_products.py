@@ -72,7 +72,9 @@ def test_an_edit_shows_in_the_grid(app):
     app.fill("field-name", "Brass desk lamp")
     app.shot("editing")
     save(app)
-    app.wait_for(lambda: "Brass desk lamp" in app.wait_card("LAMP-1").text, "the card to show the new name")
+    app.wait_for(lambda: "Brass desk lamp" in app.js(
+        "return document.querySelector('[data-testid=\"product-card\"][data-sku=\"LAMP-1\"]').textContent"),
+        "the card to show the new name")
     app.shot("edited-card")
     assert app.product("LAMP-1")["name"] == "Brass desk lamp"
 

@@ -33,6 +33,7 @@ use zip::{CompressionMethod, ZipWriter};
 
 /// What a finished (and verified) backup holds.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupSummary {
     pub path: PathBuf,
     pub bytes: u64,

@@ -52,6 +52,7 @@ impl Default for CsvImportOptions {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum IssueKind {
     /// The product was not imported; the message says why.
@@ -80,6 +81,7 @@ impl IssueKind {
 
 /// One problem or note, at its line of the file (the line a multi-line row starts on).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowIssue {
     pub line: u64,
     pub sku: String,
@@ -90,6 +92,7 @@ pub struct RowIssue {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CsvImportReport {
     pub layout: Layout,
     pub dry_run: bool,
@@ -149,6 +152,7 @@ impl CsvImportReport {
 
 /// The first rows of a file as the importer would read them, for the mapping preview.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CsvPreview {
     pub layout: Layout,
     pub headers: Vec<String>,

@@ -56,6 +56,7 @@ pub fn import(
 
 /// One photo on one product, with the original's metadata.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProductImage {
     pub id: i64,
     pub product_id: i64,

@@ -1,11 +1,11 @@
 /**
  * Dev-only entry (preview.html, served by `npm run dev`): the real App over a fake command
- * layer. `?scenario=` picks a state to look at: empty, editor, errors, conflict,
+ * layer. `?scenario=` picks a state to look at: empty, editor, errors, conflict, import, csv, export,
  * trash, table, history, users, integrity, about. `?rows=N` sets the catalog size.
  */
 import { mount, tick } from 'svelte';
 import '../app.css';
-import { fake, installFakeBackend } from './fake-backend';
+import { emit, fake, installFakeBackend } from './fake-backend';
 
 const params = new URLSearchParams(location.search);
 const scenario = params.get('scenario') ?? 'grid';
@@ -53,6 +53,29 @@ switch (scenario) {
     screens.openEditor({ kind: 'existing', id: 1 });
     await wait(200);
     click('[data-testid="save-product"]');
+    break;
+  case 'import':
+    emit('tauri://drag-drop', {
+      paths: [
+        '/tmp/MUG-00001.jpg',
+        '/tmp/MUG-00001_2.jpg',
+        '/tmp/corrupt.jpg',
+        '/tmp/TOT-00002.png',
+      ],
+      position: { x: 700, y: 400 },
+    });
+    break;
+  case 'csv':
+    screens.dialog = { kind: 'import-csv' };
+    await wait(100);
+    click('[data-testid="csv-import"] .pick button');
+    await wait(200);
+    [...document.querySelectorAll<HTMLButtonElement>('[data-testid="csv-import"] footer button')]
+      .find((b) => b.textContent?.includes('dry run'))
+      ?.click();
+    break;
+  case 'export':
+    screens.dialog = { kind: 'export', ids: [] };
     break;
   case 'trash':
     browser.setFilters({ inTrash: true });

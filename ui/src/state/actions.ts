@@ -2,7 +2,7 @@
  * Actions that buttons, keys and the native menu all trigger, written once here so the three
  * routes behave the same.
  */
-import { restoreProducts, trashProducts, undoLastChange } from '../lib/api';
+import { backupNow, restoreProducts, trashProducts, undoLastChange } from '../lib/api';
 import { announcer } from './announcer.svelte';
 import { toCommandError } from '../lib/api';
 import { selection } from './selection.svelte';
@@ -15,6 +15,7 @@ export async function trashSelection(): Promise<void> {
   try {
     const n = await trashProducts(ids);
     selection.clear();
+    void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'trashed' })));
     announcer.say(`Moved ${n} product${n === 1 ? '' : 's'} to the trash. Ctrl+Z brings back.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
@@ -25,6 +26,7 @@ export async function restore(ids: number[]): Promise<void> {
   try {
     const n = await restoreProducts(ids);
     for (const id of ids) selection.ids.delete(id);
+    void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'restored' })));
     announcer.say(`Restored ${n} product${n === 1 ? '' : 's'} from the trash.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
@@ -37,6 +39,28 @@ export async function undo(): Promise<void> {
     announcer.say(
       product ? `Undid the last change to ${product.name} (${product.sku}).` : 'Nothing to undo.',
     );
+  } catch (err) {
+    announcer.say(toCommandError(err).message, 'error');
+  }
+}
+
+/** "Back up now": Rust asks where; a verified archive of the catalog and the photos. */
+export async function backUpNow(): Promise<void> {
+  announcer.say('Backing up…');
+  try {
+    const summary = await backupNow(() => {}).done;
+    if (summary) {
+      const mb = Math.round(summary.bytes / 104857.6) / 10;
+      announcer.say(
+        `Backed up ${summary.originals} photos and the catalog (${mb} MB) to ${summary.path}.`,
+      );
+      if (summary.originals_missing.length > 0) {
+        announcer.say(
+          `${summary.originals_missing.length} photo files were missing; run the integrity check.`,
+          'error',
+        );
+      }
+    }
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
   }

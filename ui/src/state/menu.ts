@@ -2,13 +2,27 @@
 import type { MenuAction } from '../lib/api';
 import { screens } from './screens.svelte';
 import { browser } from './browser.svelte';
-import { openHistoryForSelection, showTrash, undo } from './actions';
+import { backUpNow, openHistoryForSelection, showTrash, undo } from './actions';
+import { selection } from './selection.svelte';
 import { announcer } from './announcer.svelte';
+import { pickAndImportImages } from './imports.svelte';
 
 export function runMenu(id: MenuAction, focusSearch: () => void): void {
   switch (id) {
     case 'new-product':
       screens.openEditor({ kind: 'new' });
+      break;
+    case 'import-images':
+      void pickAndImportImages();
+      break;
+    case 'import-csv':
+      screens.dialog = { kind: 'import-csv' };
+      break;
+    case 'export':
+      screens.dialog = { kind: 'export', ids: selection.list() };
+      break;
+    case 'backup-now':
+      void backUpNow();
       break;
     case 'undo':
       void undo();

@@ -10,6 +10,8 @@ export type Dialog =
   | { kind: 'editor'; target: EditorTarget }
   | { kind: 'history'; id: number }
   | { kind: 'bulk'; ids: number[] }
+  | { kind: 'export'; ids: number[] }
+  | { kind: 'import-csv' }
   | { kind: 'about' };
 
 class Screens {

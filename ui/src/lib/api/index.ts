@@ -21,65 +21,82 @@
  * `perfMark('shelf:grid-updated')` once the grid shows the results for that text (after
  * `await tick()`).
  */
-import { Channel, convertFileSrc, invoke } from "@tauri-apps/api/core";
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { BulkEdit } from "./bindings/BulkEdit";
-import type { Category } from "./bindings/Category";
-import type { Change } from "./bindings/Change";
-import type { CheckReport } from "./bindings/CheckReport";
-import type { Currency } from "./bindings/Currency";
-import type { ErrorKind } from "./bindings/ErrorKind";
-import type { ErrorReport } from "./bindings/ErrorReport";
-import type { HistoryEntry } from "./bindings/HistoryEntry";
-import type { ImportTargetArg } from "./bindings/ImportTargetArg";
-import type { JobReport } from "./bindings/JobReport";
-import type { LibraryInfo } from "./bindings/LibraryInfo";
-import type { MenuAction } from "./bindings/MenuAction";
-import type { Page } from "./bindings/Page";
-import type { Product } from "./bindings/Product";
-import type { ProductFields } from "./bindings/ProductFields";
-import type { ProductImage } from "./bindings/ProductImage";
-import type { ProductQuery } from "./bindings/ProductQuery";
-import type { Progress } from "./bindings/Progress";
-import type { Role } from "./bindings/Role";
-import type { SearchHit } from "./bindings/SearchHit";
-import type { Tag } from "./bindings/Tag";
-import type { User } from "./bindings/User";
+import { Channel, convertFileSrc, invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { BackupSummary } from './bindings/BackupSummary';
+import type { BulkEdit } from './bindings/BulkEdit';
+import type { Category } from './bindings/Category';
+import type { Change } from './bindings/Change';
+import type { CheckReport } from './bindings/CheckReport';
+import type { CsvImportArgs } from './bindings/CsvImportArgs';
+import type { CsvImportReport } from './bindings/CsvImportReport';
+import type { CsvPreview } from './bindings/CsvPreview';
+import type { Currency } from './bindings/Currency';
+import type { ErrorKind } from './bindings/ErrorKind';
+import type { ErrorReport } from './bindings/ErrorReport';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportSummary } from './bindings/ExportSummary';
+import type { HistoryEntry } from './bindings/HistoryEntry';
+import type { ImportTargetArg } from './bindings/ImportTargetArg';
+import type { JobReport } from './bindings/JobReport';
+import type { LibraryInfo } from './bindings/LibraryInfo';
+import type { MenuAction } from './bindings/MenuAction';
+import type { Page } from './bindings/Page';
+import type { Product } from './bindings/Product';
+import type { ProductFields } from './bindings/ProductFields';
+import type { ProductImage } from './bindings/ProductImage';
+import type { ProductQuery } from './bindings/ProductQuery';
+import type { Progress } from './bindings/Progress';
+import type { Role } from './bindings/Role';
+import type { SearchHit } from './bindings/SearchHit';
+import type { Tag } from './bindings/Tag';
+import type { User } from './bindings/User';
 
-export type * from "./bindings/BulkEdit";
-export type * from "./bindings/Category";
-export type * from "./bindings/Change";
-export type * from "./bindings/ChangeKind";
-export type * from "./bindings/CheckReport";
-export type * from "./bindings/Currency";
-export type * from "./bindings/Cursor";
-export type * from "./bindings/CursorValue";
-export type * from "./bindings/Entity";
-export type * from "./bindings/ErrorKind";
-export type * from "./bindings/ErrorReport";
-export type * from "./bindings/FieldChange";
-export type * from "./bindings/Finding";
-export type * from "./bindings/HistoryEntry";
-export type * from "./bindings/ImportTargetArg";
-export type * from "./bindings/ItemResult";
-export type * from "./bindings/JobReport";
-export type * from "./bindings/LibraryInfo";
-export type * from "./bindings/MenuAction";
-export type * from "./bindings/Outcome";
-export type * from "./bindings/Page";
-export type * from "./bindings/PriceChange";
-export type * from "./bindings/Product";
-export type * from "./bindings/ProductFields";
-export type * from "./bindings/ProductImage";
-export type * from "./bindings/ProductQuery";
-export type * from "./bindings/ProductSummary";
-export type * from "./bindings/Progress";
-export type * from "./bindings/Role";
-export type * from "./bindings/SearchHit";
-export type * from "./bindings/SortKey";
-export type * from "./bindings/Status";
-export type * from "./bindings/Tag";
-export type * from "./bindings/User";
+export type * from './bindings/BackupSummary';
+export type * from './bindings/BulkEdit';
+export type * from './bindings/Category';
+export type * from './bindings/Change';
+export type * from './bindings/ChangeKind';
+export type * from './bindings/CheckReport';
+export type * from './bindings/CsvFormat';
+export type * from './bindings/CsvImportArgs';
+export type * from './bindings/CsvImportReport';
+export type * from './bindings/CsvPreview';
+export type * from './bindings/Currency';
+export type * from './bindings/Cursor';
+export type * from './bindings/CursorValue';
+export type * from './bindings/Entity';
+export type * from './bindings/ErrorKind';
+export type * from './bindings/ErrorReport';
+export type * from './bindings/ExportFormat';
+export type * from './bindings/ExportSummary';
+export type * from './bindings/Field';
+export type * from './bindings/IssueKind';
+export type * from './bindings/Layout';
+export type * from './bindings/RowIssue';
+export type * from './bindings/FieldChange';
+export type * from './bindings/Finding';
+export type * from './bindings/HistoryEntry';
+export type * from './bindings/ImportTargetArg';
+export type * from './bindings/ItemResult';
+export type * from './bindings/JobReport';
+export type * from './bindings/LibraryInfo';
+export type * from './bindings/MenuAction';
+export type * from './bindings/Outcome';
+export type * from './bindings/Page';
+export type * from './bindings/PriceChange';
+export type * from './bindings/Product';
+export type * from './bindings/ProductFields';
+export type * from './bindings/ProductImage';
+export type * from './bindings/ProductQuery';
+export type * from './bindings/ProductSummary';
+export type * from './bindings/Progress';
+export type * from './bindings/Role';
+export type * from './bindings/SearchHit';
+export type * from './bindings/SortKey';
+export type * from './bindings/Status';
+export type * from './bindings/Tag';
+export type * from './bindings/User';
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -88,31 +105,34 @@ export type * from "./bindings/User";
 export type CommandError = ErrorReport;
 
 const ERROR_KINDS: readonly ErrorKind[] = [
-  "validation",
-  "conflict",
-  "not_found",
-  "refused",
-  "damaged",
-  "io",
-  "cancelled",
-  "internal",
+  'validation',
+  'conflict',
+  'not_found',
+  'refused',
+  'damaged',
+  'io',
+  'cancelled',
+  'internal',
 ];
 
 /** True when `value` is a `CommandError` (what a command rejected with). */
 export function isCommandError(value: unknown): value is CommandError {
-  if (typeof value !== "object" || value === null) return false;
+  if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
-    typeof v.message === "string" &&
-    typeof v.kind === "string" &&
+    typeof v.message === 'string' &&
+    typeof v.kind === 'string' &&
     (ERROR_KINDS as readonly string[]).includes(v.kind)
   );
 }
 
 /** Turns anything a command threw into a `CommandError` (unexpected ones become `internal`). */
 export function toCommandError(value: unknown): CommandError {
-  if (isCommandError(value)) return value;
-  return { kind: "internal", message: String(value) };
+  if (isCommandError(value)) {
+    // Rust leaves out `field` and `details` when they are empty.
+    return { ...value, field: value.field ?? null, details: value.details ?? null };
+  }
+  return { kind: 'internal', message: String(value), field: null, details: null };
 }
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -150,19 +170,19 @@ function startJob<T>(
 }
 
 export function cancelJob(jobId: string): Promise<boolean> {
-  return call("cancel_job", { jobId });
+  return call('cancel_job', { jobId });
 }
 
 // ---------------------------------------------------------------------------------------
 // Library
 
 export function libraryInfo(): Promise<LibraryInfo> {
-  return call("library_info");
+  return call('library_info');
 }
 
 /** Shows the library folder in the file manager. */
 export function openLibraryFolder(): Promise<void> {
-  return call("open_library_folder");
+  return call('open_library_folder');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -175,7 +195,7 @@ const DEFAULT_QUERY: ProductQuery = {
   stock_at_most: null,
   in_trash: false,
   search: null,
-  sort: "name",
+  sort: 'name',
   descending: false,
   after: null,
   limit: 100,
@@ -183,19 +203,19 @@ const DEFAULT_QUERY: ProductQuery = {
 
 /** One page of products; pass `page.next` back as `after` for the following page. */
 export function listProducts(query: Partial<ProductQuery> = {}): Promise<Page> {
-  return call("list_products", { query: { ...DEFAULT_QUERY, ...query } });
+  return call('list_products', { query: { ...DEFAULT_QUERY, ...query } });
 }
 
 export function searchProducts(text: string, limit = 100): Promise<SearchHit[]> {
-  return call("search_products", { text, limit });
+  return call('search_products', { text, limit });
 }
 
 export function getProduct(id: number): Promise<Product> {
-  return call("get_product", { id });
+  return call('get_product', { id });
 }
 
 export function createProduct(fields: ProductFields): Promise<Product> {
-  return call("create_product", { fields });
+  return call('create_product', { fields });
 }
 
 /** Rejects with kind `conflict` (details = the current `Product`) when someone saved first. */
@@ -204,15 +224,15 @@ export function updateProduct(
   expectedVersion: number,
   fields: ProductFields,
 ): Promise<Product> {
-  return call("update_product", { id, expectedVersion, fields });
+  return call('update_product', { id, expectedVersion, fields });
 }
 
 export function bulkEdit(ids: number[], edit: BulkEdit): Promise<number> {
-  return call("bulk_edit", { ids, edit });
+  return call('bulk_edit', { ids, edit });
 }
 
 export function productHistory(id: number): Promise<HistoryEntry[]> {
-  return call("product_history", { id });
+  return call('product_history', { id });
 }
 
 export function restoreVersion(
@@ -220,53 +240,53 @@ export function restoreVersion(
   auditId: number,
   expectedVersion: number,
 ): Promise<Product> {
-  return call("restore_version", { id, auditId, expectedVersion });
+  return call('restore_version', { id, auditId, expectedVersion });
 }
 
 /** Undoes the most recent change (through the history); null when there is nothing to undo. */
 export function undoLastChange(): Promise<Product | null> {
-  return call("undo_last_change");
+  return call('undo_last_change');
 }
 
 // Trash
 
 export function trashProducts(ids: number[]): Promise<number> {
-  return call("trash_products", { ids });
+  return call('trash_products', { ids });
 }
 
 export function restoreProducts(ids: number[]): Promise<number> {
-  return call("restore_products", { ids });
+  return call('restore_products', { ids });
 }
 
 /** Deletes for good (only products already in the trash). Confirm with the seller first. */
 export function purgeProducts(ids: number[]): Promise<number> {
-  return call("purge_products", { ids });
+  return call('purge_products', { ids });
 }
 
 export function emptyTrash(olderThanDays: number): Promise<number> {
-  return call("empty_trash", { olderThanDays });
+  return call('empty_trash', { olderThanDays });
 }
 
 // Money: the UI never parses or formats prices itself.
 
 /** Minor units for a typed price; rejects with a `validation` error on field `price`. */
 export function parsePrice(text: string, currency: string): Promise<number> {
-  return call("parse_price", { text, currency });
+  return call('parse_price', { text, currency });
 }
 
 export function formatPrice(minor: number, currency: string): Promise<string> {
-  return call("format_price", { minor, currency });
+  return call('format_price', { minor, currency });
 }
 
 export function listCurrencies(): Promise<Currency[]> {
-  return call("list_currencies");
+  return call('list_currencies');
 }
 
 // ---------------------------------------------------------------------------------------
 // Users, categories, tags, settings
 
 export function listUsers(): Promise<User[]> {
-  return call("list_users");
+  return call('list_users');
 }
 
 export function createUser(
@@ -275,60 +295,60 @@ export function createUser(
   email: string | null,
   role: Role,
 ): Promise<User> {
-  return call("create_user", { username, displayName, email, role });
+  return call('create_user', { username, displayName, email, role });
 }
 
 /** Changes who the history records as acting. */
 export function switchUser(username: string): Promise<User> {
-  return call("switch_user", { username });
+  return call('switch_user', { username });
 }
 
 export function setUserActive(username: string, active: boolean): Promise<User> {
-  return call("set_user_active", { username, active });
+  return call('set_user_active', { username, active });
 }
 
 export function deleteUser(username: string): Promise<void> {
-  return call("delete_user", { username });
+  return call('delete_user', { username });
 }
 
 export function listCategories(): Promise<Category[]> {
-  return call("list_categories");
+  return call('list_categories');
 }
 
 export function createCategory(name: string, parentId: number | null): Promise<Category> {
-  return call("create_category", { name, parentId });
+  return call('create_category', { name, parentId });
 }
 
 export function renameCategory(id: number, name: string): Promise<Category> {
-  return call("rename_category", { id, name });
+  return call('rename_category', { id, name });
 }
 
 export function moveCategory(id: number, parentId: number | null): Promise<Category> {
-  return call("move_category", { id, parentId });
+  return call('move_category', { id, parentId });
 }
 
 export function deleteCategory(id: number): Promise<void> {
-  return call("delete_category", { id });
+  return call('delete_category', { id });
 }
 
 export function listTags(): Promise<Tag[]> {
-  return call("list_tags");
+  return call('list_tags');
 }
 
 export function renameTag(old: string, name: string): Promise<void> {
-  return call("rename_tag", { old, new: name });
+  return call('rename_tag', { old, new: name });
 }
 
 export function deleteTag(name: string): Promise<number> {
-  return call("delete_tag", { name });
+  return call('delete_tag', { name });
 }
 
 export function getSetting(key: string): Promise<unknown> {
-  return call("get_setting", { key });
+  return call('get_setting', { key });
 }
 
 export function putSetting(key: string, value: unknown): Promise<void> {
-  return call("put_setting", { key, value });
+  return call('put_setting', { key, value });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,7 +359,7 @@ export function checkCatalog(
   options: { deep?: boolean },
   onProgress: (progress: Progress) => void,
 ): RunningJob<CheckReport> {
-  return startJob("check_catalog", { deep: options.deep ?? false }, onProgress);
+  return startJob('check_catalog', { deep: options.deep ?? false }, onProgress);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -356,55 +376,110 @@ export function importImages(
   target: ImportTargetArg,
   onProgress: (progress: Progress) => void,
 ): RunningJob<JobReport> {
-  return startJob("import_images", { paths, target }, onProgress);
+  return startJob('import_images', { paths, target }, onProgress);
 }
 
 /** The native "Import images" picker; [] when the seller cancels. */
 export function pickImages(): Promise<string[]> {
-  return call("pick_images");
+  return call('pick_images');
 }
 
 /** A product's photos: shown ones by position (0 = primary), then removed ones (`deleted_at`). */
 export function productImages(productId: number): Promise<ProductImage[]> {
-  return call("product_images", { productId });
+  return call('product_images', { productId });
 }
 
 /** `imageIds`: the product's shown photos in their new order (first = primary). */
 export function reorderImages(productId: number, imageIds: number[]): Promise<void> {
-  return call("reorder_images", { productId, imageIds });
+  return call('reorder_images', { productId, imageIds });
 }
 
 export function setImageAltText(imageId: number, text: string): Promise<void> {
-  return call("set_image_alt_text", { imageId, text });
+  return call('set_image_alt_text', { imageId, text });
 }
 
 /** Rotates the photo 90° clockwise (its thumbnail is remade; the original file is never changed). */
 export function rotateImage(imageId: number): Promise<void> {
-  return call("rotate_image", { imageId });
+  return call('rotate_image', { imageId });
 }
 
 /** Removes the photo from the product (restorable). */
 export function trashImage(imageId: number): Promise<void> {
-  return call("trash_image", { imageId });
+  return call('trash_image', { imageId });
 }
 
 export function restoreImage(imageId: number): Promise<void> {
-  return call("restore_image", { imageId });
+  return call('restore_image', { imageId });
 }
 
 /** First start only (refused unless the catalog is empty): ~24 products with photos. */
 export function loadSampleCatalog(onProgress: (progress: Progress) => void): RunningJob<JobReport> {
-  return startJob("load_sample_catalog", {}, onProgress);
+  return startJob('load_sample_catalog', {}, onProgress);
 }
 
 /** The URL of the thumbnail with content hash `sha256` (for <img src>). */
 export function thumbnailUrl(sha256: string): string {
-  return convertFileSrc(sha256, "thumb");
+  return convertFileSrc(sha256, 'thumb');
 }
 
 /** The URL of the original file with content hash `sha256` (for the viewer). */
 export function originalUrl(sha256: string): string {
-  return convertFileSrc(sha256, "original");
+  return convertFileSrc(sha256, 'original');
+}
+
+// ---------------------------------------------------------------------------------------
+// Export, CSV import, backup. Files to write are chosen in a native save dialog opened by
+// Rust; these resolve with null when the seller cancels that dialog.
+
+/**
+ * "Export…": asks where to save, then writes the products matching `query` (filters only),
+ * or only `ids` when given. With `withImages`, photos are copied to `<name>-images/` beside
+ * the file.
+ */
+export function exportCatalog(
+  format: ExportFormat,
+  options: { withImages?: boolean; query?: Partial<ProductQuery>; ids?: number[] | null },
+  onProgress: (progress: Progress) => void,
+): RunningJob<ExportSummary | null> {
+  return startJob(
+    'export_catalog',
+    {
+      format,
+      withImages: options.withImages ?? false,
+      query: { ...DEFAULT_QUERY, ...(options.query ?? {}) },
+      ids: options.ids ?? null,
+    },
+    onProgress,
+  );
+}
+
+/** "Import CSV…": the native picker; null when cancelled. */
+export function pickCsv(): Promise<string | null> {
+  return call('pick_csv');
+}
+
+/** The first rows of a picked CSV file and the column → field mapping that will be used. */
+export function previewCsv(path: string): Promise<CsvPreview> {
+  return call('preview_csv', { path });
+}
+
+/**
+ * Imports a picked CSV file. All or nothing unless `skipBadRows`; `dryRun` only reports.
+ * The report lists each problem row (`issues`: line, sku, message, field).
+ */
+export function importCsv(
+  path: string,
+  options: CsvImportArgs,
+  onProgress: (progress: Progress) => void,
+): RunningJob<CsvImportReport> {
+  return startJob('import_csv', { path, options }, onProgress);
+}
+
+/** "Back up now": asks where (the library's backups folder by default); a verified .zip. */
+export function backupNow(
+  onProgress: (progress: Progress) => void,
+): RunningJob<BackupSummary | null> {
+  return startJob('backup_now', {}, onProgress);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -415,12 +490,16 @@ export function originalUrl(sha256: string): string {
  * another program (the `shelf` command line...): refresh what you show".
  */
 export function onCatalogChanged(handler: (changes: Change[]) => void): Promise<UnlistenFn> {
-  return listen<Change[]>("catalog-changed", (event) => handler(event.payload));
+  return listen<Change[]>('catalog-changed', (event) => handler(event.payload));
 }
 
-/** A native menu item was chosen. ("Open library folder" and "Quit" are handled natively.) */
+/**
+ * A native menu item was chosen. ("Open library folder" and "Quit" are handled natively.)
+ * "Restore from backup…" is not in the menu yet: restoring needs the app to close and reopen
+ * the catalog around it, which the shell doesn't do yet (use `shelf restore FILE`).
+ */
 export function onMenu(handler: (action: MenuAction) => void): Promise<UnlistenFn> {
-  return listen<MenuAction>("menu", (event) => handler(event.payload));
+  return listen<MenuAction>('menu', (event) => handler(event.payload));
 }
 
 export interface FileDrop {
@@ -442,7 +521,7 @@ interface TauriDragDrop {
  * really dropped (or picked in a dialog).
  */
 export function onFileDrop(handler: (drop: FileDrop) => void): Promise<UnlistenFn> {
-  return listen<TauriDragDrop>("tauri://drag-drop", (event) => {
+  return listen<TauriDragDrop>('tauri://drag-drop', (event) => {
     const ratio = window.devicePixelRatio || 1;
     const { paths, position } = event.payload;
     handler({ paths, x: position.x / ratio, y: position.y / ratio });
@@ -459,12 +538,12 @@ export async function onFileDragHover(
   const ratio = () => window.devicePixelRatio || 1;
   const at = (p: { x: number; y: number }) => ({ x: p.x / ratio(), y: p.y / ratio() });
   const unlisten = await Promise.all([
-    listen<TauriDragDrop>("tauri://drag-enter", (e) => handler(at(e.payload.position))),
-    listen<{ position: { x: number; y: number } }>("tauri://drag-over", (e) =>
+    listen<TauriDragDrop>('tauri://drag-enter', (e) => handler(at(e.payload.position))),
+    listen<{ position: { x: number; y: number } }>('tauri://drag-over', (e) =>
       handler(at(e.payload.position)),
     ),
-    listen("tauri://drag-leave", () => handler(null)),
-    listen("tauri://drag-drop", () => handler(null)),
+    listen('tauri://drag-leave', () => handler(null)),
+    listen('tauri://drag-drop', () => handler(null)),
   ]);
   return () => unlisten.forEach((u) => u());
 }
@@ -472,7 +551,7 @@ export async function onFileDragHover(
 // ---------------------------------------------------------------------------------------
 // Performance marks read by scripts/bench-app (see the note at the top).
 
-export type PerfMark = "shelf:first-thumbnails" | "shelf:search-input" | "shelf:grid-updated";
+export type PerfMark = 'shelf:first-thumbnails' | 'shelf:search-input' | 'shelf:grid-updated';
 
 export function perfMark(name: PerfMark): void {
   performance.mark(name);

@@ -1,0 +1,95 @@
+//! The `thumb` and `original` URI schemes: the only way image bytes reach the page
+//! (`thumb://localhost/<sha256>`, `http://thumb.localhost/<sha256>` on Windows). Content is
+//! addressed by hash, so responses are cacheable forever. The hash is validated before
+//! anything is looked up; thumbnails come from the catalog, originals from the originals
+//! folder through the images API (which derives the path from the hash).
+
+use crate::state::{lock_blocking, AppState};
+use shelf_core::library::is_sha256_hex;
+use shelf_core::{images, ErrorKind};
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
+
+pub const THUMB: &str = "thumb";
+pub const ORIGINAL: &str = "original";
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The hash in `/<sha256>` (a trailing extension or query is not accepted).
+fn hash_of(request: &Request<Vec<u8>>) -> Option<&str> {
+    let hash = request.uri().path().trim_start_matches('/');
+    is_sha256_hex(hash).then_some(hash)
+}
+
+fn status(code: StatusCode, text: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(text.as_bytes().to_vec())
+        .unwrap_or_default()
+}
+
+fn bytes(mime: &str, body: Vec<u8>) -> Response<Vec<u8>> {
+    Response::builder()
+        .header(header::CONTENT_TYPE, mime)
+        .header(header::CACHE_CONTROL, IMMUTABLE)
+        .header("X-Content-Type-Options", "nosniff")
+        .body(body)
+        .unwrap_or_default()
+}
+
+fn failure(err: &shelf_core::Error) -> Response<Vec<u8>> {
+    match err.kind() {
+        ErrorKind::NotFound => status(StatusCode::NOT_FOUND, "not found"),
+        ErrorKind::Validation => status(StatusCode::BAD_REQUEST, "bad content hash"),
+        _ => status(StatusCode::INTERNAL_SERVER_ERROR, &err.to_string()),
+    }
+}
+
+/// `thumb://localhost/<sha256>` → the thumbnail BLOB from the catalog.
+pub fn thumb<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let Some(hash) = hash_of(&request).map(str::to_owned) else {
+        return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
+    };
+    let Some(state) = ctx.app_handle().try_state::<AppState>() else {
+        return responder.respond(status(StatusCode::SERVICE_UNAVAILABLE, "catalog not open"));
+    };
+    let reader = state.image_reader();
+    tauri::async_runtime::spawn_blocking(move || {
+        let response = match images::thumbnail(&lock_blocking(&reader), &hash) {
+            Ok(thumb) => bytes(&thumb.mime, thumb.bytes),
+            Err(err) => failure(&err),
+        };
+        responder.respond(response);
+    });
+}
+
+/// `original://localhost/<sha256>` → the original file from the originals folder.
+pub fn original<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let Some(hash) = hash_of(&request).map(str::to_owned) else {
+        return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
+    };
+    let Some(state) = ctx.app_handle().try_state::<AppState>() else {
+        return responder.respond(status(StatusCode::SERVICE_UNAVAILABLE, "catalog not open"));
+    };
+    let originals = state.originals_handle();
+    tauri::async_runtime::spawn_blocking(move || {
+        let found = images::original_file(&lock_blocking(&originals), &hash);
+        let response = match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
+            Ok((body, mime)) => bytes(&mime, body),
+            Err(err) => failure(&err),
+        };
+        responder.respond(response);
+    });
+}
+
+fn read_original(path: &std::path::Path) -> shelf_core::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| shelf_core::Error::io("Can't read the original photo", path, e))
+}
