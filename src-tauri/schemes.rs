@@ -1,6 +1,7 @@
 //! The `thumb` and `original` URI schemes: the only way image bytes reach the page
-//! (`thumb://localhost/<sha256>`, `http://thumb.localhost/<sha256>` on Windows). Content is
-//! addressed by hash, so responses are cacheable forever. The hash is validated before
+//! (`thumb://localhost/<sha256>`, `http://thumb.localhost/<sha256>` on Windows). An original
+//! never changes, so it is cacheable forever; a thumbnail is re-made under the same hash when
+//! the photo is rotated, so it is fetched again each time (it comes from a local BLOB). The hash is validated before
 //! anything is looked up; thumbnails come from the catalog, originals from the originals
 //! folder through the images API (which derives the path from the hash).
 
@@ -13,6 +14,7 @@ use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 pub const THUMB: &str = "thumb";
 pub const ORIGINAL: &str = "original";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
 
 /// The hash in `/<sha256>` (a trailing extension or query is not accepted).
 fn hash_of(request: &Request<Vec<u8>>) -> Option<&str> {
@@ -28,10 +30,10 @@ fn status(code: StatusCode, text: &str) -> Response<Vec<u8>> {
         .unwrap_or_default()
 }
 
-fn bytes(mime: &str, body: Vec<u8>) -> Response<Vec<u8>> {
+fn bytes(mime: &str, cache: &str, body: Vec<u8>) -> Response<Vec<u8>> {
     Response::builder()
         .header(header::CONTENT_TYPE, mime)
-        .header(header::CACHE_CONTROL, IMMUTABLE)
+        .header(header::CACHE_CONTROL, cache)
         .header("X-Content-Type-Options", "nosniff")
         .body(body)
         .unwrap_or_default()
@@ -60,7 +62,7 @@ pub fn thumb<R: Runtime>(
     let reader = state.image_reader();
     tauri::async_runtime::spawn_blocking(move || {
         let response = match images::thumbnail(&lock_blocking(&reader), &hash) {
-            Ok(thumb) => bytes(&thumb.mime, thumb.bytes),
+            Ok(thumb) => bytes(&thumb.mime, REVALIDATE, thumb.bytes),
             Err(err) => failure(&err),
         };
         responder.respond(response);
@@ -83,7 +85,7 @@ pub fn original<R: Runtime>(
     tauri::async_runtime::spawn_blocking(move || {
         let found = images::original_file(&lock_blocking(&originals), &hash);
         let response = match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
-            Ok((body, mime)) => bytes(&mime, body),
+            Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
             Err(err) => failure(&err),
         };
         responder.respond(response);

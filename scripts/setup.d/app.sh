@@ -27,7 +27,9 @@ if ! python3 -c 'import selenium' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages -r "$root/tests/e2e/requirements.txt"
 fi
 
-# The web UI's dependencies (exactly the locked versions).
+# The web UI's dependencies, at the locked versions. `npm ci` refuses a lock file written
+# with omit-lockfile-registry-resolved (this machine kind's npm setting), which leaves out
+# other platforms' optional packages; `npm install` then installs the same locked versions.
 if [[ -f "$root/ui/package.json" ]]; then
-  (cd "$root/ui" && npm ci --no-audit --no-fund)
+  (cd "$root/ui" && { npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund; })
 fi

@@ -93,7 +93,9 @@ class Browser {
   async follow(batch: Change[]): Promise<void> {
     const products = batch.filter((c) => c.entity === 'product');
     const narrowedByTaxonomy = this.filters.tag !== null || this.filters.categoryId !== null;
-    if (batch.length > 0 && products.length === 0 && !narrowedByTaxonomy) return;
+    // A photo import or reorder changes cards' primary images without touching the products.
+    const touchesPhotos = batch.some((c) => c.entity === 'image');
+    if (batch.length > 0 && products.length === 0 && !narrowedByTaxonomy && !touchesPhotos) return;
     if (products.length === 0 || this.items.length <= 1000 || products.length > 50) {
       return this.refresh();
     }
