@@ -50,6 +50,20 @@ pub fn list(conn: &Connection) -> Result<Vec<Category>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// `Home > Kitchen > Mugs` for one category, walking up its ancestors only (the whole tree
+/// is not needed to name one product's category).
+const PATH_OF: &str = "WITH RECURSIVE up(id, name, parent_id, depth) AS (
+    SELECT id, name, parent_id, 0 FROM categories WHERE id = ?1
+    UNION ALL
+    SELECT c.id, c.name, c.parent_id, up.depth + 1 FROM categories AS c JOIN up ON c.id = up.parent_id
+  )
+  SELECT group_concat(name, ' > ') FROM (SELECT name FROM up ORDER BY depth DESC)";
+
+pub fn path_of(conn: &Connection, id: CategoryId) -> Result<String> {
+    let path: Option<String> = conn.prepare_cached(PATH_OF)?.query_row([id], |r| r.get(0))?;
+    path.ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
+}
+
 pub fn by_id(conn: &Connection, id: CategoryId) -> Result<Category> {
     list(conn)?
         .into_iter()

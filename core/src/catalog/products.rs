@@ -390,7 +390,7 @@ pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
         .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
     product.tags = tags::of_product(conn, id)?;
     if let Some(category) = product.category_id {
-        product.category_path = Some(categories::by_id(conn, category)?.path);
+        product.category_path = Some(categories::path_of(conn, category)?);
     }
     Ok(product)
 }

@@ -19,13 +19,12 @@ pub use images::find_original;
 pub use json::{JSON_FORMAT, JSON_VERSION};
 pub use shopify::SHOPIFY_COLUMNS;
 
-use crate::catalog::products::{self, Product, ProductQuery, SortKey, Status};
-use crate::catalog::{categories, tags, Catalog, ProductId};
+use crate::catalog::products::{self, Product, ProductQuery, SortKey};
+use crate::catalog::{Catalog, ProductId};
 use crate::error::{Error, Result};
 use crate::job::{Job, Progress};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -144,7 +143,6 @@ fn write_export(
     job: &Job,
 ) -> Result<ExportSummary> {
     let conn = catalog.conn();
-    let paths = category_paths(conn)?;
     let file = File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
     let writer = BufWriter::with_capacity(256 * 1024, file);
     let mut sink: Box<dyn Sink> = match format {
@@ -170,7 +168,7 @@ fn write_export(
     };
     let mut visit = |id: ProductId| -> Result<()> {
         job.check_cancelled()?;
-        let item = load_item(conn, id, &paths)?;
+        let item = load_item(conn, id)?;
         if let Some(copier) = &copier {
             for image in &item.images {
                 match copier.copy(image)? {
@@ -241,61 +239,14 @@ fn for_each_matching(
 
 /// A product's row for export; the category path comes from a map loaded once per export
 /// (`products::get` rebuilds the whole category tree, with counts, for every product).
-const PRODUCT_ROW: &str = "SELECT p.id, p.sku, p.name, p.description, p.price_minor, p.currency,
-    c.minor_units, p.stock, p.status, p.category_id, p.owner_id, p.barcode, p.created_at,
-    p.updated_at, p.deleted_at, p.version
-  FROM products AS p JOIN currencies AS c ON c.code = p.currency WHERE p.id = ?1";
-
-/// Category id → `A > B > C`.
-pub(crate) type CategoryPaths = HashMap<i64, String>;
-
-fn category_paths(conn: &Connection) -> Result<CategoryPaths> {
-    Ok(categories::list(conn)?
-        .into_iter()
-        .map(|c| (c.id, c.path))
-        .collect())
-}
-
-fn load_product(conn: &Connection, id: ProductId, paths: &CategoryPaths) -> Result<Product> {
-    let mut stmt = conn.prepare_cached(PRODUCT_ROW)?;
-    let product = stmt
-        .query_row([id], |r| {
-            let category_id: Option<i64> = r.get(9)?;
-            Ok(Product {
-                id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                description: r.get(3)?,
-                price_minor: r.get(4)?,
-                currency: r.get(5)?,
-                minor_units: r.get(6)?,
-                stock: r.get(7)?,
-                status: Status::parse(r.get_ref(8)?.as_str()?).unwrap_or_default(),
-                category_id,
-                category_path: category_id.and_then(|c| paths.get(&c).cloned()),
-                owner_id: r.get(10)?,
-                barcode: r.get(11)?,
-                tags: Vec::new(),
-                primary_image: None,
-                created_at: r.get(12)?,
-                updated_at: r.get(13)?,
-                deleted_at: r.get(14)?,
-                version: r.get(15)?,
-            })
-        })
-        .optional()?;
-    let mut product = product.ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
-    product.tags = tags::of_product(conn, id)?;
-    Ok(product)
-}
-
 const IMAGES_OF: &str =
     "SELECT i.sha256, i.position, i.alt_text, o.mime, o.width, o.height, o.byte_size, o.file_name
   FROM product_images AS i JOIN originals AS o ON o.sha256 = i.sha256
   WHERE i.product_id = ?1 AND i.deleted_at IS NULL ORDER BY i.position, i.id";
 
-fn load_item(conn: &Connection, id: ProductId, paths: &CategoryPaths) -> Result<ExportItem> {
-    let mut product = load_product(conn, id, paths)?;
+fn load_item(conn: &Connection, id: ProductId) -> Result<ExportItem> {
+    let mut product = products::get(conn, id)?;
+    product.primary_image = None;
     let mut stmt = conn.prepare_cached(IMAGES_OF)?;
     let images = stmt
         .query_map([id], |r| {
