@@ -47,17 +47,29 @@ fn failure(err: &shelf_core::Error) -> Response<Vec<u8>> {
     }
 }
 
+/// What both schemes check first: a valid content hash and an open catalog (or the status
+/// to refuse with).
+fn target<'a, R: Runtime>(
+    ctx: &'a UriSchemeContext<'_, R>,
+    request: &Request<Vec<u8>>,
+) -> Result<(String, tauri::State<'a, AppState>), (StatusCode, &'static str)> {
+    let hash = hash_of(request).ok_or((StatusCode::BAD_REQUEST, "bad content hash"))?;
+    let state = ctx
+        .app_handle()
+        .try_state::<AppState>()
+        .ok_or((StatusCode::SERVICE_UNAVAILABLE, "catalog not open"))?;
+    Ok((hash.to_owned(), state))
+}
+
 /// `thumb://localhost/<sha256>` → the thumbnail BLOB from the catalog.
 pub fn thumb<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
     responder: UriSchemeResponder,
 ) {
-    let Some(hash) = hash_of(&request).map(str::to_owned) else {
-        return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
-    };
-    let Some(state) = ctx.app_handle().try_state::<AppState>() else {
-        return responder.respond(status(StatusCode::SERVICE_UNAVAILABLE, "catalog not open"));
+    let (hash, state) = match target(&ctx, &request) {
+        Ok(found) => found,
+        Err((code, text)) => return responder.respond(status(code, text)),
     };
     let reader = state.image_reader();
     tauri::async_runtime::spawn_blocking(move || {
@@ -75,11 +87,9 @@ pub fn original<R: Runtime>(
     request: Request<Vec<u8>>,
     responder: UriSchemeResponder,
 ) {
-    let Some(hash) = hash_of(&request).map(str::to_owned) else {
-        return responder.respond(status(StatusCode::BAD_REQUEST, "bad content hash"));
-    };
-    let Some(state) = ctx.app_handle().try_state::<AppState>() else {
-        return responder.respond(status(StatusCode::SERVICE_UNAVAILABLE, "catalog not open"));
+    let (hash, state) = match target(&ctx, &request) {
+        Ok(found) => found,
+        Err((code, text)) => return responder.respond(status(code, text)),
     };
     let originals = state.originals_handle();
     tauri::async_runtime::spawn_blocking(move || {
