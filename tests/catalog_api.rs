@@ -516,6 +516,47 @@ fn check_finds_a_search_index_out_of_step_and_rebuild_fixes_it() {
     assert!(catalog.check().unwrap().is_clean());
 }
 
+/// The bulk path indexes each batch in one statement with the search triggers paused
+/// (migration 0004): its products must be found by name, tag and description like any
+/// other, the pause must never outlive the write (also after a refused batch), and a later
+/// write from another tool must be indexed by the triggers again.
+#[test]
+fn bulk_inserted_products_are_searchable_and_the_triggers_resume() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    let batch = (0..120).map(|i| ProductFields {
+        description: format!("Glazed stoneware number {i}"),
+        tags: vec!["giftable".into(), format!("shelf{}", i % 4)],
+        ..product(&format!("BULK-{i:03}"), &format!("Speckled planter {i}"), 100)
+    });
+    catalog.insert_products(batch, 50).unwrap();
+    let refused = vec![product("BULK-000", "Clash", 1)];
+    assert!(catalog.insert_products(refused, 50).is_err());
+
+    let found = |typed: &str| search::search(catalog.conn(), typed, 500).unwrap().len();
+    assert_eq!(found("speckl"), 120, "by a prefix of the name");
+    assert_eq!(found("giftab"), 120, "by a tag attached in the same batch");
+    assert_eq!(found("shelf2"), 30, "by the second tag");
+    assert_eq!(found("stonew"), 120, "by the description");
+    let paused: i64 = catalog
+        .conn()
+        .query_row("SELECT search_deferred FROM write_context", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(paused, 0, "indexing is never left paused");
+
+    lib.plain_connection()
+        .execute_batch(
+            "INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('OUTSIDE-1', 'Speckled bowl', 900, 1);
+             INSERT INTO product_tags (product_id, tag_id)
+               SELECT p.id, t.id FROM products AS p, tags AS t
+               WHERE p.sku = 'OUTSIDE-1' AND t.name = 'giftable';",
+        )
+        .unwrap();
+    assert_eq!(found("speckl"), 121);
+    assert_eq!(found("giftab"), 121, "a tag attached by another tool is indexed");
+    assert!(catalog.check().unwrap().is_clean());
+}
+
 #[test]
 fn a_refused_bulk_batch_names_the_row_and_writes_nothing_of_that_batch() {
     let lib = TestLibrary::new();

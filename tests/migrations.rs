@@ -2,6 +2,7 @@
 //! refusal of a newer catalog, and detection of a shipped migration that was edited.
 
 use crate::util::*;
+use shelf_core::catalog::search;
 use shelf_core::migrations::{latest_version, MIGRATIONS};
 use shelf_core::{Catalog, Error};
 
@@ -19,6 +20,10 @@ const SHIPPED: &[(&str, &str)] = &[
     (
         "0003_image_rotation.sql",
         "5c04fefdc1a0e8d7aa11a414ed16637ec3a6a18910bdc28d1cac133a632bfbf7",
+    ),
+    (
+        "0004_search_batches.sql",
+        "498542ed089533143f73e2493cf5a42fbf63e747feec16fa92fe519f6b3b8abe",
     ),
 ];
 
@@ -111,6 +116,35 @@ fn a_catalog_at_migration_1_with_data_migrates_forward_after_a_backup() {
         )
         .unwrap();
     assert_eq!((version, sku.as_str()), (1, "OLD-1"));
+}
+
+/// 0004 rebuilds the search index with longer prefixes: products (and their tags) written
+/// under an older schema must still be found afterwards, by any prefix length.
+#[test]
+fn migration_4_reindexes_the_products_an_older_catalog_holds() {
+    let lib = TestLibrary::new();
+    {
+        let (old, _) = Catalog::open_at_version(&lib.library, 3).unwrap();
+        old.conn()
+            .execute_batch(
+                "INSERT INTO products (sku, name, description, price_minor, owner_id)
+                   VALUES ('OLD-1', 'Porcelain teapot', 'Hand thrown', 2500, 1);
+                 INSERT INTO tags (name) VALUES ('wedding');
+                 INSERT INTO product_tags (product_id, tag_id) VALUES (1, 1);",
+            )
+            .unwrap();
+    }
+    let (catalog, report) = Catalog::open_at_version(&lib.library, latest_version()).unwrap();
+    assert_eq!(report.from, 3);
+    for typed in ["po", "porc", "porcel", "porcelain", "thrown", "weddi", "OLD-1"] {
+        let hits = search::search(catalog.conn(), typed, 10).unwrap();
+        assert_eq!(
+            hits.iter().map(|h| h.sku.as_str()).collect::<Vec<_>>(),
+            ["OLD-1"],
+            "searching {typed:?} after the migration"
+        );
+    }
+    assert!(catalog.check().unwrap().findings.is_empty());
 }
 
 #[test]

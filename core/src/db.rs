@@ -11,6 +11,9 @@ use std::time::Duration;
 /// sqlite3 shell) before giving up with "database is locked".
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The writer's page cache, in KiB (a negative `cache_size` is KiB, not pages).
+const WRITER_CACHE_KIB: i64 = -65536;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// May write. Creates the file when absent.
@@ -25,7 +28,11 @@ pub enum Access {
 /// - `synchronous = FULL`: in WAL mode NORMAL can lose the last commits on power loss, and a
 ///   seller's last edits matter more than the few hundred microseconds per commit FULL costs
 ///   (see BENCHMARKS.md);
-/// - foreign keys on, and verified, because SQLite silently ignores the PRAGMA in some builds.
+/// - foreign keys on, and verified, because SQLite silently ignores the PRAGMA in some builds;
+/// - a 64 MiB page cache for the writer (SQLite's default is 2 MiB): a bulk insert updates
+///   eight indexes and the search index in key order, not insertion order, and with the
+///   small cache it re-reads the same pages from the OS over and over (about 20% of a
+///   100,000-product insert).
 pub fn open(path: &Path, access: Access) -> Result<Connection> {
     #[allow(clippy::disallowed_methods)] // this is the opener everything else must use
     let conn = Connection::open_with_flags(
@@ -51,8 +58,9 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     if !fk {
         return Err(Error::Internal("SQLite refused to turn foreign keys on.".into()));
     }
-    if access == Access::ReadOnly {
-        conn.pragma_update(None, "query_only", true)?;
+    match access {
+        Access::ReadWrite => conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?,
+        Access::ReadOnly => conn.pragma_update(None, "query_only", true)?,
     }
     Ok(conn)
 }

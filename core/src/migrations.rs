@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_catalog.sql"),
     migration!(2, "0002_settings.sql"),
     migration!(3, "0003_image_rotation.sql"),
+    migration!(4, "0004_search_batches.sql"),
 ];
 
 /// The schema version this build of the app writes.

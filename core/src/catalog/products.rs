@@ -628,30 +628,33 @@ impl Catalog {
         Ok(done)
     }
 
-    /// One batch as two statements: every product, then every tag link. Row by row, each
-    /// INSERT opens a statement savepoint, and FTS5 flushes its pending index at every
-    /// savepoint: one tiny index segment per product, then merges (about 1 ms a product).
-    /// When SQLite refuses the batch statement, the batch is replayed row by row inside the
-    /// same transaction so the error names the row.
+    /// One batch as three statements: every product, every tag link, then the search index
+    /// for all of them. Row by row, each INSERT opens a statement savepoint, and FTS5 flushes
+    /// its pending index at every savepoint: one tiny index segment per product, then merges
+    /// (about 1 ms a product). When SQLite refuses the batch statement, the batch is replayed
+    /// row by row inside the same transaction so the error names the row.
     fn insert_batch(&mut self, batch: &[ProductFields], default_currency: &str) -> Result<usize> {
         self.write(|w| {
-            let ids = match insert_many(w, batch, default_currency) {
-                Ok(ids) => ids,
-                Err(_) => batch
+            let ids = search::index_after(w, |w| {
+                let ids = match insert_many(w, batch, default_currency) {
+                    Ok(ids) => ids,
+                    Err(_) => batch
+                        .iter()
+                        .map(|f| {
+                            let currency = f.currency.as_deref().unwrap_or(default_currency);
+                            insert_row(w, f, currency).map_err(|e| with_sku(e, &f.sku))
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                };
+                let links: Vec<(ProductId, &[String])> = ids
                     .iter()
-                    .map(|f| {
-                        let currency = f.currency.as_deref().unwrap_or(default_currency);
-                        insert_row(w, f, currency).map_err(|e| with_sku(e, &f.sku))
-                    })
-                    .collect::<Result<Vec<_>>>()?,
-            };
-            let links: Vec<(ProductId, &[String])> = ids
-                .iter()
-                .zip(batch)
-                .map(|(id, f)| (*id, f.tags.as_slice()))
-                .collect();
-            tags::attach_many(w, &links)?;
-            Ok(batch.len())
+                    .zip(batch)
+                    .map(|(id, f)| (*id, f.tags.as_slice()))
+                    .collect();
+                tags::attach_many(w, &links)?;
+                Ok(ids)
+            })?;
+            Ok(ids.len())
         })
     }
 

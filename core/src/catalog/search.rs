@@ -2,9 +2,12 @@
 //! Each typed word is matched as a prefix; SKU and name weigh more than the description.
 
 use super::products::Status;
+use super::{ProductId, Write};
 use crate::error::Result;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 /// Turns what the seller typed into an FTS5 query: every word quoted and prefix-matched, so
 /// FTS syntax characters (`"`, `*`, `-`, `NEAR`, ...) in the input are just text. `None` when
@@ -65,22 +68,51 @@ const SKU_STARTS_WITH: &str = concat!(
 /// time in proportion to the catalog; ranking a bounded set keeps each keystroke cheap, and
 /// a query that matches fewer products than this (most of them, past two letters) is
 /// ranked exactly.
-const CANDIDATES: i64 = 512;
+const CANDIDATES: i64 = 256;
 
-/// The oldest product id among the newest `CANDIDATES` matches (FTS5 walks rowids in
-/// descending order natively and stops at the limit).
-const CANDIDATE_FLOOR: &str = "SELECT min(rowid) FROM (SELECT rowid FROM product_search
-  WHERE product_search MATCH ?1 ORDER BY rowid DESC LIMIT ?2)";
+/// The newest candidates (FTS5 walks rowids in descending order natively and stops at the
+/// limit, so this costs the same at 100,000 products as at 1,000).
+const CANDIDATE_IDS: &str = "SELECT rowid FROM product_search WHERE product_search MATCH ?1
+  ORDER BY rowid DESC LIMIT ?2";
 
-/// Best matches first by bm25 with SKU x10, name x5, tags x2, description x1, among the
-/// candidates (a rowid range, which FTS5 applies while it walks the index).
-const RANKED: &str = concat!(
+/// What the ranking reads of each candidate (a JSON array of ids).
+const CANDIDATE_TEXT: &str = "SELECT p.id, p.sku, p.name FROM json_each(?1) AS j
+  JOIN products AS p ON p.id = j.value WHERE p.deleted_at IS NULL";
+
+/// The products behind the best candidates, in the order given (a JSON array of ids), so
+/// the catalog rows are read only for what is shown.
+const HITS_IN_ORDER: &str = concat!(
     hit_select!(),
-    " FROM product_search AS s JOIN products AS p ON p.id = s.rowid
-      WHERE product_search MATCH ?1 AND s.rowid >= ?2 AND p.deleted_at IS NULL AND p.sku <> ?3
-      ORDER BY bm25(product_search, 10.0, 5.0, 1.0, 2.0)
-      LIMIT ?4"
+    " FROM json_each(?1) AS j JOIN products AS p ON p.id = j.value
+      WHERE p.deleted_at IS NULL AND p.sku <> ?2 ORDER BY j.key LIMIT ?3"
 );
+
+/// Bulk inserts index their batch in one statement (migration 0004): the search triggers
+/// skip rows while the flag is set, which only ever happens inside one write transaction.
+const DEFER_INDEXING: &str = "UPDATE write_context SET search_deferred = 1 WHERE id = 1";
+const RESUME_INDEXING: &str = "UPDATE write_context SET search_deferred = 0 WHERE id = 1";
+const INDEX_PRODUCTS: &str = "INSERT INTO product_search (rowid, sku, name, description, tags)
+  SELECT p.id, p.sku, p.name, p.description,
+    (SELECT coalesce(group_concat(t.name, ' '), '') FROM product_tags AS pt
+      JOIN tags AS t ON t.id = pt.tag_id WHERE pt.product_id = p.id)
+  FROM json_each(?1) AS j JOIN products AS p ON p.id = j.value";
+
+/// Runs `insert` (which must return the ids of the products it inserted) with the search
+/// triggers paused, then indexes those products, tags included, in one statement. Indexed
+/// row by row, each product went into FTS5 twice (once bare, once when its tags were
+/// attached) and FTS5 flushes its pending index at every statement, so this is most of the
+/// difference between a slow and a fast bulk insert.
+pub(crate) fn index_after(
+    w: &mut Write<'_>,
+    insert: impl FnOnce(&mut Write<'_>) -> Result<Vec<ProductId>>,
+) -> Result<Vec<ProductId>> {
+    w.tx().prepare_cached(DEFER_INDEXING)?.execute([])?;
+    let ids = insert(w)?;
+    w.tx().prepare_cached(RESUME_INDEXING)?.execute([])?;
+    let json = serde_json::to_string(&ids)?;
+    w.tx().prepare_cached(INDEX_PRODUCTS)?.execute([json])?;
+    Ok(ids)
+}
 
 fn hit_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
     Ok(SearchHit {
@@ -121,19 +153,68 @@ pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHi
         hits.truncate(limit as usize);
         return Ok(hits);
     }
-    let floor: Option<i64> = conn
-        .prepare_cached(CANDIDATE_FLOOR)?
-        .query_row((&query, CANDIDATES), |r| r.get(0))?;
-    let Some(floor) = floor else { return Ok(hits) };
-    let mut stmt = conn.prepare_cached(RANKED)?;
-    let ranked = stmt.query_map((&query, floor, typed, limit - hits.len() as i64), hit_from_row)?;
-    hits.extend(ranked.collect::<rusqlite::Result<Vec<_>>>()?);
+    let best = ranked_candidates(conn, &query, typed, CANDIDATES.max(limit))?;
+    let mut stmt = conn.prepare_cached(HITS_IN_ORDER)?;
+    let rows = stmt.query_map((best, typed, limit - hits.len() as i64), hit_from_row)?;
+    hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     Ok(hits)
+}
+
+/// The ranking: among the newest `count` matches, products where every typed word starts a
+/// word of their SKU or name come first, then the rest (matches in tags and descriptions);
+/// newest first within each. Returns the ids as a JSON array for `HITS_IN_ORDER`.
+///
+/// The FTS index decides what matches; this only orders, so the word test here need only
+/// agree with the tokenizer on ordinary text. (The first ranking was bm25 with column
+/// weights: it counts every match of each prefix to weigh it, a few milliseconds a
+/// keystroke for a common prefix. An FTS5 column filter has the same cost when no name
+/// matches, because it scans for one.)
+fn ranked_candidates(conn: &Connection, query: &str, typed: &str, count: i64) -> Result<String> {
+    let ids: Vec<i64> = conn
+        .prepare_cached(CANDIDATE_IDS)?
+        .query_map((query, count), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let words = folded_words(typed);
+    let mut stmt = conn.prepare_cached(CANDIDATE_TEXT)?;
+    let mut ranked: Vec<(bool, i64)> = stmt
+        .query_map([serde_json::to_string(&ids)?], |r| {
+            let (id, sku, name): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let own = folded_words(&format!("{sku} {name}"));
+            let in_name = words
+                .iter()
+                .all(|w| own.iter().any(|o| o.starts_with(w.as_str())));
+            Ok((!in_name, id))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let ranked: Vec<i64> = ranked.into_iter().map(|(_, id)| id).collect();
+    Ok(serde_json::to_string(&ranked)?)
+}
+
+/// Words as FTS5's `unicode61 remove_diacritics 2` tokenizer sees them, near enough:
+/// split at anything that is not a letter or digit, accents removed, lower case.
+fn folded_words(text: &str) -> Vec<String> {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{folded_words, fts_query};
+
+    #[test]
+    fn words_are_folded_like_the_tokenizer() {
+        assert_eq!(
+            folded_words("Crème BRÛLÉE-set 12"),
+            ["creme", "brulee", "set", "12"]
+        );
+        assert_eq!(folded_words("  "), Vec::<String>::new());
+    }
 
     #[test]
     fn typed_text_becomes_quoted_prefix_terms() {
