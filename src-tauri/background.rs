@@ -21,6 +21,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Catalog, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
+    app.state::<AppState>().refuse_if_replaced()?;
     let task = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let running = state.jobs.start(&job_id);

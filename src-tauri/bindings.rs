@@ -41,6 +41,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     shelf_core::csv_import::CsvImportReport::export_all(&cfg)?;
     shelf_core::backup::BackupSummary::export_all(&cfg)?;
     crate::picked::CsvImportArgs::export_all(&cfg)?;
+    crate::services::ServicesStatus::export_all(&cfg)?;
     Ok(())
 }
 

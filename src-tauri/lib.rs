@@ -13,6 +13,7 @@ mod info;
 mod menu;
 mod picked;
 mod schemes;
+mod services;
 pub mod state;
 
 use shelf_core::{Catalog, Library};
@@ -42,7 +43,11 @@ pub fn run() {
             }),
     };
     match builder.build(tauri::generate_context!()) {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                services::back_up_on_quit(handle);
+            }
+        }),
         Err(err) => {
             eprintln!("Shelfkeeper couldn't start: {err}");
             std::process::exit(1);
@@ -80,6 +85,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
                 let _ = changes.send(batch.to_vec());
             });
             remember_drops(app.handle());
+            services::start_from_settings(app.handle(), &state.library, &mut state.writer_blocking());
             #[cfg(feature = "e2e")]
             app.add_capability(
                 tauri::ipc::CapabilityBuilder::new("e2e-drop")
@@ -144,6 +150,12 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::transfer::preview_csv,
             commands::transfer::import_csv,
             commands::transfer::backup_now,
+            commands::transfer::restore_from_backup,
+            commands::services::services_status,
+            commands::services::choose_inbox_folder,
+            commands::services::stop_inbox,
+            commands::services::choose_backup_folder,
+            commands::services::set_auto_backup,
             commands::jobs::cancel_job,
         ])
 }

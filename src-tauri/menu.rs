@@ -1,7 +1,6 @@
 //! The native menu. A click is forwarded to the web UI as a `menu` event carrying the item's
 //! id (a [`MenuAction`]), so the UI's own buttons and the menu run the same code. Items whose
-//! feature isn't built yet are left out rather than shown dead: "Restore from backup…" waits
-//! until the app can close and reopen its catalog around a restore. "Open library folder" and
+//! feature isn't built yet are left out rather than shown dead. "Open library folder" and
 //! "Quit" are handled here, because they need nothing from the page.
 
 use serde::Serialize;
@@ -19,6 +18,7 @@ pub enum MenuAction {
     ImportCsv,
     Export,
     BackupNow,
+    RestoreBackup,
     OpenLibraryFolder,
     Undo,
     Find,
@@ -30,12 +30,13 @@ pub enum MenuAction {
 }
 
 impl MenuAction {
-    const ALL: [MenuAction; 13] = [
+    const ALL: [MenuAction; 14] = [
         MenuAction::NewProduct,
         MenuAction::ImportImages,
         MenuAction::ImportCsv,
         MenuAction::Export,
         MenuAction::BackupNow,
+        MenuAction::RestoreBackup,
         MenuAction::OpenLibraryFolder,
         MenuAction::Undo,
         MenuAction::Find,
@@ -53,6 +54,7 @@ impl MenuAction {
             MenuAction::ImportCsv => "import-csv",
             MenuAction::Export => "export",
             MenuAction::BackupNow => "backup-now",
+            MenuAction::RestoreBackup => "restore-backup",
             MenuAction::OpenLibraryFolder => "open-library-folder",
             MenuAction::Undo => "undo",
             MenuAction::Find => "find",
@@ -71,6 +73,7 @@ impl MenuAction {
             MenuAction::ImportCsv => "Import CSV…",
             MenuAction::Export => "Export…",
             MenuAction::BackupNow => "Back up now",
+            MenuAction::RestoreBackup => "Restore from backup…",
             MenuAction::OpenLibraryFolder => "Open library folder",
             MenuAction::Undo => "Undo last change",
             MenuAction::Find => "Find",
@@ -98,6 +101,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item(MenuAction::Export)?)
         .separator()
         .item(&item(MenuAction::BackupNow)?)
+        .item(&item(MenuAction::RestoreBackup)?)
         .item(&item(MenuAction::OpenLibraryFolder)?)
         .separator()
         .quit()

@@ -208,6 +208,53 @@ pub async fn backup_target<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Comm
     .await
 }
 
+/// "Restore from backup…": the archive to restore, picked in Rust (the page never names it).
+/// Opens in the library's backups folder. `None` when cancelled.
+pub async fn pick_backup<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> CommandResult<Option<PathBuf>> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Restore from a backup")
+        .set_directory(app.state::<crate::state::AppState>().library.backups_dir())
+        .add_filter("Shelfkeeper backup", &["zip", "ZIP"]);
+    let picked = ask(move || dialog.blocking_pick_file()).await?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
+}
+
+/// A folder picked in a native dialog (Settings' inbox and backup folders). `None` when
+/// cancelled.
+pub async fn pick_folder<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    title: &str,
+) -> CommandResult<Option<PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file().set_title(title);
+    let picked = ask(move || dialog.blocking_pick_folder()).await?;
+    Ok(picked.and_then(|p| p.into_path().ok()))
+}
+
+/// A yes/no question in a native dialog; true when the seller chose `confirm`.
+pub async fn confirm<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    title: &str,
+    message: String,
+    confirm: &str,
+) -> CommandResult<bool> {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    let dialog = app
+        .dialog()
+        .message(message)
+        .title(title)
+        .kind(MessageDialogKind::Warning)
+        .buttons(MessageDialogButtons::OkCancelCustom(
+            confirm.into(),
+            "Cancel".into(),
+        ));
+    ask(move || dialog.blocking_show()).await
+}
+
 /// The CSV import's options as the UI sends them.
 #[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
 pub struct CsvImportArgs {

@@ -11,6 +11,7 @@ use rusqlite::Connection;
 use shelf_core::job::CancelToken;
 use shelf_core::{Catalog, Library};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct AppState {
@@ -25,6 +26,11 @@ pub struct AppState {
     originals: Arc<Mutex<Catalog>>,
     pub jobs: Jobs,
     pub picked: PickedPaths,
+    pub services: crate::services::Services,
+    /// Set once a restore has swapped the library folder: the connections above still point
+    /// at the library that was moved aside, so every write is refused until the app has
+    /// restarted on the restored one.
+    replaced: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -53,6 +59,8 @@ impl AppState {
             originals: Arc::new(Mutex::new(originals)),
             jobs: Jobs::default(),
             picked: PickedPaths::default(),
+            services: crate::services::Services::default(),
+            replaced: AtomicBool::new(false),
         })
     }
 
@@ -72,8 +80,26 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Catalog) -> shelf_core::Result<T> + Send + 'static,
     {
+        self.refuse_if_replaced()?;
         let writer = Arc::clone(&self.writer);
         blocking(move || f(&mut lock(&writer))).await
+    }
+
+    /// Marks the library as replaced by a restore (see `replaced`) and stops the background
+    /// services, whose connections point at the library that was moved aside.
+    pub fn mark_replaced(&self) {
+        self.replaced.store(true, Ordering::SeqCst);
+        self.services.stop_all();
+    }
+
+    /// The refusal every write meets between a restore and the restart that follows it.
+    pub fn refuse_if_replaced(&self) -> CommandResult<()> {
+        if self.replaced.load(Ordering::SeqCst) {
+            return Err(CommandError::from(shelf_core::Error::refused(
+                "The library was just restored from a backup; Shelfkeeper is reopening it. Try again in a moment.",
+            )));
+        }
+        Ok(())
     }
 
     /// The writer for code that is already on a blocking thread (jobs, the change listener

@@ -51,4 +51,10 @@
     "preview_csv",
     "import_csv",
     "backup_now",
+    "restore_from_backup",
+    "services_status",
+    "choose_inbox_folder",
+    "stop_inbox",
+    "choose_backup_folder",
+    "set_auto_backup",
 ]

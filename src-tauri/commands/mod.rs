@@ -10,6 +10,7 @@ pub mod library;
 pub mod maintenance;
 pub mod money;
 pub mod products;
+pub mod services;
 pub mod settings;
 pub mod tags;
 pub mod transfer;

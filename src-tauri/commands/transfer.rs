@@ -6,7 +6,7 @@ use crate::background::run_job;
 use crate::error::CommandResult;
 use crate::picked;
 use crate::state::AppState;
-use shelf_core::backup::{self, BackupSummary};
+use shelf_core::backup::{self, BackupManifest, BackupSummary};
 use shelf_core::catalog::products::ProductQuery;
 use shelf_core::csv_import::{self, CsvImportOptions, CsvImportReport, CsvPreview};
 use shelf_core::export::{self, ExportFormat, ExportSummary};
@@ -94,4 +94,69 @@ pub async fn backup_now<R: Runtime>(
     })
     .await
     .map(Some)
+}
+
+/// How long the seller can read "restored" before the app restarts on the restored library.
+const RESTART_AFTER: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// "Restore from backup…": the seller picks an archive, sees what it holds and confirms; it is
+/// checked entry by entry in a staging folder and only then swapped in, the current library
+/// moved aside (never deleted). The app's connections still point at the library that was
+/// moved aside, so from that moment every write is refused, and the app restarts on the
+/// restored library. Returns what to tell the seller; `None` when they cancel.
+#[tauri::command]
+pub async fn restore_from_backup<R: Runtime>(
+    app: AppHandle<R>,
+    job_id: String,
+    on_progress: Channel<Progress>,
+) -> CommandResult<Option<String>> {
+    let Some(path) = picked::pick_backup(&app).await? else {
+        return Ok(None);
+    };
+    let manifest = {
+        let path = path.clone();
+        crate::state::blocking(move || backup::describe(&path)).await?
+    };
+    let library = app.state::<AppState>().library.clone();
+    let question = restore_question(&manifest, library.root());
+    if !picked::confirm(&app, "Restore from backup", question, "Restore").await? {
+        return Ok(None);
+    }
+    let (restarting, marking) = (app.clone(), app.clone());
+    let summary = run_job(app, job_id, on_progress, move |_writer, job| {
+        let summary = backup::restore(&library, &path, job)?;
+        marking.state::<AppState>().mark_replaced();
+        Ok(summary)
+    })
+    .await?;
+    std::thread::spawn(move || {
+        std::thread::sleep(RESTART_AFTER);
+        restarting.restart();
+    });
+    Ok(Some(format!(
+        "Restored the backup of {}. Your previous library was kept at {}. Shelfkeeper is reopening…",
+        summary.manifest.created_at,
+        summary.previous_library.display()
+    )))
+}
+
+/// The confirmation a seller reads before a restore replaces their library.
+fn restore_question(manifest: &BackupManifest, library: &std::path::Path) -> String {
+    let count = |table: &str| manifest.row_counts.get(table).copied().unwrap_or(0);
+    format!(
+        "This backup was made {} and holds {} products and {} photos.\n\n\
+         Restoring replaces the catalog you have open now. Your current library is not \
+         deleted: it is moved aside, next to {}, as a folder ending in “pre-restore”.",
+        format!(
+            "{} UTC",
+            manifest
+                .created_at
+                .get(..16)
+                .unwrap_or_default()
+                .replace('T', " at ")
+        ),
+        count("products"),
+        count("originals"),
+        library.display()
+    )
 }

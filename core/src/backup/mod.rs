@@ -13,7 +13,7 @@ mod snapshot;
 
 pub use archive::{check_name, ArchiveLimits};
 pub use manifest::{BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME};
-pub use restore::{recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
+pub use restore::{describe, recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
 pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, ScheduledBackup};
 
 use crate::catalog::Catalog;

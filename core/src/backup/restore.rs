@@ -40,6 +40,12 @@ pub struct RestoreSummary {
     pub migrated_from: Option<i64>,
 }
 
+/// What a backup holds, from its manifest, after the same vetting a restore starts with
+/// (names, sizes, entry count, no unpacking): shown to the seller before they confirm.
+pub fn describe(backup: &Path) -> Result<BackupManifest> {
+    archive::open_vetted(backup, &ArchiveLimits::default()).map(|(_, manifest)| manifest)
+}
+
 /// Restores `backup` over `library`. The caller must have closed its catalog; it reopens
 /// the library afterwards.
 pub fn restore(library: &Library, backup: &Path, job: &Job) -> Result<RestoreSummary> {

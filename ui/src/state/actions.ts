@@ -2,7 +2,13 @@
  * Actions that buttons, keys and the native menu all trigger, written once here so the three
  * routes behave the same.
  */
-import { backupNow, restoreProducts, trashProducts, undoLastChange } from '../lib/api';
+import {
+  backupNow,
+  restoreFromBackup,
+  restoreProducts,
+  trashProducts,
+  undoLastChange,
+} from '../lib/api';
 import { announcer } from './announcer.svelte';
 import { toCommandError } from '../lib/api';
 import { selection } from './selection.svelte';
@@ -61,6 +67,24 @@ export async function backUpNow(): Promise<void> {
         );
       }
     }
+  } catch (err) {
+    announcer.say(toCommandError(err).message, 'error');
+  }
+}
+
+/** "Restore from backup…": Rust asks which archive and confirms; the app then restarts. */
+export async function restoreBackup(): Promise<void> {
+  try {
+    let shown = -1;
+    const job = restoreFromBackup((p) => {
+      const tenth = p.total > 0 ? Math.floor((10 * p.done) / p.total) : 0;
+      if (tenth > shown) {
+        shown = tenth;
+        announcer.say(`Checking and restoring the backup… ${tenth * 10}%`);
+      }
+    });
+    const message = await job.done;
+    if (message) announcer.say(message);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
   }

@@ -2,7 +2,7 @@
 import type { MenuAction } from '../lib/api';
 import { screens } from './screens.svelte';
 import { browser } from './browser.svelte';
-import { backUpNow, openHistoryForSelection, showTrash, undo } from './actions';
+import { backUpNow, openHistoryForSelection, restoreBackup, showTrash, undo } from './actions';
 import { selection } from './selection.svelte';
 import { announcer } from './announcer.svelte';
 import { pickAndImportImages } from './imports.svelte';
@@ -23,6 +23,9 @@ export function runMenu(id: MenuAction, focusSearch: () => void): void {
       break;
     case 'backup-now':
       void backUpNow();
+      break;
+    case 'restore-backup':
+      void restoreBackup();
       break;
     case 'undo':
       void undo();

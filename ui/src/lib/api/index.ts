@@ -49,10 +49,17 @@ import type { ProductQuery } from './bindings/ProductQuery';
 import type { Progress } from './bindings/Progress';
 import type { Role } from './bindings/Role';
 import type { SearchHit } from './bindings/SearchHit';
+import type { AutoBackup } from './bindings/AutoBackup';
+import type { ServiceReport } from './bindings/ServiceReport';
+import type { ServicesStatus } from './bindings/ServicesStatus';
 import type { Tag } from './bindings/Tag';
 import type { User } from './bindings/User';
 
+export type * from './bindings/AutoBackup';
 export type * from './bindings/BackupSummary';
+export type * from './bindings/Service';
+export type * from './bindings/ServiceReport';
+export type * from './bindings/ServicesStatus';
 export type * from './bindings/BulkEdit';
 export type * from './bindings/Category';
 export type * from './bindings/Change';
@@ -482,6 +489,46 @@ export function backupNow(
   return startJob('backup_now', {}, onProgress);
 }
 
+/**
+ * "Restore from backup…": Rust asks for the archive and a native confirmation, restores it
+ * (the current library is moved aside, never deleted) and restarts the app on it. Resolves
+ * with the sentence to show, or null when the seller cancels. Writes are refused from the
+ * moment it succeeds until the restart.
+ */
+export function restoreFromBackup(
+  onProgress: (progress: Progress) => void,
+): RunningJob<string | null> {
+  return startJob('restore_from_backup', {}, onProgress);
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings › Inbox folder and Automatic backups. Folders are picked in native dialogs that
+// Rust opens; these resolve with null when the seller cancels.
+
+/** The inbox and automatic-backup settings and the latest reports, newest first. */
+export function servicesStatus(): Promise<ServicesStatus> {
+  return call('services_status');
+}
+
+/** Asks for a folder to watch, saves it and starts watching; null when cancelled. */
+export function chooseInboxFolder(): Promise<string | null> {
+  return call('choose_inbox_folder');
+}
+
+export function stopInbox(): Promise<void> {
+  return call('stop_inbox');
+}
+
+/** Asks where automatic backups go; pass the answer to `setAutoBackup`. */
+export function chooseBackupFolder(): Promise<string | null> {
+  return call('choose_backup_folder');
+}
+
+/** Saves the automatic-backup setting (null turns backups off); backs up right away. */
+export function setAutoBackup(settings: AutoBackup | null): Promise<void> {
+  return call('set_auto_backup', { settings });
+}
+
 // ---------------------------------------------------------------------------------------
 // Events
 
@@ -493,11 +540,12 @@ export function onCatalogChanged(handler: (changes: Change[]) => void): Promise<
   return listen<Change[]>('catalog-changed', (event) => handler(event.payload));
 }
 
-/**
- * A native menu item was chosen. ("Open library folder" and "Quit" are handled natively.)
- * "Restore from backup…" is not in the menu yet: restoring needs the app to close and reopen
- * the catalog around it, which the shell doesn't do yet (use `shelf restore FILE`).
- */
+/** What the inbox or an automatic backup just did (failures too: show them). */
+export function onServiceReport(handler: (report: ServiceReport) => void): Promise<UnlistenFn> {
+  return listen<ServiceReport>('service-report', (event) => handler(event.payload));
+}
+
+/** A native menu item was chosen. ("Open library folder" and "Quit" are handled natively.) */
 export function onMenu(handler: (action: MenuAction) => void): Promise<UnlistenFn> {
   return listen<MenuAction>('menu', (event) => handler(event.payload));
 }
