@@ -465,7 +465,8 @@ fn ensure_category(w: &mut Write<'_>, path: &str) -> Result<i64> {
         rules::check_category_name(part)?;
         let found: Option<i64> = w
             .tx()
-            .query_row(FIND_CATEGORY, (part, parent), |r| r.get(0))
+            .prepare_cached(FIND_CATEGORY)?
+            .query_row((part, parent), |r| r.get(0))
             .optional()?;
         parent = Some(match found {
             Some(id) => id,
