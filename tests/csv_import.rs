@@ -443,3 +443,87 @@ fn local_photos_named_in_a_csv_are_imported_into_their_product() {
     let names: Vec<&str> = images.iter().map(|i| i.file_name.as_str()).collect();
     assert_eq!(names, ["front.jpg", "back.jpg"]);
 }
+
+/// A row SQLite refuses although the importer's checks passed it (here a rule another tool
+/// added as a trigger) sits in the middle of a batch: the batch statement fails, its rows
+/// are written again one by one, and only that row is refused, with its line number.
+#[test]
+fn a_row_refused_inside_a_batch_is_reported_by_line_and_its_neighbours_are_imported() {
+    let lib = TestLibrary::new();
+    let path = big_file(lib.dir.path(), 5_000);
+    drop(lib.catalog());
+    lib.plain_connection()
+        .execute_batch(
+            "CREATE TRIGGER test_refuse_one BEFORE INSERT ON products WHEN NEW.sku = 'BULK-0003000'
+             BEGIN SELECT RAISE(ABORT, 'price_in_range'); END;",
+        )
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert!(!report.committed);
+    assert_eq!(report.refused_lines(), vec![3_002]);
+    assert_eq!(lib.catalog_bytes(), before, "all or nothing still writes nothing");
+
+    let options = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import(&lib, &path, &options);
+    assert!(report.committed);
+    assert_eq!((report.created, report.refused), (4_999, 1));
+    assert_eq!(report.refused_lines(), vec![3_002]);
+    assert_eq!(report.issues[0].sku, "BULK-0003000");
+    assert_eq!(report.issues[0].message, "The price is too large.");
+    let catalog = lib.catalog();
+    assert!(by_sku(catalog.conn(), "BULK-0003000").is_err());
+    for neighbour in ["BULK-0002999", "BULK-0003001"] {
+        let product = by_sku(catalog.conn(), neighbour).unwrap();
+        assert_eq!(product.tags, vec!["bulk".to_owned()]);
+        let words = format!("product {}", product.name.rsplit(' ').next().unwrap());
+        let hits = shelf_core::catalog::search::search(catalog.conn(), &words, 5).unwrap();
+        assert_eq!(
+            hits.first().map(|h| h.id),
+            Some(product.id),
+            "{neighbour} is searchable"
+        );
+    }
+    let (products, links, indexed): (i64, i64, i64) = catalog
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM products), (SELECT count(*) FROM product_tags),
+               (SELECT count(*) FROM product_search)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((products, links, indexed), (4_999, 4_999, 4_999));
+}
+
+/// A file that names the same product twice: the second row updates what the first created,
+/// even when both fall in the same batch.
+#[test]
+fn a_product_named_twice_in_one_file_is_created_then_updated() {
+    let lib = TestLibrary::new();
+    let path = write(
+        lib.dir.path(),
+        "twice.csv",
+        b"sku,name,price,tags\nTW-1,First,1.00,one\nTW-2,Other,2.00,\ntw-1,Second,3.00,two\n",
+    );
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!(
+        (report.created, report.updated, report.refused),
+        (2, 1, 0),
+        "{:?}",
+        report.issues
+    );
+    let catalog = lib.catalog();
+    let product = by_sku(catalog.conn(), "TW-1").unwrap();
+    assert_eq!((product.name.as_str(), product.price_minor), ("Second", 300));
+    assert_eq!(product.tags, vec!["one".to_owned(), "two".to_owned()]);
+    let hits = shelf_core::catalog::search::search(catalog.conn(), "two", 5).unwrap();
+    assert_eq!(
+        hits.first().map(|h| h.id),
+        Some(product.id),
+        "the update's tag is searchable"
+    );
+}

@@ -10,6 +10,7 @@ mod manifest;
 pub mod restore;
 pub mod schedule;
 mod snapshot;
+mod writer;
 
 pub use archive::{check_name, ArchiveLimits};
 pub use manifest::{BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME};
@@ -19,17 +20,16 @@ pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, Schedule
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::export::extension_for_mime;
-use crate::job::{Job, Progress};
+use crate::job::Job;
 use crate::library::{is_sha256_hex, Library};
 use crate::migrations;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
+use writer::Source;
 
 /// What a finished (and verified) backup holds.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -46,9 +46,6 @@ pub struct BackupSummary {
     /// check reports them too). The backup holds everything else.
     pub originals_missing: Vec<String>,
 }
-
-/// An archive entry to write: its name in the archive and the file it comes from.
-type Source = (String, PathBuf);
 
 const ORIGINALS_IN_SNAPSHOT: &str = "SELECT sha256, mime FROM originals ORDER BY sha256";
 
@@ -70,20 +67,17 @@ fn create_in(library: &Library, out: &Path, partial: &Path, work: &Path, job: &J
     let snapshot_path = work.join(CATALOG_NAME);
     snapshot::take(&library.catalog_path(), &snapshot_path)?;
     job.check_cancelled()?;
-    let facts = snapshot::check(&snapshot_path)?;
     let (originals, missing) = originals_of_snapshot(library, &snapshot_path)?;
     let mut sources: Vec<Source> = vec![(CATALOG_NAME.to_owned(), snapshot_path.clone())];
     sources.extend(originals);
-    let manifest = write_archive(partial, &sources, &facts, job)?;
-    // Re-read and re-hash every entry of the written file. The snapshot's integrity and
-    // foreign keys were checked on the very bytes now proven to be in the archive.
-    let (_, reread) = archive::open_vetted(partial, &ArchiveLimits::default())?;
-    if reread != manifest {
-        return Err(Error::Damaged(
-            "The backup's manifest didn't read back as written.".into(),
-        ));
-    }
-    rehash_in_parallel(partial, &reread, job)?;
+    // The snapshot's integrity and foreign-key checks run on one core while the archive is
+    // written on the others; the manifest (written last) needs their row counts.
+    let (manifest, file) = std::thread::scope(|scope| {
+        let checking = scope.spawn(|| snapshot::check(&snapshot_path));
+        writer::write_archive(partial, &sources, || joined(checking), job)
+    })?;
+    same_bytes_as_checked(&snapshot_path, &manifest)?;
+    verify_while_syncing(partial, file, &manifest, job)?;
     std::fs::rename(partial, out).map_err(|e| Error::io("Can't save the backup as", out, e))?;
     sync_parent(out);
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -97,6 +91,52 @@ fn create_in(library: &Library, out: &Path, partial: &Path, work: &Path, job: &J
         row_counts: manifest.row_counts,
         originals_missing: missing,
     })
+}
+
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle
+        .join()
+        .map_err(|_| Error::Internal("A backup thread failed.".into()))?
+}
+
+/// The snapshot was checked while it was being archived: its file must still hash to what
+/// the archive holds, so the checks were of exactly those bytes.
+fn same_bytes_as_checked(snapshot_path: &Path, manifest: &BackupManifest) -> Result<()> {
+    let mut hasher = Sha256::new();
+    let mut file = File::open(snapshot_path).map_err(|e| Error::io("Can't read", snapshot_path, e))?;
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io("Can't read", snapshot_path, e))?;
+    let archived = manifest.entry(CATALOG_NAME).map(|e| e.sha256.as_str());
+    if archived != Some(hex::encode(hasher.finalize()).as_str()) {
+        return Err(Error::Internal(
+            "The catalog snapshot changed while it was being backed up.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Re-reads and re-hashes every entry of the written file while a third thread flushes it
+/// to disk; the backup is done only when both are. The snapshot's integrity and foreign
+/// keys were checked on the very bytes now proven to be in the archive.
+fn verify_while_syncing(partial: &Path, file: File, manifest: &BackupManifest, job: &Job) -> Result<()> {
+    std::thread::scope(|scope| {
+        let syncing = scope.spawn(move || file.sync_all());
+        let verified = verify_written(partial, manifest, job);
+        let synced = syncing
+            .join()
+            .map_err(|_| Error::Internal("A backup thread failed.".into()))?;
+        verified?;
+        synced.map_err(|e| Error::io("Can't flush the backup", partial, e))
+    })
+}
+
+fn verify_written(partial: &Path, manifest: &BackupManifest, job: &Job) -> Result<()> {
+    let (_, reread) = archive::open_vetted(partial, &ArchiveLimits::default())?;
+    if reread != *manifest {
+        return Err(Error::Damaged(
+            "The backup's manifest didn't read back as written.".into(),
+        ));
+    }
+    rehash_in_parallel(partial, &reread, job)
 }
 
 /// Re-reads and re-hashes every entry, the entries shared out over the machine's cores (each
@@ -186,99 +226,6 @@ fn originals_of_snapshot(library: &Library, snapshot: &Path) -> Result<(Vec<Sour
         }
     }
     Ok((found, missing))
-}
-
-/// Photos are already compressed: deflating them again costs time and saves nothing.
-fn is_compressed_image(name: &str) -> bool {
-    [".jpg", ".jpeg", ".png", ".webp", ".gif"]
-        .iter()
-        .any(|ext| name.ends_with(ext))
-}
-
-fn write_archive(
-    partial: &Path,
-    sources: &[Source],
-    facts: &snapshot::SnapshotFacts,
-    job: &Job,
-) -> Result<BackupManifest> {
-    let file = File::create(partial).map_err(|e| Error::io("Can't create the backup file", partial, e))?;
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file));
-    let zip_err = |e: zip::result::ZipError| Error::Internal(format!("writing the backup: {e}"));
-    let mut entries = Vec::with_capacity(sources.len());
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    for (index, (name, path)) in sources.iter().enumerate() {
-        job.check_cancelled()?;
-        let mut input = File::open(path).map_err(|e| Error::io("Can't read", path, e))?;
-        let size = input
-            .metadata()
-            .map_err(|e| Error::io("Can't read", path, e))?
-            .len();
-        let method = if is_compressed_image(name) {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .unix_permissions(0o644)
-            .large_file(size >= u64::from(u32::MAX));
-        zip.start_file(name.as_str(), options).map_err(zip_err)?;
-        let (written, sha256) = copy_hashing(&mut input, &mut zip, &mut buffer)
-            .map_err(|e| Error::io("Can't copy into the backup", path, e))?;
-        bytes += written;
-        entries.push(ManifestEntry {
-            path: name.clone(),
-            size: written,
-            sha256,
-        });
-        if index.is_multiple_of(50) {
-            job.report(&Progress {
-                done: index as u64 + 1,
-                total: sources.len() as u64,
-                bytes,
-                current: Some(name.clone()),
-                last: None,
-            });
-        }
-    }
-    let manifest = BackupManifest {
-        format: manifest::FORMAT.to_owned(),
-        format_version: manifest::FORMAT_VERSION,
-        app_version: env!("CARGO_PKG_VERSION").to_owned(),
-        schema_version: facts.schema_version,
-        created_at: facts.created_at.clone(),
-        row_counts: facts.row_counts.clone(),
-        entries,
-    };
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .unix_permissions(0o644);
-    zip.start_file(MANIFEST_NAME, options).map_err(zip_err)?;
-    zip.write_all(&serde_json::to_vec_pretty(&manifest)?)
-        .map_err(|e| Error::io("Can't write the backup", partial, e))?;
-    let writer = zip.finish().map_err(zip_err)?;
-    let file = writer
-        .into_inner()
-        .map_err(|e| Error::io("Can't write the backup", partial, e.into_error()))?;
-    file.sync_all()
-        .map_err(|e| Error::io("Can't flush the backup", partial, e))?;
-    Ok(manifest)
-}
-
-/// Copies `input` into `out` and returns its size and SHA-256.
-fn copy_hashing(input: &mut File, out: &mut impl Write, buffer: &mut [u8]) -> std::io::Result<(u64, String)> {
-    let mut hasher = Sha256::new();
-    let mut written = 0u64;
-    loop {
-        let n = input.read(buffer)?;
-        if n == 0 {
-            return Ok((written, hex::encode(hasher.finalize())));
-        }
-        hasher.update(&buffer[..n]);
-        out.write_all(&buffer[..n])?;
-        written += n as u64;
-    }
 }
 
 /// Checks a backup file end to end: the archive is vetted, every entry re-read and

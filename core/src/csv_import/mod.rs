@@ -6,8 +6,10 @@
 //! written and the report says which rows), skip bad rows (good rows committed in batches,
 //! every problem written to a report file), and dry run (everything done inside a
 //! transaction that is then rolled back, so the report is exactly what an import would do).
-//! Cancelling leaves whole products only: the open transaction is rolled back.
+//! Cancelling leaves whole products only: the open transaction is rolled back. Rows are
+//! checked one by one and their products written in batches (see `batch`).
 
+mod batch;
 mod layout;
 mod rows;
 mod upsert;
@@ -17,14 +19,19 @@ pub use layout::{CsvFormat, Field, Layout, Mapping};
 use crate::catalog::{settings, Catalog};
 use crate::error::{Error, Result};
 use crate::job::{Job, Outcome, Progress};
-use rows::{Item, Rows};
+use batch::Batch;
+use rows::Rows;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use upsert::{Context, RowOutcome};
 
-/// Products per transaction when skipping bad rows.
-const BATCH: usize = 500;
+/// Rows per transaction when skipping bad rows.
+const BATCH: usize = 2_000;
+/// Rows checked before their products are written, in a few statements (see `batch`). Large
+/// enough that the per-batch cost is small; small enough to keep memory bounded whatever the
+/// size of the file.
+const WRITE_BATCH: usize = 2_000;
 /// Issues kept in the in-memory report; the report file gets all of them.
 const MAX_ISSUES_IN_MEMORY: usize = 1000;
 /// Change announcements per import before they collapse into one "reload everything".
@@ -272,6 +279,7 @@ pub fn import(
     while !done {
         let mut rollback = false;
         let result = catalog.write(|w| {
+            let mut pending = Batch::default();
             let mut in_batch = 0;
             while in_batch < batch {
                 if job.cancel.is_cancelled() {
@@ -283,7 +291,10 @@ pub fn import(
                     break;
                 };
                 in_batch += 1;
-                handle_item(w, item, &mut ctx, &mut tally)?;
+                pending.add(w, item, &mut ctx, &mut tally)?;
+                if pending.len() >= WRITE_BATCH {
+                    pending.write(w, &mut ctx, &mut tally)?;
+                }
                 if rows.rows_read.is_multiple_of(1000) {
                     job.report(&Progress {
                         done: rows.position(),
@@ -293,6 +304,7 @@ pub fn import(
                     });
                 }
             }
+            pending.write(w, &mut ctx, &mut tally)?;
             let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
             rollback =
                 options.dry_run || refused_all_or_nothing || (tally.report.cancelled && batch == usize::MAX);
@@ -391,44 +403,6 @@ fn import_photos(
                 field: None,
             })?;
         }
-    }
-    Ok(())
-}
-
-fn handle_item(
-    w: &mut crate::catalog::Write<'_>,
-    item: Item,
-    ctx: &mut Context,
-    tally: &mut Tally,
-) -> Result<()> {
-    let draft = match item {
-        Item::Unreadable(issue) => return tally.issue(issue),
-        Item::Product(draft) => draft,
-    };
-    let mut notes = Vec::new();
-    match upsert::apply(w, &draft, ctx, &mut notes) {
-        Ok(outcome) => tally.counted(outcome),
-        Err(err) if matches!(err, Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_)) => {
-            return Err(err)
-        }
-        Err(err) => {
-            notes.retain(|n| n.kind == IssueKind::Warning);
-            let sku = if draft.sku.trim().is_empty() {
-                draft.handle.clone()
-            } else {
-                draft.sku.trim().to_owned()
-            };
-            tally.issue(RowIssue {
-                line: draft.line,
-                sku,
-                kind: IssueKind::Refused,
-                message: err.to_string(),
-                field: err.field().map(str::to_owned),
-            })?;
-        }
-    }
-    for n in notes {
-        tally.issue(n)?;
     }
     Ok(())
 }

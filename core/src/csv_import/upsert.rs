@@ -1,7 +1,9 @@
-//! One draft into the catalog: checked with the editor's own rules and messages
-//! ([`ProductFields::tidied`]), then written with `INSERT ... ON CONFLICT(sku) DO UPDATE`, so
-//! an existing product keeps its id, images, tags and history and its `version` moves on.
-//! Each draft runs inside a savepoint: a refused row leaves nothing behind.
+//! One draft checked against the catalog with the editor's own rules and messages
+//! ([`ProductFields::tidied`]), becoming a product to write with its batch (see `batch`). An
+//! existing product is updated in place, so it keeps its id, images, tags and history and
+//! its `version` moves on. A product written on its own (when SQLite refuses a batch) goes
+//! through `INSERT ... ON CONFLICT(sku) DO UPDATE` inside a savepoint: a refused row leaves
+//! nothing behind.
 
 use super::rows::{Draft, ImageRef};
 use super::{IssueKind, RowIssue};
@@ -22,10 +24,11 @@ pub struct Context {
     pub csv_dir: PathBuf,
     /// Individual change announcements left before they collapse into one "everything".
     pub announce_budget: usize,
-    /// Wrap each product in a savepoint so a refused one leaves nothing behind. Needed only
-    /// when good rows are committed beside refused ones (skip bad rows): otherwise any refusal
-    /// rolls the whole transaction back. Savepoints are costly here because FTS5 flushes its
-    /// pending index data at every one (10x slower imports).
+    /// Check each product in a savepoint so a refused one leaves no new category behind.
+    /// Needed only when good rows are committed beside refused ones (skip bad rows):
+    /// otherwise any refusal rolls the whole transaction back. A savepoint makes FTS5 flush
+    /// its pending index data; products are indexed once per batch, so only the first
+    /// savepoint after a batch has any to flush.
     pub savepoint_per_row: bool,
     /// Local photos named by accepted rows, imported through the image library once the
     /// rows are committed (the image import runs its own transactions).
@@ -106,27 +109,103 @@ fn existing(conn: &rusqlite::Connection, sku: &str) -> Result<Option<Product>> {
 const FIND_CATEGORY: &str = "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
 const INSERT_CATEGORY: &str = "INSERT INTO categories (name, parent_id) VALUES (?1, ?2)";
 
-/// Imports one draft inside a savepoint; `notes` collects warnings and image notes.
-pub fn apply(
+/// A checked row: nothing to write, or a product to write with the next batch.
+pub enum Prepared {
+    Unchanged { photos: Vec<Photo> },
+    Write(Box<Pending>),
+}
+
+/// A checked product waiting for its batch to be written.
+pub struct Pending {
+    pub line: u64,
+    pub fields: ProductFields,
+    /// The product it updates and the tags that product has; `None` for a new product.
+    pub existing: Option<(ProductId, Vec<String>)>,
+    pub photos: Vec<Photo>,
+}
+
+impl Pending {
+    pub fn outcome(&self) -> RowOutcome {
+        if self.existing.is_some() {
+            RowOutcome::Updated
+        } else {
+            RowOutcome::Created
+        }
+    }
+
+    /// The file's tags that the product does not have yet.
+    pub fn new_tags(&self) -> Vec<String> {
+        let have = self
+            .existing
+            .as_ref()
+            .map_or(&[][..], |(_, tags)| tags.as_slice());
+        self.fields
+            .tags
+            .iter()
+            .filter(|t| !have.iter().any(|h| h.eq_ignore_ascii_case(t)))
+            .cloned()
+            .collect()
+    }
+}
+
+const SAVEPOINT: &str = "SAVEPOINT csv_row";
+const RELEASE: &str = "RELEASE csv_row";
+const ROLLBACK: &str = "ROLLBACK TO csv_row; RELEASE csv_row";
+
+/// Runs `f` inside a savepoint, so that when it fails it leaves nothing behind.
+pub fn in_savepoint<T>(w: &mut Write<'_>, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
+    w.tx().execute_batch(SAVEPOINT)?;
+    match f(w) {
+        Ok(value) => {
+            w.tx().execute_batch(RELEASE)?;
+            Ok(value)
+        }
+        Err(err) => {
+            w.tx().execute_batch(ROLLBACK)?;
+            Err(err)
+        }
+    }
+}
+
+/// The SKU a draft will have, folded as the catalog compares SKUs (`COLLATE NOCASE`): two
+/// rows with the same key must not be in one batch, the second has to see the first.
+pub fn sku_key(draft: &Draft, shopify: bool) -> String {
+    let sku = rules::tidy(&draft.sku);
+    let sku = if sku.is_empty() && shopify {
+        rules::tidy(&draft.handle)
+    } else {
+        sku
+    };
+    sku.to_ascii_lowercase()
+}
+
+/// Checks one draft against the catalog as it is (with the rows of earlier batches written)
+/// without writing the product; `notes` collects warnings and image notes. Only a new
+/// category can be written here, so in skip-bad-rows mode the checks run in a savepoint and
+/// a refused row leaves no category behind.
+pub fn prepare(
     w: &mut Write<'_>,
     draft: &Draft,
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
-) -> Result<RowOutcome> {
+) -> Result<Prepared> {
     if !ctx.savepoint_per_row {
-        return apply_inner(w, draft, ctx, notes);
+        return prepare_inner(w, draft, ctx, notes);
     }
-    w.tx().execute_batch("SAVEPOINT csv_row")?;
-    match apply_inner(w, draft, ctx, notes) {
-        Ok(outcome) => {
-            w.tx().execute_batch("RELEASE csv_row")?;
-            Ok(outcome)
+    in_savepoint(w, |w| prepare_inner(w, draft, ctx, notes))
+}
+
+/// Writes one checked product on its own, tags included (new tags only for an update). The
+/// batch statements fall back to this when SQLite refuses one of their rows, so that the
+/// refusal is reported for its own line.
+pub fn write_one(w: &mut Write<'_>, pending: &Pending) -> Result<ProductId> {
+    in_savepoint(w, |w| {
+        let id = upsert(w, &pending.fields)?;
+        for tag in pending.new_tags() {
+            tags::add_to_product(w, id, &tag)?;
         }
-        Err(err) => {
-            w.tx().execute_batch("ROLLBACK TO csv_row; RELEASE csv_row")?;
-            Err(err)
-        }
-    }
+        Ok(id)
+    })
 }
 
 fn note(notes: &mut Vec<RowIssue>, line: u64, sku: &str, kind: IssueKind, message: String) {
@@ -139,12 +218,12 @@ fn note(notes: &mut Vec<RowIssue>, line: u64, sku: &str, kind: IssueKind, messag
     });
 }
 
-fn apply_inner(
+fn prepare_inner(
     w: &mut Write<'_>,
     draft: &Draft,
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
-) -> Result<RowOutcome> {
+) -> Result<Prepared> {
     let mut sku = rules::tidy(&draft.sku);
     if sku.is_empty() && ctx.shopify {
         sku = draft.handle.clone();
@@ -185,27 +264,15 @@ fn apply_inner(
     }
     if let Some(current) = &existing {
         if same_as(current, &fields) {
-            ctx.photos.extend(photos);
-            return Ok(RowOutcome::Unchanged);
+            return Ok(Prepared::Unchanged { photos });
         }
     }
-    let id = upsert(w, &fields)?;
-    for tag in &fields.tags {
-        if !existing
-            .as_ref()
-            .is_some_and(|p| p.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
-        {
-            tags::add_to_product(w, id, tag)?;
-        }
-    }
-    let outcome = if existing.is_some() {
-        RowOutcome::Updated
-    } else {
-        RowOutcome::Created
-    };
-    announce(w, ctx, id, outcome);
-    ctx.photos.extend(photos);
-    Ok(outcome)
+    Ok(Prepared::Write(Box::new(Pending {
+        line: draft.line,
+        fields,
+        existing: existing.map(|p| (p.id, p.tags)),
+        photos,
+    })))
 }
 
 /// Writes the product; its tags are kept and the file's tags added to them.
@@ -233,7 +300,7 @@ fn upsert(w: &mut Write<'_>, f: &ProductFields) -> Result<ProductId> {
 
 /// A long import would announce a million ids; past the budget it announces one change with
 /// id `*`, which means "reload the product list".
-fn announce(w: &mut Write<'_>, ctx: &mut Context, id: ProductId, outcome: RowOutcome) {
+pub fn announce(w: &mut Write<'_>, ctx: &mut Context, id: ProductId, outcome: RowOutcome) {
     let kind = if outcome == RowOutcome::Created {
         ChangeKind::Created
     } else {
@@ -398,7 +465,8 @@ fn ensure_category(w: &mut Write<'_>, path: &str) -> Result<i64> {
         rules::check_category_name(part)?;
         let found: Option<i64> = w
             .tx()
-            .query_row(FIND_CATEGORY, (part, parent), |r| r.get(0))
+            .prepare_cached(FIND_CATEGORY)?
+            .query_row((part, parent), |r| r.get(0))
             .optional()?;
         parent = Some(match found {
             Some(id) => id,
