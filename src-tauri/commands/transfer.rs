@@ -143,18 +143,15 @@ pub async fn restore_from_backup<R: Runtime>(
 /// The confirmation a seller reads before a restore replaces their library.
 fn restore_question(manifest: &BackupManifest, library: &std::path::Path) -> String {
     let count = |table: &str| manifest.row_counts.get(table).copied().unwrap_or(0);
+    let made = manifest
+        .created_at
+        .get(..16)
+        .unwrap_or_default()
+        .replace('T', " at ");
     format!(
-        "This backup was made {} and holds {} products and {} photos.\n\n\
+        "This backup was made {made} UTC and holds {} products and {} photos.\n\n\
          Restoring replaces the catalog you have open now. Your current library is not \
          deleted: it is moved aside, next to {}, as a folder ending in “pre-restore”.",
-        format!(
-            "{} UTC",
-            manifest
-                .created_at
-                .get(..16)
-                .unwrap_or_default()
-                .replace('T', " at ")
-        ),
         count("products"),
         count("originals"),
         library.display()
