@@ -451,8 +451,10 @@ fn history_reads_as_changes_and_an_old_version_can_be_restored() {
     );
 }
 
+/// Each undo opens the catalog afresh, as separate `shelf undo` runs or an app restart do:
+/// undo keeps walking back instead of undoing the previous undo.
 #[test]
-fn undo_walks_back_through_the_acting_users_changes() {
+fn undo_walks_back_through_the_acting_users_changes_across_sessions() {
     let lib = TestLibrary::new();
     let mut catalog = lib.catalog();
     let p = catalog.create_product(&product("A", "Mug", 1000)).unwrap();
@@ -462,12 +464,16 @@ fn undo_walks_back_through_the_acting_users_changes() {
     catalog.move_to_trash(&[p.id]).unwrap();
     let undone = catalog.undo_last_change().unwrap().unwrap();
     assert!(undone.deleted_at.is_none(), "undo of trash restores");
+    drop(catalog);
+    let mut catalog = lib.catalog();
     let undone = catalog.undo_last_change().unwrap().unwrap();
     assert_eq!(
         (undone.name.as_str(), undone.price_minor),
         ("Mug", 1000),
         "then the edit is reverted"
     );
+    drop(catalog);
+    let mut catalog = lib.catalog();
     let undone = catalog.undo_last_change().unwrap().unwrap();
     assert!(undone.deleted_at.is_some(), "then the creation goes to the trash");
     assert!(catalog.undo_last_change().unwrap().is_none());

@@ -25,6 +25,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0004_search_batches.sql",
         "498542ed089533143f73e2493cf5a42fbf63e747feec16fa92fe519f6b3b8abe",
     ),
+    (
+        "0005_undo_log.sql",
+        "c6e099140ebb0b743963cf9cd093294bedcc184d2855c89f01595bcafefad678",
+    ),
 ];
 
 #[test]

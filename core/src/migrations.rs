@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_settings.sql"),
     migration!(3, "0003_image_rotation.sql"),
     migration!(4, "0004_search_batches.sql"),
+    migration!(5, "0005_undo_log.sql"),
 ];
 
 /// The schema version this build of the app writes.

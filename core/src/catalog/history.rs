@@ -39,8 +39,13 @@ const PRODUCT_ENTRIES: &str = "SELECT id, at, actor, table_name, action, old_val
 const TAG_NAME: &str = "SELECT name FROM tags WHERE id = ?1";
 const ENTRY: &str = "SELECT table_name, row_id, action, old_values, new_values FROM audit_log WHERE id = ?1";
 const LAST_BY_ACTOR: &str = "SELECT id FROM audit_log
-  WHERE table_name = 'products' AND actor_id = ?1 AND id NOT IN (SELECT value FROM json_each(?2))
+  WHERE table_name = 'products' AND actor_id = ?1 AND id NOT IN (SELECT audit_id FROM undo_log)
   ORDER BY id DESC LIMIT 1";
+/// Remembers an undo (migration 0005): the entry it reversed, then the entries it wrote.
+const LOG_UNDO: &str = "INSERT INTO undo_log (audit_id, role)
+  SELECT ?1, 'reversed' UNION ALL
+  SELECT id, 'written_by_undo' FROM audit_log WHERE id > ?2 AND id <= ?3
+  ON CONFLICT (audit_id) DO NOTHING";
 const MAX_AUDIT_ID: &str = "SELECT coalesce(max(id), 0) FROM audit_log";
 
 pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<Vec<HistoryEntry>> {
@@ -192,14 +197,18 @@ impl Catalog {
         self.update_product(product, expected_version, &fields)
     }
 
-    /// Reverses the acting user's most recent product change this session has not undone:
-    /// an edit is written back, a trash is restored, a restore is trashed again, a creation is
-    /// moved to the trash. Returns the product, or None when there is nothing to undo.
+    /// Reverses the acting user's most recent product change not undone yet (in this or an
+    /// earlier session, see `undo_log`): an edit is written back, a trash is restored, a
+    /// restore is trashed again, a creation is moved to the trash. Returns the product, or
+    /// None when there is nothing to undo.
+    ///
+    /// The reversal and its entry in `undo_log` are two transactions: a crash between them
+    /// leaves the reversal audited but unlisted, so the next undo would reverse it again (a
+    /// redo, itself audited); nothing is lost either way.
     pub fn undo_last_change(&mut self) -> Result<Option<products::Product>> {
-        let skip = serde_json::to_string(&self.undone)?;
         let Some(audit_id): Option<i64> = self
             .conn()
-            .query_row(LAST_BY_ACTOR, (self.actor(), &skip), |r| r.get(0))
+            .query_row(LAST_BY_ACTOR, [self.actor()], |r| r.get(0))
             .optional()?
         else {
             return Ok(None);
@@ -229,8 +238,12 @@ impl Catalog {
             }
         }
         let after_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
-        self.undone.push(audit_id);
-        self.undone.extend(before_undo + 1..=after_undo);
+        self.write(|w| {
+            w.tx()
+                .prepare_cached(LOG_UNDO)?
+                .execute((audit_id, before_undo, after_undo))?;
+            Ok(())
+        })?;
         Ok(Some(products::get(self.conn(), row_id)?))
     }
 }

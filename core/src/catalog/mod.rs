@@ -64,9 +64,6 @@ pub struct Catalog {
     library: Library,
     actor: UserId,
     listener: Option<ChangeListener>,
-    /// Audit ids that undo has consumed or written this session, so repeated undo walks
-    /// further back instead of undoing the undo.
-    undone: Vec<i64>,
 }
 
 /// A write transaction in progress: the SQLite transaction plus the changes it will announce.
@@ -120,7 +117,6 @@ impl Catalog {
             library: library.clone(),
             actor,
             listener: None,
-            undone: Vec::new(),
         };
         Ok((catalog, report))
     }
