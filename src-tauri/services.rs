@@ -83,28 +83,30 @@ impl Services {
     }
 
     pub fn stop_all(&self) {
-        for slot in [&self.inbox, &self.auto_backup] {
-            if let Some(token) = lock(slot).take() {
-                token.cancel();
-            }
+        self.stop(Service::Inbox);
+        self.stop(Service::AutoBackup);
+    }
+
+    fn slot(&self, service: Service) -> &Mutex<Option<CancelToken>> {
+        match service {
+            Service::Inbox => &self.inbox,
+            Service::AutoBackup => &self.auto_backup,
         }
     }
 
     /// Stops `service` and returns a fresh token for its next run.
     fn restart(&self, service: Service) -> CancelToken {
-        let slot = match service {
-            Service::Inbox => &self.inbox,
-            Service::AutoBackup => &self.auto_backup,
-        };
         let token = CancelToken::new();
-        if let Some(old) = lock(slot).replace(token.clone()) {
+        if let Some(old) = lock(self.slot(service)).replace(token.clone()) {
             old.cancel();
         }
         token
     }
 
     pub fn stop(&self, service: Service) {
-        self.restart(service).cancel();
+        if let Some(token) = lock(self.slot(service)).take() {
+            token.cancel();
+        }
     }
 }
 
@@ -117,7 +119,7 @@ fn report<R: Runtime>(app: &AppHandle<R>, services: &Services, report: ServiceRe
     let _ = app.emit(SERVICE_EVENT, report);
 }
 
-fn services<R: Runtime>(app: &AppHandle<R>) -> Option<tauri::State<'_, crate::state::AppState>> {
+fn app_state<R: Runtime>(app: &AppHandle<R>) -> Option<tauri::State<'_, crate::state::AppState>> {
     use tauri::Manager;
     app.try_state::<crate::state::AppState>()
 }
@@ -125,12 +127,12 @@ fn services<R: Runtime>(app: &AppHandle<R>) -> Option<tauri::State<'_, crate::st
 /// Watches `folder` on its own thread until stopped; each imported or refused photo is
 /// reported.
 pub fn start_inbox<R: Runtime>(app: &AppHandle<R>, library: Library, folder: PathBuf) {
-    let Some(state) = services(app) else { return };
+    let Some(state) = app_state(app) else { return };
     let token = state.services.restart(Service::Inbox);
     let app = app.clone();
     let spawned = std::thread::Builder::new().name("inbox".into()).spawn(move || {
         let say = |ok: bool, message: String| {
-            if let Some(state) = services(&app) {
+            if let Some(state) = app_state(&app) {
                 report(
                     &app,
                     &state.services,
@@ -168,7 +170,7 @@ fn inbox_sentence(item: &ItemResult) -> String {
 /// first run is right away, so a seller who turns backups on gets one (if anything changed
 /// since the last one in that folder).
 pub fn start_auto_backup<R: Runtime>(app: &AppHandle<R>, library: Library, settings: AutoBackup) {
-    let Some(state) = services(app) else { return };
+    let Some(state) = app_state(app) else { return };
     let token = state.services.restart(Service::AutoBackup);
     let app = app.clone();
     let spawned = std::thread::Builder::new()
@@ -176,7 +178,7 @@ pub fn start_auto_backup<R: Runtime>(app: &AppHandle<R>, library: Library, setti
         .spawn(move || {
             let every = Duration::from_secs(u64::from(settings.every_hours.max(1)) * 3600);
             while !token.is_cancelled() {
-                if let Some(state) = services(&app) {
+                if let Some(state) = app_state(&app) {
                     let outcome = back_up_once(&library, &settings, &token);
                     report(&app, &state.services, outcome);
                 }
@@ -229,7 +231,7 @@ pub fn back_up_once(library: &Library, settings: &AutoBackup, cancel: &CancelTok
 /// On quit, one more automatic backup when something changed since the last one. A failure
 /// is saved and shown when the app next starts.
 pub fn back_up_on_quit<R: Runtime>(app: &AppHandle<R>) {
-    let Some(state) = services(app) else { return };
+    let Some(state) = app_state(app) else { return };
     if state.refuse_if_replaced().is_err() {
         return;
     }
@@ -249,7 +251,7 @@ pub fn back_up_on_quit<R: Runtime>(app: &AppHandle<R>) {
 /// quit that failed last time.
 pub fn start_from_settings<R: Runtime>(app: &AppHandle<R>, library: &Library, catalog: &mut Catalog) {
     let failed = shelf_core::catalog::settings::get(catalog.conn(), FAILED_ON_QUIT_SETTING);
-    if let (Ok(Some(serde_json::Value::String(message))), Some(state)) = (failed, services(app)) {
+    if let (Ok(Some(serde_json::Value::String(message))), Some(state)) = (failed, app_state(app)) {
         let message = format!("When Shelfkeeper last closed: {message}");
         report(
             app,

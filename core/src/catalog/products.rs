@@ -491,8 +491,23 @@ fn insert_row(w: &mut Write<'_>, fields: &ProductFields, currency: &str) -> Resu
     Ok(id)
 }
 
-/// Inserts tidied products in one statement; returns their ids in `batch` order.
+/// Inserts tidied products in one statement and announces them; their ids in `batch` order.
 fn insert_many(w: &mut Write<'_>, batch: &[ProductFields], default_currency: &str) -> Result<Vec<ProductId>> {
+    let fields: Vec<&ProductFields> = batch.iter().collect();
+    let ids = insert_rows(w, &fields, default_currency)?;
+    for &id in &ids {
+        w.record(Entity::Product, id, ChangeKind::Created);
+    }
+    Ok(ids)
+}
+
+/// The bulk INSERT itself, for `insert_many` and the CSV import's batches (which announce
+/// their rows their own way): tidied products in one statement; their ids in `batch` order.
+pub(crate) fn insert_rows(
+    w: &mut Write<'_>,
+    batch: &[&ProductFields],
+    default_currency: &str,
+) -> Result<Vec<ProductId>> {
     let rows: Vec<serde_json::Value> = batch
         .iter()
         .map(|f| {
@@ -522,9 +537,6 @@ fn insert_many(w: &mut Write<'_>, batch: &[ProductFields], default_currency: &st
         .map(|f| by_sku.get(&f.sku.to_ascii_lowercase()).copied())
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| Error::Internal("a bulk insert returned fewer rows than it was given".into()))?;
-    for &id in &ids {
-        w.record(Entity::Product, id, ChangeKind::Created);
-    }
     Ok(ids)
 }
 

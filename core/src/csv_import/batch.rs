@@ -17,21 +17,13 @@
 
 use super::upsert::{self, Context, Pending, Photo, Prepared, RowOutcome};
 use super::{IssueKind, RowIssue, Tally};
-use crate::catalog::products::ProductFields;
+use crate::catalog::products::{self, ProductFields};
 use crate::catalog::{search, tags, ProductId, Write};
 use crate::error::{Error, Result};
 use std::collections::{HashMap, HashSet};
 
 use super::rows::{Draft, Item};
 
-/// New products inserted from a JSON array of rows; `?2` is the acting user.
-const INSERT_MANY: &str = "INSERT INTO products
-    (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode)
-  SELECT value ->> 'sku', value ->> 'name', value ->> 'description', value ->> 'price_minor',
-    value ->> 'currency', value ->> 'stock', value ->> 'status', value ->> 'category_id', ?2,
-    value ->> 'barcode'
-  FROM json_each(?1) WHERE true ORDER BY key
-  RETURNING id, sku";
 /// Existing products updated from a JSON array of rows (their SKU is kept as stored).
 const UPDATE_MANY: &str = "UPDATE products SET name = j.value ->> 'name',
     description = j.value ->> 'description', price_minor = j.value ->> 'price_minor',
@@ -122,7 +114,7 @@ impl Batch {
             .collect();
         let (new, updates): (Vec<&Pending>, Vec<&Pending>) =
             pending.into_iter().partition(|p| p.existing.is_none());
-        let mut written = write_new(w, &new)?;
+        let mut written = write_new(w, &new, &ctx.default_currency)?;
         written.extend(write_updates(w, &updates)?);
         for slot in slots {
             report(w, slot, &mut written, ctx, tally)?;
@@ -208,13 +200,13 @@ fn json_row(f: &ProductFields, id: Option<ProductId>) -> serde_json::Value {
 }
 
 /// New products with their tags, indexed for search once for the whole batch.
-fn write_new(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Written> {
+fn write_new(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Written> {
     if rows.is_empty() {
         return Ok(Written::new());
     }
     let mut written = Written::with_capacity(rows.len());
     search::index_after(w, |w| {
-        match insert_many(w, rows) {
+        match insert_many(w, rows, default_currency) {
             Ok(ids) => written.extend(rows.iter().zip(ids).map(|(p, id)| (p.line, Ok(id)))),
             Err(_) => {
                 for row in rows {
@@ -232,26 +224,10 @@ fn write_new(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Written> {
 
 /// The batch's new products and their tags, all or none (a statement that fails leaves
 /// nothing behind, and so does this, in a savepoint); their ids in `rows` order.
-fn insert_many(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Vec<ProductId>> {
+fn insert_many(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Vec<ProductId>> {
     upsert::in_savepoint(w, |w| {
-        let json =
-            serde_json::to_string(&rows.iter().map(|p| json_row(&p.fields, None)).collect::<Vec<_>>())?;
-        let mut by_sku = HashMap::with_capacity(rows.len());
-        {
-            let mut stmt = w.tx().prepare_cached(INSERT_MANY)?;
-            let mut returned = stmt.query((json, w.actor()))?;
-            while let Some(row) = returned.next()? {
-                by_sku.insert(
-                    row.get::<_, String>(1)?.to_ascii_lowercase(),
-                    row.get::<_, ProductId>(0)?,
-                );
-            }
-        }
-        let ids = rows
-            .iter()
-            .map(|p| by_sku.get(&p.fields.sku.to_ascii_lowercase()).copied())
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| Error::Internal("a batch insert returned fewer rows than it was given".into()))?;
+        let fields: Vec<&ProductFields> = rows.iter().map(|p| &p.fields).collect();
+        let ids = products::insert_rows(w, &fields, default_currency)?;
         let links: Vec<(ProductId, &[String])> = ids
             .iter()
             .zip(rows)
