@@ -478,6 +478,108 @@ fn a_cmyk_jpeg_from_a_print_shop_gets_a_thumbnail_in_the_right_colours() {
     }
 }
 
+/// An ICC profile whose tone curve is linear light: mid grey 128 in it is 188 in sRGB, a
+/// difference no encoder's rounding hides.
+fn linear_light_profile(grey: bool) -> Vec<u8> {
+    let linear = moxcms::ToneReprCurve::Parametric(vec![1.0]);
+    let mut profile = if grey {
+        moxcms::ColorProfile::new_gray_with_gamma(1.0)
+    } else {
+        moxcms::ColorProfile::new_srgb()
+    };
+    if !grey {
+        profile.red_trc = Some(linear.clone());
+        profile.green_trc = Some(linear.clone());
+        profile.blue_trc = Some(linear);
+        profile.cicp = None; // else it still says "sRGB" and the curves are not read
+    }
+    profile.encode().unwrap()
+}
+
+/// `image` encoded as `format` with `icc` embedded (JPEG APP2, PNG iCCP, WebP ICCP).
+fn tagged(image: &DynamicImage, format: ImageFormat, icc: Vec<u8>) -> Vec<u8> {
+    use image::codecs::{png::PngEncoder, webp::WebPEncoder};
+    use image::ImageEncoder;
+    let mut bytes = Vec::new();
+    let (w, h, colour) = (image.width(), image.height(), image.color().into());
+    match format {
+        ImageFormat::Jpeg => {
+            let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 90);
+            encoder.set_icc_profile(icc).unwrap();
+            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
+        }
+        ImageFormat::Png => {
+            let mut encoder = PngEncoder::new(&mut bytes);
+            encoder.set_icc_profile(icc).unwrap();
+            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
+        }
+        _ => {
+            let mut encoder = WebPEncoder::new_lossless(&mut bytes);
+            encoder.set_icc_profile(icc).unwrap();
+            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
+        }
+    }
+    bytes
+}
+
+#[test]
+fn photos_tagged_with_a_colour_profile_get_thumbnails_in_srgb() {
+    let lib = TestLibrary::new();
+    let dir = photos_dir(&lib);
+    let rgb = DynamicImage::ImageRgb8(RgbImage::from_pixel(600, 400, Rgb([128, 128, 128])));
+    let grey = DynamicImage::ImageLuma8(image::GrayImage::from_pixel(300, 300, image::Luma([128])));
+    let files = [
+        (
+            "LIN-1.jpg",
+            tagged(&rgb, ImageFormat::Jpeg, linear_light_profile(false)),
+            188,
+        ),
+        (
+            "LIN-2.png",
+            tagged(&rgb, ImageFormat::Png, linear_light_profile(false)),
+            188,
+        ),
+        (
+            "LIN-3.webp",
+            tagged(&rgb, ImageFormat::WebP, linear_light_profile(false)),
+            188,
+        ),
+        (
+            "LIN-4.png",
+            tagged(&grey, ImageFormat::Png, linear_light_profile(true)),
+            188,
+        ),
+        ("PLAIN-1.jpg", encoded(&rgb, ImageFormat::Jpeg), 128),
+        (
+            "BROKEN-1.jpg",
+            tagged(&rgb, ImageFormat::Jpeg, b"not an ICC profile".to_vec()),
+            128,
+        ),
+    ];
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, bytes, _)| write(&dir, name, bytes))
+        .collect();
+    let mut catalog = lib.catalog();
+    let report = images::import(&mut catalog, &paths, ImportTarget::BySku, &Job::silent()).unwrap();
+    assert_eq!(report.count(Outcome::Done), files.len(), "{report:?}");
+    for (name, _, expected) in &files {
+        let sku = name.split('.').next().unwrap();
+        let id = shelf_core::catalog::products::id_by_sku(catalog.conn(), sku)
+            .unwrap()
+            .unwrap();
+        let sha = &images::product_images(catalog.conn(), id).unwrap()[0].sha256;
+        let thumb = decode_thumbnail(catalog.conn(), sha);
+        let centre = thumb.get_pixel(thumb.width() / 2, thumb.height() / 2);
+        assert!(
+            centre.0.iter().all(|&c| (i32::from(c) - expected).abs() <= 4),
+            "{name}: the thumbnail's centre is {centre:?}, expected grey {expected}"
+        );
+    }
+    drop(catalog);
+    assert_library_clean(&lib);
+}
+
 // ---------- limits and damage ----------
 
 #[test]

@@ -196,6 +196,7 @@ fn main() -> shelf_core::Result<()> {
             "| page of 100, sorted by {sort:?} (pages 1-50 in turn) | p50 {p50:.2} ms, p95 {p95:.2} ms |"
         );
     }
+    grid_keystrokes(catalog.conn(), "blue mu");
     let conn = catalog.conn();
     let filtered = ProductQuery {
         status: Some(Status::Active),
@@ -249,4 +250,24 @@ fn insert_without(n: usize, sql: &str) -> shelf_core::Result<(f64, f64)> {
     drop(catalog);
     std::fs::remove_dir_all(&dir).map_err(|e| shelf_core::Error::io("Can't remove", &dir, e))?;
     Ok(timing)
+}
+
+/// The desktop grid while the seller types: its first page (200, by name) filtered by each
+/// prefix of `typed`, as `products::list` serves it to the window on every keystroke.
+fn grid_keystrokes(conn: &rusqlite::Connection, typed: &str) {
+    for end in 1..=typed.len() {
+        let text = &typed[..end];
+        if text.ends_with(' ') {
+            continue;
+        }
+        let query = ProductQuery {
+            search: Some(text.to_owned()),
+            limit: 200,
+            ..ProductQuery::default()
+        };
+        let (p50, p95) = time_many(100, |_| {
+            products::list(conn, &query).unwrap_or_else(|e| panic!("{e}"));
+        });
+        println!("| grid's first page of 200 by name, search {text:?} | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+    }
 }

@@ -3,6 +3,7 @@
 grid updated. Prints one line per measurement and a summary. Needs the environment that
 scripts/bench-app sets up (SHELF_APP, SHELF_LIBRARY on tauri-driver's side)."""
 
+import os
 import statistics
 import sys
 import time
@@ -26,17 +27,25 @@ def launch_once(app):
 
 
 def keystrokes(app, text):
+    """Types `text` a key at a time, timing each key from the page's marks. WebDriver is left
+    alone until the key's work is done (`KEY_GAP` seconds, 0.3 by default, about a typist's
+    pace): a script run by WebDriver takes the page's main thread, so polling right away would
+    slow down the very update being timed."""
     search = app.testid("search")
+    gap = float(os.environ.get("KEY_GAP", "0.3"))
     times = []
     for ch in text:
-        app.js("performance.clearMarks('shelf:search-input'); performance.clearMarks('shelf:grid-updated')")
+        app.js("performance.clearMarks()")
         search.send_keys(ch)
+        time.sleep(gap)
         app.wait_for(lambda: app.js(MARKS, "shelf:grid-updated"), f"the grid to update after {ch!r}", 10)
-        time.sleep(0.05)  # let a debounced second update land, if any
         start = app.js(MARKS, "shelf:search-input")
         ends = app.js(MARKS, "shelf:grid-updated")
+        listed = app.js(MARKS, "shelf:list-returned")
         if start and ends:
             times.append(ends[-1] - start[0])
+            print(f"  {ch!r}: {ends[-1] - start[0]:.0f} ms, list returned at "
+                  f"{', '.join(f'{t - start[0]:.0f}' for t in listed)} ms", flush=True)
     return times
 
 

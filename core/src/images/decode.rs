@@ -3,6 +3,7 @@
 //! decoded, and JPEGs are decoded at reduced scale (DCT scaling), which is where almost all
 //! of an import's time goes.
 
+use super::colour;
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageFormat, ImageReader, Limits, Luma, Rgb, RgbImage};
@@ -159,12 +160,14 @@ pub fn check_dimensions(width: u32, height: u32) -> Result<()> {
 }
 
 /// A photo decoded for its thumbnail: pixels at (possibly) reduced scale, the full size from
-/// the header, the EXIF orientation still to apply, and a warning for damage that decoded.
+/// the header, the EXIF orientation still to apply, the ICC profile the pixels are in (see
+/// `colour`), and a warning for damage that decoded.
 pub struct Decoded {
     pub image: DynamicImage,
     pub width: u32,
     pub height: u32,
     pub orientation: Orientation,
+    pub icc: Option<Vec<u8>>,
     pub warning: Option<String>,
 }
 
@@ -188,15 +191,20 @@ fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
     let Some((image, width, height)) = super::webp::decode_scaled(bytes, u32::from(target))? else {
         return decode_other(bytes, Format::Webp);
     };
-    let orientation = ImageReader::with_format(Cursor::new(bytes), ImageFormat::WebP)
+    let mut chunks = ImageReader::with_format(Cursor::new(bytes), ImageFormat::WebP)
         .into_decoder()
-        .and_then(|mut d| d.orientation())
+        .ok();
+    let orientation = chunks
+        .as_mut()
+        .and_then(|d| d.orientation().ok())
         .unwrap_or(Orientation::NoTransforms);
+    let icc = chunks.as_mut().and_then(|d| d.icc_profile().ok().flatten());
     Ok(Decoded {
         image,
         width,
         height,
         orientation,
+        icc,
         warning: None,
     })
 }
@@ -213,6 +221,7 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let icc = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => Error::refused(
             "The image needs too much memory to open (it is very large or has 16-bit colour). Save a smaller copy and import it again.",
@@ -224,6 +233,7 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
         width,
         height,
         orientation,
+        icc,
         warning: None,
     })
 }
@@ -237,6 +247,7 @@ fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
         .exif
         .and_then(Orientation::from_exif_chunk)
         .unwrap_or(Orientation::NoTransforms);
+    let icc = colour::jpeg_icc(&layout.icc_chunks);
     if layout.has_end_marker {
         if let Some((image, width, height)) = decode_jpeg_turbo(bytes, u32::from(target))? {
             return Ok(Decoded {
@@ -244,11 +255,14 @@ fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
                 width,
                 height,
                 orientation,
+                icc,
                 warning: None,
             });
         }
     }
-    decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation)
+    let mut decoded = decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation)?;
+    decoded.icc = icc;
+    Ok(decoded)
 }
 
 /// `Ok(None)` when TurboJPEG can't do it (the fallback decides whether the file is damaged).
@@ -322,6 +336,7 @@ fn decode_jpeg_fallback(
         width,
         height,
         orientation,
+        icc: None,
         warning,
     })
 }
@@ -361,10 +376,11 @@ fn cmyk_to_rgb(pixels: &[u8], w: u32, h: u32) -> Option<RgbImage> {
     RgbImage::from_raw(w, h, rgb)
 }
 
-/// What the JPEG's marker segments tell before decoding: its EXIF block (TIFF header on) and
-/// whether an end-of-image marker follows the first scan.
+/// What the JPEG's marker segments tell before decoding: its EXIF block (TIFF header on), the
+/// chunks of its ICC profile, and whether an end-of-image marker follows the first scan.
 struct JpegLayout<'a> {
     exif: Option<&'a [u8]>,
+    icc_chunks: Vec<&'a [u8]>,
     has_end_marker: bool,
 }
 
@@ -373,6 +389,7 @@ struct JpegLayout<'a> {
 /// it, such as a motion photo's video, don't hide a cut-short file).
 fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
     let mut exif = None;
+    let mut icc_chunks = Vec::new();
     let mut at = 2;
     while at + 4 <= bytes.len() {
         if bytes[at] != 0xFF {
@@ -388,15 +405,23 @@ fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
         if marker == 0xE1 && exif.is_none() {
             exif = body.and_then(|b| b.strip_prefix(b"Exif\0\0"));
         }
+        if marker == 0xE2 {
+            icc_chunks.extend(body.and_then(|b| b.strip_prefix(b"ICC_PROFILE\0")));
+        }
         if marker == 0xDA {
             let scan = bytes.get(at + 2 + len..).unwrap_or(&[]);
             let has_end_marker = scan.windows(2).any(|w| w == [0xFF, 0xD9]);
-            return JpegLayout { exif, has_end_marker };
+            return JpegLayout {
+                exif,
+                icc_chunks,
+                has_end_marker,
+            };
         }
         at += 2 + len;
     }
     JpegLayout {
         exif,
+        icc_chunks,
         has_end_marker: false,
     }
 }

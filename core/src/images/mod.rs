@@ -11,6 +11,7 @@
 //!   EXIF orientation and rotation.
 
 pub mod check;
+pub mod colour;
 pub mod decode;
 pub mod grouping;
 pub mod import;

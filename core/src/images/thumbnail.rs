@@ -1,7 +1,8 @@
-//! Thumbnails: fit inside 256×256, EXIF orientation and the seller's rotation applied to the
-//! small image only, transparency flattened on white (every thumbnail is an opaque JPEG, so
+//! Thumbnails: fit inside 256×256, converted to sRGB, EXIF orientation and the seller's
+//! rotation applied to the small image only, transparency flattened on white (every thumbnail is an opaque JPEG, so
 //! the grid looks the same whatever the source), and under the schema's 64 KiB cap.
 
+use super::colour;
 use super::decode::Decoded;
 use super::Thumbnail;
 use crate::error::{Error, Result};
@@ -19,9 +20,12 @@ const QUALITIES: [u8; 5] = [85, 75, 60, 45, 30];
 /// Makes the thumbnail of a decoded photo with the stored `rotation` (clockwise degrees).
 pub fn make(decoded: Decoded, rotation: i64) -> Result<Thumbnail> {
     let Decoded {
-        image, orientation, ..
+        image,
+        orientation,
+        icc,
+        ..
     } = decoded;
-    let mut small = shrink(image);
+    let mut small = colour::to_srgb(shrink(image), icc.as_deref());
     small.apply_orientation(orientation);
     small.apply_orientation(rotation_orientation(rotation));
     encode(&flatten_on_white(&small))

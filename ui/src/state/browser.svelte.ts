@@ -7,7 +7,7 @@ import { tick } from 'svelte';
 import { getProduct, listProducts, perfMark, toCommandError } from '../lib/api';
 import type { Change, ProductQuery, ProductSummary, SortKey, Status } from '../lib/api';
 
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 
 export interface Filters {
   status: Status | null;
@@ -69,6 +69,7 @@ class Browser {
     this.loading = true;
     try {
       const page = await listProducts(this.query(null));
+      perfMark('shelf:list-returned');
       if (token !== this.#token) return;
       this.items = page.items;
       this.#next = page.next ?? null;

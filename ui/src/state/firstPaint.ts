@@ -17,9 +17,23 @@ function settled(img: HTMLImageElement): Promise<void> {
   });
 }
 
+/**
+ * Waits for the thumbnails in view, then marks. The grid may lay itself out again meanwhile
+ * (a width measured late changes the columns), and an <img> taken out of the page never
+ * fires `load`, so the images in view are looked up again until they have all settled.
+ */
 export async function markFirstThumbnails(): Promise<void> {
-  const grid = document.querySelector('[data-testid="product-grid"]');
-  const images = [...(grid?.querySelectorAll('img') ?? [])].filter(inView);
-  await Promise.all(images.map(settled));
+  for (;;) {
+    const grid = document.querySelector('[data-testid="product-grid"]');
+    const pending = [...(grid?.querySelectorAll('img') ?? [])].filter(
+      (img) => inView(img) && !img.complete,
+    );
+    if (pending.length === 0) break;
+    await Promise.race([Promise.all(pending.map(settled)), delay(50)]);
+  }
   perfMark('shelf:first-thumbnails');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

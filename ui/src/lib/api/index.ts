@@ -599,7 +599,11 @@ export async function onFileDragHover(
 // ---------------------------------------------------------------------------------------
 // Performance marks read by scripts/bench-app (see the note at the top).
 
-export type PerfMark = 'shelf:first-thumbnails' | 'shelf:search-input' | 'shelf:grid-updated';
+export type PerfMark =
+  | 'shelf:first-thumbnails'
+  | 'shelf:search-input'
+  | 'shelf:list-returned'
+  | 'shelf:grid-updated';
 
 export function perfMark(name: PerfMark): void {
   performance.mark(name);
