@@ -4,12 +4,14 @@
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+use shelf_core::catalog::WriterAccess;
 use shelf_core::job::{Job, Progress};
 use shelf_core::Catalog;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Runs `work` with the catalog's writer on a blocking thread as job `job_id`.
+/// Runs `work` with the catalog's writer on a blocking thread as job `job_id`, holding the
+/// writer throughout (the seller's edits wait until it ends).
 pub async fn run_job<R, T, F>(
     app: AppHandle<R>,
     job_id: String,
@@ -21,6 +23,61 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Catalog, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
+    spawn_job(app, job_id, progress, move |state, job| {
+        work(&mut state.writer_blocking(), job)
+    })
+    .await
+}
+
+/// Like [`run_job`] for work that takes the writer one batch at a time (photo imports): the
+/// seller's edits are saved between batches instead of waiting for the whole job.
+pub async fn run_sharing_job<R, T, F>(
+    app: AppHandle<R>,
+    job_id: String,
+    progress: Channel<Progress>,
+    work: F,
+) -> CommandResult<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(BatchWriter<'_>, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
+{
+    spawn_job(app, job_id, progress, move |state, job| {
+        work(BatchWriter { state }, job)
+    })
+    .await
+}
+
+/// The writer, taken for one batch at a time; refused once a restore has replaced the
+/// library under the job (its connection points at the library moved aside).
+pub struct BatchWriter<'a> {
+    state: &'a AppState,
+}
+
+impl WriterAccess for BatchWriter<'_> {
+    fn with_writer<T>(
+        &mut self,
+        f: impl FnOnce(&mut Catalog) -> shelf_core::Result<T>,
+    ) -> shelf_core::Result<T> {
+        if self.state.is_replaced() {
+            return Err(crate::state::replaced_error());
+        }
+        f(&mut self.state.writer_blocking())
+    }
+}
+
+/// The job's thread, cancel token and progress channel around `work`.
+async fn spawn_job<R, T, F>(
+    app: AppHandle<R>,
+    job_id: String,
+    progress: Channel<Progress>,
+    work: F,
+) -> CommandResult<T>
+where
+    R: Runtime,
+    T: Send + 'static,
+    F: FnOnce(&AppState, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
+{
     app.state::<AppState>().refuse_if_replaced()?;
     let task = tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
@@ -29,9 +86,7 @@ where
         let job = Job::new(running.token.clone(), move |p: &Progress| {
             let _ = progress.send(p.clone());
         });
-        let writer = state.writer_handle();
-        let mut catalog = crate::state::lock_blocking(&writer);
-        work(&mut catalog, &job)
+        work(&state, &job)
     });
     match task.await {
         Ok(result) => result.map_err(CommandError::from),

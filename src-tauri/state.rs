@@ -94,23 +94,20 @@ impl AppState {
 
     /// The refusal every write meets between a restore and the restart that follows it.
     pub fn refuse_if_replaced(&self) -> CommandResult<()> {
-        if self.replaced.load(Ordering::SeqCst) {
-            return Err(CommandError::from(shelf_core::Error::refused(
-                "The library was just restored from a backup; Shelfkeeper is reopening it. Try again in a moment.",
-            )));
+        if self.is_replaced() {
+            return Err(CommandError::from(replaced_error()));
         }
         Ok(())
+    }
+
+    pub fn is_replaced(&self) -> bool {
+        self.replaced.load(Ordering::SeqCst)
     }
 
     /// The writer for code that is already on a blocking thread (jobs, the change listener
     /// set-up).
     pub fn writer_blocking(&self) -> MutexGuard<'_, Catalog> {
         lock(&self.writer)
-    }
-
-    /// The writer handle a long job moves onto its own thread.
-    pub fn writer_handle(&self) -> Arc<Mutex<Catalog>> {
-        Arc::clone(&self.writer)
     }
 
     /// The originals lookup, used from the URI scheme's worker thread.
@@ -122,6 +119,13 @@ impl AppState {
     pub fn image_reader(&self) -> Arc<Mutex<Connection>> {
         Arc::clone(&self.image_reader)
     }
+}
+
+/// What a write meets between a restore and the restart that follows it.
+pub fn replaced_error() -> shelf_core::Error {
+    shelf_core::Error::refused(
+        "The library was just restored from a backup; Shelfkeeper is reopening it. Try again in a moment.",
+    )
 }
 
 /// Locks a shared connection or catalog on the current (blocking) thread.

@@ -5,7 +5,7 @@
 use crate::util::{product, stderr, stdout, TestLibrary};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
-use shelf_core::catalog::ProductId;
+use shelf_core::catalog::{ProductId, WriterAccess};
 use shelf_core::images::{self, ImportTarget};
 use shelf_core::job::{CancelToken, Job, JobReport, Outcome};
 use shelf_core::Catalog;
@@ -732,6 +732,69 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
         .unwrap();
     assert_eq!(linked as usize, report.count(Outcome::Done));
     assert_eq!(products, linked, "no product without its photo");
+    drop(catalog);
+    assert_library_clean(&lib);
+}
+
+/// The app's way of sharing the writer: taken for each batch, as `BatchWriter` does.
+struct Shared<'a>(&'a Mutex<Catalog>);
+
+impl WriterAccess for Shared<'_> {
+    fn with_writer<T>(
+        &mut self,
+        f: impl FnOnce(&mut Catalog) -> shelf_core::Result<T>,
+    ) -> shelf_core::Result<T> {
+        f(&mut self.0.lock().unwrap())
+    }
+}
+
+#[test]
+fn an_edit_is_saved_between_the_batches_of_a_long_import() {
+    let lib = TestLibrary::new();
+    let dir = photos_dir(&lib);
+    for i in 0..24 {
+        write(&dir, &format!("E-{i}.jpg"), &jpeg(&picture(800, 600, 300 + i)));
+    }
+    let catalog = Mutex::new(lib.catalog());
+    let id = new_product(&mut catalog.lock().unwrap(), "EDIT-1");
+    let edited_at = Mutex::new(None);
+    let job = Job::new(CancelToken::new(), |p| {
+        if p.done == p.total || edited_at.lock().unwrap().is_some() {
+            return;
+        }
+        // The seller saves an edit from another thread while the import is under way: the
+        // writer must be free between batches.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut writer = catalog
+                    .try_lock()
+                    .expect("the import holds the writer between batches");
+                let version = shelf_core::catalog::products::get(writer.conn(), id)
+                    .unwrap()
+                    .version;
+                writer
+                    .update_product(id, version, &product("EDIT-1", "Renamed mid-import", 250))
+                    .unwrap();
+            })
+            .join()
+            .unwrap();
+        });
+        *edited_at.lock().unwrap() = Some(p.done);
+    });
+    let report = images::import(Shared(&catalog), &[dir], ImportTarget::BySku, &job).unwrap();
+    assert_eq!(report.count(Outcome::Done), 24, "{report:?}");
+    drop(job);
+    let edited_at = edited_at
+        .lock()
+        .unwrap()
+        .expect("an edit went in before the last file");
+    assert!(edited_at < 24, "{edited_at}");
+    let catalog = catalog.into_inner().unwrap();
+    let saved = shelf_core::catalog::products::get(catalog.conn(), id).unwrap();
+    assert_eq!(
+        (saved.name.as_str(), saved.price_minor),
+        ("Renamed mid-import", 250)
+    );
     drop(catalog);
     assert_library_clean(&lib);
 }

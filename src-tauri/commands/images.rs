@@ -1,7 +1,7 @@
 //! Product photos: import (from a drop or a picker, as a job), the images panel's operations,
 //! and the first-start sample catalog.
 
-use crate::background::run_job;
+use crate::background::{run_job, run_sharing_job};
 use crate::error::CommandResult;
 use crate::picked::{self, ImportTargetArg};
 use crate::state::AppState;
@@ -21,7 +21,7 @@ pub async fn import_images<R: Runtime>(
     on_progress: Channel<Progress>,
 ) -> CommandResult<JobReport> {
     let paths = app.state::<AppState>().picked.check(&paths)?;
-    run_job(app, job_id, on_progress, move |catalog, job| {
+    run_sharing_job(app, job_id, on_progress, move |catalog, job| {
         images::import(catalog, &paths, target.into(), job)
     })
     .await

@@ -91,6 +91,21 @@ impl<'c> Write<'c> {
     }
 }
 
+/// How long work reaches the catalog's writer. The command line owns it for the whole job;
+/// the app shares it with the seller's edits, and a photo import that takes it one batch at a
+/// time lets an edit be saved in between instead of waiting half a minute for a thousand
+/// photos.
+pub trait WriterAccess {
+    /// Runs `f` with the writer; an `Err` from the access itself refuses `f`'s work.
+    fn with_writer<T>(&mut self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T>;
+}
+
+impl WriterAccess for &mut Catalog {
+    fn with_writer<T>(&mut self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T> {
+        f(self)
+    }
+}
+
 const SET_ACTOR: &str = "UPDATE write_context SET actor_id = ?1 WHERE id = 1";
 /// Also resumes search indexing (see `search::index_after`), so no commit leaves it paused.
 const CLEAR_ACTOR: &str = "UPDATE write_context SET actor_id = NULL, search_deferred = 0 WHERE id = 1";

@@ -380,7 +380,12 @@ fn import_photos(
             }
             continue;
         };
-        let report = crate::images::import(catalog, &paths, crate::images::ImportTarget::Product(id), job)?;
+        let report = crate::images::import(
+            &mut *catalog,
+            &paths,
+            crate::images::ImportTarget::Product(id),
+            job,
+        )?;
         for item in report.items {
             let kind = match item.outcome {
                 Outcome::Done => {

@@ -10,7 +10,7 @@ use super::decode::{self, Format, MAX_FILE_BYTES};
 use super::grouping::{sku_from_file_name, SkuName};
 use super::{store, thumbnail, ImportTarget, Thumbnail};
 use crate::catalog::products::{self, ProductFields};
-use crate::catalog::{settings, ChangeKind, Entity, ProductId, Write};
+use crate::catalog::{settings, ChangeKind, Entity, ProductId, Write, WriterAccess};
 use crate::error::{Error, Result};
 use crate::job::{ItemResult, Job, JobReport, Progress};
 use crate::library::Library;
@@ -61,19 +61,24 @@ struct Prepared {
 
 /// Imports `candidates` (in this order) into the catalog.
 pub fn run(
-    catalog: &mut Catalog,
+    mut catalog: impl WriterAccess,
     mut candidates: Vec<Candidate>,
     target: ImportTarget,
     job: &Job,
 ) -> Result<JobReport> {
-    if let ImportTarget::Product(id) = target {
-        check_product_usable(catalog.conn(), id)?;
-    } else {
+    if !matches!(target, ImportTarget::Product(_)) {
         candidates.sort_by_cached_key(|c| sku_from_file_name(&c.path).map(|s| (s.sku, s.index)));
     }
-    let library = catalog.library().clone();
+    let (library, currency) = catalog.with_writer(|catalog| {
+        if let ImportTarget::Product(id) = target {
+            check_product_usable(catalog.conn(), id)?;
+        }
+        Ok((
+            catalog.library().clone(),
+            settings::default_currency(catalog.conn())?,
+        ))
+    })?;
     let _lock = store::lock_shared(&library)?;
-    let currency = settings::default_currency(catalog.conn())?;
     let total = candidates.len();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -268,9 +273,10 @@ fn clone_error(err: &Error) -> Error {
     }
 }
 
-/// The writer: commits prepared files in input order.
-struct Writer<'a, 'j> {
-    catalog: &'a mut Catalog,
+/// The writer: commits prepared files in input order, taking the catalog's writer for one
+/// batch at a time.
+struct Writer<'a, 'j, C> {
+    catalog: C,
     candidates: &'a [Candidate],
     target: &'a ImportTarget,
     currency: &'a str,
@@ -281,7 +287,7 @@ struct Writer<'a, 'j> {
 
 type Arrival = (usize, Result<Prepared>);
 
-impl Writer<'_, '_> {
+impl<C: WriterAccess> Writer<'_, '_, C> {
     fn run(&mut self, receiver: Receiver<Arrival>) {
         let mut waiting: BTreeMap<usize, Result<Prepared>> = BTreeMap::new();
         let mut next = 0;
@@ -320,18 +326,20 @@ impl Writer<'_, '_> {
             .iter()
             .map(|(i, p)| (candidates[*i].name.clone(), p.as_ref().map_or(0, |p| p.byte_size)))
             .collect();
-        let written = self.catalog.write(|w| {
-            let mut results = Vec::with_capacity(batch.len());
-            for (index, item) in batch {
-                let name = &candidates[index].name;
-                let result = match item {
-                    Err(err) => ItemResult::refused(name, &err),
-                    Ok(prepared) => commit_one(w, &candidates[index], &prepared, target, currency)
-                        .unwrap_or_else(|err| ItemResult::refused(name, &err)),
-                };
-                results.push(result);
-            }
-            Ok(results)
+        let written = self.catalog.with_writer(|catalog| {
+            catalog.write(|w| {
+                let mut results = Vec::with_capacity(batch.len());
+                for (index, item) in batch {
+                    let name = &candidates[index].name;
+                    let result = match item {
+                        Err(err) => ItemResult::refused(name, &err),
+                        Ok(prepared) => commit_one(w, &candidates[index], &prepared, target, currency)
+                            .unwrap_or_else(|err| ItemResult::refused(name, &err)),
+                    };
+                    results.push(result);
+                }
+                Ok(results)
+            })
         });
         let results = written.unwrap_or_else(|err| {
             names

@@ -24,7 +24,7 @@ mod webp;
 pub use check::{check, repair, sweep_on_open, SweepReport};
 pub use inbox::{scan_inbox_once, watch};
 
-use crate::catalog::{ChangeKind, Entity, ProductId};
+use crate::catalog::{ChangeKind, Entity, ProductId, WriterAccess};
 use crate::error::{Error, Result};
 use crate::job::{Job, JobReport};
 use crate::library::is_sha256_hex;
@@ -47,7 +47,7 @@ pub enum ImportTarget {
 /// Imports files and folders (recursively). Every file gets a result; a bad file never
 /// stops the others. Cancelling stops at a file boundary with only whole imports committed.
 pub fn import(
-    catalog: &mut Catalog,
+    catalog: impl WriterAccess,
     paths: &[PathBuf],
     target: ImportTarget,
     job: &Job,
