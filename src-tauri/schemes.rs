@@ -61,23 +61,37 @@ fn target<'a, R: Runtime>(
     Ok((hash.to_owned(), state))
 }
 
+/// Checks the request, then answers it on a blocking thread with what `respond` (given the
+/// app's state) makes of the hash: a catalog or file read must not hold up the window.
+fn serve<R, F>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+    respond: impl FnOnce(&AppState) -> F,
+) where
+    R: Runtime,
+    F: FnOnce(String) -> Response<Vec<u8>> + Send + 'static,
+{
+    let (hash, state) = match target(&ctx, &request) {
+        Ok(found) => found,
+        Err((code, text)) => return responder.respond(status(code, text)),
+    };
+    let answer = respond(&state);
+    tauri::async_runtime::spawn_blocking(move || responder.respond(answer(hash)));
+}
+
 /// `thumb://localhost/<sha256>` → the thumbnail BLOB from the catalog.
 pub fn thumb<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
     responder: UriSchemeResponder,
 ) {
-    let (hash, state) = match target(&ctx, &request) {
-        Ok(found) => found,
-        Err((code, text)) => return responder.respond(status(code, text)),
-    };
-    let reader = state.image_reader();
-    tauri::async_runtime::spawn_blocking(move || {
-        let response = match images::thumbnail(&lock_blocking(&reader), &hash) {
+    serve(ctx, request, responder, |state| {
+        let reader = state.image_reader();
+        move |hash| match images::thumbnail(&lock_blocking(&reader), &hash) {
             Ok(thumb) => bytes(&thumb.mime, REVALIDATE, thumb.bytes),
             Err(err) => failure(&err),
-        };
-        responder.respond(response);
+        }
     });
 }
 
@@ -87,18 +101,15 @@ pub fn original<R: Runtime>(
     request: Request<Vec<u8>>,
     responder: UriSchemeResponder,
 ) {
-    let (hash, state) = match target(&ctx, &request) {
-        Ok(found) => found,
-        Err((code, text)) => return responder.respond(status(code, text)),
-    };
-    let originals = state.originals_handle();
-    tauri::async_runtime::spawn_blocking(move || {
-        let found = images::original_file(&lock_blocking(&originals), &hash);
-        let response = match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
-            Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
-            Err(err) => failure(&err),
-        };
-        responder.respond(response);
+    serve(ctx, request, responder, |state| {
+        let originals = state.originals_handle();
+        move |hash| {
+            let found = images::original_file(&lock_blocking(&originals), &hash);
+            match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
+                Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
+                Err(err) => failure(&err),
+            }
+        }
     });
 }
 

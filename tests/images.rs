@@ -499,25 +499,18 @@ fn linear_light_profile(grey: bool) -> Vec<u8> {
 /// `image` encoded as `format` with `icc` embedded (JPEG APP2, PNG iCCP, WebP ICCP).
 fn tagged(image: &DynamicImage, format: ImageFormat, icc: Vec<u8>) -> Vec<u8> {
     use image::codecs::{png::PngEncoder, webp::WebPEncoder};
-    use image::ImageEncoder;
+    fn write_with(mut encoder: impl image::ImageEncoder, image: &DynamicImage, icc: Vec<u8>) {
+        encoder.set_icc_profile(icc).unwrap();
+        let (w, h) = (image.width(), image.height());
+        encoder
+            .write_image(image.as_bytes(), w, h, image.color().into())
+            .unwrap();
+    }
     let mut bytes = Vec::new();
-    let (w, h, colour) = (image.width(), image.height(), image.color().into());
     match format {
-        ImageFormat::Jpeg => {
-            let mut encoder = JpegEncoder::new_with_quality(&mut bytes, 90);
-            encoder.set_icc_profile(icc).unwrap();
-            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
-        }
-        ImageFormat::Png => {
-            let mut encoder = PngEncoder::new(&mut bytes);
-            encoder.set_icc_profile(icc).unwrap();
-            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
-        }
-        _ => {
-            let mut encoder = WebPEncoder::new_lossless(&mut bytes);
-            encoder.set_icc_profile(icc).unwrap();
-            encoder.write_image(image.as_bytes(), w, h, colour).unwrap();
-        }
+        ImageFormat::Jpeg => write_with(JpegEncoder::new_with_quality(&mut bytes, 90), image, icc),
+        ImageFormat::Png => write_with(PngEncoder::new(&mut bytes), image, icc),
+        _ => write_with(WebPEncoder::new_lossless(&mut bytes), image, icc),
     }
     bytes
 }

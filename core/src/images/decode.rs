@@ -181,6 +181,25 @@ pub fn decode(bytes: &[u8], format: Format, target: u16) -> Result<Decoded> {
     }
 }
 
+impl Decoded {
+    fn undamaged(
+        image: DynamicImage,
+        width: u32,
+        height: u32,
+        orientation: Orientation,
+        icc: Option<Vec<u8>>,
+    ) -> Self {
+        Decoded {
+            image,
+            width,
+            height,
+            orientation,
+            icc,
+            warning: None,
+        }
+    }
+}
+
 fn damaged(what: impl std::fmt::Display) -> Error {
     Error::Damaged(format!("The image is damaged and can't be read ({what})."))
 }
@@ -199,14 +218,7 @@ fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
         .and_then(|d| d.orientation().ok())
         .unwrap_or(Orientation::NoTransforms);
     let icc = chunks.as_mut().and_then(|d| d.icc_profile().ok().flatten());
-    Ok(Decoded {
-        image,
-        width,
-        height,
-        orientation,
-        icc,
-        warning: None,
-    })
+    Ok(Decoded::undamaged(image, width, height, orientation, icc))
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
@@ -228,14 +240,7 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
         ),
         other => damaged(other),
     })?;
-    Ok(Decoded {
-        image,
-        width,
-        height,
-        orientation,
-        icc,
-        warning: None,
-    })
+    Ok(Decoded::undamaged(image, width, height, orientation, icc))
 }
 
 /// JPEGs go through libjpeg-turbo (SIMD, DCT scaling) when they are whole and not CMYK;
@@ -250,14 +255,7 @@ fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
     let icc = colour::jpeg_icc(&layout.icc_chunks);
     if layout.has_end_marker {
         if let Some((image, width, height)) = decode_jpeg_turbo(bytes, u32::from(target))? {
-            return Ok(Decoded {
-                image,
-                width,
-                height,
-                orientation,
-                icc,
-                warning: None,
-            });
+            return Ok(Decoded::undamaged(image, width, height, orientation, icc));
         }
     }
     let mut decoded = decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation)?;

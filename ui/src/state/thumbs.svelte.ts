@@ -1,7 +1,7 @@
 /**
  * Thumbnails made again under the same hash (a rotation) get a new version here, so every
- * <img> of that hash, the grid's cards included, fetches the new one: the image URLs are
- * cached as immutable.
+ * <img> of that hash, the grid's cards included, fetches the new one: the page reuses an
+ * image it already loaded for the same URL.
  */
 class ThumbVersions {
   #versions = $state<Record<string, number>>({});
