@@ -153,6 +153,45 @@ fn deleting_a_category_in_use_names_its_products() {
     );
 }
 
+#[test]
+fn renaming_a_tag_onto_another_merges_them() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    let tagged = |sku: &str, tags: &[&str]| ProductFields {
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..product(sku, "Teapot", 100)
+    };
+    let one = catalog.create_product(&tagged("T-1", &["sales"])).unwrap().id;
+    let both = catalog
+        .create_product(&tagged("T-2", &["sales", "sale"]))
+        .unwrap()
+        .id;
+    let other = catalog.create_product(&tagged("T-3", &["sale"])).unwrap().id;
+
+    catalog.rename_tag("sales", "Sale").unwrap();
+    let tags = shelf_core::catalog::tags::list(catalog.conn()).unwrap();
+    assert_eq!(
+        tags.iter()
+            .map(|t| (t.name.as_str(), t.product_count))
+            .collect::<Vec<_>>(),
+        [("sale", 3)],
+        "one tag left, on every product that had either"
+    );
+    for id in [one, both, other] {
+        assert_eq!(products::get(catalog.conn(), id).unwrap().tags, ["sale"]);
+    }
+    let found = search::search(catalog.conn(), "sale", 10).unwrap();
+    assert_eq!(found.len(), 3);
+    assert!(search::search(catalog.conn(), "sales", 10).unwrap().is_empty());
+
+    catalog.rename_tag("sale", "Clearance").unwrap();
+    assert_eq!(products::get(catalog.conn(), one).unwrap().tags, ["Clearance"]);
+    let err = catalog.rename_tag("nope", "x").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    drop(catalog);
+    assert!(lib.catalog().check().unwrap().is_clean());
+}
+
 fn catalog_of(n: usize) -> (TestLibrary, shelf_core::Catalog) {
     let lib = TestLibrary::new();
     let mut catalog = lib.catalog();

@@ -147,17 +147,36 @@ fn existing(conn: &Connection, name: &str) -> Result<TagId> {
         .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))
 }
 
+const RENAME: &str = "UPDATE tags SET name = ?1 WHERE id = ?2";
+/// A merge: the renamed tag's products get the tag it merges into (those that have both
+/// keep one link).
+const MOVE_LINKS: &str = "INSERT INTO product_tags (product_id, tag_id)
+  SELECT product_id, ?2 FROM product_tags WHERE tag_id = ?1 ORDER BY product_id
+  ON CONFLICT (product_id, tag_id) DO NOTHING";
+const DETACH_ALL: &str = "DELETE FROM product_tags WHERE tag_id = ?1";
+const DELETE: &str = "DELETE FROM tags WHERE id = ?1";
+
 impl Catalog {
+    /// Renames a tag. A name another tag already has merges the two: what a seller means
+    /// when they rename "sales" to "sale".
     pub fn rename_tag(&mut self, old: &str, new: &str) -> Result<()> {
         let new = rules::tidy(new);
         rules::check_tag(&new)?;
         self.write(|w| {
             let id = existing(w.tx(), old)?;
-            w.tx()
-                .prepare_cached("UPDATE tags SET name = ?1 WHERE id = ?2")?
-                .execute((&new, id))?;
-            w.record(Entity::Tag, id, ChangeKind::Updated);
-            Ok(())
+            let other = w
+                .tx()
+                .prepare_cached(FIND)?
+                .query_row([&new], |r| r.get::<_, TagId>(0))
+                .optional()?;
+            match other {
+                Some(into) if into != id => merge(w, id, into),
+                _ => {
+                    w.tx().prepare_cached(RENAME)?.execute((&new, id))?;
+                    w.record(Entity::Tag, id, ChangeKind::Updated);
+                    Ok(())
+                }
+            }
         })
     }
 
@@ -165,14 +184,21 @@ impl Catalog {
     pub fn delete_tag(&mut self, name: &str) -> Result<usize> {
         self.write(|w| {
             let id = existing(w.tx(), name)?;
-            let removed = w
-                .tx()
-                .execute("DELETE FROM product_tags WHERE tag_id = ?1", [id])?;
-            w.tx()
-                .prepare_cached("DELETE FROM tags WHERE id = ?1")?
-                .execute([id])?;
+            let removed = w.tx().prepare_cached(DETACH_ALL)?.execute([id])?;
+            w.tx().prepare_cached(DELETE)?.execute([id])?;
             w.record(Entity::Tag, id, ChangeKind::Deleted);
             Ok(removed)
         })
     }
+}
+
+/// Moves tag `from`'s products onto tag `into`, then deletes `from`; every link change is
+/// audited by the product_tags triggers.
+fn merge(w: &mut Write<'_>, from: TagId, into: TagId) -> Result<()> {
+    w.tx().prepare_cached(MOVE_LINKS)?.execute((from, into))?;
+    w.tx().prepare_cached(DETACH_ALL)?.execute([from])?;
+    w.tx().prepare_cached(DELETE)?.execute([from])?;
+    w.record(Entity::Tag, from, ChangeKind::Deleted);
+    w.record(Entity::Tag, into, ChangeKind::Updated);
+    Ok(())
 }
