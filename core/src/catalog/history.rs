@@ -3,7 +3,7 @@
 //! user's last product change the same way.
 
 use super::products::{self, ProductFields, Status};
-use super::{tags, Catalog, ProductId};
+use super::{tags, trash, Catalog, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,36 @@ pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<V
         });
     }
     Ok(entries)
+}
+
+/// Writes the reversal of one audited product change: a creation goes to the trash, a trash
+/// or restore is turned round, an edit has its old values written back.
+fn reverse(
+    w: &mut Write<'_>,
+    row_id: ProductId,
+    action: &str,
+    old: &Map<String, Value>,
+    new: &Map<String, Value>,
+) -> Result<()> {
+    let trashed = |m: &Map<String, Value>| m.get("deleted_at").is_some_and(|v| !v.is_null());
+    match action {
+        "insert" => {
+            trash::trash_rows(w, &[row_id])?;
+        }
+        "update" if trashed(old) != trashed(new) => {
+            if trashed(new) {
+                trash::restore_rows(w, &[row_id])?;
+            } else {
+                trash::trash_rows(w, &[row_id])?;
+            }
+        }
+        _ => {
+            let current = products::get(w.tx(), row_id)?;
+            let fields = fields_from(old, current.tags.clone())?;
+            products::update_in(w, row_id, current.version, &fields)?;
+        }
+    }
+    Ok(())
 }
 
 fn parse(text: Option<&str>) -> Result<Map<String, Value>> {
@@ -202,9 +232,8 @@ impl Catalog {
     /// restore is trashed again, a creation is moved to the trash. Returns the product, or
     /// None when there is nothing to undo.
     ///
-    /// The reversal and its entry in `undo_log` are two transactions: a crash between them
-    /// leaves the reversal audited but unlisted, so the next undo would reverse it again (a
-    /// redo, itself audited); nothing is lost either way.
+    /// The reversal and its entry in `undo_log` are one transaction, so a crash leaves
+    /// either both or neither.
     pub fn undo_last_change(&mut self) -> Result<Option<products::Product>> {
         let Some(audit_id): Option<i64> = self
             .conn()
@@ -218,27 +247,10 @@ impl Catalog {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         let (old, new) = (parse(old.as_deref())?, parse(new.as_deref())?);
-        let before_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
-        let current = products::get(self.conn(), row_id)?;
-        let trashed = |m: &Map<String, Value>| m.get("deleted_at").is_some_and(|v| !v.is_null());
-        match action.as_str() {
-            "insert" => {
-                self.move_to_trash(&[row_id])?;
-            }
-            "update" if trashed(&old) != trashed(&new) => {
-                if trashed(&new) {
-                    self.restore_from_trash(&[row_id])?;
-                } else {
-                    self.move_to_trash(&[row_id])?;
-                }
-            }
-            _ => {
-                let fields = fields_from(&old, current.tags.clone())?;
-                self.update_product(row_id, current.version, &fields)?;
-            }
-        }
-        let after_undo: i64 = self.conn().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
         self.write(|w| {
+            let before_undo: i64 = w.tx().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
+            reverse(w, row_id, &action, &old, &new)?;
+            let after_undo: i64 = w.tx().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
             w.tx()
                 .prepare_cached(LOG_UNDO)?
                 .execute((audit_id, before_undo, after_undo))?;

@@ -540,6 +540,24 @@ pub(crate) fn insert_rows(
     Ok(ids)
 }
 
+/// [`Catalog::update_product`] inside a write already open: checks the edit, then writes it
+/// if the product is still at `expected_version`.
+pub(crate) fn update_in(
+    w: &mut Write<'_>,
+    id: ProductId,
+    expected_version: i64,
+    fields: &ProductFields,
+) -> Result<()> {
+    let fields = fields.tidied()?;
+    let current = get(w.tx(), id)?;
+    if current.version != expected_version {
+        return Err(stale_edit(w.tx(), id)?);
+    }
+    check_references(w.tx(), &fields, Some(id))?;
+    let currency = fields.currency.clone().unwrap_or(current.currency);
+    update_row(w, id, expected_version, &fields, &currency)
+}
+
 /// Writes `fields` over product `id` if it is still at `expected_version`.
 pub(crate) fn update_row(
     w: &mut Write<'_>,
@@ -603,17 +621,7 @@ impl Catalog {
         expected_version: i64,
         fields: &ProductFields,
     ) -> Result<Product> {
-        let fields = fields.tidied()?;
-        let current = get(self.conn(), id)?;
-        if current.version != expected_version {
-            return Err(stale_edit(self.conn(), id)?);
-        }
-        check_references(self.conn(), &fields, Some(id))?;
-        let currency = fields
-            .currency
-            .clone()
-            .unwrap_or_else(|| current.currency.clone());
-        self.write(|w| update_row(w, id, expected_version, &fields, &currency))?;
+        self.write(|w| update_in(w, id, expected_version, fields))?;
         get(self.conn(), id)
     }
 

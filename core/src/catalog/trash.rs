@@ -2,7 +2,7 @@
 //! the explicit, confirmed step that removes rows for good: children first, one transaction,
 //! every removed row copied to `deletion_log` by the triggers.
 
-use super::{Catalog, ChangeKind, Entity, ProductId};
+use super::{Catalog, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::OptionalExtension;
 
@@ -19,31 +19,11 @@ const TRASHED_BEFORE: &str = "SELECT id FROM products WHERE deleted_at IS NOT NU
 impl Catalog {
     /// Moves products to the trash. Ones already there are left as they are.
     pub fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
-        self.write(|w| {
-            let mut moved = 0;
-            for &id in ids {
-                ensure_exists(w.tx(), id)?;
-                if w.tx().prepare_cached(TRASH)?.execute([id])? > 0 {
-                    moved += 1;
-                    w.record(Entity::Product, id, ChangeKind::Trashed);
-                }
-            }
-            Ok(moved)
-        })
+        self.write(|w| trash_rows(w, ids))
     }
 
     pub fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
-        self.write(|w| {
-            let mut restored = 0;
-            for &id in ids {
-                ensure_exists(w.tx(), id)?;
-                if w.tx().prepare_cached(RESTORE)?.execute([id])? > 0 {
-                    restored += 1;
-                    w.record(Entity::Product, id, ChangeKind::Restored);
-                }
-            }
-            Ok(restored)
-        })
+        self.write(|w| restore_rows(w, ids))
     }
 
     /// Deletes trashed products for good, with their image links and tags. A product that is
@@ -74,6 +54,32 @@ impl Catalog {
         };
         self.purge(&ids)
     }
+}
+
+/// [`Catalog::move_to_trash`] inside a write already open (undo runs it with its own log).
+pub(crate) fn trash_rows(w: &mut Write<'_>, ids: &[ProductId]) -> Result<usize> {
+    let mut moved = 0;
+    for &id in ids {
+        ensure_exists(w.tx(), id)?;
+        if w.tx().prepare_cached(TRASH)?.execute([id])? > 0 {
+            moved += 1;
+            w.record(Entity::Product, id, ChangeKind::Trashed);
+        }
+    }
+    Ok(moved)
+}
+
+/// [`Catalog::restore_from_trash`] inside a write already open.
+pub(crate) fn restore_rows(w: &mut Write<'_>, ids: &[ProductId]) -> Result<usize> {
+    let mut restored = 0;
+    for &id in ids {
+        ensure_exists(w.tx(), id)?;
+        if w.tx().prepare_cached(RESTORE)?.execute([id])? > 0 {
+            restored += 1;
+            w.record(Entity::Product, id, ChangeKind::Restored);
+        }
+    }
+    Ok(restored)
 }
 
 /// Whether the product is in the trash; NotFound when there is no such product.
