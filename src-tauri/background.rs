@@ -23,7 +23,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Catalog, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
-    spawn_job(app, job_id, progress, move |state, job| {
+    run_job_without_writer(app, job_id, progress, move |state, job| {
         work(&mut state.writer_blocking(), job)
     })
     .await
@@ -42,7 +42,7 @@ where
     T: Send + 'static,
     F: FnOnce(BatchWriter<'_>, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
-    spawn_job(app, job_id, progress, move |state, job| {
+    run_job_without_writer(app, job_id, progress, move |state, job| {
         work(BatchWriter { state }, job)
     })
     .await
@@ -66,8 +66,9 @@ impl WriterAccess for BatchWriter<'_> {
     }
 }
 
-/// The job's thread, cancel token and progress channel around `work`.
-async fn spawn_job<R, T, F>(
+/// The job's thread, cancel token and progress channel around `work`, which takes the
+/// writer itself if it needs it (a backup doesn't: it reads through its own connection).
+pub async fn run_job_without_writer<R, T, F>(
     app: AppHandle<R>,
     job_id: String,
     progress: Channel<Progress>,

@@ -19,8 +19,8 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 fn take_backup(lib: &TestLibrary, name: &str) -> PathBuf {
     let out = lib.dir.path().join(name);
-    let catalog = lib.catalog();
-    backup::create(&catalog, &out, &Job::silent()).unwrap();
+    drop(lib.catalog()); // created and migrated
+    backup::create(&lib.library, &out, &Job::silent()).unwrap();
     out
 }
 
@@ -398,7 +398,7 @@ fn a_backup_taken_while_another_thread_writes_restores_consistently() {
     let mut files = Vec::new();
     for i in 0..3 {
         let out = lib.dir.path().join(format!("busy-{i}.zip"));
-        backup::create(&app, &out, &Job::silent()).unwrap();
+        backup::create(app.library(), &out, &Job::silent()).unwrap();
         files.push(out);
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -605,7 +605,7 @@ fn a_backup_from_an_older_schema_is_migrated_after_restore() {
     let old = TestLibrary::new();
     let (catalog, _) = Catalog::open_at_version(&old.library, 1).unwrap();
     let file = old.dir.path().join("v1.zip");
-    let manifest = backup::create(&catalog, &file, &Job::silent()).unwrap();
+    let manifest = backup::create(catalog.library(), &file, &Job::silent()).unwrap();
     assert_eq!(manifest.schema_version, 1);
     drop(catalog);
     let lib = TestLibrary::new();

@@ -333,3 +333,50 @@ fn shelf_export_writes_each_format_from_the_command_line() {
     let bad = lib.shelf(&["export", "--format", "xml", "--out", "x.xml"]);
     assert!(!bad.status.success());
 }
+
+#[test]
+fn an_export_shows_the_catalog_as_it_was_when_it_started() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    let fields = (0..1200).map(|i| product(&format!("P-{i:04}"), &format!("Item {i:04}"), 100));
+    catalog.insert_products(fields, 1000).unwrap();
+    let late = shelf_core::catalog::products::id_by_sku(catalog.conn(), "P-1100")
+        .unwrap()
+        .unwrap();
+    let out = lib.dir.path().join("during-edit.csv");
+    let edited = std::sync::atomic::AtomicBool::new(false);
+    // Half-way through (progress comes every 500 products), the seller renames a product
+    // the export has not reached yet, through another connection, as the app does.
+    let job = Job::new(Default::default(), |_| {
+        if !edited.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            let mut other = lib.catalog();
+            let version = shelf_core::catalog::products::get(other.conn(), late)
+                .unwrap()
+                .version;
+            other
+                .update_product(late, version, &product("P-1100", "Renamed meanwhile", 100))
+                .unwrap();
+        }
+    });
+    let summary = export::export(
+        &catalog,
+        ExportFormat::Csv,
+        &out,
+        None,
+        &ProductQuery::default(),
+        None,
+        &job,
+    )
+    .unwrap();
+    drop(job);
+    assert_eq!(summary.products, 1200);
+    assert!(edited.into_inner(), "the edit was made mid-export");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("Item 1100"),
+        "the export kept its starting snapshot"
+    );
+    assert!(!text.contains("Renamed meanwhile"));
+    let now = shelf_core::catalog::products::get(catalog.conn(), late).unwrap();
+    assert_eq!(now.name, "Renamed meanwhile", "the edit itself was saved");
+}

@@ -2,7 +2,7 @@
 //! and backups. Files to write are chosen by the seller in a native save dialog opened from
 //! Rust; files to read must have been picked (see `picked`).
 
-use crate::background::run_job;
+use crate::background::{run_job, run_job_without_writer};
 use crate::error::CommandResult;
 use crate::picked;
 use crate::state::AppState;
@@ -11,6 +11,7 @@ use shelf_core::catalog::products::ProductQuery;
 use shelf_core::csv_import::{self, CsvImportOptions, CsvImportReport, CsvPreview};
 use shelf_core::export::{self, ExportFormat, ExportSummary};
 use shelf_core::job::Progress;
+use shelf_core::Catalog;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -33,9 +34,11 @@ pub async fn export_catalog<R: Runtime>(
         return Ok(None);
     };
     let images = with_images.then(|| picked::images_folder_beside(&out));
-    run_job(app, job_id, on_progress, move |catalog, job| {
+    // Its own connection, reading one snapshot: edits are saved while a long export (photos
+    // copied alongside) runs.
+    run_job_without_writer(app, job_id, on_progress, move |state, job| {
         export::export(
-            catalog,
+            &Catalog::open(&state.library)?,
             format,
             &out,
             images.as_deref(),
@@ -89,8 +92,8 @@ pub async fn backup_now<R: Runtime>(
     let Some(out) = picked::backup_target(&app).await? else {
         return Ok(None);
     };
-    run_job(app, job_id, on_progress, move |catalog, job| {
-        backup::create(catalog, &out, job)
+    run_job_without_writer(app, job_id, on_progress, move |state, job| {
+        backup::create(&state.library, &out, job)
     })
     .await
     .map(Some)

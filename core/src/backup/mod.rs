@@ -17,7 +17,6 @@ pub use manifest::{BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_V
 pub use restore::{describe, recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
 pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, ScheduledBackup};
 
-use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::export::extension_for_mime;
 use crate::job::Job;
@@ -49,10 +48,10 @@ pub struct BackupSummary {
 
 const ORIGINALS_IN_SNAPSHOT: &str = "SELECT sha256, mime FROM originals ORDER BY sha256";
 
-/// Writes a backup of the catalog's library to `out`, verifies it and only then gives it its
-/// name. The live catalog is only read.
-pub fn create(catalog: &Catalog, out: &Path, job: &Job) -> Result<BackupSummary> {
-    let library = catalog.library();
+/// Writes a backup of the library to `out`, verifies it and only then gives it its name.
+/// The live catalog is only read, through its own connection (SQLite's online backup), so
+/// the writer stays free: in the app, edits are saved while a long backup copies photos.
+pub fn create(library: &Library, out: &Path, job: &Job) -> Result<BackupSummary> {
     let work = scratch_dir(library)?;
     let partial = sibling_with_suffix(out, &format!(".partial-{}", std::process::id()));
     let result = create_in(library, out, &partial, &work, job);

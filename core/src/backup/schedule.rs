@@ -97,7 +97,7 @@ pub fn run_scheduled(
         None
     } else {
         let out = next_name(folder);
-        let summary = create(catalog, &out, job)?;
+        let summary = create(catalog.library(), &out, job)?;
         write_state(&state_path, &state)?;
         Some(summary)
     };

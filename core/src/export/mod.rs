@@ -143,6 +143,9 @@ fn write_export(
     job: &Job,
 ) -> Result<ExportSummary> {
     let conn = catalog.conn();
+    // One read transaction: the whole export sees the catalog as it was when it started,
+    // even while the app saves edits through its other connection.
+    let _snapshot = conn.unchecked_transaction()?;
     let file = File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
     let writer = BufWriter::with_capacity(256 * 1024, file);
     let mut sink: Box<dyn Sink> = match format {

@@ -160,7 +160,7 @@ fn import_text(r: &CsvImportReport) -> String {
 }
 
 pub fn backup(catalog: &Catalog, file: &Path, out: &Out) -> Result<ExitCode> {
-    let summary = backup::create(catalog, file, &Job::silent())?;
+    let summary = backup::create(catalog.library(), file, &Job::silent())?;
     out.show(&summary, || {
         let mut text = format!(
             "Backed up {} products and {} photos to {} ({} bytes); verified.",
