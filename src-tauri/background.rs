@@ -1,6 +1,9 @@
-//! Long work (image imports, checks, later exports and backups) on its own blocking thread:
-//! progress streams to the window through a [`Channel`], the job's cancel token is stored
-//! under the id the UI chose so `cancel_job` can reach it, and the window stays responsive.
+//! Long work (photo and CSV imports, exports, backups, checks, restores) on its own blocking
+//! thread: progress streams to the window through a [`Channel`], the job's cancel token is
+//! stored under the id the UI chose so `cancel_job` can reach it, and the window stays
+//! responsive. A job holds the catalog's writer throughout ([`run_job`]), takes it a batch at
+//! a time ([`run_sharing_job`]), or doesn't need it ([`run_job_without_writer`]); the less it
+//! holds, the sooner the seller's edits are saved.
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
