@@ -58,28 +58,26 @@ impl Catalog {
 
 /// [`Catalog::move_to_trash`] inside a write already open (undo runs it with its own log).
 pub(crate) fn trash_rows(w: &mut Write<'_>, ids: &[ProductId]) -> Result<usize> {
-    let mut moved = 0;
-    for &id in ids {
-        ensure_exists(w.tx(), id)?;
-        if w.tx().prepare_cached(TRASH)?.execute([id])? > 0 {
-            moved += 1;
-            w.record(Entity::Product, id, ChangeKind::Trashed);
-        }
-    }
-    Ok(moved)
+    set_in_trash(w, ids, TRASH, ChangeKind::Trashed)
 }
 
 /// [`Catalog::restore_from_trash`] inside a write already open.
 pub(crate) fn restore_rows(w: &mut Write<'_>, ids: &[ProductId]) -> Result<usize> {
-    let mut restored = 0;
+    set_in_trash(w, ids, RESTORE, ChangeKind::Restored)
+}
+
+/// Runs `statement` (TRASH or RESTORE) for each product, counting and announcing the ones it
+/// changed; a missing product refuses the whole write.
+fn set_in_trash(w: &mut Write<'_>, ids: &[ProductId], statement: &str, kind: ChangeKind) -> Result<usize> {
+    let mut changed = 0;
     for &id in ids {
         ensure_exists(w.tx(), id)?;
-        if w.tx().prepare_cached(RESTORE)?.execute([id])? > 0 {
-            restored += 1;
-            w.record(Entity::Product, id, ChangeKind::Restored);
+        if w.tx().prepare_cached(statement)?.execute([id])? > 0 {
+            changed += 1;
+            w.record(Entity::Product, id, kind);
         }
     }
-    Ok(restored)
+    Ok(changed)
 }
 
 /// Whether the product is in the trash; NotFound when there is no such product.
