@@ -27,7 +27,7 @@ fn export_all(
 ) -> export::ExportSummary {
     let catalog = lib.catalog();
     export::export(
-        &catalog,
+        catalog.library(),
         format,
         out,
         images,
@@ -85,7 +85,7 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
     for format in [ExportFormat::Csv, ExportFormat::Shopify] {
         let out = lib.dir.path().join("formulas.csv");
         export::export(
-            &catalog,
+            catalog.library(),
             format,
             &out,
             None,
@@ -117,7 +117,7 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
     );
     let out = lib.dir.path().join("formulas.csv");
     export::export(
-        &catalog,
+        catalog.library(),
         ExportFormat::Csv,
         &out,
         None,
@@ -258,7 +258,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         ..ProductQuery::default()
     };
     let summary = export::export(
-        &catalog,
+        catalog.library(),
         ExportFormat::Csv,
         &out,
         None,
@@ -277,7 +277,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         ..ProductQuery::default()
     };
     let summary = export::export(
-        &catalog,
+        catalog.library(),
         ExportFormat::Csv,
         &out,
         None,
@@ -297,7 +297,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         })
         .collect();
     let summary = export::export(
-        &catalog,
+        catalog.library(),
         ExportFormat::Json,
         &out,
         None,
@@ -359,7 +359,7 @@ fn an_export_shows_the_catalog_as_it_was_when_it_started() {
         }
     });
     let summary = export::export(
-        &catalog,
+        catalog.library(),
         ExportFormat::Csv,
         &out,
         None,

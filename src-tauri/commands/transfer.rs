@@ -11,7 +11,6 @@ use shelf_core::catalog::products::ProductQuery;
 use shelf_core::csv_import::{self, CsvImportOptions, CsvImportReport, CsvPreview};
 use shelf_core::export::{self, ExportFormat, ExportSummary};
 use shelf_core::job::Progress;
-use shelf_core::Catalog;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -34,11 +33,9 @@ pub async fn export_catalog<R: Runtime>(
         return Ok(None);
     };
     let images = with_images.then(|| picked::images_folder_beside(&out));
-    // Its own connection, reading one snapshot: edits are saved while a long export (photos
-    // copied alongside) runs.
     run_job_without_writer(app, job_id, on_progress, move |state, job| {
         export::export(
-            &Catalog::open(&state.library)?,
+            &state.library,
             format,
             &out,
             images.as_deref(),

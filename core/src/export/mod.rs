@@ -23,6 +23,7 @@ use crate::catalog::products::{self, Product, ProductQuery, SortKey};
 use crate::catalog::{Catalog, ProductId};
 use crate::error::{Error, Result};
 use crate::job::{Job, Progress};
+use crate::library::Library;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -99,8 +100,12 @@ pub(crate) trait Sink {
 /// Writes the products matching `query` (its filters; sort and paging are ignored), or only
 /// `only_ids` when given, to `out` in `format`. With `images_dir`, the originals are copied
 /// there and the rows name them relative to the output file's folder.
+///
+/// Like a backup, it reads through its own connection, inside one read transaction: the file
+/// shows the catalog as it was when the export started, and the writer stays free for the
+/// seller's edits meanwhile.
 pub fn export(
-    catalog: &Catalog,
+    library: &Library,
     format: ExportFormat,
     out: &Path,
     images_dir: Option<&Path>,
@@ -109,7 +114,7 @@ pub fn export(
     job: &Job,
 ) -> Result<ExportSummary> {
     let partial = partial_path(out);
-    let result = write_export(catalog, format, out, &partial, images_dir, query, only_ids, job);
+    let result = write_export(library, format, out, &partial, images_dir, query, only_ids, job);
     match result {
         Ok(mut summary) => {
             std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
@@ -133,7 +138,7 @@ fn partial_path(out: &Path) -> PathBuf {
 
 #[allow(clippy::too_many_arguments)]
 fn write_export(
-    catalog: &Catalog,
+    library: &Library,
     format: ExportFormat,
     out: &Path,
     partial: &Path,
@@ -142,10 +147,9 @@ fn write_export(
     only_ids: Option<&[ProductId]>,
     job: &Job,
 ) -> Result<ExportSummary> {
-    let conn = catalog.conn();
-    // One read transaction: the whole export sees the catalog as it was when it started,
-    // even while the app saves edits through its other connection.
+    let conn = Catalog::open_reader(library)?;
     let _snapshot = conn.unchecked_transaction()?;
+    let conn = &conn;
     let file = File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
     let writer = BufWriter::with_capacity(256 * 1024, file);
     let mut sink: Box<dyn Sink> = match format {
@@ -154,7 +158,7 @@ fn write_export(
         ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer)?),
     };
     let copier = images_dir
-        .map(|dir| images::Copier::new(catalog.library(), dir, out))
+        .map(|dir| images::Copier::new(library, dir, out))
         .transpose()?;
     let mut summary = ExportSummary {
         format,

@@ -66,7 +66,7 @@ pub fn export(catalog: &Catalog, args: ExportArgs, out: &Out) -> Result<ExitCode
         ..ProductQuery::default()
     };
     let summary = export::export(
-        catalog,
+        catalog.library(),
         format,
         &args.out,
         args.images.as_deref(),
