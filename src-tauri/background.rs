@@ -62,9 +62,7 @@ impl WriterAccess for BatchWriter<'_> {
         &mut self,
         f: impl FnOnce(&mut Catalog) -> shelf_core::Result<T>,
     ) -> shelf_core::Result<T> {
-        if self.state.is_replaced() {
-            return Err(crate::state::replaced_error());
-        }
+        self.state.refuse_if_replaced()?;
         f(&mut self.state.writer_blocking())
     }
 }

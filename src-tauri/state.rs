@@ -93,15 +93,13 @@ impl AppState {
     }
 
     /// The refusal every write meets between a restore and the restart that follows it.
-    pub fn refuse_if_replaced(&self) -> CommandResult<()> {
-        if self.is_replaced() {
-            return Err(CommandError::from(replaced_error()));
+    pub fn refuse_if_replaced(&self) -> shelf_core::Result<()> {
+        if self.replaced.load(Ordering::SeqCst) {
+            return Err(shelf_core::Error::refused(
+                "The library was just restored from a backup; Shelfkeeper is reopening it. Try again in a moment.",
+            ));
         }
         Ok(())
-    }
-
-    pub fn is_replaced(&self) -> bool {
-        self.replaced.load(Ordering::SeqCst)
     }
 
     /// The writer for code that is already on a blocking thread (jobs, the change listener
@@ -119,13 +117,6 @@ impl AppState {
     pub fn image_reader(&self) -> Arc<Mutex<Connection>> {
         Arc::clone(&self.image_reader)
     }
-}
-
-/// What a write meets between a restore and the restart that follows it.
-pub fn replaced_error() -> shelf_core::Error {
-    shelf_core::Error::refused(
-        "The library was just restored from a backup; Shelfkeeper is reopening it. Try again in a moment.",
-    )
 }
 
 /// Locks a shared connection or catalog on the current (blocking) thread.
