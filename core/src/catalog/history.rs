@@ -107,7 +107,7 @@ fn reverse(
         }
         _ => {
             let current = products::get(w.tx(), row_id)?;
-            let fields = fields_from(old, current.tags.clone())?;
+            let fields = fields_from(old, current.tags)?;
             products::update_in(w, row_id, current.version, &fields)?;
         }
     }

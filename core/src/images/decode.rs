@@ -258,9 +258,7 @@ fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
             return Ok(Decoded::undamaged(image, width, height, orientation, icc));
         }
     }
-    let mut decoded = decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation)?;
-    decoded.icc = icc;
-    Ok(decoded)
+    decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation, icc)
 }
 
 /// `Ok(None)` when TurboJPEG can't do it (the fallback decides whether the file is damaged).
@@ -305,6 +303,7 @@ fn decode_jpeg_fallback(
     target: u16,
     has_end_marker: bool,
     orientation: Orientation,
+    icc: Option<Vec<u8>>,
 ) -> Result<Decoded> {
     // A cut-short file: give the decoder the end marker it needs to finish (the missing part
     // decodes as grey) and tell the seller. Only damaged files pay for this copy.
@@ -334,7 +333,7 @@ fn decode_jpeg_fallback(
         width,
         height,
         orientation,
-        icc: None,
+        icc,
         warning,
     })
 }

@@ -1,6 +1,7 @@
 //! Thumbnails: fit inside 256×256, converted to sRGB, EXIF orientation and the seller's
-//! rotation applied to the small image only, transparency flattened on white (every thumbnail is an opaque JPEG, so
-//! the grid looks the same whatever the source), and under the schema's 64 KiB cap.
+//! rotation applied to the small image only, transparency flattened on white (every thumbnail
+//! is an opaque JPEG, so the grid looks the same whatever the source), and under the schema's
+//! 64 KiB cap.
 
 use super::colour;
 use super::decode::Decoded;
