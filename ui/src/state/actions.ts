@@ -11,6 +11,7 @@ import {
 } from '../lib/api';
 import { announcer } from './announcer.svelte';
 import { toCommandError } from '../lib/api';
+import { count } from '../format/count';
 import { selection } from './selection.svelte';
 import { screens } from './screens.svelte';
 import { browser } from './browser.svelte';
@@ -22,7 +23,7 @@ export async function trashSelection(): Promise<void> {
     const n = await trashProducts(ids);
     selection.clear();
     void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'trashed' })));
-    announcer.say(`Moved ${n} product${n === 1 ? '' : 's'} to the trash. Ctrl+Z brings back.`);
+    announcer.say(`Moved ${count(n, 'product')} to the trash. Ctrl+Z brings back.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
   }
@@ -33,7 +34,7 @@ export async function restore(ids: number[]): Promise<void> {
     const n = await restoreProducts(ids);
     for (const id of ids) selection.ids.delete(id);
     void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'restored' })));
-    announcer.say(`Restored ${n} product${n === 1 ? '' : 's'} from the trash.`);
+    announcer.say(`Restored ${count(n, 'product')} from the trash.`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
   }
