@@ -199,7 +199,24 @@ fn the_core_opens_with_the_documented_connection_settings() {
     assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
     assert_eq!(pragma("synchronous"), "Integer(2)", "FULL");
     assert_eq!(pragma("auto_vacuum"), "Integer(2)", "INCREMENTAL");
+    assert_eq!(pragma("temp_store"), "Integer(2)", "MEMORY");
     assert!(conn.busy_timeout(shelf_core::db::BUSY_TIMEOUT).is_ok());
+}
+
+/// Migration 0006: a bulk batch's search entries are written out once, not every 1 MiB.
+#[test]
+fn the_search_index_holds_a_whole_batch_before_writing_it_out() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    let hashsize: i64 = lib
+        .plain_connection()
+        .query_row(
+            "SELECT v FROM product_search_config WHERE k = 'hashsize'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hashsize, 16 * 1024 * 1024);
 }
 
 #[test]

@@ -29,6 +29,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "0005_undo_log.sql",
         "c6e099140ebb0b743963cf9cd093294bedcc184d2855c89f01595bcafefad678",
     ),
+    (
+        "0006_search_flush_size.sql",
+        "03aedf11cbe9277a2804f10faea62592edc09e127caedaca639a779aab8a88eb",
+    ),
 ];
 
 #[test]

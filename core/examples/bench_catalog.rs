@@ -226,17 +226,56 @@ fn main() -> shelf_core::Result<()> {
     drop(catalog);
     std::fs::remove_dir_all(&dir).map_err(|e| shelf_core::Error::io("Can't remove", &dir, e))?;
 
-    // Where the insert time goes: the same insert into a catalog without the audit triggers
-    // of the two tables it writes (a diagnostic only; the product never runs without them).
-    let (wall, cpu) = insert_without(
-        n,
-        "DROP TRIGGER products_audit_insert; DROP TRIGGER product_tags_audit_insert;",
-    )?;
-    println!(
-        "| for comparison only: the same insert without the audit-log triggers | {wall:.2} s wall, {cpu:.2} s CPU |"
-    );
+    // Where the insert time goes: the same insert into catalogs with parts of the schema
+    // taken away (diagnostics only; the product never runs without them).
+    for (label, parts) in ABLATIONS {
+        let (wall, cpu) = insert_without(n, &parts.concat())?;
+        println!("| for comparison only: the same insert {label} | {wall:.2} s wall, {cpu:.2} s CPU |");
+    }
     Ok(())
 }
+
+const NO_AUDIT: &str = "DROP TRIGGER products_audit_insert; DROP TRIGGER product_tags_audit_insert;";
+const NO_CHECKS: &str = "PRAGMA ignore_check_constraints = 1;";
+const NO_PREFIXES: &str = "DROP TABLE product_search;
+  CREATE VIRTUAL TABLE product_search USING fts5 (sku, name, description, tags,
+    tokenize = 'unicode61 remove_diacritics 2');
+  INSERT INTO product_search (product_search, rank) VALUES ('hashsize', 16777216);";
+const NO_DESCRIPTIONS: &str = "DROP TABLE product_search;
+  CREATE VIRTUAL TABLE product_search USING fts5 (sku, name, description UNINDEXED, tags,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6');
+  INSERT INTO product_search (product_search, rank) VALUES ('hashsize', 16777216);";
+const NO_SORT_INDEXES: &str = "DROP INDEX products_category; DROP INDEX products_owner;
+  DROP INDEX products_currency; DROP INDEX products_barcode; DROP INDEX products_by_price;
+  DROP INDEX products_by_stock; DROP INDEX products_by_updated;";
+const AS_BEFORE_0006: &str = "PRAGMA temp_store = DEFAULT;
+  INSERT INTO product_search (product_search, rank) VALUES ('hashsize', 1048576);";
+const NO_SEARCH_INDEX: &str = "DROP TABLE product_search;
+  CREATE TABLE product_search (rowid INTEGER PRIMARY KEY, sku, name, description, tags);";
+
+/// Each diagnostic row: what is taken away (or put back), and the SQL that does it.
+const ABLATIONS: &[(&str, &[&str])] = &[
+    (
+        "as before migration 0006: FTS flushes every 1 MiB, statement journals in files",
+        &[AS_BEFORE_0006],
+    ),
+    ("without the audit-log triggers", &[NO_AUDIT]),
+    ("without any CHECK constraint", &[NO_CHECKS]),
+    ("without the search index's prefix indexes", &[NO_PREFIXES]),
+    ("without descriptions in the search index", &[NO_DESCRIPTIONS]),
+    (
+        "without seven of the products table's indexes",
+        &[NO_SORT_INDEXES],
+    ),
+    (
+        "without audit triggers, CHECKs, prefix indexes or those seven indexes",
+        &[NO_AUDIT, NO_CHECKS, NO_PREFIXES, NO_SORT_INDEXES],
+    ),
+    (
+        "as the row above, and a plain table instead of the search index",
+        &[NO_AUDIT, NO_CHECKS, NO_SEARCH_INDEX, NO_SORT_INDEXES],
+    ),
+];
 
 /// Times the bulk insert of `n` products into a fresh catalog after running `sql` on it.
 fn insert_without(n: usize, sql: &str) -> shelf_core::Result<(f64, f64)> {

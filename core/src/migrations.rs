@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_image_rotation.sql"),
     migration!(4, "0004_search_batches.sql"),
     migration!(5, "0005_undo_log.sql"),
+    migration!(6, "0006_search_flush_size.sql"),
 ];
 
 /// The schema version this build of the app writes.

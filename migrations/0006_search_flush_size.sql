@@ -1,0 +1,13 @@
+-- 0006: the search index keeps up to 16 MiB of new entries in memory before it writes them
+-- out (FTS5's default is 1 MiB).
+--
+-- FTS5 writes its pending entries as a new index segment each time they pass `hashsize`,
+-- and merges segments as they pile up. A batch of 10,000 products makes about ten times
+-- the default of entries (every word, plus its 2- to 6-letter prefixes), so each batch of a
+-- bulk insert wrote about ten small segments and then spent time merging them. With 16 MiB
+-- a batch is written once. With the in-memory statement journals of the same change (db.rs),
+-- a bulk insert of 100,000 products went from 7.5 s to 6.9 s (BENCHMARKS.md).
+-- The memory is only used inside a write transaction that indexes that much; an edit of one
+-- product holds a few hundred bytes. The setting lives in the index's own config table, so
+-- every client that writes to the catalog uses it; SQLite 3.40 knows it.
+INSERT INTO product_search (product_search, rank) VALUES ('hashsize', 16777216);
