@@ -1,6 +1,6 @@
 //! CSV import as sellers meet it: Shopify files in both header layouts with the quirks of
 //! real exports, all-or-nothing and skip-bad-rows modes, dry runs, updates that keep a
-//! product's images, tags and history, and cancelling a long import.
+//! product's images, tags and history, and cancelling or killing a long import.
 
 use crate::transfer::*;
 use crate::util::*;
@@ -9,6 +9,7 @@ use shelf_core::catalog::products::{by_sku, Status};
 use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, IssueKind, Layout};
 use shelf_core::job::{CancelToken, Job};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
@@ -384,6 +385,75 @@ fn a_cancelled_import_leaves_whole_products_only() {
             break;
         }
     }
+}
+
+/// `shelf import-csv` killed with SIGKILL `after` its start; whether it was still running.
+fn kill_csv_import(lib: &TestLibrary, path: &Path, skip_bad_rows: bool, after: Duration) -> bool {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"));
+    command
+        .arg("--library")
+        .arg(lib.root())
+        .arg("import-csv")
+        .arg(path);
+    if skip_bad_rows {
+        command.arg("--skip-bad-rows");
+    }
+    let mut child = command.stdout(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(after);
+    child.kill().unwrap();
+    !child.wait().unwrap().success()
+}
+
+fn count(lib: &TestLibrary, table: &str) -> i64 {
+    let sql = format!("SELECT count(*) FROM {table}");
+    lib.plain_connection().query_row(&sql, [], |r| r.get(0)).unwrap()
+}
+
+/// A crash at any moment of an import: all or nothing leaves the catalog file exactly as it
+/// was; skipping bad rows leaves whole batches, every product with its tag; `check` finds
+/// nothing wrong, and running the import again finishes the job.
+#[test]
+fn kill_9_mid_csv_import_leaves_whole_products_only() {
+    let lib = TestLibrary::new();
+    let path = big_file(lib.dir.path(), 20_000);
+    drop(lib.catalog());
+    // How long one whole import takes here, to kill at moments spread across it.
+    let scratch = TestLibrary::new();
+    let start = std::time::Instant::now();
+    assert!(shelf_in(scratch.root(), &["import-csv", path.to_str().unwrap()])
+        .status
+        .success());
+    let whole = start.elapsed();
+    let before = lib.catalog_bytes();
+    assert!(
+        kill_csv_import(&lib, &path, false, whole / 2),
+        "killed before it ended"
+    );
+    assert_eq!(
+        lib.catalog_bytes(),
+        before,
+        "all or nothing: a crash writes nothing"
+    );
+    let mut mid_import = 0;
+    for percent in [30, 60, 90] {
+        let running = kill_csv_import(&lib, &path, true, whole * percent / 100);
+        let (products, tagged) = (count(&lib, "products"), count(&lib, "product_tags"));
+        assert_eq!(
+            tagged, products,
+            "killed at {percent}%: every product has its tag"
+        );
+        assert_eq!(products % 2_000, 0, "killed at {percent}%: whole batches only");
+        mid_import += i32::from(running && products > 0 && products < 20_000);
+        let check = lib.shelf(&["check"]);
+        assert!(check.status.success(), "killed at {percent}%: {}", stdout(&check));
+    }
+    assert!(mid_import > 0, "at least one kill must land between batches");
+    let again = lib.shelf(&["import-csv", path.to_str().unwrap(), "--skip-bad-rows"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(
+        (count(&lib, "products"), count(&lib, "product_tags")),
+        (20_000, 20_000)
+    );
 }
 
 #[test]
