@@ -6,6 +6,8 @@ use shelf_core::catalog::history::product_history;
 use shelf_core::catalog::products::{self, BulkEdit, ProductFields, ProductQuery, SortKey, Status};
 use shelf_core::catalog::users::{NewUser, Role};
 use shelf_core::catalog::{categories, search, ChangeKind, Entity};
+use shelf_core::images;
+use shelf_core::job::Job;
 use shelf_core::money::PriceChange;
 use shelf_core::{Error, ErrorKind};
 use std::sync::{Arc, Mutex};
@@ -559,6 +561,34 @@ fn check_finds_a_search_index_out_of_step_and_rebuild_fixes_it() {
     catalog.rebuild_search().unwrap();
     catalog.optimize().unwrap();
     assert!(catalog.check().unwrap().is_clean());
+}
+
+/// Damage inside the search index's own pages (not just rows out of step) is found, once,
+/// by the check that runs beside the writer.
+#[test]
+fn check_finds_damage_inside_the_search_index() {
+    let (lib, catalog) = catalog_of(20);
+    lib.plain_connection()
+        .execute(
+            "UPDATE product_search_data SET block = zeroblob(length(block)) WHERE id > 10",
+            [],
+        )
+        .unwrap();
+    let report = images::check_library(catalog.library(), false, &Job::silent()).unwrap();
+    let kinds: Vec<&str> = report.findings.iter().map(|f| f.kind.as_str()).collect();
+    assert_eq!(kinds, ["search_index"], "{report:?}");
+    assert!(report.findings[0].message.contains("fts5"));
+}
+
+/// `check` reads through its own connection: it runs to the end while a write is open (the
+/// app's edits and imports carry on during a long deep check).
+#[test]
+fn check_runs_while_a_write_is_open() {
+    let (lib, mut catalog) = catalog_of(20);
+    let report = catalog
+        .write(|_| images::check_library(&lib.library, true, &Job::silent()))
+        .unwrap();
+    assert!(report.is_clean(), "{report:?}");
 }
 
 /// The bulk path indexes each batch in one statement with the search triggers paused

@@ -134,9 +134,8 @@ fn outcome_of(report: &JobReport, name_ends: &str) -> (Outcome, String) {
 
 /// Every row's original exists, and the image checks find nothing.
 fn assert_library_clean(lib: &TestLibrary) {
-    let catalog = lib.catalog();
-    let mut report = catalog.check().unwrap();
-    images::check(&catalog, true, &Job::silent(), &mut report).unwrap();
+    drop(lib.catalog());
+    let report = images::check_library(&lib.library, true, &Job::silent()).unwrap();
     assert!(report.is_clean(), "{:?}", report.findings);
 }
 
@@ -983,8 +982,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
         &format!("{}.jpg", "ab".repeat(32)),
         b"stray",
     );
-    let mut shallow = catalog.check().unwrap();
-    images::check(&catalog, false, &Job::silent(), &mut shallow).unwrap();
+    let shallow = images::check_library(catalog.library(), false, &Job::silent()).unwrap();
     let kinds = |r: &shelf_core::catalog::maintenance::CheckReport| {
         let mut k: Vec<String> = r.findings.iter().map(|f| f.kind.clone()).collect();
         k.sort();
@@ -994,8 +992,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
         kinds(&shallow),
         ["original_missing", "orphan_file", "thumbnail_missing"]
     );
-    let mut deep = catalog.check().unwrap();
-    images::check(&catalog, true, &Job::silent(), &mut deep).unwrap();
+    let deep = images::check_library(catalog.library(), true, &Job::silent()).unwrap();
     assert_eq!(
         kinds(&deep),
         [
@@ -1017,8 +1014,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
         "orphans are kept in trash/"
     );
     assert!(images::thumbnail(catalog.conn(), &shas[0]).is_ok());
-    let mut after = catalog.check().unwrap();
-    images::check(&catalog, true, &Job::silent(), &mut after).unwrap();
+    let after = images::check_library(catalog.library(), true, &Job::silent()).unwrap();
     assert_eq!(
         kinds(&after),
         ["original_changed", "original_missing"],

@@ -1,6 +1,6 @@
 //! Integrity check of the catalog and its photos, as a job with progress.
 
-use crate::background::run_job;
+use crate::background::run_job_without_writer;
 use crate::error::CommandResult;
 use shelf_core::catalog::maintenance::CheckReport;
 use shelf_core::images;
@@ -8,7 +8,8 @@ use shelf_core::job::Progress;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 
-/// The catalog file's checks, then the image library's (`deep` re-hashes every original).
+/// The catalog file's checks, then the image library's (`deep` re-hashes every original),
+/// through a read-only connection: the seller's edits save while it runs.
 #[tauri::command]
 pub async fn check_catalog<R: Runtime>(
     app: AppHandle<R>,
@@ -16,9 +17,8 @@ pub async fn check_catalog<R: Runtime>(
     job_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<CheckReport> {
-    run_job(app, job_id, on_progress, move |catalog, job| {
-        let mut report = catalog.check()?;
-        images::check(catalog, deep, job, &mut report).map(|()| report)
+    run_job_without_writer(app, job_id, on_progress, move |state, job| {
+        images::check_library(&state.library, deep, job)
     })
     .await
 }

@@ -7,12 +7,12 @@ use super::decode::{self, Format};
 use super::store;
 use super::thumbnail::{self, THUMBNAIL_CAP};
 use super::Thumbnail;
-use crate::catalog::maintenance::CheckReport;
+use crate::catalog::maintenance::{check_database, CheckReport};
 use crate::error::{Error, Result};
 use crate::job::{ItemResult, Job, JobReport, Progress};
 use crate::library::Library;
 use crate::Catalog;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -91,11 +91,31 @@ const THUMBNAILS_OVER_CAP: &str = "SELECT sha256, length(bytes) FROM thumbnails 
 const MISSING_THUMBNAILS: &str = "SELECT o.sha256, o.file_name FROM originals AS o
   LEFT JOIN thumbnails AS t ON t.sha256 = o.sha256 WHERE t.sha256 IS NULL";
 
-/// Adds the image library's findings to `report`. With `deep`, every original is read and
-/// hashed again (with progress), which finds files changed in place.
-pub fn check(catalog: &Catalog, deep: bool, job: &Job, report: &mut CheckReport) -> Result<()> {
-    let library = catalog.library();
-    let rows = originals(catalog.conn())?;
+/// The whole `check`: the catalog file's own checks, then the image library's. It reads
+/// through its own read-only connection, so it neither waits for nor holds up the writer: a
+/// deep check of a large photo library takes minutes, and the seller's edits save meanwhile.
+/// With `deep`, every original is read and hashed again (with progress), which finds files
+/// changed in place.
+pub fn check_library(library: &Library, deep: bool, job: &Job) -> Result<CheckReport> {
+    let conn = Catalog::open_reader(library)?;
+    let mut report = CheckReport::default();
+    check_database(&conn, &mut report)?;
+    check_originals(&conn, library, deep, job, &mut report)?;
+    check_thumbnails(&conn, &mut report)?;
+    check_orphans(&conn, library, &mut report)?;
+    Ok(report)
+}
+
+/// Each original's file: there, the size it was imported at, and with `deep` the same hash.
+/// A row purged while the check runs is not reported missing (its file went with it).
+fn check_originals(
+    conn: &Connection,
+    library: &Library,
+    deep: bool,
+    job: &Job,
+    report: &mut CheckReport,
+) -> Result<()> {
+    let rows = originals(conn)?;
     let mut progress = Progress {
         total: rows.len() as u64,
         ..Progress::default()
@@ -105,6 +125,7 @@ pub fn check(catalog: &Catalog, deep: bool, job: &Job, report: &mut CheckReport)
         let path = path_of(library, row)?;
         progress.current = Some(row.file_name.clone());
         match fs::metadata(&path) {
+            Err(_) if !still_listed(conn, &row.sha256)? => {}
             Err(_) => report.add(
                 "original_missing",
                 format!(
@@ -127,7 +148,21 @@ pub fn check(catalog: &Catalog, deep: bool, job: &Job, report: &mut CheckReport)
         progress.done += 1;
         job.report(&progress);
     }
-    let mut stmt = catalog.conn().prepare(THUMBNAILS_OVER_CAP)?;
+    Ok(())
+}
+
+const STILL_LISTED: &str = "SELECT 1 FROM originals WHERE sha256 = ?1";
+
+fn still_listed(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(STILL_LISTED)?
+        .query_row([sha256], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+fn check_thumbnails(conn: &Connection, report: &mut CheckReport) -> Result<()> {
+    let mut stmt = conn.prepare(THUMBNAILS_OVER_CAP)?;
     for row in stmt.query_map([THUMBNAIL_CAP as i64], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
@@ -137,7 +172,7 @@ pub fn check(catalog: &Catalog, deep: bool, job: &Job, report: &mut CheckReport)
             format!("The thumbnail of {sha256} is {len} bytes, over the {THUMBNAIL_CAP}-byte cap."),
         );
     }
-    let mut stmt = catalog.conn().prepare(MISSING_THUMBNAILS)?;
+    let mut stmt = conn.prepare(MISSING_THUMBNAILS)?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (sha256, name) = row?;
         report.add(
@@ -145,7 +180,17 @@ pub fn check(catalog: &Catalog, deep: bool, job: &Job, report: &mut CheckReport)
             format!("{name} ({sha256}) has no thumbnail; `shelf repair` makes it again."),
         );
     }
-    for orphan in store::orphans(library, &known_names(&rows))? {
+    Ok(())
+}
+
+/// Files in `originals/` that no row names. An import writes its files before it commits
+/// their rows, so while one runs (it holds the import lock) this part is skipped rather than
+/// reporting its files as strays.
+fn check_orphans(conn: &Connection, library: &Library, report: &mut CheckReport) -> Result<()> {
+    let Some(_no_import_running) = store::try_lock_exclusive(library)? else {
+        return Ok(());
+    };
+    for orphan in store::orphans(library, &known_names(&originals(conn)?))? {
         report.add(
             "orphan_file",
             format!(

@@ -21,7 +21,7 @@ pub mod thumbnail;
 mod walk;
 mod webp;
 
-pub use check::{check, repair, sweep_on_open, SweepReport};
+pub use check::{check_library, repair, sweep_on_open, SweepReport};
 pub use inbox::{scan_inbox_once, watch};
 
 use crate::catalog::{ChangeKind, Entity, ProductId, WriterAccess};

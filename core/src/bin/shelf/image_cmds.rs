@@ -163,13 +163,12 @@ pub fn repair(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
 
 /// The catalog's own checks plus the image library's; `--deep` re-hashes every original.
 pub fn check(catalog: &Catalog, deep: bool, out: &Out) -> Result<ExitCode> {
-    let mut report = catalog.check()?;
     let job = Job::new(CancelToken::new(), |p| {
         if deep && !out.json && p.done % 100 == 0 && p.done > 0 {
             eprintln!("checked {}/{} originals", p.done, p.total);
         }
     });
-    images::check(catalog, deep, &job, &mut report)?;
+    let report = images::check_library(catalog.library(), deep, &job)?;
     out.show(&report, || {
         if report.is_clean() {
             "No problems found.".into()
