@@ -992,6 +992,16 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
         kinds(&shallow),
         ["original_missing", "orphan_file", "thumbnail_missing"]
     );
+    let missing_message = &shallow
+        .findings
+        .iter()
+        .find(|f| f.kind == "original_missing")
+        .unwrap()
+        .message;
+    assert!(
+        missing_message.starts_with("The photo R-1.jpg (of ") && missing_message.contains("(R-1))"),
+        "names the photo and the product it shows: {missing_message}"
+    );
     let deep = images::check_library(catalog.library(), true, &Job::silent()).unwrap();
     assert_eq!(
         kinds(&deep),

@@ -129,18 +129,17 @@ fn check_originals(
             Err(_) => report.add(
                 "original_missing",
                 format!(
-                    "The original of {} ({}) is missing from {}.",
-                    row.file_name,
-                    row.sha256,
+                    "The photo {} is missing from the library folder: it belongs at {}. Put the file back there (from a backup or where you first had it).",
+                    photo_of(conn, row)?,
                     path.display()
                 ),
             ),
             Ok(meta) if meta.len() != row.byte_size as u64 => {
-                report.add("original_changed", changed(row, &path))
+                report.add("original_changed", changed(conn, row, &path)?)
             }
             Ok(meta) => {
                 if deep && hash_file(&path)? != row.sha256 {
-                    report.add("original_changed", changed(row, &path));
+                    report.add("original_changed", changed(conn, row, &path)?);
                 }
                 progress.bytes += meta.len();
             }
@@ -202,12 +201,29 @@ fn check_orphans(conn: &Connection, library: &Library, report: &mut CheckReport)
     Ok(())
 }
 
-fn changed(row: &OriginalRow, path: &std::path::Path) -> String {
-    format!(
-        "The original of {} at {} is not the file that was imported (its content changed); restore it from a backup.",
-        row.file_name,
+fn changed(conn: &Connection, row: &OriginalRow, path: &std::path::Path) -> Result<String> {
+    Ok(format!(
+        "The photo {} at {} is not the file that was imported: its content has changed since. Put the original back from a backup.",
+        photo_of(conn, row)?,
         path.display()
-    )
+    ))
+}
+
+const PRODUCTS_USING: &str = "SELECT p.name || ' (' || p.sku || ')' FROM product_images AS i
+  JOIN products AS p ON p.id = i.product_id WHERE i.sha256 = ?1 ORDER BY p.name, p.id LIMIT 4";
+
+/// A photo as a seller knows it: its file name and the products it shows, e.g.
+/// "front.jpg (of Linen shirt (LS-S))".
+fn photo_of(conn: &Connection, row: &OriginalRow) -> Result<String> {
+    let products: Vec<String> = conn
+        .prepare_cached(PRODUCTS_USING)?
+        .query_map([&row.sha256], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if products.is_empty() {
+        row.file_name.clone()
+    } else {
+        format!("{} (of {})", row.file_name, products.join(", "))
+    })
 }
 
 fn hash_file(path: &std::path::Path) -> Result<String> {

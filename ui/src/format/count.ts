@@ -1,4 +1,4 @@
-/** "1 product", "3 products": a number with its noun. */
+/** "1 product", "3 products", "12,500 products": a number in the seller's locale with its noun. */
 export function count(n: number | bigint, one: string, many = `${one}s`): string {
-  return `${n} ${Number(n) === 1 ? one : many}`;
+  return `${n.toLocaleString()} ${Number(n) === 1 ? one : many}`;
 }

@@ -194,8 +194,9 @@ const handlers: Record<string, (a: Args) => unknown> = {
   check_catalog: () => ({
     findings: [
       {
-        kind: 'missing_original',
-        message: 'MUG-00012: the original photo 3fa1… is missing from the originals folder.',
+        kind: 'original_missing',
+        message:
+          'The photo mug-front.jpg (of Blue mug (MUG-00012)) is missing from the library folder: it belongs at ~/Shelfkeeper/originals/3f/3fa1….jpg. Put the file back there (from a backup or where you first had it).',
       },
     ],
   }),
