@@ -32,8 +32,8 @@ where
     .await
 }
 
-/// Like [`run_job`] for work that takes the writer one batch at a time (photo imports): the
-/// seller's edits are saved between batches instead of waiting for the whole job.
+/// Like [`run_job`] for work that takes the writer one batch at a time (photo and CSV
+/// imports): the seller's edits are saved between batches instead of waiting for the job.
 pub async fn run_sharing_job<R, T, F>(
     app: AppHandle<R>,
     job_id: String,

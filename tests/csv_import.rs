@@ -387,6 +387,61 @@ fn a_cancelled_import_leaves_whole_products_only() {
     }
 }
 
+/// Skipping bad rows, the import takes the writer one batch at a time: an edit the seller
+/// saves from another thread goes in between two batches, not after the whole file.
+#[test]
+fn an_edit_is_saved_between_the_batches_of_a_csv_import() {
+    let lib = TestLibrary::new();
+    let path = big_file(lib.dir.path(), 10_000);
+    let catalog = std::sync::Mutex::new(lib.catalog());
+    let id = catalog
+        .lock()
+        .unwrap()
+        .create_product(&product("EDIT-1", "Thing", 100))
+        .unwrap()
+        .id;
+    let edited_at = std::sync::Mutex::new(None);
+    let job = Job::new(CancelToken::new(), |p| {
+        if p.done == 0 || p.done == p.total || edited_at.lock().unwrap().is_some() {
+            return;
+        }
+        let saved = std::thread::scope(|s| {
+            s.spawn(|| {
+                // Inside a batch the import holds the writer; between batches it is free.
+                let Ok(mut writer) = catalog.try_lock() else {
+                    return false;
+                };
+                let version = by_sku(writer.conn(), "EDIT-1").unwrap().version;
+                writer
+                    .update_product(id, version, &product("EDIT-1", "Renamed mid-import", 250))
+                    .unwrap();
+                true
+            })
+            .join()
+            .unwrap()
+        });
+        if saved {
+            *edited_at.lock().unwrap() = Some(p.done);
+        }
+    });
+    let options = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = csv_import::import(Shared(&catalog), &path, &options, &job).unwrap();
+    assert_eq!(report.created, 10_000);
+    drop(job);
+    let total = std::fs::metadata(&path).unwrap().len();
+    let edited_at = edited_at.lock().unwrap().expect("an edit went in mid-import");
+    assert!(edited_at < total, "{edited_at} of {total}");
+    let catalog = catalog.into_inner().unwrap();
+    let saved = by_sku(catalog.conn(), "EDIT-1").unwrap();
+    assert_eq!(
+        (saved.name.as_str(), saved.price_minor),
+        ("Renamed mid-import", 250)
+    );
+}
+
 /// `shelf import-csv` killed with SIGKILL `after` its start; whether it was still running.
 fn kill_csv_import(lib: &TestLibrary, path: &Path, skip_bad_rows: bool, after: Duration) -> bool {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"));

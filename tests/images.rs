@@ -2,10 +2,10 @@
 //! thumbnails pointing the right way, image operations, check/repair, and the inbox watcher.
 //! Every image is generated here; nothing binary is committed.
 
-use crate::util::{product, stderr, stdout, TestLibrary};
+use crate::util::{product, stderr, stdout, Shared, TestLibrary};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
-use shelf_core::catalog::{ProductId, WriterAccess};
+use shelf_core::catalog::ProductId;
 use shelf_core::images::{self, ImportTarget};
 use shelf_core::job::{CancelToken, Job, JobReport, Outcome};
 use shelf_core::Catalog;
@@ -726,18 +726,6 @@ fn cancelling_mid_import_leaves_only_whole_imports() {
     assert_eq!(products, linked, "no product without its photo");
     drop(catalog);
     assert_library_clean(&lib);
-}
-
-/// The app's way of sharing the writer: taken for each batch, as `BatchWriter` does.
-struct Shared<'a>(&'a Mutex<Catalog>);
-
-impl WriterAccess for Shared<'_> {
-    fn with_writer<T>(
-        &mut self,
-        f: impl FnOnce(&mut Catalog) -> shelf_core::Result<T>,
-    ) -> shelf_core::Result<T> {
-        f(&mut self.0.lock().unwrap())
-    }
 }
 
 #[test]

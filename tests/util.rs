@@ -87,3 +87,15 @@ pub fn product(sku: &str, name: &str, price_minor: i64) -> ProductFields {
         ..ProductFields::default()
     }
 }
+
+/// The app's way of sharing the writer: taken for each batch, as `BatchWriter` does.
+pub struct Shared<'a>(pub &'a std::sync::Mutex<Catalog>);
+
+impl shelf_core::catalog::WriterAccess for Shared<'_> {
+    fn with_writer<T>(
+        &mut self,
+        f: impl FnOnce(&mut Catalog) -> shelf_core::Result<T>,
+    ) -> shelf_core::Result<T> {
+        f(&mut self.0.lock().unwrap())
+    }
+}

@@ -2,7 +2,7 @@
 //! and backups. Files to write are chosen by the seller in a native save dialog opened from
 //! Rust; files to read must have been picked (see `picked`).
 
-use crate::background::{run_job, run_job_without_writer};
+use crate::background::{run_job, run_job_without_writer, run_sharing_job};
 use crate::error::CommandResult;
 use crate::picked;
 use crate::state::AppState;
@@ -62,6 +62,7 @@ pub async fn preview_csv(state: State<'_, AppState>, path: String) -> CommandRes
 }
 
 /// Imports a picked CSV file: all or nothing unless `skip_bad_rows`; `dry_run` only reports.
+/// Skipping bad rows, it takes the writer one batch at a time, so edits save meanwhile.
 #[tauri::command]
 pub async fn import_csv<R: Runtime>(
     app: AppHandle<R>,
@@ -72,8 +73,8 @@ pub async fn import_csv<R: Runtime>(
 ) -> CommandResult<CsvImportReport> {
     let path = app.state::<AppState>().picked.check(&[path])?.remove(0);
     let options = CsvImportOptions::from(options);
-    run_job(app, job_id, on_progress, move |catalog, job| {
-        csv_import::import(catalog, &path, &options, job)
+    run_sharing_job(app, job_id, on_progress, move |writer, job| {
+        csv_import::import(writer, &path, &options, job)
     })
     .await
 }

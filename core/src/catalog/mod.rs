@@ -100,9 +100,16 @@ pub trait WriterAccess {
     fn with_writer<T>(&mut self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T>;
 }
 
-impl WriterAccess for &mut Catalog {
+impl WriterAccess for Catalog {
     fn with_writer<T>(&mut self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T> {
         f(self)
+    }
+}
+
+/// So a job can lend its writer to a step (a CSV import to its photo import) and keep it.
+impl<W: WriterAccess> WriterAccess for &mut W {
+    fn with_writer<T>(&mut self, f: impl FnOnce(&mut Catalog) -> Result<T>) -> Result<T> {
+        (**self).with_writer(f)
     }
 }
 

@@ -16,7 +16,7 @@ mod upsert;
 
 pub use layout::{CsvFormat, Field, Layout, Mapping};
 
-use crate::catalog::{settings, Catalog};
+use crate::catalog::{settings, Catalog, WriterAccess};
 use crate::error::{Error, Result};
 use crate::job::{Job, Outcome, Progress};
 use batch::Batch;
@@ -239,9 +239,11 @@ impl Tally {
 }
 
 /// Imports `path` into the catalog as `options` say. Row problems are in the report; only
-/// a file that can't be read at all (or a failing disk) is an `Err`.
+/// a file that can't be read at all (or a failing disk) is an `Err`. The writer is taken
+/// per transaction: once for an all-or-nothing import or a dry run, per batch of rows when
+/// skipping bad rows, per product for the photos, so the seller's edits are saved in between.
 pub fn import(
-    catalog: &mut Catalog,
+    mut writer: impl WriterAccess,
     path: &Path,
     options: &CsvImportOptions,
     job: &Job,
@@ -250,10 +252,12 @@ pub fn import(
     let mapping = layout::detect(&headers, options.format)?;
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let mut rows = Rows::new(reader, mapping, path);
+    let (default_currency, minor_units) =
+        writer.with_writer(|c| Ok((settings::default_currency(c.conn())?, minor_units(c)?)))?;
     let mut ctx = Context {
         shopify: rows.layout().is_shopify(),
-        default_currency: settings::default_currency(catalog.conn())?,
-        minor_units: minor_units(catalog)?,
+        default_currency,
+        minor_units,
         csv_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         announce_budget: MAX_ANNOUNCED,
         savepoint_per_row: options.skip_bad_rows && !options.dry_run,
@@ -278,40 +282,38 @@ pub fn import(
     let mut done = false;
     while !done {
         let mut rollback = false;
-        let result = catalog.write(|w| {
-            let mut pending = Batch::default();
-            let mut in_batch = 0;
-            while in_batch < batch {
-                if job.cancel.is_cancelled() {
-                    tally.report.cancelled = true;
-                    break;
+        let result = writer.with_writer(|catalog| {
+            catalog.write(|w| {
+                let mut pending = Batch::default();
+                let mut in_batch = 0;
+                while in_batch < batch {
+                    if job.cancel.is_cancelled() {
+                        tally.report.cancelled = true;
+                        break;
+                    }
+                    let Some(item) = rows.next_item(path)? else {
+                        done = true;
+                        break;
+                    };
+                    in_batch += 1;
+                    pending.add(w, item, &mut ctx, &mut tally)?;
+                    if pending.len() >= WRITE_BATCH {
+                        pending.write(w, &mut ctx, &mut tally)?;
+                    }
+                    if rows.rows_read.is_multiple_of(1000) {
+                        job.report(&progress_at(rows.position(), total));
+                    }
                 }
-                let Some(item) = rows.next_item(path)? else {
-                    done = true;
-                    break;
-                };
-                in_batch += 1;
-                pending.add(w, item, &mut ctx, &mut tally)?;
-                if pending.len() >= WRITE_BATCH {
-                    pending.write(w, &mut ctx, &mut tally)?;
+                pending.write(w, &mut ctx, &mut tally)?;
+                let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
+                rollback = options.dry_run
+                    || refused_all_or_nothing
+                    || (tally.report.cancelled && batch == usize::MAX);
+                if rollback {
+                    return Err(Error::Cancelled);
                 }
-                if rows.rows_read.is_multiple_of(1000) {
-                    job.report(&Progress {
-                        done: rows.position(),
-                        total,
-                        bytes: rows.position(),
-                        ..Progress::default()
-                    });
-                }
-            }
-            pending.write(w, &mut ctx, &mut tally)?;
-            let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
-            rollback =
-                options.dry_run || refused_all_or_nothing || (tally.report.cancelled && batch == usize::MAX);
-            if rollback {
-                return Err(Error::Cancelled);
-            }
-            Ok(())
+                Ok(())
+            })
         });
         match result {
             Ok(()) => {
@@ -330,29 +332,41 @@ pub fn import(
         if tally.report.cancelled {
             done = true;
         }
+        job.report(&progress_at(rows.position(), total));
     }
     tally.report.rows_read = rows.rows_read;
     let wrote =
         !options.dry_run && !(batch == usize::MAX && (tally.report.refused > 0 || tally.report.cancelled));
-    import_photos(catalog, std::mem::take(&mut ctx.photos), wrote, &mut tally, job)?;
+    import_photos(
+        &mut writer,
+        std::mem::take(&mut ctx.photos),
+        wrote,
+        &mut tally,
+        job,
+    )?;
     if let Some(mut file) = tally.file.take() {
         file.flush()
             .map_err(|e| Error::io("Can't write the import report", PathBuf::new(), e))?;
     }
-    job.report(&Progress {
-        done: total,
-        total,
-        bytes: total,
-        ..Progress::default()
-    });
+    job.report(&progress_at(total, total));
     Ok(tally.report)
+}
+
+/// Progress through the file, in bytes read.
+fn progress_at(position: u64, total: u64) -> Progress {
+    Progress {
+        done: position,
+        total,
+        bytes: position,
+        ..Progress::default()
+    }
 }
 
 /// Imports the photos of committed rows through the image library, one call per product so
 /// they keep their order. When nothing was written (a dry run, a refused all-or-nothing
 /// import, a cancel), each photo is listed instead.
 fn import_photos(
-    catalog: &mut Catalog,
+    writer: &mut impl WriterAccess,
     photos: Vec<upsert::Photo>,
     wrote: bool,
     tally: &mut Tally,
@@ -366,7 +380,7 @@ fn import_photos(
         }
     }
     for (sku, line, paths) in groups {
-        let id = crate::catalog::products::id_by_sku(catalog.conn(), &sku)?;
+        let id = writer.with_writer(|c| crate::catalog::products::id_by_sku(c.conn(), &sku))?;
         let (Some(id), true, false) = (id, wrote, job.cancel.is_cancelled()) else {
             for path in &paths {
                 let message = format!("{} was not imported: nothing was written.", path.display());
@@ -381,7 +395,7 @@ fn import_photos(
             continue;
         };
         let report = crate::images::import(
-            &mut *catalog,
+            &mut *writer,
             &paths,
             crate::images::ImportTarget::Product(id),
             job,
