@@ -311,10 +311,71 @@ fn an_update_keeps_images_tags_and_history_and_bumps_the_version() {
     );
 }
 
+/// What Excel saves as plain "CSV" where the comma is the decimal mark: semicolons between
+/// cells, decimal commas, Windows-1252 text, CRLF. Every price keeps its amount, every
+/// accent its letter, and the report says the encoding was a guess.
+#[test]
+fn a_european_excel_csv_imports_with_its_accents_and_decimal_commas() {
+    let lib = TestLibrary::new();
+    let bytes = b"sku;name;price;stock;description\r\n\
+        TA-1;Tasse caf\xe9;12,50;3;\"Fa\xefence; 25 cl\"\r\n\
+        TA-2;Cr\xe8me br\xfbl\xe9e \x96 set;1.299,00;1;\x80 prix net\r\n\
+        TA-3;Teller;7;0;\r\n";
+    let path = write(lib.dir.path(), "Artikel.csv", bytes);
+    let preview = csv_import::preview(&path, 2).unwrap();
+    assert_eq!(preview.headers, ["sku", "name", "price", "stock", "description"]);
+    assert_eq!(preview.rows[0][1], "Tasse café");
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!(report.refused, 0, "{:?}", report.issues);
+    assert_eq!(report.created, 3);
+    assert_eq!(report.warnings, 1);
+    assert!(
+        report.issues[0].message.contains("Windows-1252"),
+        "{:?}",
+        report.issues
+    );
+    let catalog = lib.catalog();
+    let cup = by_sku(catalog.conn(), "TA-1").unwrap();
+    assert_eq!(
+        (cup.name.as_str(), cup.price_minor, cup.stock),
+        ("Tasse café", 1250, 3)
+    );
+    assert_eq!(cup.description, "Faïence; 25 cl");
+    let set = by_sku(catalog.conn(), "TA-2").unwrap();
+    assert_eq!(
+        (set.name.as_str(), set.price_minor),
+        ("Crème brûlée – set", 129_900)
+    );
+    assert_eq!(set.description, "€ prix net");
+    assert_eq!(by_sku(catalog.conn(), "TA-3").unwrap().price_minor, 700);
+}
+
+#[test]
+fn a_tab_separated_file_imports_like_a_comma_separated_one() {
+    let lib = TestLibrary::new();
+    let text = "sku\tname\tprice\ttags\nTAB-1\tTabbed, with a comma\t3.50\tsummer, linen\n";
+    let path = write(lib.dir.path(), "export.tsv", text.as_bytes());
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!(
+        (report.created, report.refused, report.warnings),
+        (1, 0, 0),
+        "{:?}",
+        report.issues
+    );
+    let catalog = lib.catalog();
+    let tabbed = by_sku(catalog.conn(), "TAB-1").unwrap();
+    assert_eq!(
+        (tabbed.name.as_str(), tabbed.price_minor),
+        ("Tabbed, with a comma", 350)
+    );
+    assert_eq!(tabbed.tags, ["linen", "summer"]);
+}
+
 #[test]
 fn unreadable_rows_are_refused_with_their_line_number() {
     let lib = TestLibrary::new();
-    let mut bytes = b"sku,name,price\nA-1,Fine,1\n".to_vec();
+    // A UTF-8 file (its first row says so) with one row that isn't.
+    let mut bytes = "sku,name,price\nA-1,Crème,1\n".as_bytes().to_vec();
     bytes.extend_from_slice(b"A-2,Caf\xe9 latin-1,2\nA-3,\"Multi\nline name\",3\n");
     let path = write(lib.dir.path(), "latin1.csv", &bytes);
     let report = import(

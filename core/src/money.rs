@@ -4,16 +4,23 @@
 
 use crate::error::{Error, Result};
 
-/// Parses a price typed or imported as text (`12`, `12.5`, `12.50`, `1,299.00`, `  7 `) into
-/// minor units of a currency with `minor_units` decimals. More decimals than the currency has
-/// is an error, not a silent rounding.
+/// Parses a price typed or imported as text into minor units of a currency with
+/// `minor_units` decimals, in the notations sellers' spreadsheets use: `12`, `12.5`,
+/// `1,299.00`, and with a decimal comma `12,50`, `1.299,00`, `1 299,00` (spaces, no-break
+/// spaces and `'` group digits too). More decimals than the currency has is an error, not a
+/// silent rounding, and so is a number whose notation could mean two amounts: reading
+/// `12,50` as 1250 would be a hundredfold mistake nobody sees.
 pub fn parse_price(text: &str, minor_units: u32) -> Result<i64> {
     let bad = |why: &str| Error::validation("price", format!("{text:?} is not a price: {why}."));
-    let cleaned: String = text.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '_'))
+        .collect();
     if cleaned.starts_with('-') {
         return Err(Error::validation("price", "The price can't be negative."));
     }
-    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let (whole, fraction) = split_decimal(&cleaned, minor_units).map_err(&bad)?;
     if whole.is_empty() && fraction.is_empty() {
         return Err(bad("it is empty"));
     }
@@ -37,6 +44,50 @@ pub fn parse_price(text: &str, minor_units: u32) -> Result<i64> {
         .checked_mul(scale)
         .and_then(|w| w.checked_add(fraction_minor))
         .ok_or_else(|| bad("it is too large"))
+}
+
+/// Splits `1,299.50` or `1.299,50` into the whole part without its group separators and the
+/// fraction. With one kind of mark only, a single `.` is decimal, and a single `,` is decimal
+/// unless exactly three digits follow it (`1,299` is a thousand and more, `12,50` twelve and a
+/// half); a mark that repeats groups digits. Groups must be of three.
+fn split_decimal(text: &str, minor_units: u32) -> std::result::Result<(String, &str), &'static str> {
+    let (dot, comma) = (text.rfind('.'), text.rfind(','));
+    let decimal = match (dot, comma) {
+        (Some(d), Some(c)) => Some(d.max(c)),
+        (Some(d), None) => (text.matches('.').count() == 1).then_some(d),
+        (None, Some(c)) => {
+            let after = text.len() - c - 1;
+            let single = text.matches(',').count() == 1;
+            if single && after == 3 && minor_units >= 3 {
+                return Err("a comma before three digits could be a thousands or a decimal mark here; write it without grouping");
+            }
+            (single && after != 3).then_some(c)
+        }
+        (None, None) => None,
+    };
+    let (whole, fraction) = match decimal {
+        Some(i) => (&text[..i], &text[i + 1..]),
+        None => (text, ""),
+    };
+    if fraction.contains(['.', ',']) {
+        return Err("use one decimal mark");
+    }
+    Ok((ungrouped(whole)?, fraction))
+}
+
+/// `1,299,000` or `1.299.000` as `1299000`; refuses groups that are not of three digits.
+fn ungrouped(whole: &str) -> std::result::Result<String, &'static str> {
+    let groups: Vec<&str> = whole.split(['.', ',']).collect();
+    let marks: std::collections::HashSet<char> = whole.chars().filter(|c| matches!(c, '.' | ',')).collect();
+    let tidy = groups.len() == 1
+        || (marks.len() == 1
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|g| g.len() == 3));
+    if tidy {
+        Ok(groups.concat())
+    } else {
+        Err("digits are grouped in threes (1,299,000 or 1.299.000)")
+    }
 }
 
 /// Writes minor units as a plain decimal (`1299` with 2 decimals is `12.99`).
@@ -96,6 +147,36 @@ mod tests {
         assert!(parse_price("abc", 2).is_err());
         assert!(parse_price("", 2).is_err());
         assert!(parse_price("99999999999999999999", 2).is_err());
+    }
+
+    /// Spreadsheets in most of Europe write a decimal comma; reading `12,50` as 1250 would
+    /// turn a price a hundredfold without a word.
+    #[test]
+    fn prices_with_a_decimal_comma_or_digit_groups_keep_their_amount() {
+        let eur = |text| parse_price(text, 2);
+        assert_eq!(eur("12,50").unwrap(), 1250);
+        assert_eq!(eur("12,5").unwrap(), 1250);
+        assert_eq!(eur("0,99").unwrap(), 99);
+        assert_eq!(eur("1.299,00").unwrap(), 129900);
+        assert_eq!(eur("1 299,00").unwrap(), 129900);
+        assert_eq!(eur("1\u{a0}299,00").unwrap(), 129900);
+        assert_eq!(eur("1\u{202f}299,00").unwrap(), 129900);
+        assert_eq!(eur("1'299.00").unwrap(), 129900);
+        assert_eq!(eur("1,299").unwrap(), 129900);
+        assert_eq!(eur("1,299,000").unwrap(), 129900000);
+        assert_eq!(eur("1.299.000").unwrap(), 129900000);
+        assert_eq!(eur("1.299.000,5").unwrap(), 129900050);
+        assert!(eur("12,999").is_ok(), "a thousands group: 12999.00");
+        assert!(eur("1,29,9").is_err());
+        assert!(eur("12,50.00").is_err());
+        assert!(eur("1.2,3").is_err());
+        assert!(eur("1,2.3.4").is_err());
+        assert!(eur("12,345.6.7").is_err());
+        assert!(
+            parse_price("1,299", 3).is_err(),
+            "a thousand, or 1.299 of a dinar?"
+        );
+        assert_eq!(parse_price("1,2995", 4).unwrap(), 12995);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 mod batch;
 mod layout;
 mod rows;
+mod text;
 mod upsert;
 
 pub use layout::{CsvFormat, Field, Layout, Mapping};
@@ -24,6 +25,7 @@ use rows::Rows;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use text::Encoding;
 use upsert::{Context, RowOutcome};
 
 /// Rows per transaction when skipping bad rows.
@@ -169,22 +171,18 @@ pub struct CsvPreview {
 }
 
 pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
-    let (mut reader, headers) = rows::open(path)?;
-    let mapping = layout::detect(&headers, CsvFormat::Auto)?;
+    let mut opened = rows::open(path)?;
+    let mapping = layout::detect(&opened.headers, CsvFormat::Auto)?;
+    let encoding = opened.dialect.encoding;
     let mut out = Vec::new();
-    for record in reader.byte_records().take(rows) {
+    for record in opened.reader.byte_records().take(rows) {
         let record =
             record.map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
-        out.push(
-            record
-                .iter()
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect(),
-        );
+        out.push(record.iter().map(|c| text::shown(c, encoding)).collect());
     }
     Ok(CsvPreview {
         layout: mapping.layout,
-        headers,
+        headers: opened.headers,
         mapping: mapping.columns,
         rows: out,
     })
@@ -248,10 +246,11 @@ pub fn import(
     options: &CsvImportOptions,
     job: &Job,
 ) -> Result<CsvImportReport> {
-    let (reader, headers) = rows::open(path)?;
-    let mapping = layout::detect(&headers, options.format)?;
+    let opened = rows::open(path)?;
+    let mapping = layout::detect(&opened.headers, options.format)?;
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let mut rows = Rows::new(reader, mapping, path);
+    let encoding = opened.dialect.encoding;
+    let mut rows = Rows::new(opened, mapping, path);
     let (default_currency, minor_units) =
         writer.with_writer(|c| Ok((settings::default_currency(c.conn())?, minor_units(c)?)))?;
     let mut ctx = Context {
@@ -274,6 +273,15 @@ pub fn import(
         pending: [0; 3],
     };
     tally.report.report_file = report_path;
+    if encoding == Encoding::Windows1252 {
+        tally.issue(RowIssue {
+            line: 1,
+            sku: String::new(),
+            kind: IssueKind::Warning,
+            message: "This file isn't UTF-8, so it was read as Windows-1252 (what Excel saves as plain \"CSV\" on Windows). Check that accented letters look right; \"CSV UTF-8\" avoids the guess.".into(),
+            field: None,
+        })?;
+    }
     let batch = if options.skip_bad_rows && !options.dry_run {
         BATCH
     } else {

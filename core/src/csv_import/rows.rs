@@ -3,6 +3,7 @@
 //! image-only rows). Only the current group is held in memory.
 
 use super::layout::{Field, Layout, Mapping};
+use super::text::{self, Dialect, Encoding};
 use super::{IssueKind, RowIssue};
 use crate::error::{Error, Result};
 use crate::export::formula;
@@ -48,6 +49,7 @@ pub enum Item {
 
 pub struct Rows {
     reader: csv::Reader<BufReader<File>>,
+    encoding: Encoding,
     mapping: Mapping,
     record: csv::ByteRecord,
     pending: Option<Draft>,
@@ -58,25 +60,39 @@ pub struct Rows {
     crlf: bool,
 }
 
-/// Opens `path` and reads its header row. Quoted multi-line fields, CRLF or LF, a final
-/// newline or none, and a UTF-8 byte-order mark are all handled by the `csv` reader.
-pub fn open(path: &Path) -> Result<(csv::Reader<BufReader<File>>, Vec<String>)> {
+/// An open CSV file, its header row read.
+pub struct Opened {
+    pub reader: csv::Reader<BufReader<File>>,
+    pub headers: Vec<String>,
+    pub dialect: Dialect,
+}
+
+/// Opens `path` and reads its header row, with the delimiter and encoding `text::sniff`
+/// finds. Quoted multi-line fields, CRLF or LF, a final newline or none, and a UTF-8
+/// byte-order mark are all handled by the `csv` reader.
+pub fn open(path: &Path) -> Result<Opened> {
+    let dialect = text::sniff(path)?;
     let file = File::open(path).map_err(|e| Error::io("Can't open the CSV file", path, e))?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
+        .delimiter(dialect.delimiter)
         .from_reader(BufReader::with_capacity(256 * 1024, file));
     let headers = reader
         .byte_headers()
         .map_err(|e| read_error(path, e))?
         .iter()
         .map(|h| {
-            String::from_utf8_lossy(h)
+            text::shown(h, dialect.encoding)
                 .trim_start_matches('\u{feff}')
                 .to_owned()
         })
         .collect();
-    Ok((reader, headers))
+    Ok(Opened {
+        reader,
+        headers,
+        dialect,
+    })
 }
 
 fn read_error(path: &Path, err: csv::Error) -> Error {
@@ -103,9 +119,10 @@ fn header_ends_with_crlf(path: &Path) -> bool {
 }
 
 impl Rows {
-    pub fn new(reader: csv::Reader<BufReader<File>>, mapping: Mapping, path: &Path) -> Self {
+    pub fn new(opened: Opened, mapping: Mapping, path: &Path) -> Self {
         Rows {
-            reader,
+            reader: opened.reader,
+            encoding: opened.dialect.encoding,
             mapping,
             record: csv::ByteRecord::new(),
             pending: None,
@@ -142,7 +159,7 @@ impl Rows {
                 continue;
             }
             self.rows_read += 1;
-            let cells = match decode(&self.record) {
+            let cells = match decode(&self.record, self.encoding) {
                 Ok(cells) => cells,
                 Err(message) => {
                     return Ok(Some(Item::Unreadable(issue(
@@ -208,13 +225,13 @@ pub fn issue(line: u64, sku: &str, kind: IssueKind, message: String) -> RowIssue
     }
 }
 
-fn decode(record: &csv::ByteRecord) -> std::result::Result<Vec<String>, String> {
+fn decode(record: &csv::ByteRecord, encoding: Encoding) -> std::result::Result<Vec<String>, String> {
     record
         .iter()
-        .map(|cell| String::from_utf8(cell.to_vec()))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| {
-            "This row isn't UTF-8 text. Save the file as \"CSV UTF-8\" and import it again.".to_owned()
+        .map(|cell| text::decode(cell, encoding))
+        .collect::<Option<_>>()
+        .ok_or_else(|| {
+            "This row isn't UTF-8 text, though the rest of the file is. Save the file as \"CSV UTF-8\" and import it again.".to_owned()
         })
 }
 
