@@ -350,6 +350,41 @@ fn a_european_excel_csv_imports_with_its_accents_and_decimal_commas() {
     assert_eq!(by_sku(catalog.conn(), "TA-3").unwrap().price_minor, 700);
 }
 
+/// Other shops' exports and sellers' own sheets name the columns their way: WooCommerce's
+/// `Regular price` and `Stock`, Etsy's upper-case `TITLE`, `QUANTITY`, `CURRENCY_CODE`.
+#[test]
+fn other_shops_column_names_are_understood() {
+    let lib = TestLibrary::new();
+    let woo = "\u{feff}ID,Type,SKU,Name,Published,Short description,Description,In stock?,Stock,Sale price,Regular price,Categories,Tags,Images\n\
+        44,simple,WOO-1,Woven basket,1,Small,\"<p>Hand-woven</p>\",1,12,,24.5,Home > Baskets,\"woven, gift\",\n";
+    let path = write(lib.dir.path(), "wc-product-export.csv", woo.as_bytes());
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!((report.created, report.refused), (1, 0), "{:?}", report.issues);
+    let etsy = "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,TAGS,SKU,EAN\n\
+        Linen napkins,Set of four,18.00,EUR,7,\"linen,table\",ETSY-1,4006381333931\n";
+    let path = write(lib.dir.path(), "EtsyListingsDownload.csv", etsy.as_bytes());
+    let report = import(&lib, &path, &CsvImportOptions::default());
+    assert_eq!((report.created, report.refused), (1, 0), "{:?}", report.issues);
+    let catalog = lib.catalog();
+    let basket = by_sku(catalog.conn(), "WOO-1").unwrap();
+    assert_eq!(
+        (basket.name.as_str(), basket.price_minor, basket.stock),
+        ("Woven basket", 2450, 12)
+    );
+    assert_eq!(basket.tags, ["gift", "woven"]);
+    let napkins = by_sku(catalog.conn(), "ETSY-1").unwrap();
+    assert_eq!(
+        (
+            napkins.name.as_str(),
+            napkins.price_minor,
+            napkins.stock,
+            napkins.currency.as_str()
+        ),
+        ("Linen napkins", 1800, 7, "EUR")
+    );
+    assert_eq!(napkins.barcode.as_deref(), Some("4006381333931"));
+}
+
 #[test]
 fn a_tab_separated_file_imports_like_a_comma_separated_one() {
     let lib = TestLibrary::new();

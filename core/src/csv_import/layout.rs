@@ -76,17 +76,32 @@ pub enum Field {
     OptionValue,
 }
 
+/// A seller's own spreadsheet, or another shop's export: the names they commonly give each
+/// column (WooCommerce's `Regular price` and `Stock`, Etsy's `TITLE`, `QUANTITY` and
+/// `CURRENCY_CODE`, `EAN` for barcodes), compared without case, `_` read as a space.
 const GENERIC_NAMES: &[(&str, Field)] = &[
     ("sku", Field::Sku),
+    ("item sku", Field::Sku),
+    ("product sku", Field::Sku),
     ("name", Field::Name),
+    ("title", Field::Name),
+    ("product name", Field::Name),
     ("description", Field::Description),
     ("price", Field::Price),
+    ("regular price", Field::Price),
     ("currency", Field::Currency),
+    ("currency code", Field::Currency),
     ("stock", Field::Stock),
+    ("quantity", Field::Stock),
+    ("qty", Field::Stock),
+    ("stock quantity", Field::Stock),
     ("status", Field::Status),
     ("category", Field::Category),
     ("tags", Field::Tags),
     ("barcode", Field::Barcode),
+    ("ean", Field::Barcode),
+    ("gtin", Field::Barcode),
+    ("upc", Field::Barcode),
     ("images", Field::Images),
 ];
 
@@ -119,7 +134,11 @@ const SHOPIFY_NAMES: &[(&str, Field)] = &[
 ];
 
 fn normalise(header: &str) -> String {
-    header.trim_start_matches('\u{feff}').trim().to_lowercase()
+    header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+        .replace('_', " ")
 }
 
 /// Column index → field, for the chosen layout.
@@ -176,7 +195,7 @@ pub fn detect(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
     if layout == Layout::Generic && !(mapping.has(Field::Sku) && mapping.has(Field::Name)) {
         return Err(Error::validation(
             "format",
-            "The first row must name the columns, with at least sku and name (or Shopify's Handle and Title).",
+            "The first row must name the columns, with at least a SKU and a name column (name, title or product name), or be a Shopify product CSV (Handle and Title).",
         ));
     }
     if layout.is_shopify() && !mapping.has(Field::Name) {
