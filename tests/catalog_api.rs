@@ -563,6 +563,37 @@ fn check_finds_a_search_index_out_of_step_and_rebuild_fixes_it() {
     assert!(catalog.check().unwrap().is_clean());
 }
 
+/// A full disk (here SQLite's page limit, which fails the same way, with SQLITE_FULL) refuses
+/// the write in plain words, of kind io, and leaves the catalog exactly as it was.
+#[test]
+fn a_full_disk_refuses_the_write_in_plain_words_and_changes_nothing() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    catalog.create_product(&product("FULL-0", "Before", 100)).unwrap();
+    let pages: i64 = catalog
+        .conn()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    catalog
+        .conn()
+        .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let big = ProductFields {
+        description: "A long story. ".repeat(7000),
+        ..product("FULL-1", "Needs room", 100)
+    };
+    let err = catalog.create_product(&big).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("The disk that holds your library is full, so this wasn't saved"),
+        "{message}"
+    );
+    assert_eq!(lib.catalog_bytes(), before);
+    assert!(products::by_sku(catalog.conn(), "FULL-1").is_err());
+}
+
 /// Damage inside the search index's own pages (not just rows out of step) is found, once,
 /// by the check that runs beside the writer.
 #[test]

@@ -60,13 +60,17 @@ pub enum Error {
          knows up to {supported}). Update Shelfkeeper to open it; the catalog was not changed."
     )]
     CatalogTooNew { found: i64, supported: i64 },
-    #[error("{action} {}: {source}", path.display())]
+    #[error("{action} {}: {}", path.display(), plain_io(source))]
     Io {
         action: &'static str,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    /// SQLite could not read or write the catalog file itself (disk full, disk gone,
+    /// read-only), in words; whatever the failed write was, it was rolled back.
+    #[error("{0}")]
+    Storage(String),
     #[error("Cancelled.")]
     Cancelled,
     #[error("Unexpected database error: {0}")]
@@ -83,7 +87,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Refused { .. } => ErrorKind::Refused,
             Error::Damaged(_) | Error::CatalogTooNew { .. } => ErrorKind::Damaged,
-            Error::Io { .. } => ErrorKind::Io,
+            Error::Io { .. } | Error::Storage(_) => ErrorKind::Io,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Sqlite(_) | Error::Internal(_) => ErrorKind::Internal,
         }
@@ -302,8 +306,50 @@ fn rule_name(message: &str) -> &str {
     name.split(", ").next().unwrap_or(name)
 }
 
+/// An operating-system error as a seller reads it: the usual causes named, with what to do.
+fn plain_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::StorageFull => "the disk is full. Free some space, then try again.".to_owned(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (the folder or file isn't yours to change).".to_owned()
+        }
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            "the disk is read-only (a locked card or a disk mounted read-only?).".to_owned()
+        }
+        _ => err.to_string(),
+    }
+}
+
+/// SQLite's failures to read or write the file itself, which are not bugs but the disk's
+/// state; `None` for everything else.
+fn storage_failure(code: &rusqlite::ffi::Error) -> Option<String> {
+    use rusqlite::ErrorCode;
+    let what = match code.code {
+        ErrorCode::DiskFull => "The disk that holds your library is full",
+        ErrorCode::SystemIoFailure => {
+            "Shelfkeeper couldn't read or write the catalog file (a disk error: is the disk full, unplugged or failing?)"
+        }
+        ErrorCode::ReadOnly => {
+            "The catalog file can't be written (the disk or the file is read-only)"
+        }
+        ErrorCode::CannotOpen => {
+            "The catalog file can't be opened (is the disk unplugged, or the folder moved?)"
+        }
+        _ => return None,
+    };
+    Some(format!(
+        "{what}, so this wasn't saved and nothing in the catalog changed. Free some space or reconnect the disk, then try again. (SQLite error {})",
+        code.extended_code
+    ))
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
+        if let rusqlite::Error::SqliteFailure(code, _) = &err {
+            if let Some(message) = storage_failure(code) {
+                return Error::Storage(message);
+            }
+        }
         let rusqlite::Error::SqliteFailure(code, Some(message)) = &err else {
             return Error::Sqlite(err);
         };
@@ -343,6 +389,20 @@ impl From<serde_json::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_disk_is_named_in_plain_words() {
+        let full = Error::io(
+            "Can't write the photo to",
+            "/lib/tmp/x.part",
+            std::io::Error::from(std::io::ErrorKind::StorageFull),
+        );
+        assert_eq!(
+            full.to_string(),
+            "Can't write the photo to /lib/tmp/x.part: the disk is full. Free some space, then try again."
+        );
+        assert_eq!(full.kind(), ErrorKind::Io);
+    }
 
     #[test]
     fn rule_names_are_extracted_from_sqlite_messages() {

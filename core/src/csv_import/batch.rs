@@ -167,7 +167,10 @@ fn report(
 /// what it would have brought in). A failing disk or database is no row's fault: it stops
 /// the import.
 fn refusal(err: Error, sku: &str, line: u64, mut notes: Vec<RowIssue>) -> Result<Vec<RowIssue>> {
-    if matches!(err, Error::Sqlite(_) | Error::Io { .. } | Error::Internal(_)) {
+    if matches!(
+        err,
+        Error::Sqlite(_) | Error::Storage(_) | Error::Io { .. } | Error::Internal(_)
+    ) {
         return Err(err);
     }
     notes.retain(|n| n.kind == IssueKind::Warning);
