@@ -212,6 +212,11 @@ class App:
         if error:
             raise AssertionError(f"emitting the drop failed: {error}")
 
+    def open_screen(self, label):
+        """Clicks the sidebar entry named `label` (Settings, Integrity check...)."""
+        self.js("""[...document.querySelectorAll('nav[aria-label="Screens"] button')]
+                   .find(b => b.textContent.trim() === arguments[0]).click()""", label)
+
     def center_of(self, element):
         rect = self.js("const r = arguments[0].getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];", element)
         ratio = self.js("return window.devicePixelRatio || 1")

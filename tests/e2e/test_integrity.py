@@ -4,8 +4,7 @@ was missing from, in words."""
 
 
 def open_integrity_check(app):
-    app.js("""[...document.querySelectorAll('nav[aria-label="Screens"] button')]
-              .find(b => b.textContent.trim() === 'Integrity check').click()""")
+    app.open_screen("Integrity check")
     return app.testid("run-check")
 
 

@@ -21,8 +21,7 @@ def put_setting(app, key, value):
 
 
 def open_settings(app):
-    app.js("""[...document.querySelectorAll('nav[aria-label="Screens"] button')]
-              .find(b => b.textContent.trim() === 'Settings').click()""")
+    app.open_screen("Settings")
     return app.testid("inbox-folder")
 
 

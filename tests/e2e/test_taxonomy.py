@@ -8,8 +8,7 @@ from selenium.webdriver.common.keys import Keys
 
 
 def open_taxonomy(app):
-    app.js("""[...document.querySelectorAll('nav[aria-label="Screens"] button')]
-              .find(b => b.textContent.trim() === 'Categories & tags').click()""")
+    app.open_screen("Categories & tags")
     return app.wait_for(lambda: app.driver.find_elements(By.CSS_SELECTOR, '[aria-label="New category name"]'),
                         "the categories screen")[0]
 
