@@ -32,6 +32,8 @@ def test_create_a_product(app):
     app.shot("filled-editor")
     save(app)
     app.wait_card("MUG-001")
+    count = app.testid("product-count")
+    app.wait_for(lambda: count.text == "1 product", "the header to count the new product")
     app.shot("card-in-grid")
     stored = app.product("MUG-001")
     assert stored["name"] == "Blue ceramic mug", stored
