@@ -274,13 +274,7 @@ pub fn import(
     };
     tally.report.report_file = report_path;
     if encoding == Encoding::Windows1252 {
-        tally.issue(RowIssue {
-            line: 1,
-            sku: String::new(),
-            kind: IssueKind::Warning,
-            message: "This file isn't UTF-8, so it was read as Windows-1252 (what Excel saves as plain \"CSV\" on Windows). Check that accented letters look right; \"CSV UTF-8\" avoids the guess.".into(),
-            field: None,
-        })?;
+        tally.issue(read_as_windows_1252())?;
     }
     let batch = if options.skip_bad_rows && !options.dry_run {
         BATCH
@@ -358,6 +352,17 @@ pub fn import(
     }
     job.report(&progress_at(total, total));
     Ok(tally.report)
+}
+
+/// The note that the file's encoding was a guess, so the seller checks its accents.
+fn read_as_windows_1252() -> RowIssue {
+    RowIssue {
+        line: 1,
+        sku: String::new(),
+        kind: IssueKind::Warning,
+        message: "This file isn't UTF-8, so it was read as Windows-1252 (what Excel saves as plain \"CSV\" on Windows). Check that accented letters look right; \"CSV UTF-8\" avoids the guess.".into(),
+        field: None,
+    }
 }
 
 /// Progress through the file, in bytes read.

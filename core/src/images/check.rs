@@ -126,14 +126,7 @@ fn check_originals(
         progress.current = Some(row.file_name.clone());
         match fs::metadata(&path) {
             Err(_) if !still_listed(conn, &row.sha256)? => {}
-            Err(_) => report.add(
-                "original_missing",
-                format!(
-                    "The photo {} is missing from the library folder: it belongs at {}. Put the file back there (from a backup or where you first had it).",
-                    photo_of(conn, row)?,
-                    path.display()
-                ),
-            ),
+            Err(_) => report.add("original_missing", missing(conn, row, &path)?),
             Ok(meta) if meta.len() != row.byte_size as u64 => {
                 report.add("original_changed", changed(conn, row, &path)?)
             }
@@ -199,6 +192,14 @@ fn check_orphans(conn: &Connection, library: &Library, report: &mut CheckReport)
         );
     }
     Ok(())
+}
+
+fn missing(conn: &Connection, row: &OriginalRow, path: &std::path::Path) -> Result<String> {
+    Ok(format!(
+        "The photo {} is missing from the library folder: it belongs at {}. Put the file back there (from a backup or where you first had it).",
+        photo_of(conn, row)?,
+        path.display()
+    ))
 }
 
 fn changed(conn: &Connection, row: &OriginalRow, path: &std::path::Path) -> Result<String> {
