@@ -250,7 +250,7 @@ pub fn import(
     let mapping = layout::detect(&opened.headers, options.format)?;
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let encoding = opened.dialect.encoding;
-    let mut rows = Rows::new(opened, mapping, path);
+    let mut rows = Rows::new(opened, mapping);
     let (default_currency, minor_units) =
         writer.with_writer(|c| Ok((settings::default_currency(c.conn())?, minor_units(c)?)))?;
     let mut ctx = Context {
@@ -356,13 +356,12 @@ pub fn import(
 
 /// The note that the file's encoding was a guess, so the seller checks its accents.
 fn read_as_windows_1252() -> RowIssue {
-    RowIssue {
-        line: 1,
-        sku: String::new(),
-        kind: IssueKind::Warning,
-        message: "This file isn't UTF-8, so it was read as Windows-1252 (what Excel saves as plain \"CSV\" on Windows). Check that accented letters look right; \"CSV UTF-8\" avoids the guess.".into(),
-        field: None,
-    }
+    rows::issue(
+        1,
+        "",
+        IssueKind::Warning,
+        "This file isn't UTF-8, so it was read as Windows-1252 (what Excel saves as plain \"CSV\" on Windows). Check that accented letters look right; \"CSV UTF-8\" avoids the guess.".into(),
+    )
 }
 
 /// Progress through the file, in bytes read.

@@ -106,20 +106,8 @@ fn read_error(path: &Path, err: csv::Error) -> Error {
     }
 }
 
-/// Whether the header row ends with CRLF.
-fn header_ends_with_crlf(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(64 * 1024);
-    let read = File::open(path).and_then(|f| f.take(64 * 1024).read_to_end(&mut head));
-    read.is_ok()
-        && head
-            .iter()
-            .position(|b| *b == b'\n')
-            .is_some_and(|i| i > 0 && head[i - 1] == b'\r')
-}
-
 impl Rows {
-    pub fn new(opened: Opened, mapping: Mapping, path: &Path) -> Self {
+    pub fn new(opened: Opened, mapping: Mapping) -> Self {
         Rows {
             reader: opened.reader,
             encoding: opened.dialect.encoding,
@@ -128,7 +116,7 @@ impl Rows {
             pending: None,
             rows_read: 0,
             finished: false,
-            crlf: header_ends_with_crlf(path),
+            crlf: opened.dialect.header_crlf,
         }
     }
 

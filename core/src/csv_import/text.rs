@@ -16,18 +16,21 @@ pub enum Encoding {
     Windows1252,
 }
 
-/// What `sniff` found at the start of a file.
+/// What `sniff` found in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dialect {
     pub delimiter: u8,
     pub encoding: Encoding,
+    /// Whether the header row ends with CRLF (the reader's line numbers depend on it).
+    pub header_crlf: bool,
 }
 
 /// How much of the file is read to choose the delimiter: the header row is in it.
 const HEADER_WINDOW: u64 = 64 * 1024;
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
-/// Reads the file once: the delimiter from the header row, the encoding from all of it.
+/// Reads the file once: the delimiter and line ending from the header row, the encoding from
+/// all of it.
 /// A file that is valid UTF-8 apart from a few damaged rows stays UTF-8 (those rows are
 /// refused); a file with no UTF-8 sequence at all but bytes above 127 is Windows-1252.
 pub fn sniff(path: &Path) -> Result<Dialect> {
@@ -39,6 +42,10 @@ pub fn sniff(path: &Path) -> Result<Dialect> {
         .read_to_end(&mut head)
         .map_err(io)?;
     let delimiter = delimiter_of(&head);
+    let header_crlf = head
+        .iter()
+        .position(|b| *b == b'\n')
+        .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
     let mut scan = Utf8Scan::default();
     scan.feed(&head);
     let mut chunk = vec![0; 1 << 20];
@@ -55,7 +62,11 @@ pub fn sniff(path: &Path) -> Result<Dialect> {
     } else {
         Encoding::Utf8
     };
-    Ok(Dialect { delimiter, encoding })
+    Ok(Dialect {
+        delimiter,
+        encoding,
+        header_crlf,
+    })
 }
 
 /// The delimiter that occurs most often in the first row, outside quotes; comma on a tie.
