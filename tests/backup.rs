@@ -12,7 +12,6 @@ use shelf_core::{Catalog, ErrorKind, Library};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
@@ -478,18 +477,6 @@ fn add_original_sized(
     )
     .unwrap();
     sha
-}
-
-fn spawn_shelf(library: &Path, args: &[&str]) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .env_remove("SHELF_LIBRARY")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
 }
 
 #[test]

@@ -540,16 +540,13 @@ fn an_edit_is_saved_between_the_batches_of_a_csv_import() {
 
 /// `shelf import-csv` killed with SIGKILL `after` its start; whether it was still running.
 fn kill_csv_import(lib: &TestLibrary, path: &Path, skip_bad_rows: bool, after: Duration) -> bool {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"));
-    command
-        .arg("--library")
-        .arg(lib.root())
-        .arg("import-csv")
-        .arg(path);
-    if skip_bad_rows {
-        command.arg("--skip-bad-rows");
-    }
-    let mut child = command.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let path = path.to_str().unwrap();
+    let args: &[&str] = if skip_bad_rows {
+        &["import-csv", path, "--skip-bad-rows"]
+    } else {
+        &["import-csv", path]
+    };
+    let mut child = spawn_shelf(lib.root(), args);
     std::thread::sleep(after);
     child.kill().unwrap();
     !child.wait().unwrap().success()

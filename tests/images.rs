@@ -2,7 +2,7 @@
 //! thumbnails pointing the right way, image operations, check/repair, and the inbox watcher.
 //! Every image is generated here; nothing binary is committed.
 
-use crate::util::{product, stderr, stdout, Shared, TestLibrary};
+use crate::util::{product, spawn_shelf, stderr, stdout, Shared, TestLibrary};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use shelf_core::catalog::ProductId;
@@ -792,14 +792,7 @@ fn kill_9_mid_import_then_check_finds_nothing_wrong() {
     }
     drop(lib.catalog());
     for delay_ms in [100u64, 300, 700] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .arg("--library")
-            .arg(lib.root())
-            .args(["import", "--by-sku"])
-            .arg(&dir)
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_shelf(lib.root(), &["import", "--by-sku", dir.to_str().unwrap()]);
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL on Unix
         child.wait().unwrap();

@@ -70,6 +70,19 @@ pub fn shelf_in(library: &Path, args: &[&str]) -> Output {
         .expect("run shelf")
 }
 
+/// `shelf` started in the background, quiet, for tests that kill it mid-way.
+pub fn spawn_shelf(library: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env_remove("SHELF_LIBRARY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start shelf")
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
