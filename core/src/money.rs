@@ -78,9 +78,9 @@ fn split_decimal(text: &str, minor_units: u32) -> std::result::Result<(String, &
 /// `1,299,000` or `1.299.000` as `1299000`; refuses groups that are not of three digits.
 fn ungrouped(whole: &str) -> std::result::Result<String, &'static str> {
     let groups: Vec<&str> = whole.split(['.', ',']).collect();
-    let marks: std::collections::HashSet<char> = whole.chars().filter(|c| matches!(c, '.' | ',')).collect();
+    let one_kind_of_mark = !(whole.contains('.') && whole.contains(','));
     let tidy = groups.len() == 1
-        || (marks.len() == 1
+        || (one_kind_of_mark
             && (1..=3).contains(&groups[0].len())
             && groups[1..].iter().all(|g| g.len() == 3));
     if tidy {

@@ -177,7 +177,8 @@ fn check_thumbnails(conn: &Connection, report: &mut CheckReport) -> Result<()> {
 
 /// Files in `originals/` that no row names. An import writes its files before it commits
 /// their rows, so while one runs (it holds the import lock) this part is skipped rather than
-/// reporting its files as strays.
+/// reporting its files as strays. The rows are read again under the lock, not reused from
+/// `check_originals`: an import may have committed new ones during a long deep check.
 fn check_orphans(conn: &Connection, library: &Library, report: &mut CheckReport) -> Result<()> {
     let Some(_no_import_running) = store::try_lock_exclusive(library)? else {
         return Ok(());
