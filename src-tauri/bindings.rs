@@ -24,6 +24,9 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     products::ProductQuery::export_all(&cfg)?;
     products::Page::export_all(&cfg)?;
     products::BulkEdit::export_all(&cfg)?;
+    shelf_core::catalog::variants::VariantFields::export_all(&cfg)?;
+    shelf_core::catalog::variants::VariantBulkEdit::export_all(&cfg)?;
+    shelf_core::catalog::variants::OptionValues::export_all(&cfg)?;
     search::SearchHit::export_all(&cfg)?;
     history::HistoryEntry::export_all(&cfg)?;
     users::User::export_all(&cfg)?;

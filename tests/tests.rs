@@ -27,3 +27,6 @@ mod migrations;
 mod rules;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).
 mod transfer;
+/// Options and variants: the schema's rules from a plain connection, the core's API, the
+/// `shelf variant` commands, the migration from a catalog without them.
+mod variants;

@@ -65,6 +65,7 @@ pub fn fill(catalog: &mut Catalog, library: &Library, shape: Shape) -> Vec<Strin
                 vec![]
             },
             currency: if i % 4 == 3 { Some("JPY".into()) } else { None },
+            ..ProductFields::default()
         };
         let p = catalog.create_product(&fields).unwrap();
         skus.push(p.sku);

@@ -281,6 +281,107 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             "That currency isn't known (use an ISO 4217 code like USD or EUR).",
         ),
         "thumbnail_size_cap" => (Validation, None, "The thumbnail is larger than the 64 KiB cap."),
+        "variants.sku" | "sku_taken" => (
+            Conflict,
+            Some("sku"),
+            "That SKU is already used by another product or variant; every SKU you sell must be unique.",
+        ),
+        "variant_combination_unique" => (
+            Conflict,
+            Some("options"),
+            "Another variant of this product already has these option values.",
+        ),
+        "option_name_unique" | "product_options.product_id" => (
+            Conflict,
+            Some("options"),
+            "This product already has an option with that name or in that place.",
+        ),
+        "option_name_shape" => (
+            Validation,
+            Some("options"),
+            "An option name must be 1 to 255 characters, with no line breaks or tabs.",
+        ),
+        "option_value_shape" => (
+            Validation,
+            Some("options"),
+            "An option value must be 1 to 255 characters, with no line breaks or tabs.",
+        ),
+        "option_position_range" => (
+            Validation,
+            Some("options"),
+            "A product can have at most three options (for example Size, Colour and Material).",
+        ),
+        "variant_position_range" => (Validation, Some("position"), "That position is out of range."),
+        "variant_needs_options" => (
+            Validation,
+            Some("options"),
+            "Give the product its options (for example Size) before adding variants.",
+        ),
+        "variant_options_mismatch" => (
+            Validation,
+            Some("options"),
+            "A variant needs one value for each option its product has, and none for options it doesn't have.",
+        ),
+        "variant_image_not_of_product" => (
+            Validation,
+            Some("image"),
+            "A variant's photo must be one of its product's photos.",
+        ),
+        "variant_not_in_trash" => (
+            Refused,
+            None,
+            "Only variants in the trash (or of a product in the trash) can be deleted for good.",
+        ),
+        "variant_id_is_fixed" => (
+            Refused,
+            None,
+            "A variant belongs to its product for good and keeps its id.",
+        ),
+        "option_in_use" => (
+            Refused,
+            Some("options"),
+            "Variants still have values for this option (some may be in the trash). Delete those variants first.",
+        ),
+        "product_sells_through_variants" => (
+            Refused,
+            Some("price"),
+            "This product sells through its variants: its price is their lowest and its stock their total. Change the variants instead.",
+        ),
+        "compare_at_not_negative" => (
+            Validation,
+            Some("compare_at"),
+            "The compare-at price can't be negative or larger than a price can be.",
+        ),
+        "cost_not_negative" => (
+            Validation,
+            Some("cost"),
+            "The cost can't be negative or larger than a price can be.",
+        ),
+        "weight_not_negative" => (
+            Validation,
+            Some("weight"),
+            "The weight can't be negative (at most 1,000 tonnes, in grams).",
+        ),
+        "vendor_shape" => (
+            Validation,
+            Some("vendor"),
+            "The vendor must be 1 to 255 characters, with no line breaks or tabs.",
+        ),
+        "product_type_shape" => (
+            Validation,
+            Some("product_type"),
+            "The product type must be 1 to 255 characters, with no line breaks or tabs.",
+        ),
+        "handle_shape" => (
+            Validation,
+            Some("handle"),
+            "The handle is part of a web address: 1 to 255 characters, no spaces, slashes, ? or #.",
+        ),
+        "product_handle_unique" => (
+            Conflict,
+            Some("handle"),
+            "That handle is already used by another product.",
+        ),
         "alt_text_length" => (
             Validation,
             Some("alt_text"),

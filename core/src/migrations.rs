@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_search_batches.sql"),
     migration!(5, "0005_undo_log.sql"),
     migration!(6, "0006_search_flush_size.sql"),
+    migration!(7, "0007_variants.sql"),
 ];
 
 /// The schema version this build of the app writes.

@@ -94,6 +94,53 @@ pub fn check_barcode(barcode: Option<&str>) -> Result<()> {
     }
 }
 
+/// A short label (vendor, product type, option name or value): 1 to 255 characters, no
+/// spaces at either end, no line breaks or tabs. `field` names it in the message.
+pub fn check_label(field: &'static str, what: &str, text: &str) -> Result<()> {
+    if !(1..=255).contains(&char_len(text)) || sqlite_trim(text) != text || has_control_chars(text) {
+        return Err(Error::validation(
+            field,
+            format!("{what} must be 1 to 255 characters, with no line breaks or tabs."),
+        ));
+    }
+    Ok(())
+}
+
+/// A shop's URL handle (`blue-mug`): a label with no spaces, slashes, `?` or `#`.
+pub fn check_handle(handle: &str) -> Result<()> {
+    check_label("handle", "The handle", handle)?;
+    if handle.contains([' ', '/', '?', '#']) {
+        return Err(Error::validation(
+            "handle",
+            "The handle is part of a web address: no spaces, slashes, ? or #.",
+        ));
+    }
+    Ok(())
+}
+
+/// A "was" price or a cost: absent, or an amount like a price.
+pub fn check_amount(field: &'static str, what: &str, amount: Option<i64>) -> Result<()> {
+    match amount {
+        Some(a) if !(0..=MAX_PRICE_MINOR).contains(&a) => Err(Error::validation(
+            field,
+            format!("{what} can't be negative or larger than a price can be."),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub const MAX_WEIGHT_GRAMS: i64 = 1_000_000_000;
+
+pub fn check_weight(grams: Option<i64>) -> Result<()> {
+    match grams {
+        Some(g) if !(0..=MAX_WEIGHT_GRAMS).contains(&g) => Err(Error::validation(
+            "weight",
+            "The weight can't be negative (at most 1,000 tonnes, in grams).",
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn check_username(username: &str) -> Result<()> {
     let ok = (1..=64).contains(&username.len())
         && username

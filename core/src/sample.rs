@@ -265,6 +265,7 @@ pub fn load(catalog: &mut Catalog, job: &Job) -> Result<JobReport> {
             category_id,
             barcode: None,
             tags: tags.split(',').map(str::to_owned).collect(),
+            ..ProductFields::default()
         });
     }
     catalog.insert_products(fields, SAMPLES.len())?;

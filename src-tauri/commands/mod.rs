@@ -16,3 +16,4 @@ pub mod tags;
 pub mod transfer;
 pub mod trash;
 pub mod users;
+pub mod variants;

@@ -2,7 +2,7 @@
 //! old version writes those values back as a new, audited edit; undo reverses the acting
 //! user's last product change the same way.
 
-use super::products::{self, ProductFields, Status};
+use super::products::{self, ProductFields, ShopFields, Status};
 use super::{tags, trash, Catalog, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
@@ -193,6 +193,15 @@ fn fields_from(values: &Map<String, Value>, tags: Vec<String>) -> Result<Product
         category_id: int("category_id"),
         barcode: text("barcode"),
         tags,
+        // Entries from before migration 0007 have none of these: absent, as they were then.
+        shop: ShopFields {
+            vendor: text("vendor"),
+            product_type: text("product_type"),
+            handle: text("handle"),
+            compare_at_minor: int("compare_at_minor"),
+            cost_minor: int("cost_minor"),
+            weight_grams: int("weight_grams"),
+        },
     })
 }
 

@@ -168,14 +168,7 @@ impl Catalog {
     /// another tool bypassed the triggers).
     pub fn rebuild_search(&mut self) -> Result<()> {
         self.write(|w| {
-            w.tx().execute_batch(
-                "DELETE FROM product_search;
-                 INSERT INTO product_search (rowid, sku, name, description, tags)
-                 SELECT p.id, p.sku, p.name, p.description,
-                   coalesce((SELECT group_concat(t.name, ' ') FROM product_tags AS pt
-                     JOIN tags AS t ON t.id = pt.tag_id WHERE pt.product_id = p.id), '')
-                 FROM products AS p;",
-            )?;
+            w.tx().execute_batch(super::search::REINDEX_ALL)?;
             Ok(())
         })
     }

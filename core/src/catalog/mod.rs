@@ -7,12 +7,14 @@ pub mod categories;
 pub mod currencies;
 pub mod history;
 pub mod maintenance;
+pub mod options;
 pub mod products;
 pub mod search;
 pub mod settings;
 pub mod tags;
 pub mod trash;
 pub mod users;
+pub mod variants;
 
 use crate::db::{self, Access};
 use crate::error::{Error, Result};

@@ -42,10 +42,13 @@ macro_rules! hit_select {
     };
 }
 
-/// An exact SKU always comes first, however old the product.
+/// An exact SKU (the product's or one of its variants') always comes first, however old the
+/// product.
 const EXACT_SKU: &str = concat!(
     hit_select!(),
-    " FROM products AS p WHERE p.sku = ?1 AND p.deleted_at IS NULL"
+    " FROM products AS p WHERE p.id IN (SELECT id FROM products WHERE sku = ?1
+       UNION SELECT product_id FROM variants WHERE sku = ?1 AND deleted_at IS NULL)
+     AND p.deleted_at IS NULL"
 );
 
 /// One typed character: names, then SKUs, that start with it, straight from their indexes
@@ -84,18 +87,40 @@ const CANDIDATE_TEXT: &str = "SELECT p.id, p.sku, p.name FROM json_each(?1) AS j
 const HITS_IN_ORDER: &str = concat!(
     hit_select!(),
     " FROM json_each(?1) AS j JOIN products AS p ON p.id = j.value
-      WHERE p.deleted_at IS NULL AND p.sku <> ?2 ORDER BY j.key LIMIT ?3"
+      WHERE p.deleted_at IS NULL AND p.id NOT IN (SELECT id FROM products WHERE sku = ?2
+        UNION SELECT product_id FROM variants WHERE sku = ?2 AND deleted_at IS NULL)
+      ORDER BY j.key LIMIT ?3"
+);
+
+/// What the search index holds of product `p` (migration 0007): its SKU, name, description,
+/// tags, and its live variants' SKUs, barcodes and option values.
+macro_rules! indexed_text {
+    () => {
+        "SELECT p.id, p.sku, p.name, p.description,
+           (SELECT coalesce(group_concat(t.name, ' '), '') FROM product_tags AS pt
+             JOIN tags AS t ON t.id = pt.tag_id WHERE pt.product_id = p.id),
+           (SELECT coalesce(group_concat(v.sku || ' ' || coalesce(v.barcode, '') || ' '
+               || coalesce(v.option1, '') || ' ' || coalesce(v.option2, '') || ' '
+               || coalesce(v.option3, ''), ' '), '')
+             FROM variants AS v WHERE v.product_id = p.id AND v.deleted_at IS NULL)"
+    };
+}
+/// Rebuilding the whole index (maintenance): every product, as `INDEX_PRODUCTS` indexes some.
+pub(crate) const REINDEX_ALL: &str = concat!(
+    "DELETE FROM product_search; INSERT INTO product_search (rowid, sku, name, description, tags, variants) ",
+    indexed_text!(),
+    " FROM products AS p;"
 );
 
 /// Bulk inserts index their batch in one statement (migration 0004): the search triggers
 /// skip rows while the flag is set, which only ever happens inside one write transaction.
 const DEFER_INDEXING: &str = "UPDATE write_context SET search_deferred = 1 WHERE id = 1";
 const RESUME_INDEXING: &str = "UPDATE write_context SET search_deferred = 0 WHERE id = 1";
-const INDEX_PRODUCTS: &str = "INSERT INTO product_search (rowid, sku, name, description, tags)
-  SELECT p.id, p.sku, p.name, p.description,
-    (SELECT coalesce(group_concat(t.name, ' '), '') FROM product_tags AS pt
-      JOIN tags AS t ON t.id = pt.tag_id WHERE pt.product_id = p.id)
-  FROM json_each(?1) AS j JOIN products AS p ON p.id = j.value";
+const INDEX_PRODUCTS: &str = concat!(
+    "INSERT INTO product_search (rowid, sku, name, description, tags, variants) ",
+    indexed_text!(),
+    " FROM json_each(?1) AS j JOIN products AS p ON p.id = j.value"
+);
 
 /// Runs `insert` (which must return the ids of the products it inserted) with the search
 /// triggers paused, then indexes those products, tags included, in one statement. Indexed

@@ -2,7 +2,7 @@
 //! the explicit, confirmed step that removes rows for good: children first, one transaction,
 //! every removed row copied to `deletion_log` by the triggers.
 
-use super::{Catalog, ChangeKind, Entity, ProductId, Write};
+use super::{options, variants, Catalog, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::OptionalExtension;
 
@@ -26,7 +26,7 @@ impl Catalog {
         self.write(|w| restore_rows(w, ids))
     }
 
-    /// Deletes trashed products for good, with their image links and tags. A product that is
+    /// Deletes trashed products for good, with their variants, options, image links and tags. A product that is
     /// not in the trash refuses the whole purge.
     pub fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
         self.write(|w| {
@@ -36,6 +36,8 @@ impl Catalog {
                         "Product {id} is not in the trash; only products in the trash can be deleted for good."
                     )));
                 }
+                variants::purge_of_product(w, id)?;
+                options::purge_of_product(w, id)?;
                 w.tx().prepare_cached(PURGE_IMAGES)?.execute( [id])?;
                 w.tx().prepare_cached(PURGE_TAGS)?.execute( [id])?;
                 w.tx().prepare_cached(PURGE_PRODUCT)?.execute( [id])?;

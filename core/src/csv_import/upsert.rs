@@ -7,7 +7,7 @@
 
 use super::rows::{Draft, ImageRef};
 use super::{IssueKind, RowIssue};
-use crate::catalog::products::{ProductFields, Status};
+use crate::catalog::products::{ProductFields, ShopFields, Status};
 use crate::catalog::{tags, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use crate::money::parse_price;
@@ -392,6 +392,8 @@ fn draft_fields(
         category_id,
         barcode,
         tags,
+        // Shop fields are not read from CSV files yet; the import's UPDATE leaves them alone.
+        shop: ShopFields::default(),
     })
 }
 

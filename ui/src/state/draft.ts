@@ -2,7 +2,7 @@
  * The editor's working copy of a product. Price and stock stay text while the seller types;
  * the price becomes minor units only through the core's `parse_price`.
  */
-import type { Product, ProductFields, Status } from '../lib/api';
+import type { Product, ProductFields, ShopFields, Status } from '../lib/api';
 
 export interface Draft {
   sku: string;
@@ -15,7 +15,18 @@ export interface Draft {
   tags: string[];
   barcode: string;
   description: string;
+  /** Vendor, type, handle, compare-at, cost, weight: kept as they are through an edit. */
+  shop: ShopFields;
 }
+
+const NO_SHOP_FIELDS: ShopFields = {
+  vendor: null,
+  product_type: null,
+  handle: null,
+  compare_at_minor: null,
+  cost_minor: null,
+  weight_grams: null,
+};
 
 export function blankDraft(currency: string): Draft {
   return {
@@ -29,6 +40,7 @@ export function blankDraft(currency: string): Draft {
     tags: [],
     barcode: '',
     description: '',
+    shop: { ...NO_SHOP_FIELDS },
   };
 }
 
@@ -44,6 +56,7 @@ export function draftFrom(product: Product, priceText: string): Draft {
     tags: [...product.tags],
     barcode: product.barcode ?? '',
     description: product.description,
+    shop: { ...product.shop },
   };
 }
 
@@ -66,5 +79,6 @@ export function fieldsFrom(draft: Draft, priceMinor: number, stock: number): Pro
     category_id: draft.categoryId,
     barcode: barcode === '' ? null : barcode,
     tags: draft.tags,
+    shop: draft.shop,
   };
 }

@@ -4,7 +4,9 @@
 use crate::output::Out;
 use clap::{Args, Subcommand};
 use shelf_core::catalog::history::product_history;
-use shelf_core::catalog::products::{self, BulkEdit, ProductFields, ProductQuery, SortKey, Status};
+use shelf_core::catalog::products::{
+    self, BulkEdit, ProductFields, ProductQuery, ShopFields, SortKey, Status,
+};
 use shelf_core::catalog::users::{NewUser, Role};
 use shelf_core::catalog::{categories, maintenance, search, settings, tags, users, ProductId};
 use shelf_core::money::{format_price, parse_price, PriceChange};
@@ -68,6 +70,62 @@ pub struct ProductArgs {
     /// Comma-separated tags (replace the product's tags).
     #[arg(long)]
     tags: Option<String>,
+    #[command(flatten)]
+    shop: ShopArgs,
+}
+
+/// The shop fields; an empty value clears one.
+#[derive(Args, Default)]
+pub struct ShopArgs {
+    #[arg(long)]
+    vendor: Option<String>,
+    #[arg(long = "type", value_name = "PRODUCT_TYPE")]
+    product_type: Option<String>,
+    /// The shop's URL handle (`blue-mug`).
+    #[arg(long)]
+    handle: Option<String>,
+    /// The "was" price, as written in the currency.
+    #[arg(long, allow_hyphen_values = true)]
+    compare_at: Option<String>,
+    /// What one costs you, as written in the currency.
+    #[arg(long, allow_hyphen_values = true)]
+    cost: Option<String>,
+    /// Weight in grams.
+    #[arg(long, allow_negative_numbers = true)]
+    weight_grams: Option<String>,
+}
+
+impl ShopArgs {
+    fn apply(self, shop: &mut ShopFields, minor_units: u32) -> Result<()> {
+        let text = |v: Option<String>, into: &mut Option<String>| {
+            if let Some(v) = v {
+                *into = Some(v).filter(|v| !v.trim().is_empty());
+            }
+        };
+        text(self.vendor, &mut shop.vendor);
+        text(self.product_type, &mut shop.product_type);
+        text(self.handle, &mut shop.handle);
+        let amount = |v: Option<String>, into: &mut Option<i64>| -> Result<()> {
+            if let Some(v) = v {
+                *into = match v.trim() {
+                    "" => None,
+                    v => Some(parse_price(v, minor_units)?),
+                };
+            }
+            Ok(())
+        };
+        amount(self.compare_at, &mut shop.compare_at_minor)?;
+        amount(self.cost, &mut shop.cost_minor)?;
+        if let Some(grams) = self.weight_grams {
+            shop.weight_grams = match grams.trim() {
+                "" => None,
+                g => Some(g.parse().map_err(|_| {
+                    Error::validation("weight", format!("{g} isn't a weight in whole grams."))
+                })?),
+            };
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -230,6 +288,7 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
                 category_id: current.category_id,
                 barcode: current.barcode.clone(),
                 tags: current.tags.clone(),
+                shop: current.shop.clone(),
             };
             let fields = fields.into_fields(catalog, base)?;
             let product = catalog.update_product(current.id, version, &fields)?;
@@ -271,7 +330,7 @@ fn ids_of(catalog: &Catalog, skus: &[String]) -> Result<Vec<ProductId>> {
         .collect()
 }
 
-fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
+pub(crate) fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
     catalog
         .conn()
         .query_row(
@@ -293,9 +352,11 @@ impl ProductArgs {
             Some(c) => c.clone(),
             None => settings::default_currency(catalog.conn())?,
         };
+        let units = minor_units(catalog, &currency)?;
         if let Some(price) = self.price {
-            f.price_minor = parse_price(&price, minor_units(catalog, &currency)?)?;
+            f.price_minor = parse_price(&price, units)?;
         }
+        self.shop.apply(&mut f.shop, units)?;
         f.sku = self.sku.unwrap_or(f.sku);
         f.name = self.name.unwrap_or(f.name);
         f.description = self.description.unwrap_or(f.description);
@@ -405,6 +466,38 @@ fn product_text(p: &products::Product) -> String {
     }
     if !p.tags.is_empty() {
         lines.push(format!("tags      {}", p.tags.join(", ")));
+    }
+    let shop = &p.shop;
+    for (label, value) in [
+        ("vendor", shop.vendor.clone()),
+        ("type", shop.product_type.clone()),
+        ("handle", shop.handle.clone()),
+        (
+            "was",
+            shop.compare_at_minor.map(|m| format_price(m, p.minor_units)),
+        ),
+        ("cost", shop.cost_minor.map(|m| format_price(m, p.minor_units))),
+        ("weight", shop.weight_grams.map(|g| format!("{g} g"))),
+    ] {
+        if let Some(value) = value {
+            lines.push(format!("{label:<9} {value}"));
+        }
+    }
+    if !p.options.is_empty() {
+        for option in &p.options {
+            lines.push(format!(
+                "option {}  {}: {}",
+                option.position,
+                option.name,
+                option.values.join(", ")
+            ));
+        }
+        lines.push(format!("variants  {}", p.variants.len()));
+        lines.extend(
+            p.variants
+                .iter()
+                .map(|v| crate::variant_cmds::variant_line(v, p.minor_units)),
+        );
     }
     lines.push(format!("version   {} (updated {})", p.version, p.updated_at));
     if !p.description.is_empty() {

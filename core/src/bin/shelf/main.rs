@@ -7,6 +7,7 @@ mod catalog_cmds;
 mod image_cmds;
 mod output;
 mod transfer_cmds;
+mod variant_cmds;
 
 use clap::{Parser, Subcommand};
 use output::Out;
@@ -42,7 +43,10 @@ enum Command {
     /// Add, list, show, edit, trash, restore and purge products.
     #[command(subcommand)]
     Product(catalog_cmds::ProductCmd),
-    /// Search-as-you-type over SKU, name, description and tags.
+    /// A product's variants (sizes, colours...): add, list, edit, trash, restore.
+    #[command(subcommand)]
+    Variant(variant_cmds::VariantCmd),
+    /// Search-as-you-type over SKU, name, description, tags and variants.
     Search {
         text: String,
         #[arg(long, default_value_t = 20)]
@@ -135,6 +139,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     match cli.command {
         Command::Init => catalog_cmds::init(&catalog, out),
         Command::Product(cmd) => catalog_cmds::product(&mut catalog, cmd, out),
+        Command::Variant(cmd) => variant_cmds::variant(&mut catalog, cmd, out),
         Command::Search { text, limit } => catalog_cmds::search(&catalog, &text, limit, out),
         Command::History { sku, restore } => catalog_cmds::history(&mut catalog, &sku, restore, out),
         Command::Undo => catalog_cmds::undo(&mut catalog, out),

@@ -42,6 +42,7 @@ import type { JobReport } from './bindings/JobReport';
 import type { LibraryInfo } from './bindings/LibraryInfo';
 import type { MenuAction } from './bindings/MenuAction';
 import type { Page } from './bindings/Page';
+import type { OptionValues } from './bindings/OptionValues';
 import type { Product } from './bindings/Product';
 import type { ProductFields } from './bindings/ProductFields';
 import type { ProductImage } from './bindings/ProductImage';
@@ -54,6 +55,9 @@ import type { ServiceReport } from './bindings/ServiceReport';
 import type { ServicesStatus } from './bindings/ServicesStatus';
 import type { Tag } from './bindings/Tag';
 import type { User } from './bindings/User';
+import type { Variant } from './bindings/Variant';
+import type { VariantBulkEdit } from './bindings/VariantBulkEdit';
+import type { VariantFields } from './bindings/VariantFields';
 
 export type * from './bindings/AutoBackup';
 export type * from './bindings/BackupSummary';
@@ -104,6 +108,12 @@ export type * from './bindings/SortKey';
 export type * from './bindings/Status';
 export type * from './bindings/Tag';
 export type * from './bindings/User';
+export type * from './bindings/OptionValues';
+export type * from './bindings/ProductOption';
+export type * from './bindings/ShopFields';
+export type * from './bindings/Variant';
+export type * from './bindings/VariantBulkEdit';
+export type * from './bindings/VariantFields';
 
 // ---------------------------------------------------------------------------------------
 // Errors
@@ -236,6 +246,49 @@ export function updateProduct(
 
 export function bulkEdit(ids: number[], edit: BulkEdit): Promise<number> {
   return call('bulk_edit', { ids, edit });
+}
+
+// ---------------------------------------------------------------------------------------
+// Options and variants
+
+/** Names the product's options (renames only, once it has variants). */
+export function setOptions(productId: number, names: string[]): Promise<Product> {
+  return call('set_options', { productId, names });
+}
+
+/** Adds a variant for every combination of the values that the product lacks. */
+export function generateVariants(
+  productId: number,
+  options: OptionValues[],
+  priceMinor: number,
+  stock: number,
+): Promise<Product> {
+  return call('generate_variants', { productId, options, priceMinor, stock });
+}
+
+export function createVariant(productId: number, fields: VariantFields): Promise<Variant> {
+  return call('create_variant', { productId, fields });
+}
+
+/** Rejects with kind `conflict` (details = the current `Variant`) when someone saved first. */
+export function updateVariant(
+  id: number,
+  expectedVersion: number,
+  fields: VariantFields,
+): Promise<Variant> {
+  return call('update_variant', { id, expectedVersion, fields });
+}
+
+export function trashVariants(ids: number[]): Promise<number> {
+  return call('trash_variants', { ids });
+}
+
+export function restoreVariants(ids: number[]): Promise<number> {
+  return call('restore_variants', { ids });
+}
+
+export function bulkEditVariants(ids: number[], edit: VariantBulkEdit): Promise<number> {
+  return call('bulk_edit_variants', { ids, edit });
 }
 
 export function productHistory(id: number): Promise<HistoryEntry[]> {

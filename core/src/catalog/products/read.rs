@@ -1,0 +1,78 @@
+//! One product, whole, as the editor shows it.
+
+use super::{status_from, Product, ShopFields};
+use crate::catalog::{categories, options, tags, variants, ProductId};
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OptionalExtension};
+
+const GET: &str = "SELECT p.id, p.sku, p.name, p.description, p.price_minor, p.currency,
+    c.minor_units, p.stock, p.status, p.category_id, p.owner_id, p.barcode, p.created_at,
+    p.updated_at, p.deleted_at, p.version,
+    (SELECT i.sha256 FROM product_images AS i
+      WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1),
+    p.vendor, p.product_type, p.handle, p.compare_at_minor, p.cost_minor, p.weight_grams
+  FROM products AS p JOIN currencies AS c ON c.code = p.currency WHERE p.id = ?1";
+const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = ?1";
+
+pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
+    let mut product = conn
+        .prepare_cached(GET)?
+        .query_row([id], |r| {
+            Ok(Product {
+                id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                description: r.get(3)?,
+                price_minor: r.get(4)?,
+                currency: r.get(5)?,
+                minor_units: r.get(6)?,
+                stock: r.get(7)?,
+                status: status_from(r.get_ref(8)?.as_str()?),
+                category_id: r.get(9)?,
+                category_path: None,
+                owner_id: r.get(10)?,
+                barcode: r.get(11)?,
+                created_at: r.get(12)?,
+                updated_at: r.get(13)?,
+                deleted_at: r.get(14)?,
+                version: r.get(15)?,
+                primary_image: r.get(16)?,
+                tags: Vec::new(),
+                shop: ShopFields {
+                    vendor: r.get(17)?,
+                    product_type: r.get(18)?,
+                    handle: r.get(19)?,
+                    compare_at_minor: r.get(20)?,
+                    cost_minor: r.get(21)?,
+                    weight_grams: r.get(22)?,
+                },
+                options: Vec::new(),
+                variants: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+    product.tags = tags::of_product(conn, id)?;
+    product.options = options::of_product(conn, id)?;
+    if !product.options.is_empty() {
+        product.variants = variants::of_product(conn, id, false)?;
+    }
+    if let Some(category) = product.category_id {
+        product.category_path = Some(categories::path_of(conn, category)?);
+    }
+    Ok(product)
+}
+
+/// SKUs are unique without regard to case, so `abc-1` finds `ABC-1`.
+pub fn id_by_sku(conn: &Connection, sku: &str) -> Result<Option<ProductId>> {
+    Ok(conn
+        .prepare_cached(ID_BY_SKU)?
+        .query_row([sku.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn by_sku(conn: &Connection, sku: &str) -> Result<Product> {
+    let id = id_by_sku(conn, sku)?
+        .ok_or_else(|| Error::NotFound(format!("There is no product with SKU {}.", sku.trim())))?;
+    get(conn, id)
+}
