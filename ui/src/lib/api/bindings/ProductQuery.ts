@@ -5,7 +5,7 @@ import type { Status } from "./Status";
 
 export type ProductQuery = { status: Status | null, category_id: number | null, tag: string | null, 
 /**
- * Low stock: at or below this many.
+ * Low stock: at or below this many (for a product with variants, any of its variants).
  */
 stock_at_most: number | null, 
 /**

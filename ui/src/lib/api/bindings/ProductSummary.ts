@@ -4,4 +4,12 @@ import type { Status } from "./Status";
 /**
  * One row of the product list or grid.
  */
-export type ProductSummary = { id: number, sku: string, name: string, price_minor: number, currency: string, minor_units: number, stock: number, status: Status, category_id: number | null, updated_at: string, deleted_at: string | null, version: number, primary_image: string | null, };
+export type ProductSummary = { id: number, sku: string, name: string, price_minor: number, currency: string, minor_units: number, stock: number, status: Status, category_id: number | null, updated_at: string, deleted_at: string | null, version: number, primary_image: string | null, 
+/**
+ * The highest price of its live variants, when it has any (`price_minor` is the lowest).
+ */
+price_max_minor: number | null, 
+/**
+ * How many live variants it sells as (0 for a product without options).
+ */
+variant_count: number, };
