@@ -105,27 +105,35 @@ impl ShopArgs {
         text(self.vendor, &mut shop.vendor);
         text(self.product_type, &mut shop.product_type);
         text(self.handle, &mut shop.handle);
-        let amount = |v: Option<String>, into: &mut Option<i64>| -> Result<()> {
-            if let Some(v) = v {
-                *into = match v.trim() {
-                    "" => None,
-                    v => Some(parse_price(v, minor_units)?),
-                };
-            }
-            Ok(())
+        set_amount(self.compare_at, &mut shop.compare_at_minor, minor_units)?;
+        set_amount(self.cost, &mut shop.cost_minor, minor_units)?;
+        set_grams(self.weight_grams, &mut shop.weight_grams)
+    }
+}
+
+/// An optional amount given on the command line: absent keeps `into`, empty clears it.
+pub(crate) fn set_amount(text: Option<String>, into: &mut Option<i64>, minor_units: u32) -> Result<()> {
+    if let Some(text) = text {
+        *into = match text.trim() {
+            "" => None,
+            t => Some(parse_price(t, minor_units)?),
         };
-        amount(self.compare_at, &mut shop.compare_at_minor)?;
-        amount(self.cost, &mut shop.cost_minor)?;
-        if let Some(grams) = self.weight_grams {
-            shop.weight_grams = match grams.trim() {
+    }
+    Ok(())
+}
+
+/// An optional weight in grams, as `set_amount`.
+pub(crate) fn set_grams(text: Option<String>, into: &mut Option<i64>) -> Result<()> {
+    if let Some(text) = text {
+        *into =
+            match text.trim() {
                 "" => None,
                 g => Some(g.parse().map_err(|_| {
                     Error::validation("weight", format!("{g} isn't a weight in whole grams."))
                 })?),
             };
-        }
-        Ok(())
     }
+    Ok(())
 }
 
 #[derive(Args)]

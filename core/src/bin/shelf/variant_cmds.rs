@@ -1,7 +1,7 @@
 //! `shelf variant`: a product's variants (one per combination of its options' values).
 //! Variants are named by their own SKU, products by theirs.
 
-use crate::catalog_cmds::minor_units;
+use crate::catalog_cmds::{minor_units, set_amount, set_grams};
 use crate::output::Out;
 use clap::{Args, Subcommand};
 use shelf_core::catalog::options::ProductOption;
@@ -240,29 +240,13 @@ impl VariantArgs {
         if let Some(price) = self.price {
             f.price_minor = parse_price(&price, units)?;
         }
-        let amount = |v: Option<String>, into: &mut Option<i64>| -> Result<()> {
-            if let Some(v) = v {
-                *into = match v.trim() {
-                    "" => None,
-                    v => Some(parse_price(v, units)?),
-                };
-            }
-            Ok(())
-        };
-        amount(self.compare_at, &mut f.compare_at_minor)?;
-        amount(self.cost, &mut f.cost_minor)?;
+        set_amount(self.compare_at, &mut f.compare_at_minor, units)?;
+        set_amount(self.cost, &mut f.cost_minor, units)?;
         f.stock = self.stock.unwrap_or(f.stock);
         if let Some(barcode) = self.barcode {
             f.barcode = Some(barcode).filter(|b| !b.trim().is_empty());
         }
-        if let Some(grams) = self.weight_grams {
-            f.weight_grams = match grams.trim() {
-                "" => None,
-                g => Some(g.parse().map_err(|_| {
-                    Error::validation("weight", format!("{g} isn't a weight in whole grams."))
-                })?),
-            };
-        }
+        set_grams(self.weight_grams, &mut f.weight_grams)?;
         Ok(f)
     }
 }

@@ -24,29 +24,23 @@ const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = ?1";
 
 /// Friendly checks that need the database: the SKU is free, the currency and category exist.
 fn check_references(conn: &Connection, fields: &ProductFields, this: Option<ProductId>) -> Result<()> {
-    let holder: Option<(ProductId, String)> = conn
-        .prepare_cached(SKU_OWNER)?
-        .query_row([&fields.sku], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    if let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != this) {
-        return Err(Error::Conflict {
-            field: Some("sku"),
-            message: format!("SKU {} is already used by {name} (product {id}).", fields.sku),
-            current: None,
-        });
-    }
-    if let Some(handle) = &fields.shop.handle {
+    let taken = |statement: &str, field: &'static str, what: String, value: &str| -> Result<()> {
         let holder: Option<(ProductId, String)> = conn
-            .prepare_cached(HANDLE_OWNER)?
-            .query_row([handle], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(statement)?
+            .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        if let Some((id, name)) = holder.filter(|(id, _)| Some(*id) != this) {
-            return Err(Error::Conflict {
-                field: Some("handle"),
-                message: format!("The handle {handle} is already used by {name} (product {id})."),
+        match holder.filter(|(id, _)| Some(*id) != this) {
+            Some((id, name)) => Err(Error::Conflict {
+                field: Some(field),
+                message: format!("{what} is already used by {name} (product {id})."),
                 current: None,
-            });
+            }),
+            None => Ok(()),
         }
+    };
+    taken(SKU_OWNER, "sku", format!("SKU {}", fields.sku), &fields.sku)?;
+    if let Some(handle) = &fields.shop.handle {
+        taken(HANDLE_OWNER, "handle", format!("The handle {handle}"), handle)?;
     }
     if let Some(code) = &fields.currency {
         if conn
