@@ -2,6 +2,7 @@
  * Dev-only (preview.html): sample rows for the fake command layer. Shapes follow the core's
  * types; nothing here ships in `dist/`.
  */
+import type { ProductOption, ShopFields, Variant } from '../lib/api';
 export interface Row {
   id: number;
   sku: string;
@@ -22,6 +23,11 @@ export interface Row {
   updated_at: string;
   deleted_at: string | null;
   version: number;
+  shop: ShopFields;
+  options: ProductOption[];
+  variants: Variant[];
+  price_max_minor: number | null;
+  variant_count: number;
 }
 
 const NOUNS = ['Mug', 'Tote bag', 'Notebook', 'Candle', 'Poster', 'Tea towel', 'Pin', 'Scarf'];
@@ -88,6 +94,18 @@ export function makeRows(count: number): Row[] {
       updated_at: new Date(Date.UTC(2026, 9, 1) + i * 60000).toISOString(),
       deleted_at: null,
       version: 1,
+      shop: {
+        vendor: null,
+        product_type: null,
+        handle: null,
+        compare_at_minor: null,
+        cost_minor: null,
+        weight_grams: null,
+      },
+      options: [],
+      variants: [],
+      price_max_minor: null,
+      variant_count: 0,
     });
   }
   return rows;
