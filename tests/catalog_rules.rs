@@ -124,21 +124,7 @@ fn seeded() -> TestLibrary {
 )]
 #[case::version_backwards("UPDATE products SET version = -1 WHERE sku = 'ABC-1'", "version")]
 fn bad_writes_are_refused_and_change_nothing(#[case] sql: &str, #[case] expected: &str) {
-    let lib = seeded();
-    let before = lib.catalog_bytes();
-    let conn = lib.plain_connection();
-    let err = conn
-        .execute_batch(sql)
-        .expect_err("SQLite must refuse this write");
-    assert!(
-        err.to_string().contains(expected),
-        "{sql}\n  refused with {err}, expected {expected}"
-    );
-    drop(conn);
-    assert!(
-        lib.catalog_bytes() == before,
-        "the refused write changed the catalog file"
-    );
+    seeded().assert_refused_unchanged(sql, expected);
 }
 
 #[test]

@@ -49,6 +49,25 @@ impl TestLibrary {
         shelf_in(self.root(), args)
     }
 
+    /// Runs `sql` from a plain connection and asserts that SQLite refuses it with a message
+    /// containing `expected`, leaving every byte of the catalog as it was.
+    pub fn assert_refused_unchanged(&self, sql: &str, expected: &str) {
+        let before = self.catalog_bytes();
+        let conn = self.plain_connection();
+        let err = conn
+            .execute_batch(sql)
+            .expect_err("SQLite must refuse this write");
+        assert!(
+            err.to_string().contains(expected),
+            "{sql}\n  refused with {err}, expected {expected}"
+        );
+        drop(conn);
+        assert!(
+            self.catalog_bytes() == before,
+            "the refused write changed the catalog file"
+        );
+    }
+
     /// Every byte of catalog.db with its WAL checkpointed first, to prove a refused write
     /// left the file exactly as it was.
     pub fn catalog_bytes(&self) -> Vec<u8> {

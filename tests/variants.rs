@@ -187,23 +187,7 @@ const TEE: &str = "(SELECT id FROM products WHERE sku = 'TEE')";
     "FOREIGN KEY constraint failed"
 )]
 fn bad_variant_writes_are_refused_and_change_nothing(#[case] sql: &str, #[case] expected: &str) {
-    let lib = seeded();
-    let before = lib.catalog_bytes();
-    let conn = lib.plain_connection();
-    conn.execute_batch("BEGIN").unwrap();
-    let err = conn
-        .execute_batch(sql)
-        .expect_err("SQLite must refuse this write");
-    conn.execute_batch("ROLLBACK").unwrap();
-    assert!(
-        err.to_string().contains(expected),
-        "{sql}\n  refused with {err}, expected {expected}"
-    );
-    drop(conn);
-    assert!(
-        lib.catalog_bytes() == before,
-        "the refused write changed the catalog file"
-    );
+    seeded().assert_refused_unchanged(sql, expected);
 }
 
 /// Deleting an original a variant shows is refused by name even when no product image row
