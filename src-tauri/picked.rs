@@ -181,6 +181,7 @@ pub async fn export_target<R: tauri::Runtime>(
         ExportFormat::Csv => ("products.csv", ("CSV", &["csv"])),
         ExportFormat::Json => ("products.json", ("JSON", &["json"])),
         ExportFormat::Shopify => ("shopify-products.csv", ("CSV", &["csv"])),
+        ExportFormat::Woocommerce => ("woocommerce-products.csv", ("CSV", &["csv"])),
     };
     pick_save_file(app, "Export products", None, name, filter).await
 }
@@ -256,10 +257,13 @@ pub async fn confirm<R: tauri::Runtime>(
 }
 
 /// The CSV import's options as the UI sends them.
-#[derive(Debug, Clone, Copy, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct CsvImportArgs {
-    /// generic, shopify, or auto (from the header row).
+    /// auto (from the header row), generic, shopify, woocommerce or etsy.
     pub format: shelf_core::csv_import::CsvFormat,
+    /// The field each column feeds, as the seller mapped them in the preview; `null` to use
+    /// the remembered or detected mapping.
+    pub columns: Option<Vec<Option<shelf_core::csv_import::Field>>>,
     /// Only report what would happen.
     pub dry_run: bool,
     /// Import the good rows and list the bad ones, instead of all or nothing.
@@ -273,6 +277,7 @@ impl From<CsvImportArgs> for shelf_core::csv_import::CsvImportOptions {
             dry_run: args.dry_run,
             skip_bad_rows: args.skip_bad_rows,
             report_file: None,
+            columns: args.columns,
         }
     }
 }

@@ -50,18 +50,39 @@ fn shopify_classic_layout_imports_with_the_quirks_of_real_files() {
     assert_eq!(report.rows_read, 5);
 
     let catalog = lib.catalog();
-    let shirt = by_sku(catalog.conn(), "LS-S").unwrap();
+    // The shirt has options: it sells through its variants and takes its handle as its SKU.
+    let shirt = by_sku(catalog.conn(), "linen-shirt").unwrap();
     assert_eq!(shirt.name, "Linen Shirt");
     assert_eq!(
         shirt.description,
         "<p>Soft \"washed\" linen.</p>\r\n<ul>\r\n<li>Relaxed fit — unisex</li>\r\n</ul>"
     );
-    assert_eq!(shirt.price_minor, 7200);
-    assert_eq!(shirt.stock, 12);
+    assert_eq!(shirt.shop.handle.as_deref(), Some("linen-shirt"));
+    assert_eq!(shirt.shop.vendor.as_deref(), Some("Acme"));
+    assert_eq!(shirt.shop.product_type.as_deref(), Some("Shirts"));
+    assert_eq!(shirt.options.len(), 1);
+    assert_eq!(shirt.options[0].name, "Size");
+    let skus: Vec<&str> = shirt.variants.iter().map(|v| v.sku.as_str()).collect();
+    assert_eq!(skus, ["LS-S", "LS-M"]);
+    assert_eq!(report.variants, 2);
+    let small = &shirt.variants[0];
+    assert_eq!(
+        (
+            small.option1.as_deref(),
+            small.price_minor,
+            small.stock,
+            small.cost_minor,
+            small.weight_grams
+        ),
+        (Some("S"), 7200, 12, Some(3000), Some(0))
+    );
+    assert_eq!(shirt.variants[1].stock, 8);
+    // The product's own price and stock are its variants' lowest price and total stock.
+    assert_eq!((shirt.price_minor, shirt.stock), (7200, 20));
     assert_eq!(shirt.status, Status::Active);
     // 15 digits after the spreadsheet's apostrophe: more than the catalog's 14, so it is left
     // empty with a warning instead of refusing the whole product.
-    assert_eq!(shirt.barcode, None);
+    assert_eq!(small.barcode, None);
     assert_eq!(
         shirt.category_path.as_deref(),
         Some("Apparel & Accessories > Clothing > Shirts")
@@ -92,7 +113,7 @@ fn shopify_classic_layout_imports_with_the_quirks_of_real_files() {
             .collect::<Vec<_>>()
     };
     // The shirt's row spans lines 2-5 (multi-line HTML); its variant is on 6, its image row on 7.
-    assert_eq!(kinds(IssueKind::VariantNotImported), vec![6]);
+    assert_eq!(kinds(IssueKind::VariantNotImported), Vec::<u64>::new());
     assert_eq!(kinds(IssueKind::ImageNotFetched), vec![2, 7]);
     assert_eq!(kinds(IssueKind::ImageNotImported), vec![8]);
     let warnings: Vec<&str> = report
@@ -135,7 +156,8 @@ fn shopify_new_layout_imports_by_column_name() {
     assert_eq!(report.layout, Layout::ShopifyNew);
     assert_eq!(report.refused, 0, "{:?}", report.issues);
     assert_eq!(report.created, 2);
-    assert_eq!(report.variants_not_imported, 1);
+    assert_eq!(report.variants_not_imported, 0);
+    assert_eq!(report.variants, 2);
     let catalog = lib.catalog();
     let vase = by_sku(catalog.conn(), "VASE-1").unwrap();
     assert_eq!(vase.description, "<p>Hand thrown,\nglazed.</p>");
@@ -144,18 +166,34 @@ fn shopify_new_layout_imports_by_column_name() {
     assert_eq!(vase.status, Status::Active);
     assert_eq!(vase.barcode.as_deref(), Some("4006381333931"));
     assert_eq!(vase.tags, vec!["decor", "handmade"]);
-    let big = by_sku(catalog.conn(), "VASE-2").unwrap();
-    assert_eq!(big.price_minor, 129999);
-    assert_eq!(big.stock, 0, "negative Shopify stock is read as 0 with a warning");
-    assert_eq!(big.status, Status::Draft);
-    assert!(
-        by_sku(catalog.conn(), "VASE-2-XL").is_err(),
-        "variants are left for later"
+    assert_eq!(
+        (vase.shop.cost_minor, vase.shop.weight_grams),
+        (Some(1200), Some(0))
     );
+    assert!(
+        vase.options.is_empty(),
+        "Default Title is Shopify's placeholder, not an option"
+    );
+    let big = by_sku(catalog.conn(), "ceramic-vase-big").unwrap();
+    let variants: Vec<(&str, Option<&str>, i64, i64)> = big
+        .variants
+        .iter()
+        .map(|v| (v.sku.as_str(), v.option1.as_deref(), v.price_minor, v.stock))
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            ("VASE-2", Some("Big"), 129999, 0),
+            ("VASE-2-XL", Some("XL"), 139999, 1)
+        ],
+        "negative Shopify stock is read as 0 with a warning"
+    );
+    assert_eq!((big.price_minor, big.stock), (129999, 1));
+    assert_eq!(big.status, Status::Draft);
     assert!(report
         .issues
         .iter()
-        .any(|i| i.kind == IssueKind::VariantNotImported && i.line == 6));
+        .any(|i| i.kind == IssueKind::Warning && i.message.contains("Stock -2 was read as 0")));
 }
 
 const WITH_BAD_ROWS: &str = "sku,name,price,stock,status,barcode
@@ -322,7 +360,7 @@ fn a_european_excel_csv_imports_with_its_accents_and_decimal_commas() {
         TA-2;Cr\xe8me br\xfbl\xe9e \x96 set;1.299,00;1;\x80 prix net\r\n\
         TA-3;Teller;7;0;\r\n";
     let path = write(lib.dir.path(), "Artikel.csv", bytes);
-    let preview = csv_import::preview(&path, 2).unwrap();
+    let preview = csv_import::preview(lib.catalog().conn(), &path, 2, CsvFormat::Auto).unwrap();
     assert_eq!(preview.headers, ["sku", "name", "price", "stock", "description"]);
     assert_eq!(preview.rows[0][1], "Tasse café");
     let report = import(&lib, &path, &CsvImportOptions::default());
@@ -617,7 +655,7 @@ fn a_large_file_streams_through_with_progress() {
     let report = csv_import::import(&mut catalog, &path, &CsvImportOptions::default(), &job).unwrap();
     assert_eq!(report.created, 30_000);
     assert!(reports.load(std::sync::atomic::Ordering::Relaxed) >= 30);
-    let preview = csv_import::preview(&path, 3).unwrap();
+    let preview = csv_import::preview(catalog.conn(), &path, 3, CsvFormat::Auto).unwrap();
     assert_eq!(preview.layout, Layout::Generic);
     assert_eq!(preview.rows.len(), 3);
     assert_eq!(preview.mapping[0], Some(csv_import::Field::Sku));
@@ -648,6 +686,7 @@ fn local_photos_named_in_a_csv_are_imported_into_their_product() {
             dry_run: false,
             skip_bad_rows: false,
             report_file: None,
+            columns: None,
         },
     );
     assert_eq!(report.images_imported, 2, "{:?}", report.issues);

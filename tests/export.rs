@@ -1,5 +1,8 @@
-//! Export: generic CSV, JSON and Shopify CSV, images alongside, filters, spreadsheet safety,
-//! and round trips through the CSV importer into a fresh library.
+//! Export: generic CSV, JSON, Shopify and WooCommerce CSV, images alongside, filters,
+//! spreadsheet safety, and round trips through the CSV importer into a fresh library.
+
+/// Shopify and WooCommerce files of products with options and variants.
+mod shops;
 
 use crate::transfer::*;
 use crate::util::*;
@@ -82,7 +85,11 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
         p.description = format!("{prefix}=1+1");
         catalog.create_product(&p).unwrap();
     }
-    for format in [ExportFormat::Csv, ExportFormat::Shopify] {
+    for format in [
+        ExportFormat::Csv,
+        ExportFormat::Shopify,
+        ExportFormat::Woocommerce,
+    ] {
         let out = lib.dir.path().join("formulas.csv");
         export::export(
             catalog.library(),
@@ -312,7 +319,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
 #[test]
 fn shelf_export_writes_each_format_from_the_command_line() {
     let (lib, _) = library_with(Shape::ManyImages);
-    for format in ["csv", "json", "shopify"] {
+    for format in ["csv", "json", "shopify", "woocommerce"] {
         let out = lib.dir.path().join(format!("out.{format}"));
         let images = lib.dir.path().join(format!("images-{format}"));
         let run = lib.shelf(&[
@@ -332,6 +339,11 @@ fn shelf_export_writes_each_format_from_the_command_line() {
     }
     let bad = lib.shelf(&["export", "--format", "xml", "--out", "x.xml"]);
     assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("csv, json, shopify or woocommerce"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]

@@ -25,6 +25,8 @@ mod images;
 mod migrations;
 /// The Rust validators and the schema's CHECK constraints accept exactly the same values.
 mod rules;
+/// Shop files with variants: Shopify, WooCommerce and Etsy, in and (round trips) out.
+mod shop_files;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).
 mod transfer;
 /// Options and variants: the schema's rules from a plain connection, the core's API, the

@@ -8,7 +8,7 @@ use crate::picked;
 use crate::state::AppState;
 use shelf_core::backup::{self, BackupManifest, BackupSummary};
 use shelf_core::catalog::products::ProductQuery;
-use shelf_core::csv_import::{self, CsvImportOptions, CsvImportReport, CsvPreview};
+use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, CsvPreview};
 use shelf_core::export::{self, ExportFormat, ExportSummary};
 use shelf_core::job::Progress;
 use tauri::ipc::Channel;
@@ -54,11 +54,18 @@ pub async fn pick_csv<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<Str
     picked::pick_csv(app).await
 }
 
-/// The first rows of a picked CSV file and how its columns map to product fields.
+/// The first rows of a picked CSV file and how its columns map to product fields (read as
+/// `format`; a mapping the seller chose for the same header row before is used again).
 #[tauri::command]
-pub async fn preview_csv(state: State<'_, AppState>, path: String) -> CommandResult<CsvPreview> {
+pub async fn preview_csv(
+    state: State<'_, AppState>,
+    path: String,
+    format: CsvFormat,
+) -> CommandResult<CsvPreview> {
     let path = state.picked.check(&[path])?.remove(0);
-    crate::state::blocking(move || csv_import::preview(&path, PREVIEW_ROWS)).await
+    state
+        .read(move |conn| csv_import::preview(conn, &path, PREVIEW_ROWS, format))
+        .await
 }
 
 /// Imports a picked CSV file: all or nothing unless `skip_bad_rows`; `dry_run` only reports.

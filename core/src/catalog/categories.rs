@@ -1,7 +1,7 @@
 //! Categories: a tree (`parent_id`). A category that holds products or sub-categories is
 //! never deleted; the refusal names the products so the seller knows what to move.
 
-use super::{Catalog, ChangeKind, Entity};
+use super::{Catalog, ChangeKind, Entity, Write};
 use crate::error::{Error, Result};
 use crate::rules;
 use rusqlite::{Connection, OptionalExtension};
@@ -99,6 +99,30 @@ fn normalise_path(path: &str) -> String {
         .join(" > ")
 }
 
+/// Finds or creates every level of `A > B > C` inside the caller's transaction (the
+/// editor's "new category" and the CSV import's category columns); the last level's id.
+pub(crate) fn ensure_path(w: &mut Write<'_>, path: &str) -> Result<CategoryId> {
+    let mut parent: Option<CategoryId> = None;
+    for part in normalise_path(path).split(" > ").filter(|p| !p.is_empty()) {
+        rules::check_category_name(part)?;
+        let found: Option<CategoryId> = w
+            .tx()
+            .prepare_cached(FIND_IN_PARENT)?
+            .query_row((part, parent), |r| r.get(0))
+            .optional()?;
+        parent = Some(match found {
+            Some(id) => id,
+            None => {
+                w.tx().prepare_cached(INSERT)?.execute((part, parent))?;
+                let id = w.tx().last_insert_rowid();
+                w.record(Entity::Category, id, ChangeKind::Created);
+                id
+            }
+        });
+    }
+    parent.ok_or_else(|| Error::validation("category", "The category path is empty."))
+}
+
 impl Catalog {
     pub fn create_category(&mut self, name: &str, parent_id: Option<CategoryId>) -> Result<Category> {
         let name = rules::tidy(name);
@@ -117,18 +141,7 @@ impl Catalog {
 
     /// Creates every missing level of `Home > Kitchen > Mugs` and returns the last one.
     pub fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
-        let mut parent: Option<CategoryId> = None;
-        for part in normalise_path(path).split(" > ").filter(|p| !p.is_empty()) {
-            let found: Option<CategoryId> = self
-                .conn()
-                .query_row(FIND_IN_PARENT, (part, parent), |r| r.get(0))
-                .optional()?;
-            parent = Some(match found {
-                Some(id) => id,
-                None => self.create_category(part, parent)?.id,
-            });
-        }
-        let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
+        let id = self.write(|w| ensure_path(w, path))?;
         by_id(self.conn(), id)
     }
 

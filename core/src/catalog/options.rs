@@ -26,6 +26,8 @@ const LIVE_VALUES: &str = "SELECT option1, option2, option3 FROM variants
 const ANY_VARIANT: &str = "SELECT EXISTS (SELECT 1 FROM variants WHERE product_id = ?1)";
 const REMOVE_ALL: &str = "DELETE FROM product_options WHERE product_id = ?1";
 const ADD: &str = "INSERT INTO product_options (product_id, position, name) VALUES (?1, ?2, ?3)";
+const ADD_MANY: &str = "INSERT INTO product_options (product_id, position, name)
+  SELECT value ->> 'product_id', value ->> 'position', value ->> 'name' FROM json_each(?1)";
 const RENAME: &str = "UPDATE product_options SET name = ?3 WHERE product_id = ?1 AND position = ?2";
 
 pub fn of_product(conn: &Connection, product_id: ProductId) -> Result<Vec<ProductOption>> {
@@ -85,6 +87,9 @@ pub fn tidy_names(names: &[String]) -> Result<Vec<String>> {
 pub(crate) fn declare(w: &mut Write<'_>, product_id: ProductId, names: &[String]) -> Result<()> {
     let names = tidy_names(names)?;
     let current = of_product(w.tx(), product_id)?;
+    if current.iter().map(|o| &o.name).eq(names.iter()) {
+        return Ok(());
+    }
     let has_variants: bool = w
         .tx()
         .prepare_cached(ANY_VARIANT)?
@@ -111,6 +116,25 @@ pub(crate) fn declare(w: &mut Write<'_>, product_id: ProductId, names: &[String]
         }
     }
     w.record(Entity::Product, product_id, ChangeKind::Updated);
+    Ok(())
+}
+
+/// The options of many new products at once (a CSV import's batch), names already tidied:
+/// one statement, all or none.
+pub(crate) fn declare_many(w: &mut Write<'_>, products: &[(ProductId, &[String])]) -> Result<()> {
+    let rows: Vec<serde_json::Value> = products
+        .iter()
+        .flat_map(|(id, names)| {
+            (1u8..).zip(names.iter()).map(move |(position, name)| {
+                serde_json::json!({"product_id": id, "position": position, "name": name})
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        w.tx()
+            .prepare_cached(ADD_MANY)?
+            .execute([serde_json::to_string(&rows)?])?;
+    }
     Ok(())
 }
 

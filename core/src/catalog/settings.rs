@@ -1,6 +1,6 @@
 //! Per-catalog settings (migration 0002): small JSON values by key.
 
-use super::{Catalog, ChangeKind, Entity};
+use super::{Catalog, ChangeKind, Entity, Write};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -22,13 +22,16 @@ pub fn default_currency(conn: &Connection) -> Result<String> {
         .unwrap_or_else(|| "USD".to_owned()))
 }
 
+/// Sets one setting inside the caller's transaction.
+pub(crate) fn put(w: &mut Write<'_>, key: &str, value: &serde_json::Value) -> Result<()> {
+    let text = serde_json::to_string(value)?;
+    w.tx().prepare_cached(PUT)?.execute((key, &text))?;
+    w.record(Entity::Settings, key, ChangeKind::Updated);
+    Ok(())
+}
+
 impl Catalog {
     pub fn put_setting(&mut self, key: &str, value: &serde_json::Value) -> Result<()> {
-        let text = serde_json::to_string(value)?;
-        self.write(|w| {
-            w.tx().execute(PUT, (key, &text))?;
-            w.record(Entity::Settings, key, ChangeKind::Updated);
-            Ok(())
-        })
+        self.write(|w| put(w, key, value))
     }
 }

@@ -58,6 +58,13 @@ pub struct VariantFields {
 
 impl VariantFields {
     pub fn tidied(&self) -> Result<VariantFields> {
+        let fields = self.tidied_without_sku()?;
+        rules::check_sku(&fields.sku)?;
+        Ok(fields)
+    }
+
+    /// Tidies and checks every field but the SKU (an importer gives blank ones a SKU after).
+    pub fn tidied_without_sku(&self) -> Result<VariantFields> {
         let value = |v: &Option<String>| v.as_deref().map(rules::tidy).filter(|v| !v.is_empty());
         let fields = VariantFields {
             sku: rules::tidy(&self.sku),
@@ -68,7 +75,6 @@ impl VariantFields {
             image_sha256: value(&self.image_sha256),
             ..self.clone()
         };
-        rules::check_sku(&fields.sku)?;
         for v in [&fields.option1, &fields.option2, &fields.option3]
             .into_iter()
             .flatten()
@@ -146,6 +152,17 @@ const SAME_COMBINATION: &str = "SELECT sku FROM variants WHERE product_id = ?1 A
   AND id IS NOT ?5 AND coalesce(option1, '') = coalesce(?2, '') COLLATE NOCASE
   AND coalesce(option2, '') = coalesce(?3, '') COLLATE NOCASE
   AND coalesce(option3, '') = coalesce(?4, '') COLLATE NOCASE";
+/// Who else holds a SKU: a product other than `?2`, or a variant of another product.
+const HOLDER_OUTSIDE: &str = "SELECT 'product ' || name FROM products WHERE sku = ?1 AND id IS NOT ?2
+  UNION ALL SELECT 'a variant of ' || p.name FROM variants AS v JOIN products AS p ON p.id = v.product_id
+  WHERE v.sku = ?1 AND v.product_id IS NOT ?2";
+const INSERT_MANY: &str = "INSERT INTO variants (product_id, sku, position, option1, option2, option3,
+    price_minor, compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256)
+  SELECT value ->> 'product_id', value ->> 'sku', value ->> 'position', value ->> 'option1',
+    value ->> 'option2', value ->> 'option3', value ->> 'price_minor', value ->> 'compare_at_minor',
+    value ->> 'cost_minor', value ->> 'stock', value ->> 'barcode', value ->> 'weight_grams',
+    value ->> 'image_sha256'
+  FROM json_each(?1) WHERE true ORDER BY key";
 const IS_PRODUCT_PHOTO: &str = "SELECT 1 FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Variant> {
@@ -394,6 +411,11 @@ pub(crate) fn purge_of_product(w: &mut Write<'_>, product_id: ProductId) -> Resu
 /// A SKU for a generated variant: the product's SKU and the values, as `TEE-RED-M`, made
 /// unique with `-2`, `-3`... when taken.
 fn generated_sku(conn: &Connection, base: &str, values: &[&str]) -> Result<String> {
+    sku_for_import(conn, base, values, None, &|_| false)
+}
+
+/// `base` and each value in upper case, non-alphanumerics as dashes, at most 60 characters.
+fn sku_from(base: &str, values: &[&str]) -> String {
     let mut sku = base.to_owned();
     for value in values {
         let part: String = value
@@ -410,24 +432,7 @@ fn generated_sku(conn: &Connection, base: &str, values: &[&str]) -> Result<Strin
         sku.push_str(part.trim_matches('-'));
     }
     let sku: String = sku.chars().take(60).collect();
-    let sku = sku.trim_end_matches('-').to_owned();
-    let taken = |candidate: &str| -> Result<bool> {
-        Ok(conn
-            .prepare_cached(SKU_HOLDER)?
-            .query_row((candidate, None::<i64>), |_| Ok(()))
-            .optional()?
-            .is_some())
-    };
-    if !taken(&sku)? {
-        return Ok(sku);
-    }
-    for n in 2.. {
-        let candidate = format!("{sku}-{n}");
-        if !taken(&candidate)? {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("an unbounded range always finds a free SKU")
+    sku.trim_end_matches('-').to_owned()
 }
 
 /// Every combination of the values, in order (the first option varies slowest).
@@ -443,6 +448,122 @@ fn combinations(options: &[OptionValues]) -> Vec<Vec<String>> {
             })
             .collect()
     })
+}
+
+/// Who holds `sku` outside `product` (another product, or another product's variant), for
+/// an importer's checks before it writes.
+pub(crate) fn holder_outside(
+    conn: &Connection,
+    sku: &str,
+    product: Option<ProductId>,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(HOLDER_OUTSIDE)?
+        .query_row((sku, product), |r| r.get(0))
+        .optional()?)
+}
+
+/// A SKU for a variant the file gave none: the product's SKU and the option values
+/// (`LINEN-SHIRT-S`), made unique among `taken` (SKUs the same import already gave out) and
+/// the catalog, where a variant of `product` itself may keep it (a second import).
+pub(crate) fn sku_for_import(
+    conn: &Connection,
+    base: &str,
+    values: &[&str],
+    product: Option<ProductId>,
+    taken: &dyn Fn(&str) -> bool,
+) -> Result<String> {
+    let sku = sku_from(base, values);
+    let free = |candidate: &str| -> Result<bool> {
+        Ok(!taken(candidate) && holder_outside(conn, candidate, product)?.is_none())
+    };
+    if free(&sku)? {
+        return Ok(sku);
+    }
+    for n in 2.. {
+        let candidate = format!("{sku}-{n}");
+        if free(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always finds a free SKU")
+}
+
+/// The variants of many new products at once (a CSV import's batch), fields tidied and
+/// checked, options already declared: one statement, all or none.
+pub(crate) fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) -> Result<()> {
+    let rows: Vec<serde_json::Value> = products
+        .iter()
+        .flat_map(|(id, variants)| {
+            (0i64..).zip(variants.iter()).map(move |(position, f)| {
+                serde_json::json!({
+                    "product_id": id, "sku": f.sku, "position": position,
+                    "option1": f.option1, "option2": f.option2, "option3": f.option3,
+                    "price_minor": f.price_minor, "compare_at_minor": f.compare_at_minor,
+                    "cost_minor": f.cost_minor, "stock": f.stock, "barcode": f.barcode,
+                    "weight_grams": f.weight_grams, "image_sha256": f.image_sha256,
+                })
+            })
+        })
+        .collect();
+    if !rows.is_empty() {
+        w.tx()
+            .prepare_cached(INSERT_MANY)?
+            .execute([serde_json::to_string(&rows)?])?;
+    }
+    Ok(())
+}
+
+/// Brings a product's options and variants to what an import file says: the options are
+/// declared (or renamed), each variant is matched by SKU and updated when it differs, or
+/// added. Variants the file does not name are left as they are; one in the trash is refused.
+pub(crate) fn import_into(
+    w: &mut Write<'_>,
+    product_id: ProductId,
+    names: &[String],
+    variants: &[VariantFields],
+) -> Result<()> {
+    options::declare(w, product_id, names)?;
+    for fields in variants {
+        let found: Option<VariantId> = w
+            .tx()
+            .prepare_cached(ID_BY_SKU)?
+            .query_row([&fields.sku], |r| r.get(0))
+            .optional()?;
+        let Some(id) = found else {
+            insert(w, product_id, fields)?;
+            continue;
+        };
+        let current = get(w.tx(), id)?;
+        if current.product_id != product_id {
+            check(w.tx(), product_id, fields, None)?;
+        }
+        if current.deleted_at.is_some() {
+            return Err(Error::refused(format!(
+                "The variant {} is in the trash. Restore it or empty the trash first.",
+                current.sku
+            )));
+        }
+        if !same_fields(&current, fields) {
+            update_in(w, id, current.version, fields)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a variant already has these fields (its SKU compared as the catalog does).
+pub(crate) fn same_fields(v: &Variant, f: &VariantFields) -> bool {
+    v.sku.eq_ignore_ascii_case(&f.sku)
+        && v.option1 == f.option1
+        && v.option2 == f.option2
+        && v.option3 == f.option3
+        && v.price_minor == f.price_minor
+        && v.compare_at_minor == f.compare_at_minor
+        && v.cost_minor == f.cost_minor
+        && v.stock == f.stock
+        && v.barcode == f.barcode
+        && v.weight_grams == f.weight_grams
+        && (f.image_sha256.is_none() || v.image_sha256 == f.image_sha256)
 }
 
 /// The most variants one product may have (what Shopify allows).

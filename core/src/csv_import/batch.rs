@@ -18,20 +18,11 @@
 use super::upsert::{self, Context, Pending, Photo, Prepared, RowOutcome};
 use super::{IssueKind, RowIssue, Tally};
 use crate::catalog::products::{self, ProductFields};
-use crate::catalog::{search, tags, ProductId, Write};
+use crate::catalog::{search, tags, variants, ProductId, Write};
 use crate::error::{Error, Result};
 use std::collections::{HashMap, HashSet};
 
 use super::rows::{Draft, Item};
-
-/// Existing products updated from a JSON array of rows (their SKU is kept as stored).
-const UPDATE_MANY: &str = "UPDATE products SET name = j.value ->> 'name',
-    description = j.value ->> 'description', price_minor = j.value ->> 'price_minor',
-    currency = j.value ->> 'currency', stock = j.value ->> 'stock', status = j.value ->> 'status',
-    category_id = j.value ->> 'category_id', barcode = j.value ->> 'barcode',
-    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-  FROM json_each(?1) AS j
-  WHERE products.id = j.value ->> 'id' AND products.deleted_at IS NULL";
 
 /// One row of the file as the batch keeps it until it is written.
 enum Slot {
@@ -74,8 +65,8 @@ impl Batch {
             }
             Item::Product(draft) => draft,
         };
-        let key = upsert::sku_key(&draft, ctx.shopify);
-        if self.skus.contains(&key) {
+        let keys = upsert::sku_keys(&draft, ctx.layout.is_shop());
+        if keys.iter().any(|k| self.skus.contains(k)) {
             self.write(w, ctx, tally)?;
         }
         let mut notes = Vec::new();
@@ -86,7 +77,8 @@ impl Batch {
                 unchanged: true,
             }),
             Ok(Prepared::Write(pending)) => {
-                self.skus.insert(key);
+                // Generated variant SKUs too: a later row must see them as taken.
+                self.skus.extend(pending.sku_keys());
                 self.slots.push(Slot::Write { pending, notes });
             }
             Err(err) => {
@@ -140,7 +132,7 @@ fn report(
             unchanged,
         } => {
             if unchanged {
-                tally.counted(RowOutcome::Unchanged);
+                tally.counted(RowOutcome::Unchanged, 0);
             }
             ctx.photos.extend(photos);
             issues.into_iter().try_for_each(|i| tally.issue(i))
@@ -151,7 +143,8 @@ fn report(
                 .ok_or_else(|| Error::Internal("a CSV row was left out of its batch".into()))?;
             let issues = match result {
                 Ok(id) => {
-                    tally.counted(pending.outcome());
+                    let variants = pending.plan.as_ref().map_or(0, |p| p.variants.len());
+                    tally.counted(pending.outcome(), variants);
                     upsert::announce(w, ctx, id, pending.outcome());
                     ctx.photos.extend(pending.photos);
                     notes
@@ -193,15 +186,6 @@ fn draft_sku(draft: &Draft) -> String {
     }
 }
 
-/// The row as the batch statements read it.
-fn json_row(f: &ProductFields, id: Option<ProductId>) -> serde_json::Value {
-    serde_json::json!({
-        "id": id, "sku": f.sku, "name": f.name, "description": f.description,
-        "price_minor": f.price_minor, "currency": f.currency, "stock": f.stock,
-        "status": f.status.as_str(), "category_id": f.category_id, "barcode": f.barcode,
-    })
-}
-
 /// New products with their tags, indexed for search once for the whole batch.
 fn write_new(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Written> {
     if rows.is_empty() {
@@ -225,8 +209,9 @@ fn write_new(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Re
     Ok(written)
 }
 
-/// The batch's new products and their tags, all or none (a statement that fails leaves
-/// nothing behind, and so does this, in a savepoint); their ids in `rows` order.
+/// The batch's new products, their tags, options and variants, all or none (a statement
+/// that fails leaves nothing behind, and so does this, in a savepoint); their ids in `rows`
+/// order.
 fn insert_many(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Vec<ProductId>> {
     upsert::in_savepoint(w, |w| {
         let fields: Vec<&ProductFields> = rows.iter().map(|p| &p.fields).collect();
@@ -237,6 +222,8 @@ fn insert_many(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> 
             .map(|(id, p)| (*id, p.fields.tags.as_slice()))
             .collect();
         tags::attach_many(w, &links)?;
+        let written: Vec<(ProductId, &Pending)> = ids.iter().copied().zip(rows.iter().copied()).collect();
+        upsert::write_new_plans(w, &written)?;
         Ok(ids)
     })
 }
@@ -258,24 +245,29 @@ fn write_updates(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Written> {
 
 fn update_many(w: &mut Write<'_>, rows: &[&Pending]) -> Result<()> {
     upsert::in_savepoint(w, |w| {
-        let json_rows: Vec<serde_json::Value> = rows
+        let updates: Vec<(ProductId, &ProductFields)> = rows
             .iter()
-            .map(|p| json_row(&p.fields, p.existing.as_ref().map(|(id, _)| *id)))
+            .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, &p.fields)))
             .collect();
-        let changed = w
-            .tx()
-            .prepare_cached(UPDATE_MANY)?
-            .execute([serde_json::to_string(&json_rows)?])?;
-        if changed != rows.len() {
-            return Err(Error::Internal(
-                "a batch update changed fewer rows than it was given".into(),
-            ));
-        }
+        products::update_rows(w, &updates)?;
         let new_tags: Vec<(ProductId, Vec<String>)> = rows
             .iter()
             .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, p.new_tags())))
             .collect();
         let links: Vec<(ProductId, &[String])> = new_tags.iter().map(|(id, t)| (*id, t.as_slice())).collect();
-        tags::attach_many(w, &links)
+        tags::attach_many(w, &links)?;
+        for (id, pending) in &updates_with_plans(rows) {
+            if let Some(plan) = &pending.plan {
+                variants::import_into(w, *id, &plan.names, &plan.variants)?;
+            }
+        }
+        Ok(())
     })
+}
+
+fn updates_with_plans<'a>(rows: &[&'a Pending]) -> Vec<(ProductId, &'a Pending)> {
+    rows.iter()
+        .filter(|p| p.plan.is_some())
+        .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, *p)))
+        .collect()
 }

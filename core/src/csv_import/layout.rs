@@ -1,8 +1,13 @@
 //! Which kind of CSV a file is, chosen from its header row, and which column feeds which
-//! product field. Columns are matched by name (trimmed, case-insensitive), never by position;
-//! columns we do not know are ignored. Shopify's classic and new layouts
-//! (../shared/notes/shop-csv.md) are both recognised.
+//! product field. Columns are matched by name (trimmed, case- and accent-insensitive, `_`
+//! read as a space), never by position; columns we do not know are ignored. Shopify's
+//! classic and new layouts, WooCommerce's exporter and Etsy's listing download (in English
+//! and the languages Etsy localises its headers into) are recognised
+//! (../shared/notes/shop-csv.md).
 
+use super::names::{
+    ETSY_IMAGE_WORDS, ETSY_NAMES, ETSY_VARIATION_WORDS, GENERIC_NAMES, SHOPIFY_NAMES, WOOCOMMERCE_NAMES,
+};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +17,8 @@ use serde::{Deserialize, Serialize};
 pub enum CsvFormat {
     Generic,
     Shopify,
+    Woocommerce,
+    Etsy,
     /// Decide from the header row.
     Auto,
 }
@@ -21,10 +28,12 @@ impl CsvFormat {
         match text.trim().to_ascii_lowercase().as_str() {
             "generic" | "csv" => Ok(CsvFormat::Generic),
             "shopify" => Ok(CsvFormat::Shopify),
+            "woocommerce" | "woo" => Ok(CsvFormat::Woocommerce),
+            "etsy" => Ok(CsvFormat::Etsy),
             "auto" => Ok(CsvFormat::Auto),
             other => Err(Error::validation(
                 "format",
-                format!("{other:?} is not a CSV format; use generic or shopify."),
+                format!("{other:?} is not a CSV format; use auto, generic, shopify, woocommerce or etsy."),
             )),
         }
     }
@@ -41,10 +50,20 @@ pub enum Layout {
     ShopifyClassic,
     /// Shopify's current template: `URL handle`, `SKU`, `Description`...
     ShopifyNew,
+    /// WooCommerce's own exporter: `ID`, `Type`, `SKU`, `Parent`, `Regular price`...
+    Woocommerce,
+    /// Etsy's `EtsyListingsDownload.csv`: `TITLE`, `PRICE`, `IMAGE1`..., one row per listing.
+    Etsy,
 }
 
 impl Layout {
     pub fn is_shopify(self) -> bool {
+        matches!(self, Layout::ShopifyClassic | Layout::ShopifyNew)
+    }
+
+    /// Shop files: they bring their own conventions (no SKU on every product, negative
+    /// stock, odd barcodes), which the import bends to with a warning instead of refusing.
+    pub fn is_shop(self) -> bool {
         self != Layout::Generic
     }
 }
@@ -59,86 +78,125 @@ pub enum Field {
     Name,
     Description,
     Price,
+    /// WooCommerce: what the customer pays when set; the regular price is then the "was" price.
+    SalePrice,
+    CompareAt,
+    Cost,
+    /// In the unit the header names (grams for Shopify).
+    Weight,
     Currency,
     Stock,
     Status,
     Published,
     Category,
+    Vendor,
     ProductType,
     Tags,
     Barcode,
-    /// Generic: image file names in position order, `; `-separated.
+    /// Image file names or URLs in position order, several in one cell (`;` in Shelfkeeper's
+    /// own files, `,` in WooCommerce's).
     Images,
+    /// One image per cell (Shopify's `Image Src`; Etsy's `IMAGE1`..`IMAGE10`, all mapped).
     ImageSrc,
     ImagePosition,
     ImageAlt,
-    /// A variant's option value: a later row with one is a variant.
-    OptionValue,
+    VariantImage,
+    Option1Name,
+    Option1Value,
+    Option2Name,
+    Option2Value,
+    Option3Name,
+    Option3Value,
+    /// Etsy's `VARIATION n TYPE`: the option's name when `VARIATION n NAME` is empty.
+    Option1Type,
+    Option2Type,
+    /// WooCommerce: the row's own ID, the product type and the parent of a variation.
+    ShopId,
+    Kind,
+    Parent,
 }
 
-/// A seller's own spreadsheet, or another shop's export: the names they commonly give each
-/// column (WooCommerce's `Regular price` and `Stock`, Etsy's `TITLE`, `QUANTITY` and
-/// `CURRENCY_CODE`, `EAN` for barcodes), compared without case, `_` read as a space.
-const GENERIC_NAMES: &[(&str, Field)] = &[
-    ("sku", Field::Sku),
-    ("item sku", Field::Sku),
-    ("product sku", Field::Sku),
-    ("name", Field::Name),
-    ("title", Field::Name),
-    ("product name", Field::Name),
-    ("description", Field::Description),
-    ("price", Field::Price),
-    ("regular price", Field::Price),
-    ("currency", Field::Currency),
-    ("currency code", Field::Currency),
-    ("stock", Field::Stock),
-    ("quantity", Field::Stock),
-    ("qty", Field::Stock),
-    ("stock quantity", Field::Stock),
-    ("status", Field::Status),
-    ("category", Field::Category),
-    ("tags", Field::Tags),
-    ("barcode", Field::Barcode),
-    ("ean", Field::Barcode),
-    ("gtin", Field::Barcode),
-    ("upc", Field::Barcode),
-    ("images", Field::Images),
-];
+impl Field {
+    /// The option columns, by option: (name, value, Etsy's type).
+    pub const OPTIONS: [(Field, Field, Option<Field>); 3] = [
+        (Field::Option1Name, Field::Option1Value, Some(Field::Option1Type)),
+        (Field::Option2Name, Field::Option2Value, Some(Field::Option2Type)),
+        (Field::Option3Name, Field::Option3Value, None),
+    ];
 
-/// Both Shopify layouts' names; the two never disagree on a meaning, so one table serves.
-const SHOPIFY_NAMES: &[(&str, Field)] = &[
-    ("handle", Field::Handle),
-    ("url handle", Field::Handle),
-    ("title", Field::Name),
-    ("body (html)", Field::Description),
-    ("description", Field::Description),
-    ("variant sku", Field::Sku),
-    ("sku", Field::Sku),
-    ("variant price", Field::Price),
-    ("price", Field::Price),
-    ("variant inventory qty", Field::Stock),
-    ("inventory quantity", Field::Stock),
-    ("status", Field::Status),
-    ("published", Field::Published),
-    ("published on online store", Field::Published),
-    ("product category", Field::Category),
-    ("type", Field::ProductType),
-    ("tags", Field::Tags),
-    ("variant barcode", Field::Barcode),
-    ("barcode", Field::Barcode),
-    ("image src", Field::ImageSrc),
-    ("product image url", Field::ImageSrc),
-    ("image position", Field::ImagePosition),
-    ("image alt text", Field::ImageAlt),
-    ("option1 value", Field::OptionValue),
-];
+    /// Fields several columns may feed at once.
+    fn repeats(self) -> bool {
+        self == Field::ImageSrc
+    }
+}
 
-fn normalise(header: &str) -> String {
-    header
-        .trim_start_matches('\u{feff}')
-        .trim()
-        .to_lowercase()
-        .replace('_', " ")
+/// A header as the tables spell it: no byte-order mark, lower case, `_` as a space, runs of
+/// spaces as one, and the accents of Etsy's languages folded (`QUANTITÀ` → `quantita`).
+pub fn normalise(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    for c in header.trim_start_matches('\u{feff}').trim().chars() {
+        let c = match c {
+            '_' => ' ',
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' => 'a',
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' | 'Ñ' => 'n',
+            other => other,
+        };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.trim_end().to_owned()
+}
+
+/// WooCommerce names the weight's unit in the header: `Weight (kg)` → grams per unit.
+fn weight_unit(name: &str) -> Option<f64> {
+    let unit = name.strip_prefix("weight (")?.strip_suffix(')')?;
+    match unit.trim() {
+        "g" | "grams" => Some(1.0),
+        "kg" => Some(1000.0),
+        "lbs" | "lb" => Some(453.592_37),
+        "oz" => Some(28.349_523_125),
+        _ => None,
+    }
+}
+
+/// Etsy's `IMAGE1`..`IMAGE10` (or `IMMAGINE1`...).
+fn etsy_image(name: &str) -> bool {
+    let digits = name.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let word = name[..name.len() - digits.len()].trim();
+    ETSY_IMAGE_WORDS.contains(&word) && digits.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n))
+}
+
+/// Etsy's `VARIATION 1 NAME` (or `VARIAZIONE 1 NOME`...) → the option field it feeds.
+fn etsy_variation(name: &str) -> Option<Field> {
+    let mut words = name.split(' ');
+    let (variation, n, kind) = (words.next()?, words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    let (_, type_word, name_word, values_word) = ETSY_VARIATION_WORDS
+        .iter()
+        .find(|(v, t, nm, vs)| *v == variation && [*t, *nm, *vs].contains(&kind))?;
+    let (name_field, value_field, type_field) = match n {
+        "1" => Field::OPTIONS[0],
+        "2" => Field::OPTIONS[1],
+        _ => return None,
+    };
+    if kind == *name_word {
+        Some(name_field)
+    } else if kind == *values_word {
+        Some(value_field)
+    } else if kind == *type_word {
+        type_field
+    } else {
+        None
+    }
 }
 
 /// Column index → field, for the chosen layout.
@@ -147,6 +205,8 @@ pub struct Mapping {
     pub layout: Layout,
     /// One entry per column: the field it feeds, or `None` when ignored.
     pub columns: Vec<Option<Field>>,
+    /// What one unit of the weight column weighs in grams.
+    pub grams_per_unit: f64,
 }
 
 impl Mapping {
@@ -157,52 +217,174 @@ impl Mapping {
     pub fn has(&self, field: Field) -> bool {
         self.index_of(field).is_some()
     }
+
+    /// Every column that feeds `field`, in file order (Etsy's ten image columns).
+    pub fn indices_of(&self, field: Field) -> impl Iterator<Item = usize> + '_ {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(move |(_, c)| **c == Some(field))
+            .map(|(i, _)| i)
+    }
 }
 
-/// Picks the layout from the headers (or checks the one asked for) and maps the columns.
-pub fn detect(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
-    let names: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+/// The layout the header row looks like.
+fn found_layout(names: &[String]) -> Layout {
     let has = |n: &str| names.iter().any(|h| h == n);
-    let layout = if has("handle") {
+    let etsy_words = names
+        .iter()
+        .filter(|n| ETSY_NAMES.iter().any(|(e, _)| e == n))
+        .count();
+    if has("handle") {
         Layout::ShopifyClassic
     } else if has("url handle") {
         Layout::ShopifyNew
+    } else if has("type") && has("name") && (has("parent") || has("regular price")) {
+        Layout::Woocommerce
+    } else if names.iter().any(|n| etsy_image(n) || etsy_variation(n).is_some())
+        || (etsy_words >= 4 && !has("name"))
+    {
+        Layout::Etsy
     } else {
         Layout::Generic
+    }
+}
+
+/// The field a normalised column name feeds in `layout`.
+fn field_of(layout: Layout, name: &str) -> Option<Field> {
+    let table = match layout {
+        Layout::Generic => GENERIC_NAMES,
+        Layout::ShopifyClassic | Layout::ShopifyNew => SHOPIFY_NAMES,
+        Layout::Woocommerce => WOOCOMMERCE_NAMES,
+        Layout::Etsy => ETSY_NAMES,
     };
-    let layout = match (wanted, layout) {
+    let found = table.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
+    match layout {
+        Layout::Woocommerce => found.or_else(|| weight_unit(name).map(|_| Field::Weight)),
+        Layout::Etsy => found
+            .or_else(|| etsy_image(name).then_some(Field::ImageSrc))
+            .or_else(|| etsy_variation(name)),
+        _ => found,
+    }
+}
+
+/// The layout and mapping the headers suggest, before checking that the needed columns are
+/// there (the preview shows them so the seller can map what is missing).
+pub fn guess(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
+    let names: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
+    let found = found_layout(&names);
+    let layout = match (wanted, found) {
+        (CsvFormat::Auto, found) => found,
         (CsvFormat::Generic, _) => Layout::Generic,
-        (CsvFormat::Shopify, Layout::Generic) => {
+        (CsvFormat::Shopify, found) if found.is_shopify() => found,
+        (CsvFormat::Shopify, _) => {
             return Err(Error::validation(
                 "format",
                 "This file has no Handle (or URL handle) column, so it isn't a Shopify product CSV.",
             ))
         }
-        (_, found) => found,
-    };
-    let table = if layout.is_shopify() {
-        SHOPIFY_NAMES
-    } else {
-        GENERIC_NAMES
+        (CsvFormat::Woocommerce, _) => Layout::Woocommerce,
+        (CsvFormat::Etsy, _) => Layout::Etsy,
     };
     let mut columns: Vec<Option<Field>> = Vec::with_capacity(names.len());
     for name in &names {
-        let field = table.iter().find(|(n, _)| n == name).map(|(_, f)| *f);
+        let field = field_of(layout, name);
         // The first column of a meaning wins; a repeat is ignored rather than guessed at.
-        columns.push(field.filter(|f| !columns.contains(&Some(*f))));
+        columns.push(field.filter(|f| f.repeats() || !columns.contains(&Some(*f))));
     }
-    let mapping = Mapping { layout, columns };
-    if layout == Layout::Generic && !(mapping.has(Field::Sku) && mapping.has(Field::Name)) {
-        return Err(Error::validation(
-            "format",
-            "The first row must name the columns, with at least a SKU and a name column (name, title or product name), or be a Shopify product CSV (Handle and Title).",
-        ));
+    let grams_per_unit = match layout {
+        Layout::Woocommerce => names.iter().find_map(|n| weight_unit(n)).unwrap_or(1.0),
+        _ => 1.0,
+    };
+    Ok(Mapping {
+        layout,
+        columns,
+        grams_per_unit,
+    })
+}
+
+/// Every field a column can feed, for the preview's column choices.
+pub const ALL_FIELDS: [Field; 34] = [
+    Field::Sku,
+    Field::Name,
+    Field::Description,
+    Field::Price,
+    Field::SalePrice,
+    Field::CompareAt,
+    Field::Cost,
+    Field::Currency,
+    Field::Stock,
+    Field::Status,
+    Field::Published,
+    Field::Category,
+    Field::Vendor,
+    Field::ProductType,
+    Field::Tags,
+    Field::Barcode,
+    Field::Weight,
+    Field::Handle,
+    Field::Images,
+    Field::ImageSrc,
+    Field::ImagePosition,
+    Field::ImageAlt,
+    Field::VariantImage,
+    Field::Option1Name,
+    Field::Option1Value,
+    Field::Option2Name,
+    Field::Option2Value,
+    Field::Option3Name,
+    Field::Option3Value,
+    Field::Option1Type,
+    Field::Option2Type,
+    Field::ShopId,
+    Field::Kind,
+    Field::Parent,
+];
+
+/// The seller's own choice of field per column (the preview's column mapping), for the
+/// layout the file was read as; the same checks as a detected mapping.
+pub fn chosen(layout: Layout, columns: Vec<Option<Field>>, grams_per_unit: f64) -> Result<Mapping> {
+    let mut seen = Vec::new();
+    for field in columns.iter().flatten() {
+        if !field.repeats() && seen.contains(field) {
+            return Err(Error::validation(
+                "mapping",
+                format!("Two columns are mapped to {field:?}; choose one of them."),
+            ));
+        }
+        seen.push(*field);
     }
-    if layout.is_shopify() && !mapping.has(Field::Name) {
-        return Err(Error::validation(
-            "format",
-            "This Shopify CSV has no Title column.",
-        ));
+    checked(Mapping {
+        layout,
+        columns,
+        grams_per_unit,
+    })
+}
+
+pub fn checked(mapping: Mapping) -> Result<Mapping> {
+    let needs = |ok: bool, message: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::validation("format", message.to_owned()))
+        }
+    };
+    match mapping.layout {
+        Layout::Generic => needs(
+            mapping.has(Field::Sku) && mapping.has(Field::Name),
+            "The first row must name the columns, with at least a SKU and a name column (name, title or product name), or be a Shopify, WooCommerce or Etsy product CSV.",
+        )?,
+        Layout::ShopifyClassic | Layout::ShopifyNew => {
+            needs(mapping.has(Field::Name), "This Shopify CSV has no Title column.")?
+        }
+        Layout::Woocommerce => needs(
+            mapping.has(Field::Name) && mapping.has(Field::Kind),
+            "A WooCommerce product CSV needs its Type and Name columns.",
+        )?,
+        Layout::Etsy => needs(
+            mapping.has(Field::Name),
+            "This Etsy listings file has no TITLE column (map the listing's title column to Name in the preview).",
+        )?,
     }
     Ok(mapping)
 }
@@ -210,6 +392,11 @@ pub fn detect(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Picks the layout from the headers (or checks the one asked for) and maps the columns.
+    fn detect(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
+        checked(guess(headers, wanted)?)
+    }
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
@@ -238,5 +425,63 @@ mod tests {
         assert_eq!(generic.layout, Layout::Generic);
         assert!(detect(&headers(&["a", "b"]), CsvFormat::Auto).is_err());
         assert!(detect(&headers(&["sku", "name"]), CsvFormat::Shopify).is_err());
+    }
+
+    #[test]
+    fn woocommerce_and_etsy_are_recognised_with_units_and_languages() {
+        let woo = detect(
+            &headers(&[
+                "\u{feff}ID",
+                "Type",
+                "SKU",
+                "Name",
+                "Weight (kg)",
+                "Parent",
+                "Regular price",
+            ]),
+            CsvFormat::Auto,
+        )
+        .unwrap();
+        assert_eq!(woo.layout, Layout::Woocommerce);
+        assert_eq!(woo.index_of(Field::Weight), Some(4));
+        assert_eq!(woo.grams_per_unit, 1000.0);
+        let etsy = detect(
+            &headers(&[
+                "TITOLO",
+                "DESCRIZIONE",
+                "PREZZO",
+                "CODICE_VALUTA",
+                "QUANTITÀ",
+                "TAG",
+                "IMMAGINE1",
+                "IMMAGINE2",
+                "VARIAZIONE 1 NOME",
+                "VARIAZIONE 1 VALORI",
+                "SKU",
+            ]),
+            CsvFormat::Auto,
+        )
+        .unwrap();
+        assert_eq!(etsy.layout, Layout::Etsy);
+        assert_eq!(etsy.index_of(Field::Stock), Some(4));
+        assert_eq!(etsy.indices_of(Field::ImageSrc).collect::<Vec<_>>(), vec![6, 7]);
+        assert_eq!(etsy.index_of(Field::Option1Name), Some(8));
+        assert_eq!(etsy.index_of(Field::Option1Value), Some(9));
+        assert_eq!(etsy.index_of(Field::Sku), Some(10));
+        let english = detect(
+            &headers(&[
+                "TITLE",
+                "PRICE",
+                "CURRENCY_CODE",
+                "QUANTITY",
+                "IMAGE1",
+                "VARIATION 1 TYPE",
+                "SKU",
+            ]),
+            CsvFormat::Auto,
+        )
+        .unwrap();
+        assert_eq!(english.layout, Layout::Etsy);
+        assert_eq!(english.index_of(Field::Option1Type), Some(5));
     }
 }

@@ -1,6 +1,7 @@
-//! CSV import: Shelfkeeper's generic CSV and Shopify's product CSV (classic and new header
-//! layouts), read as a stream with bounded memory, each product checked with the editor's
-//! rules and messages and reported by line number.
+//! CSV import: Shelfkeeper's generic CSV, Shopify's product CSV (classic and new header
+//! layouts), WooCommerce's exporter format and Etsy's listing download, read as a stream
+//! with bounded memory, each product (with its options and variants) checked with the
+//! editor's rules and messages and reported by line number.
 //!
 //! Modes: all-or-nothing (default: one transaction, any refused row means nothing is
 //! written and the report says which rows), skip bad rows (good rows committed in batches,
@@ -10,12 +11,19 @@
 //! checked one by one and their products written in batches (see `batch`).
 
 mod batch;
+mod cells;
+mod etsy;
 mod layout;
+mod names;
+mod offers;
+mod remembered;
 mod rows;
+mod shopify;
 mod text;
 mod upsert;
+mod woocommerce;
 
-pub use layout::{CsvFormat, Field, Layout, Mapping};
+pub use layout::{CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
 
 use crate::catalog::{settings, Catalog, WriterAccess};
 use crate::error::{Error, Result};
@@ -47,6 +55,9 @@ pub struct CsvImportOptions {
     /// Where to write every issue as CSV. With `skip_bad_rows` and none given, it is
     /// `<file>.import-report.csv` beside the imported file.
     pub report_file: Option<PathBuf>,
+    /// The field each column feeds, as the seller chose in the preview; remembered for the
+    /// next file with the same header row. `None`: the remembered choice, else the layout's.
+    pub columns: Option<Vec<Option<Field>>>,
 }
 
 impl Default for CsvImportOptions {
@@ -56,6 +67,7 @@ impl Default for CsvImportOptions {
             dry_run: false,
             skip_bad_rows: false,
             report_file: None,
+            columns: None,
         }
     }
 }
@@ -68,7 +80,7 @@ pub enum IssueKind {
     Refused,
     /// Imported, but the seller should look.
     Warning,
-    /// A further variant row: variants are left for later.
+    /// A further variant row of a product whose first row declares no options.
     VariantNotImported,
     /// An image URL: not fetched (offline).
     ImageNotFetched,
@@ -114,6 +126,8 @@ pub struct CsvImportReport {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Variants of the created and updated products (new, changed or as they were).
+    pub variants: u64,
     pub refused: u64,
     pub warnings: u64,
     pub variants_not_imported: u64,
@@ -137,6 +151,7 @@ impl CsvImportReport {
             created: 0,
             updated: 0,
             unchanged: 0,
+            variants: 0,
             refused: 0,
             warnings: 0,
             variants_not_imported: 0,
@@ -167,12 +182,55 @@ pub struct CsvPreview {
     pub headers: Vec<String>,
     /// Per column: the product field it feeds, or `None` when ignored.
     pub mapping: Vec<Option<Field>>,
+    /// Whether `mapping` is the one the seller chose for a file with these headers before.
+    pub remembered: bool,
+    /// What the mapping still lacks (no SKU column, say), for the seller to map by hand.
+    pub problem: Option<String>,
+    /// The fields a column can be mapped to.
+    pub fields: Vec<Field>,
     pub rows: Vec<Vec<String>>,
 }
 
-pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
+/// How the file's columns will be read: the seller's choice for this import, else the one
+/// remembered for this header row, else the layout's own. The bool says it was remembered.
+fn mapping_for(
+    conn: &rusqlite::Connection,
+    headers: &[String],
+    format: CsvFormat,
+    chosen: Option<&[Option<Field>]>,
+) -> Result<(Mapping, bool)> {
+    let guessed = layout::guess(headers, format)?;
+    if let Some(columns) = chosen {
+        return Ok((
+            layout::chosen(guessed.layout, columns.to_vec(), guessed.grams_per_unit)?,
+            false,
+        ));
+    }
+    if let Some(columns) = remembered::recall(conn, headers)? {
+        if let Ok(mapping) = layout::chosen(guessed.layout, columns, guessed.grams_per_unit) {
+            return Ok((mapping, true));
+        }
+    }
+    Ok((layout::checked(guessed)?, false))
+}
+
+/// The first `rows` rows of `path`, with the mapping the import would use. A header row the
+/// importer cannot read on its own is no error here: the preview says what is missing.
+pub fn preview(
+    conn: &rusqlite::Connection,
+    path: &Path,
+    rows: usize,
+    format: CsvFormat,
+) -> Result<CsvPreview> {
     let mut opened = rows::open(path)?;
-    let mapping = layout::detect(&opened.headers, CsvFormat::Auto)?;
+    let (mapping, remembered, problem) = match mapping_for(conn, &opened.headers, format, None) {
+        Ok((mapping, remembered)) => (mapping, remembered, None),
+        Err(Error::Validation { message, .. }) => {
+            let guessed = layout::guess(&opened.headers, format)?;
+            (guessed, false, Some(message))
+        }
+        Err(other) => return Err(other),
+    };
     let encoding = opened.dialect.encoding;
     let mut out = Vec::new();
     for record in opened.reader.byte_records().take(rows) {
@@ -184,6 +242,9 @@ pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
         layout: mapping.layout,
         headers: opened.headers,
         mapping: mapping.columns,
+        remembered,
+        problem,
+        fields: ALL_FIELDS.to_vec(),
         rows: out,
     })
 }
@@ -192,8 +253,9 @@ pub fn preview(path: &Path, rows: usize) -> Result<CsvPreview> {
 struct Tally {
     report: CsvImportReport,
     file: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
-    /// Counts of the open transaction, added to the report when it commits.
-    pending: [u64; 3],
+    /// Counts of the open transaction (created, updated, unchanged, variants), added to the
+    /// report when it commits.
+    pending: [u64; 4],
 }
 
 impl Tally {
@@ -219,20 +281,22 @@ impl Tally {
         Ok(())
     }
 
-    fn counted(&mut self, outcome: RowOutcome) {
+    fn counted(&mut self, outcome: RowOutcome, variants: usize) {
         let slot = match outcome {
             RowOutcome::Created => 0,
             RowOutcome::Updated => 1,
             RowOutcome::Unchanged => 2,
         };
         self.pending[slot] += 1;
+        self.pending[3] += variants as u64;
     }
 
     fn settle(&mut self) {
         self.report.created += self.pending[0];
         self.report.updated += self.pending[1];
         self.report.unchanged += self.pending[2];
-        self.pending = [0; 3];
+        self.report.variants += self.pending[3];
+        self.pending = [0; 4];
     }
 }
 
@@ -247,14 +311,20 @@ pub fn import(
     job: &Job,
 ) -> Result<CsvImportReport> {
     let opened = rows::open(path)?;
-    let mapping = layout::detect(&opened.headers, options.format)?;
+    let chosen = options.columns.as_deref();
+    let headers = opened.headers.clone();
+    let (mapping, _) = writer.with_writer(|c| mapping_for(c.conn(), &headers, options.format, chosen))?;
+    if let (Some(columns), false) = (chosen, options.dry_run) {
+        writer.with_writer(|c| c.write(|w| remembered::remember(w, &headers, columns)))?;
+    }
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let encoding = opened.dialect.encoding;
     let mut rows = Rows::new(opened, mapping);
     let (default_currency, minor_units) =
         writer.with_writer(|c| Ok((settings::default_currency(c.conn())?, minor_units(c)?)))?;
     let mut ctx = Context {
-        shopify: rows.layout().is_shopify(),
+        layout: rows.layout(),
+        grams_per_unit: rows.grams_per_unit(),
         default_currency,
         minor_units,
         csv_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -270,7 +340,7 @@ pub fn import(
     let mut tally = Tally {
         report: CsvImportReport::new(rows.layout(), options.dry_run),
         file,
-        pending: [0; 3],
+        pending: [0; 4],
     };
     tally.report.report_file = report_path;
     if encoding == Encoding::Windows1252 {

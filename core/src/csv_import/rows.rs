@@ -1,10 +1,13 @@
-//! Reading the file as a stream of product drafts: one per row for the generic layout, one
-//! per handle group for Shopify (the first row is the product, later rows are variants or
-//! image-only rows). Only the current group is held in memory.
+//! Reading the file as a stream of product drafts: one per row for the generic layout and
+//! Etsy, one per handle group for Shopify (see `shopify`), one per product with its
+//! variations for WooCommerce (see `woocommerce`). Only the current Shopify group, and
+//! WooCommerce's variable products (whose variations may come anywhere in the file), are
+//! held in memory.
 
 use super::layout::{Field, Layout, Mapping};
 use super::text::{self, Dialect, Encoding};
-use super::{IssueKind, RowIssue};
+use super::woocommerce::Woo;
+use super::{etsy, shopify, IssueKind, RowIssue};
 use crate::error::{Error, Result};
 use crate::export::formula;
 use std::fs::File;
@@ -23,7 +26,12 @@ pub struct ImageRef {
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
     pub line: u64,
+    /// The SKU it gets when the file gives none (Shopify's handle, a WooCommerce ID, an Etsy
+    /// title), and what that was made from, for the warning.
     pub handle: String,
+    pub fallback: &'static str,
+    /// The shop's URL handle, kept on the product (Shopify).
+    pub url_handle: Option<String>,
     pub sku: String,
     pub name: String,
     pub description: Option<String>,
@@ -36,9 +44,33 @@ pub struct Draft {
     pub product_type: Option<String>,
     pub tags: Option<String>,
     pub barcode: Option<String>,
+    pub vendor: Option<String>,
+    pub compare_at: Option<String>,
+    pub cost: Option<String>,
+    /// In the unit of the file's weight column.
+    pub weight: Option<String>,
     pub images: Vec<ImageRef>,
-    /// Variant rows of this product, left for later and reported.
-    pub variant_lines: Vec<u64>,
+    /// The product's options, in order; with them it sells through `variants`.
+    pub option_names: Vec<String>,
+    pub variants: Vec<VariantDraft>,
+    /// What reading the rows found worth telling (variant rows left out, guesses made).
+    pub notes: Vec<RowIssue>,
+}
+
+/// One variant as the file gives it: one value per option of its product.
+#[derive(Debug, Clone, Default)]
+pub struct VariantDraft {
+    pub line: u64,
+    pub sku: String,
+    pub values: Vec<String>,
+    pub price: Option<String>,
+    pub compare_at: Option<String>,
+    pub cost: Option<String>,
+    pub stock: Option<String>,
+    pub barcode: Option<String>,
+    pub weight: Option<String>,
+    /// An image URL or file name; it is also one of the product's images.
+    pub image: Option<String>,
 }
 
 /// What the reader hands on: a product to import, or a row it could not read.
@@ -53,6 +85,7 @@ pub struct Rows {
     mapping: Mapping,
     record: csv::ByteRecord,
     pending: Option<Draft>,
+    woo: Woo,
     pub rows_read: u64,
     finished: bool,
     /// The `csv` reader counts a CRLF's line when it reaches its `\n`, which it does only
@@ -114,6 +147,7 @@ impl Rows {
             mapping,
             record: csv::ByteRecord::new(),
             pending: None,
+            woo: Woo::default(),
             rows_read: 0,
             finished: false,
             crlf: opened.dialect.header_crlf,
@@ -122,6 +156,10 @@ impl Rows {
 
     pub fn layout(&self) -> Layout {
         self.mapping.layout
+    }
+
+    pub fn grams_per_unit(&self) -> f64 {
+        self.mapping.grams_per_unit
     }
 
     /// Bytes read so far, for progress.
@@ -133,7 +171,10 @@ impl Rows {
     pub fn next_item(&mut self, path: &Path) -> Result<Option<Item>> {
         loop {
             if self.finished {
-                return Ok(self.pending.take().map(|d| Item::Product(Box::new(d))));
+                if let Some(draft) = self.pending.take() {
+                    return Ok(Some(Item::Product(Box::new(draft))));
+                }
+                return Ok(self.woo.next_held());
             }
             // The reader stands at the start of the next record: the line it begins on (a
             // quoted multi-line record spans several).
@@ -165,42 +206,42 @@ impl Rows {
                 cells: &cells,
                 mapping: &self.mapping,
             };
-            if !self.mapping.layout.is_shopify() {
-                return Ok(Some(Item::Product(Box::new(row.generic_draft(line)))));
-            }
-            if let Some(item) = shopify_row(&mut self.pending, row, line) {
+            let item = match self.mapping.layout {
+                Layout::Generic => Some(Item::Product(Box::new(row.generic_draft(line)))),
+                Layout::ShopifyClassic | Layout::ShopifyNew => shopify::row(&mut self.pending, row, line),
+                Layout::Woocommerce => self.woo.row(row, line),
+                Layout::Etsy => Some(Item::Product(Box::new(etsy::draft(&row, line)))),
+            };
+            if let Some(item) = item {
                 return Ok(Some(item));
             }
         }
     }
 }
 
-/// Adds a Shopify row to the current handle's group, or starts a new group and hands on the
-/// finished one.
-fn shopify_row(pending: &mut Option<Draft>, row: Row<'_>, line: u64) -> Option<Item> {
-    let handle = row.get(Field::Handle).trim().to_owned();
-    if handle.is_empty() {
-        return Some(Item::Unreadable(issue(
-            line,
-            "",
-            IssueKind::Refused,
-            "This row has no handle, so it belongs to no product.".into(),
-        )));
-    }
-    if let Some(current) = pending.as_mut().filter(|d| d.handle == handle) {
-        let is_variant = [Field::Sku, Field::Price, Field::OptionValue, Field::Name]
-            .iter()
-            .any(|f| !row.get(*f).trim().is_empty());
-        if is_variant {
-            current.variant_lines.push(line);
-        }
-        if let Some(image) = row.image(line) {
-            current.images.push(image);
-        }
-        return None;
-    }
-    let finished = pending.replace(row.shopify_draft(line, handle));
-    finished.map(|d| Item::Product(Box::new(d)))
+/// A title as the base of a SKU: letters and digits in upper case, dashes between words, at
+/// most 40 characters.
+pub fn slug(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug = slug
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    slug.chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 pub fn issue(line: u64, sku: &str, kind: IssueKind, message: String) -> RowIssue {
@@ -223,13 +264,14 @@ fn decode(record: &csv::ByteRecord, encoding: Encoding) -> std::result::Result<V
         })
 }
 
-struct Row<'a> {
+/// One row of the file, read through the mapping.
+pub struct Row<'a> {
     cells: &'a [String],
     mapping: &'a Mapping,
 }
 
 impl Row<'_> {
-    fn get(&self, field: Field) -> &str {
+    pub fn get(&self, field: Field) -> &str {
         self.mapping
             .index_of(field)
             .and_then(|i| self.cells.get(i))
@@ -238,11 +280,11 @@ impl Row<'_> {
 
     /// The cell of a column the file has, with spreadsheet neutralisation undone; `None` when
     /// the file has no such column.
-    fn cell(&self, field: Field) -> Option<String> {
-        let shopify = self.mapping.layout.is_shopify();
+    pub fn cell(&self, field: Field) -> Option<String> {
+        let shop = self.mapping.layout.is_shop();
         self.mapping.index_of(field).map(|i| {
             let raw = self.cells.get(i).map_or("", String::as_str);
-            if shopify {
+            if shop {
                 formula::restore(raw)
             } else {
                 formula::restore_reversible(raw)
@@ -251,26 +293,63 @@ impl Row<'_> {
         })
     }
 
-    fn text(&self, field: Field) -> String {
+    pub fn text(&self, field: Field) -> String {
         self.cell(field).unwrap_or_default()
     }
 
-    fn image(&self, line: u64) -> Option<ImageRef> {
+    /// A cell that is there and not blank, trimmed.
+    pub fn filled(&self, field: Field) -> Option<String> {
+        self.cell(field)
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+    }
+
+    /// Every non-blank cell of the columns that feed `field` (Etsy's image columns).
+    pub fn all(&self, field: Field) -> Vec<String> {
+        self.mapping
+            .indices_of(field)
+            .filter_map(|i| self.cells.get(i))
+            .map(|c| formula::restore(c).trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect()
+    }
+
+    pub fn image(&self, line: u64) -> Option<ImageRef> {
         let source = self.text(Field::ImageSrc).trim().to_owned();
         (!source.is_empty()).then_some(ImageRef { line, source })
     }
 
-    fn generic_draft(&self, line: u64) -> Draft {
-        let images = self
-            .text(Field::Images)
-            .split(';')
+    /// The images of a cell that lists several, split at `separator`.
+    pub fn image_list(&self, line: u64, separator: char) -> Vec<ImageRef> {
+        self.text(Field::Images)
+            .split(separator)
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| ImageRef {
                 line,
                 source: s.to_owned(),
             })
-            .collect();
+            .collect()
+    }
+
+    /// The option names of the row, in order (Etsy's type stands in for a blank name).
+    pub fn option_names(&self) -> Vec<String> {
+        Field::OPTIONS
+            .iter()
+            .filter_map(|(name, _, kind)| self.filled(*name).or_else(|| kind.and_then(|k| self.filled(k))))
+            .collect()
+    }
+
+    /// The row's option values, one per option column pair that has a name.
+    pub fn option_value(&self, position: usize) -> String {
+        Field::OPTIONS
+            .get(position)
+            .map(|(_, value, _)| self.text(*value).trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    fn generic_draft(&self, line: u64) -> Draft {
+        let images = self.image_list(line, ';');
         let sku = self.text(Field::Sku);
         Draft {
             line,
@@ -285,27 +364,13 @@ impl Row<'_> {
             category: self.cell(Field::Category),
             tags: self.cell(Field::Tags),
             barcode: self.cell(Field::Barcode),
-            images,
-            ..Draft::default()
-        }
-    }
-
-    fn shopify_draft(&self, line: u64, handle: String) -> Draft {
-        Draft {
-            line,
-            handle,
-            sku: self.text(Field::Sku),
-            name: self.text(Field::Name),
-            description: self.cell(Field::Description),
-            price: self.cell(Field::Price),
-            stock: self.cell(Field::Stock),
-            status: self.cell(Field::Status).filter(|s| !s.trim().is_empty()),
-            published: self.cell(Field::Published),
-            category: self.cell(Field::Category),
+            vendor: self.cell(Field::Vendor),
             product_type: self.cell(Field::ProductType),
-            tags: self.cell(Field::Tags),
-            barcode: self.cell(Field::Barcode),
-            images: self.image(line).into_iter().collect(),
+            url_handle: self.filled(Field::Handle),
+            compare_at: self.cell(Field::CompareAt),
+            cost: self.cell(Field::Cost),
+            weight: self.cell(Field::Weight),
+            images,
             ..Draft::default()
         }
     }

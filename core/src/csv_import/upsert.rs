@@ -1,14 +1,17 @@
 //! One draft checked against the catalog with the editor's own rules and messages
-//! ([`ProductFields::tidied`]), becoming a product to write with its batch (see `batch`). An
-//! existing product is updated in place, so it keeps its id, images, tags and history and
-//! its `version` moves on. A product written on its own (when SQLite refuses a batch) goes
-//! through `INSERT ... ON CONFLICT(sku) DO UPDATE` inside a savepoint: a refused row leaves
-//! nothing behind.
+//! ([`ProductFields::tidied`], and `offers` for its variants), becoming a product to write
+//! with its batch (see `batch`). An existing product (found by its shop handle, else its SKU)
+//! is updated in place, so it keeps its id, images, tags and history and its `version`
+//! moves on. A product written on its own (when SQLite refuses a batch) goes through the
+//! same statements for one row inside a savepoint: a refused row leaves nothing behind.
 
-use super::rows::{Draft, ImageRef};
-use super::{IssueKind, RowIssue};
-use crate::catalog::products::{ProductFields, ShopFields, Status};
-use crate::catalog::{tags, ChangeKind, Entity, ProductId, Write};
+use super::layout::Layout;
+use super::offers::{self, Plan};
+use super::rows::{issue, Draft, ImageRef};
+use super::{cells, IssueKind, RowIssue};
+use crate::catalog::products::{self, ProductFields, ShopFields, Status};
+use crate::catalog::variants::{self, Variant};
+use crate::catalog::{categories, options, tags, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use crate::money::parse_price;
 use crate::rules;
@@ -18,7 +21,9 @@ use std::path::{Path, PathBuf};
 
 /// What the import knows before the first row.
 pub struct Context {
-    pub shopify: bool,
+    pub layout: Layout,
+    /// What one unit of the file's weight column weighs in grams.
+    pub grams_per_unit: f64,
     pub default_currency: String,
     pub minor_units: HashMap<String, u32>,
     pub csv_dir: PathBuf,
@@ -50,64 +55,91 @@ pub enum RowOutcome {
     Unchanged,
 }
 
-const UPSERT: &str = "INSERT INTO products
-    (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode)
-  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-  ON CONFLICT (sku) DO UPDATE SET name = excluded.name, description = excluded.description,
-    price_minor = excluded.price_minor, currency = excluded.currency, stock = excluded.stock,
-    status = excluded.status, category_id = excluded.category_id, barcode = excluded.barcode,
-    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-  WHERE products.deleted_at IS NULL
-  RETURNING id";
 /// The product a row would update: the columns the import compares and writes. (Not
 /// `products::get`, which also builds the category path from the whole category tree.)
-const EXISTING: &str = "SELECT id, sku, name, description, price_minor, currency, stock, status,
-    category_id, barcode, deleted_at FROM products WHERE sku = ?1";
+macro_rules! select_existing {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, sku, name, description, price_minor, currency, stock, status, category_id,
+               barcode, deleted_at, vendor, product_type, handle, compare_at_minor, cost_minor,
+               weight_grams, EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
+             FROM products ",
+            $where
+        )
+    };
+}
+const BY_SKU: &str = select_existing!("WHERE sku = ?1");
+const BY_HANDLE: &str = select_existing!("WHERE handle = ?1");
 
 struct Product {
     id: ProductId,
-    sku: String,
-    name: String,
-    description: String,
-    price_minor: i64,
-    currency: String,
-    stock: i64,
-    status: Status,
-    category_id: Option<i64>,
-    barcode: Option<String>,
+    fields: ProductFields,
     deleted_at: Option<String>,
-    tags: Vec<String>,
+    has_options: bool,
+    /// Its live variants, when it has options.
+    variants: Vec<Variant>,
 }
 
-fn existing(conn: &rusqlite::Connection, sku: &str) -> Result<Option<Product>> {
-    let mut stmt = conn.prepare_cached(EXISTING)?;
-    let found = stmt
-        .query_row([sku], |r| {
+fn existing(conn: &rusqlite::Connection, query: &str, key: &str) -> Result<Option<Product>> {
+    let found = conn
+        .prepare_cached(query)?
+        .query_row([key], |r| {
             Ok(Product {
                 id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                description: r.get(3)?,
-                price_minor: r.get(4)?,
-                currency: r.get(5)?,
-                stock: r.get(6)?,
-                status: Status::parse(r.get_ref(7)?.as_str()?).unwrap_or_default(),
-                category_id: r.get(8)?,
-                barcode: r.get(9)?,
+                fields: ProductFields {
+                    sku: r.get(1)?,
+                    name: r.get(2)?,
+                    description: r.get(3)?,
+                    price_minor: r.get(4)?,
+                    currency: r.get(5)?,
+                    stock: r.get(6)?,
+                    status: Status::parse(r.get_ref(7)?.as_str()?).unwrap_or_default(),
+                    category_id: r.get(8)?,
+                    barcode: r.get(9)?,
+                    tags: Vec::new(),
+                    shop: ShopFields {
+                        vendor: r.get(11)?,
+                        product_type: r.get(12)?,
+                        handle: r.get(13)?,
+                        compare_at_minor: r.get(14)?,
+                        cost_minor: r.get(15)?,
+                        weight_grams: r.get(16)?,
+                    },
+                },
                 deleted_at: r.get(10)?,
-                tags: Vec::new(),
+                has_options: r.get(17)?,
+                variants: Vec::new(),
             })
         })
         .optional()?;
     let Some(mut product) = found else {
         return Ok(None);
     };
-    product.tags = tags::of_product(conn, product.id)?;
+    product.fields.tags = tags::of_product(conn, product.id)?;
+    if product.has_options {
+        product.variants = variants::of_product(conn, product.id, false)?;
+    }
     Ok(Some(product))
 }
 
-const FIND_CATEGORY: &str = "SELECT id FROM categories WHERE name = ?1 COLLATE NOCASE AND parent_id IS ?2";
-const INSERT_CATEGORY: &str = "INSERT INTO categories (name, parent_id) VALUES (?1, ?2)";
+/// The product a draft updates: the one with its shop handle, else its SKU; a product with
+/// variants may also be one an earlier import made from its first variant alone (it then
+/// takes the handle's SKU and sells through its variants).
+fn find(conn: &rusqlite::Connection, draft: &Draft, sku: &str) -> Result<Option<Product>> {
+    if let Some(handle) = &draft.url_handle {
+        if let Some(found) = existing(conn, BY_HANDLE, handle)? {
+            return Ok(Some(found));
+        }
+    }
+    if let Some(found) = existing(conn, BY_SKU, sku)? {
+        return Ok(Some(found));
+    }
+    match draft.variants.first() {
+        Some(first) if !first.sku.trim().is_empty() => Ok(existing(conn, BY_SKU, first.sku.trim())?
+            .filter(|p| !p.has_options && p.fields.shop.handle.is_none())),
+        _ => Ok(None),
+    }
+}
 
 /// A checked row: nothing to write, or a product to write with the next batch.
 pub enum Prepared {
@@ -121,6 +153,8 @@ pub struct Pending {
     pub fields: ProductFields,
     /// The product it updates and the tags that product has; `None` for a new product.
     pub existing: Option<(ProductId, Vec<String>)>,
+    /// Its options and variants, for a product that sells through them.
+    pub plan: Option<Plan>,
     pub photos: Vec<Photo>,
 }
 
@@ -146,6 +180,15 @@ impl Pending {
             .cloned()
             .collect()
     }
+
+    /// Every SKU the product will hold, folded as the catalog compares SKUs.
+    pub fn sku_keys(&self) -> Vec<String> {
+        let mut keys = vec![self.fields.sku.to_lowercase()];
+        if let Some(plan) = &self.plan {
+            keys.extend(plan.variants.iter().map(|v| v.sku.to_lowercase()));
+        }
+        keys
+    }
 }
 
 const SAVEPOINT: &str = "SAVEPOINT csv_row";
@@ -167,16 +210,24 @@ pub fn in_savepoint<T>(w: &mut Write<'_>, f: impl FnOnce(&mut Write<'_>) -> Resu
     }
 }
 
-/// The SKU a draft will have, folded as the catalog compares SKUs (`COLLATE NOCASE`): two
-/// rows with the same key must not be in one batch, the second has to see the first.
-pub fn sku_key(draft: &Draft, shopify: bool) -> String {
+/// The SKUs a draft will hold, folded as the catalog compares SKUs (`COLLATE NOCASE`): two
+/// rows sharing one must not be in one batch, the second has to see the first.
+pub fn sku_keys(draft: &Draft, shop: bool) -> Vec<String> {
     let sku = rules::tidy(&draft.sku);
-    let sku = if sku.is_empty() && shopify {
+    let sku = if sku.is_empty() && shop {
         rules::tidy(&draft.handle)
     } else {
         sku
     };
-    sku.to_ascii_lowercase()
+    let mut keys = vec![sku.to_lowercase()];
+    keys.extend(
+        draft
+            .variants
+            .iter()
+            .map(|v| rules::tidy(&v.sku).to_lowercase())
+            .filter(|s| !s.is_empty()),
+    );
+    keys
 }
 
 /// Checks one draft against the catalog as it is (with the rows of earlier batches written)
@@ -189,33 +240,52 @@ pub fn prepare(
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
 ) -> Result<Prepared> {
+    notes.extend(draft.notes.iter().cloned());
     if !ctx.savepoint_per_row {
         return prepare_inner(w, draft, ctx, notes);
     }
     in_savepoint(w, |w| prepare_inner(w, draft, ctx, notes))
 }
 
-/// Writes one checked product on its own, tags included (new tags only for an update). The
-/// batch statements fall back to this when SQLite refuses one of their rows, so that the
-/// refusal is reported for its own line.
+/// Writes one checked product on its own: the product, its new tags, its options and
+/// variants. The batch statements fall back to this when SQLite refuses one of their rows,
+/// so that the refusal is reported for its own line.
 pub fn write_one(w: &mut Write<'_>, pending: &Pending) -> Result<ProductId> {
     in_savepoint(w, |w| {
-        let id = upsert(w, &pending.fields)?;
+        let id = match &pending.existing {
+            Some((id, _)) => {
+                products::update_rows(w, &[(*id, &pending.fields)])?;
+                *id
+            }
+            None => {
+                let currency = pending.fields.currency.clone().unwrap_or_default();
+                products::insert_rows(w, &[&pending.fields], &currency)?[0]
+            }
+        };
         for tag in pending.new_tags() {
             tags::add_to_product(w, id, &tag)?;
+        }
+        if let Some(plan) = &pending.plan {
+            variants::import_into(w, id, &plan.names, &plan.variants)?;
         }
         Ok(id)
     })
 }
 
-fn note(notes: &mut Vec<RowIssue>, line: u64, sku: &str, kind: IssueKind, message: String) {
-    notes.push(RowIssue {
-        line,
-        sku: sku.to_owned(),
-        kind,
-        message,
-        field: None,
-    });
+/// The options and variants of a batch's new products, in two statements.
+pub fn write_new_plans(w: &mut Write<'_>, written: &[(ProductId, &Pending)]) -> Result<()> {
+    let planned: Vec<(ProductId, &Plan)> = written
+        .iter()
+        .filter_map(|(id, p)| p.plan.as_ref().map(|plan| (*id, plan)))
+        .collect();
+    let names: Vec<(ProductId, &[String])> =
+        planned.iter().map(|(id, p)| (*id, p.names.as_slice())).collect();
+    options::declare_many(w, &names)?;
+    let rows: Vec<(ProductId, &[variants::VariantFields])> = planned
+        .iter()
+        .map(|(id, p)| (*id, p.variants.as_slice()))
+        .collect();
+    variants::insert_many(w, &rows)
 }
 
 fn prepare_inner(
@@ -224,78 +294,71 @@ fn prepare_inner(
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
 ) -> Result<Prepared> {
+    let sells_through_variants = !draft.option_names.is_empty();
     let mut sku = rules::tidy(&draft.sku);
-    if sku.is_empty() && ctx.shopify {
-        sku = draft.handle.clone();
-        note(
-            notes,
-            draft.line,
-            &sku,
-            IssueKind::Warning,
-            format!("No SKU: the handle {sku:?} is used as its SKU."),
-        );
+    if sku.is_empty() && ctx.layout.is_shop() {
+        sku = rules::tidy(&draft.handle);
+        // A Shopify product with options has no SKU of its own: its variants carry them.
+        if !(sells_through_variants && ctx.layout.is_shopify()) {
+            let message = format!("No SKU: {} {sku:?} is used as its SKU.", draft.fallback);
+            notes.push(issue(draft.line, &sku, IssueKind::Warning, message));
+        }
     }
-    let existing = existing(w.tx(), &sku)?;
+    let existing = find(w.tx(), draft, &sku)?;
     if let Some(p) = existing.as_ref().filter(|p| p.deleted_at.is_some()) {
         return Err(Error::refused(format!(
             "SKU {} belongs to {}, which is in the trash. Restore it or delete it for good first.",
-            p.sku, p.name
+            p.fields.sku, p.fields.name
         )));
     }
-    let mut fields = draft_fields(w, draft, sku, existing.as_ref(), ctx, notes)?;
-    if ctx.shopify {
-        lenient_barcode(&mut fields, draft.line, notes);
+    if let Some(p) = &existing {
+        // The same SKU in other letter case stays as the catalog has it.
+        if p.fields.sku.eq_ignore_ascii_case(&sku) {
+            sku.clone_from(&p.fields.sku);
+        }
     }
-    let fields = fields.tidied()?;
+    let mut fields = draft_fields(w, draft, sku, existing.as_ref(), ctx, notes)?;
+    if ctx.layout.is_shop() {
+        cells::lenient_barcode(&mut fields.barcode, draft.line, &fields.sku, notes);
+    }
+    let mut fields = fields.tidied()?;
+    let plan = if sells_through_variants {
+        let minor_units = ctx.minor_units[fields.currency.as_deref().unwrap_or_default()];
+        let plan = offers::plan(
+            w.tx(),
+            draft,
+            &fields.sku,
+            existing.as_ref().map(|p| p.id),
+            minor_units,
+            ctx,
+            notes,
+        )?;
+        (fields.price_minor, fields.stock) = match &existing {
+            // The schema keeps these as its variants' lowest price and total stock.
+            Some(p) if p.has_options => (p.fields.price_minor, p.fields.stock),
+            _ => plan.price_and_stock(),
+        };
+        Some(plan)
+    } else {
+        None
+    };
     let photos: Vec<Photo> = draft
         .images
         .iter()
         .filter_map(|image| local_photo(image, &fields.sku, &ctx.csv_dir, notes))
         .collect();
-    for line in &draft.variant_lines {
-        note(
-            notes,
-            *line,
-            &fields.sku,
-            IssueKind::VariantNotImported,
-            "A further variant of this product: variants are not imported yet, so this row was left out."
-                .into(),
-        );
-    }
     if let Some(current) = &existing {
-        if same_as(current, &fields) {
+        if same_as(current, &fields, plan.as_ref()) {
             return Ok(Prepared::Unchanged { photos });
         }
     }
     Ok(Prepared::Write(Box::new(Pending {
         line: draft.line,
         fields,
-        existing: existing.map(|p| (p.id, p.tags)),
+        existing: existing.map(|p| (p.id, p.fields.tags)),
+        plan,
         photos,
     })))
-}
-
-/// Writes the product; its tags are kept and the file's tags added to them.
-fn upsert(w: &mut Write<'_>, f: &ProductFields) -> Result<ProductId> {
-    let mut stmt = w.tx().prepare_cached(UPSERT)?;
-    let id: Option<ProductId> = stmt
-        .query_row(
-            rusqlite::params![
-                f.sku,
-                f.name,
-                f.description,
-                f.price_minor,
-                f.currency,
-                f.stock,
-                f.status.as_str(),
-                f.category_id,
-                w.actor(),
-                f.barcode,
-            ],
-            |r| r.get(0),
-        )
-        .optional()?;
-    id.ok_or_else(|| Error::refused(format!("SKU {} belongs to a product in the trash.", f.sku)))
 }
 
 /// A long import would announce a million ids; past the budget it announces one change with
@@ -314,18 +377,32 @@ pub fn announce(w: &mut Write<'_>, ctx: &mut Context, id: ProductId, outcome: Ro
     ctx.announce_budget = ctx.announce_budget.saturating_sub(1);
 }
 
-fn same_as(current: &Product, f: &ProductFields) -> bool {
-    current.name == f.name
-        && current.description == f.description
-        && current.price_minor == f.price_minor
-        && Some(&current.currency) == f.currency.as_ref()
-        && current.stock == f.stock
-        && current.status == f.status
-        && current.category_id == f.category_id
-        && current.barcode == f.barcode
+fn same_as(current: &Product, f: &ProductFields, plan: Option<&Plan>) -> bool {
+    let c = &current.fields;
+    let same_product = c.sku == f.sku
+        && c.name == f.name
+        && c.description == f.description
+        && c.price_minor == f.price_minor
+        && c.currency == f.currency
+        && c.stock == f.stock
+        && c.status == f.status
+        && c.category_id == f.category_id
+        && c.barcode == f.barcode
+        && c.shop == f.shop
         && f.tags
             .iter()
-            .all(|t| current.tags.iter().any(|c| c.eq_ignore_ascii_case(t)))
+            .all(|t| c.tags.iter().any(|have| have.eq_ignore_ascii_case(t)));
+    let same_variants = match plan {
+        None => !current.has_options,
+        Some(plan) => {
+            current.has_options
+                && plan
+                    .variants
+                    .iter()
+                    .all(|v| current.variants.iter().any(|have| variants::same_fields(have, v)))
+        }
+    };
+    same_product && same_variants
 }
 
 /// The product the row describes: the file's cells where the file has the column, the
@@ -338,11 +415,12 @@ fn draft_fields(
     ctx: &Context,
     notes: &mut Vec<RowIssue>,
 ) -> Result<ProductFields> {
+    let old = existing.map(|p| &p.fields);
     let currency = draft
         .currency
         .as_deref()
         .map(|c| c.trim().to_ascii_uppercase())
-        .or_else(|| existing.map(|p| p.currency.clone()))
+        .or_else(|| old.and_then(|p| p.currency.clone()))
         .unwrap_or_else(|| ctx.default_currency.clone());
     let minor_units = *ctx.minor_units.get(&currency).ok_or_else(|| {
         Error::validation(
@@ -352,18 +430,20 @@ fn draft_fields(
     })?;
     let price_minor = match &draft.price {
         Some(text) => parse_price(text, minor_units)?,
-        None => existing.map_or(0, |p| p.price_minor),
+        None => old.map_or(0, |p| p.price_minor),
     };
-    let stock = stock(draft, existing, ctx.shopify, notes, &sku)?;
-    let status = status(draft, existing)?;
-    let category_id = match category_text(draft) {
-        Some(path) if path.trim().is_empty() => None,
-        Some(path) => Some(ensure_category(w, &path)?),
-        None => existing.and_then(|p| p.category_id),
-    };
+    let stock = cells::stock(
+        draft.stock.as_deref().unwrap_or(""),
+        ctx.layout.is_shop(),
+        draft.line,
+        &sku,
+        notes,
+    )?
+    .unwrap_or_else(|| old.map_or(0, |p| p.stock));
+    let (category_id, more_categories) = category(w, draft, old, ctx.layout)?;
     let barcode = match &draft.barcode {
-        Some(text) => clean_barcode(text, draft.line, &sku, notes),
-        None => existing.and_then(|p| p.barcode.clone()),
+        Some(text) => cells::clean_barcode(text, draft.line, &sku, notes),
+        None => old.and_then(|p| p.barcode.clone()),
     };
     let mut tags: Vec<String> = draft
         .tags
@@ -374,60 +454,60 @@ fn draft_fields(
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .collect();
-    if let Some(p) = existing {
+    if !more_categories.is_empty() {
+        let message = format!(
+            "The product is in more than one category; the catalog keeps one, so {} became tags.",
+            more_categories.join(", ")
+        );
+        notes.push(issue(draft.line, &sku, IssueKind::Warning, message));
+        tags.extend(more_categories);
+    }
+    if let Some(p) = old {
         tags.extend(p.tags.iter().cloned());
     }
+    let keep = |text: &Option<String>, current: Option<&String>| match text {
+        Some(t) => Some(t.clone()),
+        None => current.cloned(),
+    };
+    let old_shop = old.map(|p| &p.shop);
+    let amount = |text: &Option<String>, current: Option<i64>| match text {
+        Some(t) => cells::amount(Some(t), minor_units),
+        None => Ok(current),
+    };
+    let shop = ShopFields {
+        vendor: keep(&draft.vendor, old_shop.and_then(|s| s.vendor.as_ref())),
+        product_type: keep(
+            &draft.product_type,
+            old_shop.and_then(|s| s.product_type.as_ref()),
+        ),
+        handle: keep(&draft.url_handle, old_shop.and_then(|s| s.handle.as_ref())),
+        compare_at_minor: amount(&draft.compare_at, old_shop.and_then(|s| s.compare_at_minor))?,
+        cost_minor: amount(&draft.cost, old_shop.and_then(|s| s.cost_minor))?,
+        weight_grams: match &draft.weight {
+            Some(t) => cells::grams(t, ctx.grams_per_unit)?,
+            None => old_shop.and_then(|s| s.weight_grams),
+        },
+    };
     Ok(ProductFields {
         sku,
         name: draft.name.clone(),
         description: draft
             .description
             .clone()
-            .or_else(|| existing.map(|p| p.description.clone()))
+            .or_else(|| old.map(|p| p.description.clone()))
             .unwrap_or_default(),
         price_minor,
         currency: Some(currency),
         stock,
-        status,
+        status: status(draft, old)?,
         category_id,
         barcode,
         tags,
-        // Shop fields are not read from CSV files yet; the import's UPDATE leaves them alone.
-        shop: ShopFields::default(),
+        shop,
     })
 }
 
-fn stock(
-    draft: &Draft,
-    existing: Option<&Product>,
-    shopify: bool,
-    notes: &mut Vec<RowIssue>,
-    sku: &str,
-) -> Result<i64> {
-    let keep = existing.map_or(0, |p| p.stock);
-    let Some(text) = draft.stock.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok(keep);
-    };
-    let value: i64 = text.replace([',', '_'], "").parse().map_err(|_| {
-        Error::validation(
-            "stock",
-            format!("{text:?} is not a stock count: use a whole number."),
-        )
-    })?;
-    if value < 0 && shopify {
-        note(
-            notes,
-            draft.line,
-            sku,
-            IssueKind::Warning,
-            format!("Stock {value} was read as 0 (the catalog holds no negative stock)."),
-        );
-        return Ok(0);
-    }
-    Ok(value)
-}
-
-fn status(draft: &Draft, existing: Option<&Product>) -> Result<Status> {
+fn status(draft: &Draft, existing: Option<&ProductFields>) -> Result<Status> {
     if let Some(text) = draft.status.as_deref().filter(|t| !t.trim().is_empty()) {
         return Status::parse(text);
     }
@@ -446,93 +526,35 @@ fn status(draft: &Draft, existing: Option<&Product>) -> Result<Status> {
     Ok(existing.map_or(Status::Draft, |p| p.status))
 }
 
-/// Generic: `category`. Shopify: `Product Category`, else `Type`.
-fn category_text(draft: &Draft) -> Option<String> {
+/// The product's category and the further category paths the file gives it (WooCommerce
+/// lists several, comma-separated). Generic: `category`. Shopify: `Product Category`, else
+/// `Type`. An empty cell clears the category; no column keeps it.
+fn category(
+    w: &mut Write<'_>,
+    draft: &Draft,
+    existing: Option<&ProductFields>,
+    layout: Layout,
+) -> Result<(Option<i64>, Vec<String>)> {
     let non_empty = |c: &Option<String>| c.clone().filter(|t| !t.trim().is_empty());
-    non_empty(&draft.category)
-        .or_else(|| non_empty(&draft.product_type))
-        .or_else(|| {
-            draft
-                .category
-                .as_ref()
-                .or(draft.product_type.as_ref())
-                .map(|_| String::new())
-        })
-}
-
-/// Finds or creates every level of `A > B > C` inside the import's transaction.
-fn ensure_category(w: &mut Write<'_>, path: &str) -> Result<i64> {
-    let mut parent: Option<i64> = None;
-    for part in path.split('>').map(str::trim).filter(|p| !p.is_empty()) {
-        rules::check_category_name(part)?;
-        let found: Option<i64> = w
-            .tx()
-            .prepare_cached(FIND_CATEGORY)?
-            .query_row((part, parent), |r| r.get(0))
-            .optional()?;
-        parent = Some(match found {
-            Some(id) => id,
-            None => {
-                w.tx().execute(INSERT_CATEGORY, (part, parent))?;
-                let id = w.tx().last_insert_rowid();
-                w.record(Entity::Category, id, ChangeKind::Created);
-                id
-            }
-        });
-    }
-    parent.ok_or_else(|| Error::validation("category", "The category path is empty."))
-}
-
-/// A barcode as spreadsheets leave it: a leading `'` (text marker) is dropped, ISBN hyphens
-/// and spaces removed; scientific notation (`3.65275E+11`) has lost digits, so the barcode is
-/// left empty with a warning rather than stored wrong.
-pub fn clean_barcode(text: &str, line: u64, sku: &str, notes: &mut Vec<RowIssue>) -> Option<String> {
-    let text = text.trim();
-    let text = text.strip_prefix('\'').unwrap_or(text).trim();
-    if text.is_empty() {
-        return None;
-    }
-    if is_scientific(text) {
-        note(notes, line, sku, IssueKind::Warning, format!(
-            "The barcode {text} was turned into scientific notation by a spreadsheet and its digits are lost; it was left empty. Type it in again."
+    let text = non_empty(&draft.category).or_else(|| non_empty(&draft.product_type));
+    let Some(text) = text else {
+        let cleared = draft.category.is_some() || draft.product_type.is_some();
+        return Ok((
+            if cleared {
+                None
+            } else {
+                existing.and_then(|p| p.category_id)
+            },
+            Vec::new(),
         ));
-        return None;
-    }
-    let digits: String = text.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Some(digits)
-    } else {
-        Some(text.to_owned())
-    }
-}
-
-/// Shopify stores any text as a barcode (15-digit codes and `N/A` occur in real exports);
-/// the catalog holds 8 to 14 digits. Rather than refuse the whole product, the barcode is
-/// left empty and the seller told why, with the editor's own words.
-fn lenient_barcode(fields: &mut ProductFields, line: u64, notes: &mut Vec<RowIssue>) {
-    if let Err(err) = rules::check_barcode(fields.barcode.as_deref()) {
-        let code = fields.barcode.take().unwrap_or_default();
-        note(
-            notes,
-            line,
-            &fields.sku,
-            IssueKind::Warning,
-            format!("The barcode {code} was left empty: {err}"),
-        );
-    }
-}
-
-fn is_scientific(text: &str) -> bool {
-    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
-        return false;
     };
-    let exponent = exponent.trim_start_matches(['+', '-']);
-    !mantissa.is_empty()
-        && mantissa
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-        && !exponent.is_empty()
-        && exponent.bytes().all(|b| b.is_ascii_digit())
+    let mut paths = if layout == Layout::Woocommerce {
+        super::woocommerce::split_list(&text)
+    } else {
+        vec![text]
+    };
+    let first = paths.remove(0);
+    Ok((Some(categories::ensure_path(w, &first)?), paths))
 }
 
 /// Sorts the images a row names: URLs are listed as not fetched (Shelfkeeper works offline);
@@ -543,7 +565,7 @@ fn local_photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowI
     let lower = source.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
         let message = format!("{source} is on the web and was not fetched (Shelfkeeper works offline).");
-        note(notes, image.line, sku, IssueKind::ImageNotFetched, message);
+        notes.push(issue(image.line, sku, IssueKind::ImageNotFetched, message));
         return None;
     }
     let inside = csv_dir.canonicalize().ok().and_then(|dir| {
@@ -552,35 +574,11 @@ fn local_photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowI
     });
     if inside.is_none() {
         let message = format!("{source} was not found in the CSV file's folder.");
-        note(notes, image.line, sku, IssueKind::ImageNotImported, message);
+        notes.push(issue(image.line, sku, IssueKind::ImageNotImported, message));
     }
     inside.map(|path| Photo {
         line: image.line,
         sku: sku.to_owned(),
         path,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn barcodes_are_cleaned_like_a_careful_person_would() {
-        let mut notes = Vec::new();
-        assert_eq!(
-            clean_barcode("'100100717873410", 2, "A", &mut notes).as_deref(),
-            Some("100100717873410")
-        );
-        assert_eq!(
-            clean_barcode("978-3-16-148410-0", 2, "A", &mut notes).as_deref(),
-            Some("9783161484100")
-        );
-        assert!(notes.is_empty());
-        assert_eq!(clean_barcode("3.65275E+11", 2, "A", &mut notes), None);
-        assert_eq!(clean_barcode("'3.65275e+11", 2, "A", &mut notes), None);
-        assert_eq!(notes.len(), 2);
-        assert_eq!(clean_barcode("  ", 2, "A", &mut notes), None);
-        assert_eq!(clean_barcode("N/A", 2, "A", &mut notes).as_deref(), Some("N/A"));
-    }
 }

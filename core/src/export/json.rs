@@ -13,6 +13,12 @@
 //!       "price_minor" (integer, minor units), "price" (decimal text), "currency", "minor_units",
 //!       "stock", "status" (draft|active|archived), "category_id", "category_path",
 //!       "owner_id", "barcode", "tags": [..], "created_at", "updated_at", "deleted_at", "version",
+//!       "shop": {"vendor", "product_type", "handle", "compare_at_minor", "cost_minor",
+//!                "weight_grams"},
+//!       "options": [ {"position", "name", "values": [..]} ... ],
+//!       "variants": [ {"id", "sku", "position", "option1".."option3", "price_minor",
+//!                      "compare_at_minor", "cost_minor", "stock", "barcode", "weight_grams",
+//!                      "image_sha256", ...} ... ],           // live ones, position order
 //!       "images": [ {"file_name", "sha256", "position", "alt_text", "mime", "width", "height",
 //!                    "byte_size", "original_file_name"} ... ]   // position order
 //!   } ... ]

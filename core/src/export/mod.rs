@@ -1,6 +1,7 @@
 //! Export: the catalog leaves the app as a generic CSV (every product field), a versioned
-//! JSON document (full fidelity) or Shopify's product CSV, optionally with a folder of the
-//! original photos named so the file's rows point at them.
+//! JSON document (full fidelity), Shopify's product CSV or WooCommerce's product CSV,
+//! optionally with a folder of the original photos named so the file's rows point at them.
+//! The shop formats write one row per variant ([`sellable`]).
 //!
 //! Products are streamed page by page (the product list's own filters and keyset paging), so
 //! memory stays bounded whatever the catalog's size. CSV output neutralises spreadsheet
@@ -11,20 +12,23 @@ pub(crate) mod formula;
 mod generic;
 mod images;
 mod json;
+mod sellable;
 mod shopify;
+mod woocommerce;
 
 pub use formula::{neutralise, DANGEROUS_PREFIXES};
 pub use generic::{GENERIC_COLUMNS, IMAGE_SEPARATOR};
 pub use images::find_original;
 pub use json::{JSON_FORMAT, JSON_VERSION};
 pub use shopify::SHOPIFY_COLUMNS;
+pub use woocommerce::WOOCOMMERCE_COLUMNS;
 
 use crate::catalog::products::{self, Product, ProductQuery, SortKey};
 use crate::catalog::{Catalog, ProductId};
 use crate::error::{Error, Result};
 use crate::job::{Job, Progress};
 use crate::library::Library;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -37,6 +41,7 @@ pub enum ExportFormat {
     Csv,
     Json,
     Shopify,
+    Woocommerce,
 }
 
 impl ExportFormat {
@@ -45,9 +50,10 @@ impl ExportFormat {
             "csv" | "generic" => Ok(ExportFormat::Csv),
             "json" => Ok(ExportFormat::Json),
             "shopify" => Ok(ExportFormat::Shopify),
+            "woocommerce" | "woo" => Ok(ExportFormat::Woocommerce),
             other => Err(Error::validation(
                 "format",
-                format!("{other:?} is not an export format; use csv, json or shopify."),
+                format!("{other:?} is not an export format; use csv, json, shopify or woocommerce."),
             )),
         }
     }
@@ -60,7 +66,8 @@ pub struct ExportSummary {
     pub format: ExportFormat,
     pub out: PathBuf,
     pub products: u64,
-    /// Data rows written (Shopify writes one extra row per extra image).
+    /// Data rows written: the shop formats write one per variant, Shopify one more per photo
+    /// beyond the variants' rows and WooCommerce one more for a variable product's parent.
     pub rows: u64,
     pub images_copied: u64,
     /// Originals a product uses whose file is missing from the library (the maintenance
@@ -89,6 +96,20 @@ pub struct ExportImage {
 pub(crate) struct ExportItem {
     pub product: Product,
     pub images: Vec<ExportImage>,
+    /// Photos a live variant shows that are not among `images`: a variant may keep pointing
+    /// at a photo its product has since moved to the trash, and the file must still name a
+    /// photo that the images folder holds.
+    pub variant_images: Vec<ExportImage>,
+}
+
+impl ExportItem {
+    /// The exported photo with this hash, from the product's photos or its variants'.
+    pub fn image(&self, sha256: &str) -> Option<&ExportImage> {
+        self.images
+            .iter()
+            .chain(&self.variant_images)
+            .find(|i| i.sha256 == sha256)
+    }
 }
 
 /// A format writer: a header, one call per product, a footer.
@@ -155,7 +176,8 @@ fn write_export(
     let mut sink: Box<dyn Sink> = match format {
         ExportFormat::Csv => Box::new(generic::GenericCsv::new(writer)?),
         ExportFormat::Json => Box::new(json::JsonDocument::new(writer, conn)?),
-        ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer)?),
+        ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer, conn)?),
+        ExportFormat::Woocommerce => Box::new(woocommerce::WooCommerceCsv::new(writer)?),
     };
     let copier = images_dir
         .map(|dir| images::Copier::new(library, dir, out))
@@ -177,7 +199,7 @@ fn write_export(
         job.check_cancelled()?;
         let item = load_item(conn, id)?;
         if let Some(copier) = &copier {
-            for image in &item.images {
+            for image in item.images.iter().chain(&item.variant_images) {
                 match copier.copy(image)? {
                     images::Copied::Yes => summary.images_copied += 1,
                     images::Copied::AlreadyThere => {}
@@ -244,36 +266,53 @@ fn for_each_matching(
     }
 }
 
-/// A product's row for export; the category path comes from a map loaded once per export
-/// (`products::get` rebuilds the whole category tree, with counts, for every product).
+/// The product's live photos in position order.
 const IMAGES_OF: &str =
     "SELECT i.sha256, i.position, i.alt_text, o.mime, o.width, o.height, o.byte_size, o.file_name
   FROM product_images AS i JOIN originals AS o ON o.sha256 = i.sha256
   WHERE i.product_id = ?1 AND i.deleted_at IS NULL ORDER BY i.position, i.id";
+/// One original, for a variant's photo that is not among its product's live photos.
+const ORIGINAL: &str = "SELECT sha256, -1, '', mime, width, height, byte_size, file_name
+  FROM originals WHERE sha256 = ?1";
+
+fn image_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportImage> {
+    let sha256: String = r.get(0)?;
+    let mime: String = r.get(3)?;
+    Ok(ExportImage {
+        file_name: format!("{sha256}.{}", extension_for_mime(&mime)),
+        sha256,
+        position: r.get(1)?,
+        alt_text: r.get(2)?,
+        mime,
+        width: r.get(4)?,
+        height: r.get(5)?,
+        byte_size: r.get(6)?,
+        original_file_name: r.get(7)?,
+    })
+}
 
 fn load_item(conn: &Connection, id: ProductId) -> Result<ExportItem> {
     let mut product = products::get(conn, id)?;
-    product.primary_image = None;
-    let mut stmt = conn.prepare_cached(IMAGES_OF)?;
-    let images = stmt
-        .query_map([id], |r| {
-            let sha256: String = r.get(0)?;
-            let mime: String = r.get(3)?;
-            Ok(ExportImage {
-                file_name: format!("{sha256}.{}", extension_for_mime(&mime)),
-                sha256,
-                position: r.get(1)?,
-                alt_text: r.get(2)?,
-                mime,
-                width: r.get(4)?,
-                height: r.get(5)?,
-                byte_size: r.get(6)?,
-                original_file_name: r.get(7)?,
-            })
-        })?
+    let images = conn
+        .prepare_cached(IMAGES_OF)?
+        .query_map([id], image_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     product.primary_image = images.first().map(|i| i.sha256.clone());
-    Ok(ExportItem { product, images })
+    let mut variant_images: Vec<ExportImage> = Vec::new();
+    for sha in product.variants.iter().filter_map(|v| v.image_sha256.as_deref()) {
+        let known = images.iter().chain(&variant_images).any(|i| i.sha256 == sha);
+        if !known {
+            let mut stmt = conn.prepare_cached(ORIGINAL)?;
+            if let Some(image) = stmt.query_row([sha], image_from_row).optional()? {
+                variant_images.push(image);
+            }
+        }
+    }
+    Ok(ExportItem {
+        product,
+        images,
+        variant_images,
+    })
 }
 
 /// The file extension the library uses for an original of this type.

@@ -7,16 +7,17 @@ use clap::Args;
 use shelf_core::backup;
 use shelf_core::catalog::categories;
 use shelf_core::catalog::products::{ProductQuery, Status};
-use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport};
+use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, Field};
 use shelf_core::export::{self, ExportFormat};
 use shelf_core::job::Job;
-use shelf_core::{Catalog, Library, Result};
+use shelf_core::{Catalog, Error, Library, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// csv (every field), json (full fidelity) or shopify (Shopify's product CSV).
+    /// csv (every field), json (full fidelity), shopify (Shopify's product CSV) or
+    /// woocommerce (WooCommerce's product CSV; also `woo`).
     #[arg(long, default_value = "csv")]
     format: String,
     #[arg(long, value_name = "FILE")]
@@ -38,9 +39,15 @@ pub struct ExportArgs {
 #[derive(Args)]
 pub struct ImportCsvArgs {
     file: PathBuf,
-    /// generic or shopify; chosen from the header row when absent.
+    /// auto, generic, shopify, woocommerce or etsy; auto (from the header row) when absent.
     #[arg(long)]
     format: Option<String>,
+    /// Map a column by hand: `--column "TITEL=name"` (fields: sku, name, description, price,
+    /// compare_at, cost, stock, barcode, category, tags, images, image_src, option1_name,
+    /// option1_value...; `ignore` leaves the column out). The other columns keep the
+    /// layout's mapping. Remembered for the next file with the same header row.
+    #[arg(long = "column", value_name = "HEADER=FIELD")]
+    columns: Vec<String>,
     /// Report what would be created, updated and refused, and write nothing.
     #[arg(long)]
     dry_run: bool,
@@ -106,6 +113,11 @@ pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Resu
         dry_run: args.dry_run,
         skip_bad_rows: args.skip_bad_rows,
         report_file: args.report,
+        columns: None,
+    };
+    let options = CsvImportOptions {
+        columns: hand_mapping(catalog, &args.file, options.format, &args.columns)?,
+        ..options
     };
     let report = csv_import::import(catalog, &args.file, &options, &Job::silent())?;
     out.show(&report, || import_text(&report));
@@ -114,6 +126,42 @@ pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Resu
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The preview's mapping with the `--column` choices applied; `None` when there are none.
+fn hand_mapping(
+    catalog: &Catalog,
+    file: &Path,
+    format: CsvFormat,
+    choices: &[String],
+) -> Result<Option<Vec<Option<Field>>>> {
+    if choices.is_empty() {
+        return Ok(None);
+    }
+    let preview = csv_import::preview(catalog.conn(), file, 0, format)?;
+    let mut columns = preview.mapping;
+    for choice in choices {
+        let (header, field) = choice
+            .rsplit_once('=')
+            .ok_or_else(|| Error::validation("column", format!("{choice:?} is not HEADER=FIELD.")))?;
+        let index = preview
+            .headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(header.trim()))
+            .ok_or_else(|| Error::validation("column", format!("The file has no column {header:?}.")))?;
+        columns[index] = match field.trim() {
+            "ignore" => None,
+            name => Some(
+                serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+                    Error::validation(
+                        "column",
+                        format!("{name:?} is not a field (see shelf import-csv --help)."),
+                    )
+                })?,
+            ),
+        };
+    }
+    Ok(Some(columns))
 }
 
 fn import_text(r: &CsvImportReport) -> String {
@@ -131,9 +179,15 @@ fn import_text(r: &CsvImportReport) -> String {
                 .into(),
         );
     }
+    if r.variants > 0 {
+        lines.push(format!(
+            "{} variants {verb}imported with their products.",
+            r.variants
+        ));
+    }
     if r.variants_not_imported > 0 {
         lines.push(format!(
-            "{} variant rows were not imported (variants come later).",
+            "{} variant rows were left out: their product declares no options (see below).",
             r.variants_not_imported
         ));
     }

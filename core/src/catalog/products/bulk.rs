@@ -71,6 +71,48 @@ pub(crate) fn insert_rows(
     Ok(ids)
 }
 
+/// Existing products rewritten from a JSON array of rows, in one statement (the search
+/// triggers keep the index up to date inside it).
+const UPDATE_MANY: &str = "UPDATE products SET sku = j.value ->> 'sku', name = j.value ->> 'name',
+    description = j.value ->> 'description', price_minor = j.value ->> 'price_minor',
+    currency = j.value ->> 'currency', stock = j.value ->> 'stock', status = j.value ->> 'status',
+    category_id = j.value ->> 'category_id', barcode = j.value ->> 'barcode',
+    vendor = j.value ->> 'vendor', product_type = j.value ->> 'product_type',
+    handle = j.value ->> 'handle', compare_at_minor = j.value ->> 'compare_at_minor',
+    cost_minor = j.value ->> 'cost_minor', weight_grams = j.value ->> 'weight_grams',
+    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+  FROM json_each(?1) AS j
+  WHERE products.id = j.value ->> 'id' AND products.deleted_at IS NULL";
+
+/// Rewrites live products with tidied fields (the CSV import's updates), all in one
+/// statement; a product in the trash, or one that is gone, fails the whole call. Tags are
+/// left to the caller.
+pub(crate) fn update_rows(w: &mut Write<'_>, rows: &[(ProductId, &ProductFields)]) -> Result<()> {
+    let json: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|(id, f)| {
+            serde_json::json!({
+                "id": id, "sku": f.sku, "name": f.name, "description": f.description,
+                "price_minor": f.price_minor, "stock": f.stock, "status": f.status.as_str(),
+                "currency": f.currency, "category_id": f.category_id, "barcode": f.barcode,
+                "vendor": f.shop.vendor, "product_type": f.shop.product_type,
+                "handle": f.shop.handle, "compare_at_minor": f.shop.compare_at_minor,
+                "cost_minor": f.shop.cost_minor, "weight_grams": f.shop.weight_grams,
+            })
+        })
+        .collect();
+    let changed = w
+        .tx()
+        .prepare_cached(UPDATE_MANY)?
+        .execute([serde_json::to_string(&json)?])?;
+    if changed != rows.len() {
+        return Err(Error::refused(
+            "A product this import updates was moved to the trash or deleted meanwhile.",
+        ));
+    }
+    Ok(())
+}
+
 impl Catalog {
     /// `batch` rows, each batch all-or-nothing. Returns how many were inserted.
     pub fn insert_products(

@@ -10,8 +10,8 @@ mod page;
 mod read;
 mod write;
 
-pub(crate) use bulk::insert_rows;
 pub use bulk::BulkEdit;
+pub(crate) use bulk::{insert_rows, update_rows};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
 pub use read::{by_sku, get, id_by_sku};
 pub(crate) use write::{insert, update_in};

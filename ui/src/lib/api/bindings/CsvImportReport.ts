@@ -11,7 +11,11 @@ committed: boolean, cancelled: boolean, rows_read: number,
 /**
  * Products that were (or, when not committed, would have been) created / updated.
  */
-created: number, updated: number, unchanged: number, refused: number, warnings: number, variants_not_imported: number, images_imported: number, images_not_fetched: number, images_not_imported: number, 
+created: number, updated: number, unchanged: number, 
+/**
+ * Variants of the created and updated products (new, changed or as they were).
+ */
+variants: number, refused: number, warnings: number, variants_not_imported: number, images_imported: number, images_not_fetched: number, images_not_imported: number, 
 /**
  * In file order; at most the first 1,000 (see `issues_truncated` and the report file).
  */

@@ -9,4 +9,16 @@ export type CsvPreview = { layout: Layout, headers: Array<string>,
 /**
  * Per column: the product field it feeds, or `None` when ignored.
  */
-mapping: Array<Field | null>, rows: Array<Array<string>>, };
+mapping: Array<Field | null>, 
+/**
+ * Whether `mapping` is the one the seller chose for a file with these headers before.
+ */
+remembered: boolean, 
+/**
+ * What the mapping still lacks (no SKU column, say), for the seller to map by hand.
+ */
+problem: string | null, 
+/**
+ * The fields a column can be mapped to.
+ */
+fields: Array<Field>, rows: Array<Array<string>>, };

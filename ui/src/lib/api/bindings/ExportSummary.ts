@@ -6,7 +6,8 @@ import type { ExportFormat } from "./ExportFormat";
  */
 export type ExportSummary = { format: ExportFormat, out: string, products: number, 
 /**
- * Data rows written (Shopify writes one extra row per extra image).
+ * Data rows written: the shop formats write one per variant, Shopify one more per photo
+ * beyond the variants' rows and WooCommerce one more for a variable product's parent.
  */
 rows: number, images_copied: number, 
 /**

@@ -3,4 +3,4 @@
 /**
  * What a column feeds.
  */
-export type Field = "handle" | "sku" | "name" | "description" | "price" | "currency" | "stock" | "status" | "published" | "category" | "product_type" | "tags" | "barcode" | "images" | "image_src" | "image_position" | "image_alt" | "option_value";
+export type Field = "handle" | "sku" | "name" | "description" | "price" | "sale_price" | "compare_at" | "cost" | "weight" | "currency" | "stock" | "status" | "published" | "category" | "vendor" | "product_type" | "tags" | "barcode" | "images" | "image_src" | "image_position" | "image_alt" | "variant_image" | "option1_name" | "option1_value" | "option2_name" | "option2_value" | "option3_name" | "option3_value" | "option1_type" | "option2_type" | "shop_id" | "kind" | "parent";

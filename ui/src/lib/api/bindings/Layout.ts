@@ -3,4 +3,4 @@
 /**
  * The layout found in the header row.
  */
-export type Layout = "generic" | "shopify_classic" | "shopify_new";
+export type Layout = "generic" | "shopify_classic" | "shopify_new" | "woocommerce" | "etsy";

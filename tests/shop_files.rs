@@ -1,0 +1,609 @@
+//! Shop files with variants: Shopify (both layouts) with options, variant rows, image-only
+//! rows and variants without SKUs; WooCommerce's variable products and variations (by
+//! parent SKU or `id:NN`, before or after their parent, "any" values); Etsy listings in
+//! English and Italian with their SKU cells. Files written from the facts in
+//! ../shared/notes/shop-csv.md.
+
+use crate::util::*;
+use shelf_core::catalog::products::{by_sku, Product};
+use shelf_core::catalog::variants;
+use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, IssueKind, Layout};
+use shelf_core::job::Job;
+use std::path::PathBuf;
+
+fn import_text(lib: &TestLibrary, name: &str, text: &str, options: &CsvImportOptions) -> CsvImportReport {
+    let path: PathBuf = lib.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let mut catalog = lib.catalog();
+    csv_import::import(&mut catalog, &path, options, &Job::silent()).unwrap()
+}
+
+fn import(lib: &TestLibrary, name: &str, text: &str) -> CsvImportReport {
+    import_text(lib, name, text, &CsvImportOptions::default())
+}
+
+fn product_of(lib: &TestLibrary, sku: &str) -> Product {
+    by_sku(lib.catalog().conn(), sku).unwrap()
+}
+
+/// (sku, option values, price, compare-at, stock, barcode) of each live variant.
+type Row = (String, Vec<String>, i64, Option<i64>, i64, Option<String>);
+
+fn variant_rows(p: &Product) -> Vec<Row> {
+    p.variants
+        .iter()
+        .map(|v| {
+            let values = [&v.option1, &v.option2, &v.option3]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            (
+                v.sku.clone(),
+                values,
+                v.price_minor,
+                v.compare_at_minor,
+                v.stock,
+                v.barcode.clone(),
+            )
+        })
+        .collect()
+}
+
+fn warnings(report: &CsvImportReport) -> Vec<String> {
+    report
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::Warning)
+        .map(|i| i.message.clone())
+        .collect()
+}
+
+/// Two options, a variant without a SKU, compare-at prices, a variant image, image-only
+/// rows, vendor and type; CRLF line endings.
+const SHOPIFY_TEE: &str = "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Option3 Name,Option3 Value,Variant SKU,Variant Grams,Variant Inventory Qty,Variant Price,Variant Compare At Price,Variant Barcode,Image Src,Image Position,Variant Image,Cost per item,Status\r
+tee,Organic Tee,<p>Soft</p>,Acme,Shirts,cotton,true,Size,S,Colour,Red,,,TEE-S-RED,180,5,20.00,25.00,0012345678905,https://cdn.example/tee-1.jpg,1,https://cdn.example/tee-red.jpg,8.00,active\r
+tee,,,,,,,,S,,Blue,,,,180,3,20.00,,,https://cdn.example/tee-2.jpg,2,,,\r
+tee,,,,,,,,M,,Red,,,TEE-M-RED,200,0,22.00,25.00,,,,,,\r
+tee,,,,,,,,,,,,,,,,,,,https://cdn.example/tee-3.jpg,3,,,\r
+mug,Mug,,Acme,Kitchen,,true,Title,Default Title,,,,,MUG-1,350,9,12,,,,,,,active\r
+";
+
+#[test]
+fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
+    let lib = TestLibrary::new();
+    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    assert_eq!(report.layout, Layout::ShopifyClassic);
+    assert_eq!(
+        (report.created, report.refused, report.variants),
+        (2, 0, 3),
+        "{:?}",
+        report.issues
+    );
+    let tee = product_of(&lib, "tee");
+    assert_eq!(
+        tee.options.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        ["Size", "Colour"]
+    );
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        variant_rows(&tee),
+        vec![
+            (
+                s("TEE-S-RED"),
+                vec![s("S"), s("Red")],
+                2000,
+                Some(2500),
+                5,
+                Some(s("0012345678905"))
+            ),
+            (s("tee-S-BLUE"), vec![s("S"), s("Blue")], 2000, None, 3, None),
+            (s("TEE-M-RED"), vec![s("M"), s("Red")], 2200, Some(2500), 0, None),
+        ]
+    );
+    assert_eq!(tee.variants[0].weight_grams, Some(180));
+    assert_eq!(tee.variants[0].cost_minor, Some(800));
+    assert_eq!((tee.price_minor, tee.stock), (2000, 8));
+    assert_eq!(tee.shop.vendor.as_deref(), Some("Acme"));
+    assert!(
+        warnings(&report)
+            .iter()
+            .any(|w| w.contains("1 variant(s) had no SKU") && w.contains("tee-S-BLUE")),
+        "{:?}",
+        warnings(&report)
+    );
+    // Found by a variant's SKU and option value.
+    let conn = lib.catalog();
+    let hits = shelf_core::catalog::search::search(conn.conn(), "TEE-M", 10).unwrap();
+    assert!(hits.iter().any(|h| h.id == tee.id), "{hits:?}");
+    // Four image URLs (three product rows and the variant's image), none fetched offline.
+    assert_eq!(report.images_not_fetched, 4);
+    let mug = product_of(&lib, "MUG-1");
+    assert!(mug.options.is_empty());
+    assert_eq!(
+        (mug.price_minor, mug.stock, mug.shop.weight_grams),
+        (1200, 9, Some(350))
+    );
+
+    // The same file again changes nothing, generated SKUs included.
+    let before = lib.catalog_bytes();
+    let again = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 2),
+        "{:?}",
+        again.issues
+    );
+    assert!(
+        lib.catalog_bytes() == before,
+        "the same file again wrote to the catalog"
+    );
+
+    // A new price and a new variant update the product in place.
+    let edited = SHOPIFY_TEE
+        .replace("TEE-M-RED,200,0,22.00", "TEE-M-RED,200,4,21.00")
+        .replace(
+            "mug,Mug",
+            "tee,,,,,,,,L,,Red,,,TEE-L-RED,210,2,23.00,,,,,,,\r\nmug,Mug",
+        );
+    let update = import(&lib, "products_export.csv", &edited);
+    assert_eq!((update.created, update.updated), (0, 1), "{:?}", update.issues);
+    let tee_after = product_of(&lib, "tee");
+    assert_eq!(tee_after.id, tee.id);
+    assert!(tee_after.version > tee.version);
+    let m = variants::by_sku(lib.catalog().conn(), "TEE-M-RED").unwrap();
+    assert_eq!((m.price_minor, m.stock), (2100, 4));
+    assert_eq!(tee_after.variants.len(), 4);
+    assert_eq!((tee_after.price_minor, tee_after.stock), (2000, 14));
+}
+
+#[test]
+fn a_product_an_earlier_import_made_from_its_first_variant_gains_its_variants() {
+    let lib = TestLibrary::new();
+    // What the first importer left: the first variant as a product, no handle.
+    lib.catalog()
+        .create_product(&product("TEE-S-RED", "Organic Tee", 2000))
+        .unwrap();
+    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    assert_eq!(
+        (report.created, report.updated, report.refused),
+        (1, 1, 0),
+        "{:?}",
+        report.issues
+    );
+    let tee = product_of(&lib, "tee");
+    assert_eq!(tee.variants.len(), 3);
+    assert_eq!(tee.variants[0].sku, "TEE-S-RED");
+    assert_eq!(tee.shop.handle.as_deref(), Some("tee"));
+}
+
+#[test]
+fn a_variant_sku_held_by_another_product_refuses_that_product_and_writes_nothing() {
+    let lib = TestLibrary::new();
+    lib.catalog()
+        .create_product(&product("TEE-M-RED", "Someone else", 100))
+        .unwrap();
+    let before = lib.catalog_bytes();
+    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    assert!(!report.committed);
+    assert_eq!(report.refused_lines(), vec![2]);
+    let refusal = &report
+        .issues
+        .iter()
+        .find(|i| i.kind == IssueKind::Refused)
+        .unwrap()
+        .message;
+    assert_eq!(
+        refusal,
+        "The variant on line 4: SKU TEE-M-RED is already used by product Someone else."
+    );
+    assert!(
+        lib.catalog_bytes() == before,
+        "all or nothing: the catalog is as it was"
+    );
+
+    let skip = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import_text(&lib, "products_export.csv", SHOPIFY_TEE, &skip);
+    assert_eq!((report.created, report.refused), (1, 1));
+    assert!(
+        by_sku(lib.catalog().conn(), "tee").is_err(),
+        "the refused product left nothing behind"
+    );
+    assert!(variants::by_sku(lib.catalog().conn(), "TEE-S-RED").is_err());
+}
+
+/// WooCommerce's exporter: BOM, a variable product with variations pointing at it by SKU
+/// and by `id:NN`, one variation before its parent, one for "any" colour, sale and regular
+/// prices, weights in kg with no leading zero, several categories, grouped and external
+/// products, and a variation whose parent is missing.
+const WOO: &str = "\u{feff}ID,Type,SKU,Name,Published,Is featured?,Visibility in catalog,Short description,Description,In stock?,Stock,Backorders allowed?,Weight (kg),Sale price,Regular price,Categories,Tags,Images,Parent,Position,Attribute 1 name,Attribute 1 value(s),Attribute 1 visible,Attribute 1 global,Attribute 2 name,Attribute 2 value(s),Attribute 2 visible,Attribute 2 global
+13,variation,HOOD-L-GRN,Hoodie - L,1,0,visible,,,1,2,0,.8,,45,,,,HOOD,3,Size,L,,1,Colour,Green,,1
+10,variable,HOOD,Hoodie,1,0,visible,Warm,\"<p>Fleece, lined</p>\",1,,0,,,,\"Clothing > Hoodies, Sale\",winter,https://shop.example/hood.jpg,,0,Size,\"M, L\",1,1,Colour,\"Blue, Green\",1,1
+11,variation,HOOD-M-BLU,Hoodie - M,1,0,visible,,,1,5,0,.75,39,45,,,https://shop.example/hood-m-blue.jpg,id:10,1,Size,M,,1,Colour,Blue,,1
+12,variation,HOOD-M-ANY,Hoodie - M,1,0,visible,,,1,6,0,.75,,45,,,,HOOD,2,Size,M,,1,Colour,,,1
+20,simple,CAP-1,Cap,0,0,visible,,,1,7,0,0.1,,15.5,Accessories,,,,0,,,,,,,,
+30,grouped,SET-1,Gift set,1,0,visible,,,,,,,,,Gifts,,,,0,,,,,,,,
+40,external,EXT-1,Partner lamp,1,0,visible,,,,,,,,99,Home,,,,0,,,,,,,,
+50,variation,LOST-1,Lost,1,0,visible,,,1,1,0,,,5,,,,NOPE,0,Size,S,,1,,,,
+";
+
+#[test]
+fn woocommerce_variable_products_gather_their_variations_wherever_they_are() {
+    let lib = TestLibrary::new();
+    let skip = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import_text(&lib, "wc-product-export.csv", WOO, &skip);
+    assert_eq!(report.layout, Layout::Woocommerce);
+    assert_eq!((report.created, report.refused), (4, 1), "{:?}", report.issues);
+    assert_eq!(report.refused_lines(), vec![9]);
+    let hood = product_of(&lib, "HOOD");
+    assert_eq!(hood.category_path.as_deref(), Some("Clothing > Hoodies"));
+    assert!(hood.tags.contains(&"Sale".to_owned()) && hood.tags.contains(&"winter".to_owned()));
+    assert_eq!(hood.description, "<p>Fleece, lined</p>");
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        variant_rows(&hood),
+        vec![
+            (s("HOOD-L-GRN"), vec![s("L"), s("Green")], 4500, None, 2, None),
+            (
+                s("HOOD-M-BLU"),
+                vec![s("M"), s("Blue")],
+                3900,
+                Some(4500),
+                5,
+                None
+            ),
+            // "Any colour" in size M: only green has no variation of its own.
+            (s("HOOD-M-ANY"), vec![s("M"), s("Green")], 4500, None, 6, None),
+        ]
+    );
+    assert_eq!(hood.variants[0].weight_grams, Some(800));
+    assert_eq!(hood.variants[1].weight_grams, Some(750));
+    assert_eq!((hood.price_minor, hood.stock), (3900, 13));
+    assert!(
+        warnings(&report).iter().any(|w| w.contains("for any Colour")),
+        "{:?}",
+        warnings(&report)
+    );
+    let cap = product_of(&lib, "CAP-1");
+    assert_eq!(
+        (cap.price_minor, cap.stock, cap.shop.weight_grams),
+        (1550, 7, Some(100))
+    );
+    assert_eq!(cap.status, shelf_core::catalog::products::Status::Draft);
+    let set = product_of(&lib, "SET-1");
+    assert_eq!((set.price_minor, set.stock), (0, 0));
+    assert_eq!(product_of(&lib, "EXT-1").price_minor, 9900);
+    let lost = report
+        .issues
+        .iter()
+        .find(|i| i.kind == IssueKind::Refused)
+        .unwrap();
+    assert!(
+        lost.message.contains("parent NOPE is not in this file"),
+        "{}",
+        lost.message
+    );
+    assert_eq!(report.images_not_fetched, 2);
+
+    // The same file again: nothing changes.
+    let again = import_text(&lib, "wc-product-export.csv", WOO, &skip);
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 4),
+        "{:?}",
+        again.issues
+    );
+}
+
+/// Etsy listing downloads: English with two variations and one SKU per combination, a
+/// listing without any SKU, and an Italian shop's headers.
+const ETSY: &str = r#"TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,TAGS,MATERIALS,IMAGE1,IMAGE2,IMAGE3,IMAGE4,IMAGE5,IMAGE6,IMAGE7,IMAGE8,IMAGE9,IMAGE10,VARIATION 1 TYPE,VARIATION 1 NAME,VARIATION 1 VALUES,VARIATION 2 TYPE,VARIATION 2 NAME,VARIATION 2 VALUES,SKU
+Silver ring,Hand made,45.00,EUR,6,"ring,silver",silver,https://i.etsystatic.com/r1.jpg,https://i.etsystatic.com/r2.jpg,,,,,,,,,Size,Ring size,"6,7",Colour,,"Silver,Gold","RING-6-S,RING-6-G,RING-7-S,RING-7-G"
+Linen napkins,Set of four,18.00,EUR,7,"linen,table",linen,,,,,,,,,,,,,,,,,
+"#;
+
+const ETSY_ITALIAN: &str = r#"TITOLO,DESCRIZIONE,PREZZO,CODICE_VALUTA,QUANTITÀ,TAG,MATERIALI,IMMAGINE1,VARIAZIONE 1 TIPO,VARIAZIONE 1 NOME,VARIAZIONE 1 VALORI,SKU
+Tazza in ceramica,Fatta a mano,22.50,EUR,3,"tazza,ceramica",gres,https://i.etsystatic.com/t1.jpg,,,,TAZZA-1
+"#;
+
+#[test]
+fn etsy_listings_keep_every_sku_in_english_and_italian() {
+    let lib = TestLibrary::new();
+    let report = import(&lib, "EtsyListingsDownload.csv", ETSY);
+    assert_eq!(report.layout, Layout::Etsy);
+    assert_eq!(
+        (report.created, report.refused, report.variants),
+        (2, 0, 4),
+        "{:?}",
+        report.issues
+    );
+    let ring = product_of(&lib, "ETSY-SILVER-RING");
+    assert_eq!(
+        ring.options.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        ["Ring size", "Colour"]
+    );
+    let skus: Vec<(&str, Option<&str>, Option<&str>, i64)> = ring
+        .variants
+        .iter()
+        .map(|v| {
+            (
+                v.sku.as_str(),
+                v.option1.as_deref(),
+                v.option2.as_deref(),
+                v.stock,
+            )
+        })
+        .collect();
+    assert_eq!(
+        skus,
+        [
+            ("RING-6-S", Some("6"), Some("Silver"), 6),
+            ("RING-6-G", Some("6"), Some("Gold"), 0),
+            ("RING-7-S", Some("7"), Some("Silver"), 0),
+            ("RING-7-G", Some("7"), Some("Gold"), 0),
+        ]
+    );
+    assert_eq!(
+        (ring.price_minor, ring.stock, ring.currency.as_str()),
+        (4500, 6, "EUR")
+    );
+    let napkins = product_of(&lib, "ETSY-LINEN-NAPKINS");
+    assert_eq!((napkins.price_minor, napkins.stock), (1800, 7));
+    let notes = warnings(&report);
+    assert!(
+        notes
+            .iter()
+            .any(|w| w.contains("No SKU: the listing's title \"ETSY-LINEN-NAPKINS\"")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|w| w.contains("listing's quantity")),
+        "{notes:?}"
+    );
+
+    let report = import(&lib, "EtsyListingsDownload-it.csv", ETSY_ITALIAN);
+    assert_eq!(report.layout, Layout::Etsy);
+    assert_eq!((report.created, report.refused), (1, 0), "{:?}", report.issues);
+    let mug = product_of(&lib, "TAZZA-1");
+    assert_eq!(
+        (mug.name.as_str(), mug.price_minor, mug.stock),
+        ("Tazza in ceramica", 2250, 3)
+    );
+    assert_eq!(mug.tags, ["ceramica", "tazza"]);
+}
+
+#[test]
+fn a_dry_run_of_a_shop_file_with_variants_writes_nothing_and_counts_everything() {
+    let lib = TestLibrary::new();
+    drop(lib.catalog());
+    let before = lib.catalog_bytes();
+    let dry = CsvImportOptions {
+        dry_run: true,
+        format: CsvFormat::Shopify,
+        ..CsvImportOptions::default()
+    };
+    let report = import_text(&lib, "products_export.csv", SHOPIFY_TEE, &dry);
+    assert!(!report.committed);
+    assert_eq!((report.created, report.variants), (2, 3));
+    assert!(lib.catalog_bytes() == before, "a dry run wrote to the catalog");
+}
+
+/// A German Etsy shop's download with headers the importer does not know: the preview says
+/// what is missing, the seller maps the columns, and the next file with the same header row
+/// is read with that mapping without asking again (in the app and from `shelf`).
+#[test]
+fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
+    use shelf_core::csv_import::Field;
+    let lib = TestLibrary::new();
+    let text = "ARTIKELNAME,KURZTEXT,VERKAUFSPREIS,BESTAND,ARTIKELNUMMER\nHolzbrett,Eiche,29.90,4,BRETT-1\n";
+    let path = lib.dir.path().join("Angebote.csv");
+    std::fs::write(&path, text).unwrap();
+    let preview = csv_import::preview(lib.catalog().conn(), &path, 5, CsvFormat::Auto).unwrap();
+    assert_eq!(preview.mapping, vec![None; 5]);
+    assert!(
+        preview.problem.as_deref().is_some_and(|p| p.contains("SKU")),
+        "{:?}",
+        preview.problem
+    );
+    assert!(!preview.remembered);
+    assert!(preview.fields.contains(&Field::CompareAt));
+
+    let columns = vec![
+        Some(Field::Name),
+        Some(Field::Description),
+        Some(Field::Price),
+        Some(Field::Stock),
+        Some(Field::Sku),
+    ];
+    let dry = CsvImportOptions {
+        columns: Some(columns.clone()),
+        dry_run: true,
+        ..CsvImportOptions::default()
+    };
+    assert_eq!(import_text(&lib, "Angebote.csv", text, &dry).created, 1);
+    assert!(
+        !csv_import::preview(lib.catalog().conn(), &path, 5, CsvFormat::Auto)
+            .unwrap()
+            .remembered,
+        "a dry run remembers nothing"
+    );
+    let chosen = CsvImportOptions {
+        columns: Some(columns.clone()),
+        ..CsvImportOptions::default()
+    };
+    assert_eq!(import_text(&lib, "Angebote.csv", text, &chosen).created, 1);
+    let board = product_of(&lib, "BRETT-1");
+    assert_eq!(
+        (board.name.as_str(), board.price_minor, board.stock),
+        ("Holzbrett", 2990, 4)
+    );
+
+    // Next month's file: same columns, other rows. No mapping given; the remembered one is used.
+    let next = "ARTIKELNAME,KURZTEXT,VERKAUFSPREIS,BESTAND,ARTIKELNUMMER\nSchale,Ton,12.00,2,SCHALE-1\n";
+    let preview_path = lib.dir.path().join("Angebote-2.csv");
+    std::fs::write(&preview_path, next).unwrap();
+    let preview = csv_import::preview(lib.catalog().conn(), &preview_path, 5, CsvFormat::Auto).unwrap();
+    assert!(preview.remembered);
+    assert_eq!(preview.mapping, columns);
+    assert_eq!(preview.problem, None);
+    let cli = lib.shelf(&["import-csv", preview_path.to_str().unwrap()]);
+    assert_eq!(cli.status.code(), Some(0), "{}", stderr(&cli));
+    assert_eq!(product_of(&lib, "SCHALE-1").price_minor, 1200);
+
+    // From the command line, a column mapped by name.
+    let third = "ARTIKELNAME,ARTIKELNUMMER,PREIS NETTO\nKorb,KORB-1,8.50\n";
+    let third_path = lib.dir.path().join("Andere.csv");
+    std::fs::write(&third_path, third).unwrap();
+    let cli = lib.shelf(&[
+        "import-csv",
+        third_path.to_str().unwrap(),
+        "--column",
+        "ARTIKELNAME=name",
+        "--column",
+        "artikelnummer=sku",
+        "--column",
+        "PREIS NETTO=price",
+    ]);
+    assert_eq!(cli.status.code(), Some(0), "{} {}", stdout(&cli), stderr(&cli));
+    assert_eq!(product_of(&lib, "KORB-1").price_minor, 850);
+    let bad = lib.shelf(&[
+        "import-csv",
+        third_path.to_str().unwrap(),
+        "--column",
+        "PREIS NETTO=preis",
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("\"preis\" is not a field"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+/// What a round trip must keep, product by product: SKU, name, options, and per variant its
+/// SKU, values, price, compare-at, stock and barcode.
+type Shape = Vec<(String, String, Vec<String>, i64, i64, Option<String>, Vec<Row>)>;
+
+fn shape(lib: &TestLibrary) -> Shape {
+    use shelf_core::catalog::products::{self, ProductQuery};
+    let catalog = lib.catalog();
+    let page = products::list(
+        catalog.conn(),
+        &ProductQuery {
+            limit: 1000,
+            ..ProductQuery::default()
+        },
+    )
+    .unwrap();
+    let mut out: Shape = page
+        .items
+        .iter()
+        .map(|s| {
+            let p = products::get(catalog.conn(), s.id).unwrap();
+            let options = p.options.iter().map(|o| o.name.clone()).collect();
+            let barcode = p.barcode.clone();
+            (
+                p.sku.clone(),
+                p.name.clone(),
+                options,
+                p.price_minor,
+                p.stock,
+                barcode,
+                variant_rows(&p),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn export_to(lib: &TestLibrary, format: shelf_core::export::ExportFormat, name: &str) -> PathBuf {
+    let out = lib.dir.path().join(name);
+    shelf_core::export::export(
+        lib.catalog().library(),
+        format,
+        &out,
+        None,
+        &Default::default(),
+        None,
+        &Job::silent(),
+    )
+    .unwrap();
+    out
+}
+
+fn import_file(lib: &TestLibrary, path: &std::path::Path, format: CsvFormat) -> CsvImportReport {
+    let options = CsvImportOptions {
+        format,
+        ..CsvImportOptions::default()
+    };
+    csv_import::import(&mut lib.catalog(), path, &options, &Job::silent()).unwrap()
+}
+
+#[test]
+fn shopify_and_woocommerce_files_round_trip_through_a_fresh_library() {
+    use shelf_core::export::ExportFormat;
+    let cases = [
+        (
+            "products_export.csv",
+            SHOPIFY_TEE,
+            ExportFormat::Shopify,
+            CsvFormat::Shopify,
+        ),
+        (
+            "wc-product-export.csv",
+            WOO,
+            ExportFormat::Woocommerce,
+            CsvFormat::Woocommerce,
+        ),
+    ];
+    for (name, text, out_format, in_format) in cases {
+        let first = TestLibrary::new();
+        let skip = CsvImportOptions {
+            skip_bad_rows: true,
+            ..CsvImportOptions::default()
+        };
+        import_text(&first, name, text, &skip);
+        let exported = export_to(&first, out_format, "out.csv");
+        let second = TestLibrary::new();
+        let report = import_file(&second, &exported, in_format);
+        assert_eq!(report.refused, 0, "{name}: {:?}", report.issues);
+        assert_eq!(
+            shape(&second),
+            shape(&first),
+            "{name} exported and imported again"
+        );
+        assert!(!shape(&first).is_empty());
+    }
+}
+
+#[test]
+fn a_woocommerce_catalog_exported_as_shopify_is_a_valid_shopify_file() {
+    use shelf_core::export::ExportFormat;
+    let woo = TestLibrary::new();
+    let skip = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    import_text(&woo, "wc-product-export.csv", WOO, &skip);
+    let exported = export_to(&woo, ExportFormat::Shopify, "for-shopify.csv");
+    let shopify = TestLibrary::new();
+    let report = import_file(&shopify, &exported, CsvFormat::Shopify);
+    assert_eq!(report.layout, Layout::ShopifyClassic);
+    assert_eq!((report.refused, report.created), (0, 4), "{:?}", report.issues);
+    let hood = product_of(&shopify, "HOOD");
+    assert_eq!(variant_rows(&hood), variant_rows(&product_of(&woo, "HOOD")));
+    // Every row names its product by handle; option names are on each product's first row.
+    let mut reader = csv::Reader::from_path(&exported).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let handle = headers.iter().position(|h| h == "Handle").unwrap();
+    for record in reader.records() {
+        assert!(!record.unwrap()[handle].is_empty());
+    }
+}
