@@ -27,9 +27,9 @@ fn import(lib: &TestLibrary, path: &Path, options: &CsvImportOptions) -> csv_imp
 /// decimals, TRUE/true, variant rows, image-only rows, a product with no SKU, unknown columns
 /// (Google Shopping, metafields, Markets) and no Variant Inventory Qty in a second file.
 const CLASSIC: &str = "Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Published,Option1 Name,Option1 Value,Option1 Linked To,Variant SKU,Variant Grams,Variant Inventory Tracker,Variant Inventory Qty,Variant Inventory Policy,Variant Fulfillment Service,Variant Price,Variant Compare At Price,Variant Requires Shipping,Variant Taxable,Variant Barcode,Image Src,Image Position,Image Alt Text,Gift Card,SEO Title,SEO Description,Google Shopping / Google Product Category,Colour (product.metafields.shopify.color-pattern),Variant Image,Variant Weight Unit,Variant Tax Code,Cost per item,Included / United States,Price / United States,Compare At Price / United States,Status\r
-linen-shirt,Linen Shirt,\"<p>Soft \"\"washed\"\" linen.</p>\r\n<ul>\r\n<li>Relaxed fit — unisex</li>\r\n</ul>\",Acme,Apparel & Accessories > Clothing > Shirts,Shirts,\"summer, linen\",TRUE,Size,S,,LS-S,0.0,shopify,12,deny,manual,72.00,,TRUE,TRUE,'100100717873410,https://cdn.shopify.com/s/files/1/shirt-front.jpg,1,Front,FALSE,,,,Blue,,kg,,30.00,TRUE,,,active\r
+linen-shirt,Linen Shirt,\"<p>Soft \"\"washed\"\" linen.</p>\r\n<ul>\r\n<li>Relaxed fit — unisex</li>\r\n</ul>\",Acme,Apparel & Accessories > Clothing > Shirts,Shirts,\"summer, linen\",TRUE,Size,S,,LS-S,0.0,shopify,12,deny,manual,72.00,,TRUE,TRUE,'100100717873410,https://cdn.shopify.invalid/s/files/1/shirt-front.jpg,1,Front,FALSE,,,,Blue,,kg,,30.00,TRUE,,,active\r
 linen-shirt,,,,,,,,,M,,LS-M,0.0,shopify,8,deny,manual,72.00,,TRUE,TRUE,,,,,,,,,,,kg,,,,,,\r
-linen-shirt,,,,,,,,,,,,,,,,,,,,,,https://cdn.shopify.com/s/files/1/shirt-back.jpg,2,Back,,,,,,,,,,,,,\r
+linen-shirt,,,,,,,,,,,,,,,,,,,,,,https://cdn.shopify.invalid/s/files/1/shirt-back.jpg,2,Back,,,,,,,,,,,,,\r
 no-sku-mug,Mug\u{00a0},<p>Stoneware</p>,Acme,,Kitchen,,true,Title,Default Title,,,0.0,shopify,3,deny,manual,149,,true,true,3.65275E+11,photos/mug.jpg,1,,false,,,,,,kg,,,,,,draft\r
 isbn-book,The Book,,Acme,,Books,,FALSE,Title,Default Title,,BOOK-1,0,,0,deny,manual,19.5,,TRUE,TRUE,978-3-16-148410-0,,,,FALSE,,,,,,kg,,,,,,archived\r
 ";
@@ -143,8 +143,8 @@ fn shopify_classic_layout_imports_with_the_quirks_of_real_files() {
 /// Shopify's current template: Title first, Status ninth, new names, LF, no final newline.
 const NEW_LAYOUT: &str = "Title,URL handle,Description,Vendor,Product category,Type,Tags,Published on online store,Status,SKU,Barcode,Option1 name,Option1 value,Option1 Linked To,Price,Compare-at price,Cost per item,Charge tax,Tax code,Unit price total measure,Inventory tracker,Inventory quantity,Continue selling when out of stock,Weight value (grams),Weight unit for display,Requires shipping,Fulfillment service,Product image URL,Image position,Image alt text,Variant image URL,Gift card,SEO title,SEO description,Google Shopping / Google product category
 Ceramic Vase,ceramic-vase,\"<p>Hand thrown,
-glazed.</p>\",Studio,Home & Garden > Decor > Vases,Vases,\"decor,  handmade \",TRUE,Active,VASE-1,'4006381333931,Title,Default Title,,35,,12,TRUE,,,shopify,4,DENY,0.0,g,TRUE,manual,https://example.com/vase.jpg,1,Vase,,FALSE,,,
-,ceramic-vase,,,,,,,,,,,,,,,,,,,,,,,,,,https://example.com/vase-2.jpg,2,,,,,,
+glazed.</p>\",Studio,Home & Garden > Decor > Vases,Vases,\"decor,  handmade \",TRUE,Active,VASE-1,'4006381333931,Title,Default Title,,35,,12,TRUE,,,shopify,4,DENY,0.0,g,TRUE,manual,https://images.shop.invalid/vase.jpg,1,Vase,,FALSE,,,
+,ceramic-vase,,,,,,,,,,,,,,,,,,,,,,,,,,https://images.shop.invalid/vase-2.jpg,2,,,,,,
 Big Vase,ceramic-vase-big,,Studio,,Vases,,FALSE,Draft,VASE-2,,Size,Big,,1299.99,,,TRUE,,,shopify,-2,DENY,0.0,g,TRUE,manual,,,,,FALSE,,,
 ,ceramic-vase-big,,,,,,,,VASE-2-XL,,,XL,,1399.99,,,TRUE,,,shopify,1,DENY,0.0,g,TRUE,manual,,,,,FALSE,,,";
 

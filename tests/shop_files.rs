@@ -62,10 +62,10 @@ fn warnings(report: &CsvImportReport) -> Vec<String> {
 /// Two options, a variant without a SKU, compare-at prices, a variant image, image-only
 /// rows, vendor and type; CRLF line endings.
 const SHOPIFY_TEE: &str = "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Option3 Name,Option3 Value,Variant SKU,Variant Grams,Variant Inventory Qty,Variant Price,Variant Compare At Price,Variant Barcode,Image Src,Image Position,Variant Image,Cost per item,Status\r
-tee,Organic Tee,<p>Soft</p>,Acme,Shirts,cotton,true,Size,S,Colour,Red,,,TEE-S-RED,180,5,20.00,25.00,0012345678905,https://cdn.example/tee-1.jpg,1,https://cdn.example/tee-red.jpg,8.00,active\r
-tee,,,,,,,,S,,Blue,,,,180,3,20.00,,,https://cdn.example/tee-2.jpg,2,,,\r
+tee,Organic Tee,<p>Soft</p>,Acme,Shirts,cotton,true,Size,S,Colour,Red,,,TEE-S-RED,180,5,20.00,25.00,0012345678905,https://cdn.shop.invalid/tee-1.jpg,1,https://cdn.shop.invalid/tee-red.jpg,8.00,active\r
+tee,,,,,,,,S,,Blue,,,,180,3,20.00,,,https://cdn.shop.invalid/tee-2.jpg,2,,,\r
 tee,,,,,,,,M,,Red,,,TEE-M-RED,200,0,22.00,25.00,,,,,,\r
-tee,,,,,,,,,,,,,,,,,,,https://cdn.example/tee-3.jpg,3,,,\r
+tee,,,,,,,,,,,,,,,,,,,https://cdn.shop.invalid/tee-3.jpg,3,,,\r
 mug,Mug,,Acme,Kitchen,,true,Title,Default Title,,,,,MUG-1,350,9,12,,,,,,,active\r
 ";
 
@@ -221,8 +221,8 @@ fn a_variant_sku_held_by_another_product_refuses_that_product_and_writes_nothing
 /// products, and a variation whose parent is missing.
 const WOO: &str = "\u{feff}ID,Type,SKU,Name,Published,Is featured?,Visibility in catalog,Short description,Description,In stock?,Stock,Backorders allowed?,Weight (kg),Sale price,Regular price,Categories,Tags,Images,Parent,Position,Attribute 1 name,Attribute 1 value(s),Attribute 1 visible,Attribute 1 global,Attribute 2 name,Attribute 2 value(s),Attribute 2 visible,Attribute 2 global
 13,variation,HOOD-L-GRN,Hoodie - L,1,0,visible,,,1,2,0,.8,,45,,,,HOOD,3,Size,L,,1,Colour,Green,,1
-10,variable,HOOD,Hoodie,1,0,visible,Warm,\"<p>Fleece, lined</p>\",1,,0,,,,\"Clothing > Hoodies, Sale\",winter,https://shop.example/hood.jpg,,0,Size,\"M, L\",1,1,Colour,\"Blue, Green\",1,1
-11,variation,HOOD-M-BLU,Hoodie - M,1,0,visible,,,1,5,0,.75,39,45,,,https://shop.example/hood-m-blue.jpg,id:10,1,Size,M,,1,Colour,Blue,,1
+10,variable,HOOD,Hoodie,1,0,visible,Warm,\"<p>Fleece, lined</p>\",1,,0,,,,\"Clothing > Hoodies, Sale\",winter,https://woo.shop.invalid/hood.jpg,,0,Size,\"M, L\",1,1,Colour,\"Blue, Green\",1,1
+11,variation,HOOD-M-BLU,Hoodie - M,1,0,visible,,,1,5,0,.75,39,45,,,https://woo.shop.invalid/hood-m-blue.jpg,id:10,1,Size,M,,1,Colour,Blue,,1
 12,variation,HOOD-M-ANY,Hoodie - M,1,0,visible,,,1,6,0,.75,,45,,,,HOOD,2,Size,M,,1,Colour,,,1
 20,simple,CAP-1,Cap,0,0,visible,,,1,7,0,0.1,,15.5,Accessories,,,,0,,,,,,,,
 30,grouped,SET-1,Gift set,1,0,visible,,,,,,,,,Gifts,,,,0,,,,,,,,
@@ -304,12 +304,12 @@ fn woocommerce_variable_products_gather_their_variations_wherever_they_are() {
 /// Etsy listing downloads: English with two variations and one SKU per combination, a
 /// listing without any SKU, and an Italian shop's headers.
 const ETSY: &str = r#"TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,TAGS,MATERIALS,IMAGE1,IMAGE2,IMAGE3,IMAGE4,IMAGE5,IMAGE6,IMAGE7,IMAGE8,IMAGE9,IMAGE10,VARIATION 1 TYPE,VARIATION 1 NAME,VARIATION 1 VALUES,VARIATION 2 TYPE,VARIATION 2 NAME,VARIATION 2 VALUES,SKU
-Silver ring,Hand made,45.00,EUR,6,"ring,silver",silver,https://i.etsystatic.com/r1.jpg,https://i.etsystatic.com/r2.jpg,,,,,,,,,Size,Ring size,"6,7",Colour,,"Silver,Gold","RING-6-S,RING-6-G,RING-7-S,RING-7-G"
+Silver ring,Hand made,45.00,EUR,6,"ring,silver",silver,https://i.etsy.invalid/r1.jpg,https://i.etsy.invalid/r2.jpg,,,,,,,,,Size,Ring size,"6,7",Colour,,"Silver,Gold","RING-6-S,RING-6-G,RING-7-S,RING-7-G"
 Linen napkins,Set of four,18.00,EUR,7,"linen,table",linen,,,,,,,,,,,,,,,,,
 "#;
 
 const ETSY_ITALIAN: &str = r#"TITOLO,DESCRIZIONE,PREZZO,CODICE_VALUTA,QUANTITÀ,TAG,MATERIALI,IMMAGINE1,VARIAZIONE 1 TIPO,VARIAZIONE 1 NOME,VARIAZIONE 1 VALORI,SKU
-Tazza in ceramica,Fatta a mano,22.50,EUR,3,"tazza,ceramica",gres,https://i.etsystatic.com/t1.jpg,,,,TAZZA-1
+Tazza in ceramica,Fatta a mano,22.50,EUR,3,"tazza,ceramica",gres,https://i.etsy.invalid/t1.jpg,,,,TAZZA-1
 "#;
 
 #[test]
@@ -606,4 +606,120 @@ fn a_woocommerce_catalog_exported_as_shopify_is_a_valid_shopify_file() {
     for record in reader.records() {
         assert!(!record.unwrap()[handle].is_empty());
     }
+}
+
+fn jpeg(shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(64, 48, image::Rgb([shade, 90, 160]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// Photos by URL from a real server on 127.0.0.1: each URL fetched once (the variant's image
+/// is also a product photo), in position order, a redirect followed, a 404, an HTML page
+/// and a lying Content-Length listed with their lines while the products still import, the
+/// variant linked to its photo, and a dry run that downloads nothing.
+#[test]
+fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line() {
+    use crate::http_server::{Reply, Server};
+    let routes = [
+        ("/front.jpg", Reply::Body("image/jpeg", jpeg(30))),
+        ("/red.jpg", Reply::Body("image/jpeg", jpeg(120))),
+        ("/old-back.jpg", Reply::Redirect("/back.jpg".into())),
+        ("/back.jpg", Reply::Body("image/jpeg", jpeg(220))),
+        (
+            "/page.jpg",
+            Reply::Body("text/html", b"<html>Sign in</html>".to_vec()),
+        ),
+        ("/short.jpg", Reply::Lies(5_000)),
+        ("/loop.jpg", Reply::Redirect("/loop.jpg".into())),
+    ];
+    let server = Server::start(routes.into_iter().map(|(p, r)| (p.to_owned(), r)).collect());
+    let u = |p: &str| server.url(p);
+    let csv = format!(
+        "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Image Src,Image Position,Variant Image\n\
+         tee,Tee,Colour,Red,TEE-RED,20,{front},1,{red}\n\
+         tee,,,Blue,TEE-BLUE,20,{red},2,\n\
+         tee,,,,,,{old_back},3,\n\
+         tee,,,,,,{missing},4,\n\
+         mug,Mug,Title,Default Title,MUG-1,9,{page},1,\n\
+         mug,,,,,,{short},2,\n\
+         mug,,,,,,{looping},3,\n\
+         mug,,,,,,{front},4,\n",
+        front = u("/front.jpg"),
+        red = u("/red.jpg"),
+        old_back = u("/old-back.jpg"),
+        missing = u("/missing.jpg"),
+        page = u("/page.jpg"),
+        short = u("/short.jpg"),
+        looping = u("/loop.jpg"),
+    );
+    let lib = TestLibrary::new();
+    let dry = CsvImportOptions {
+        dry_run: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import_text(&lib, "products_export.csv", &csv, &dry);
+    assert_eq!(report.images_imported, 0);
+    assert_eq!(server.hits("/front.jpg"), 0, "a dry run downloads nothing");
+
+    let report = import(&lib, "products_export.csv", &csv);
+    assert_eq!((report.created, report.refused), (2, 0), "{:?}", report.issues);
+    assert_eq!(report.images_imported, 4, "{:?}", report.issues);
+    assert_eq!(server.hits("/front.jpg"), 1, "each URL is fetched once");
+    assert_eq!(server.hits("/red.jpg"), 1);
+    assert_eq!(server.hits("/back.jpg"), 1);
+    let failed: Vec<(u64, &str)> = report
+        .issues
+        .iter()
+        .filter(|i| i.kind == IssueKind::ImageNotFetched)
+        .map(|i| (i.line, i.message.as_str()))
+        .collect();
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    assert!(
+        failed
+            .iter()
+            .any(|(l, m)| *l == 5 && m.contains("not found on the server (404)")),
+        "{failed:?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|(l, m)| *l == 6 && m.contains("is not a photo")),
+        "{failed:?}"
+    );
+    assert!(
+        failed.iter().any(|(l, m)| *l == 7 && m.contains("broke off")),
+        "{failed:?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|(l, m)| *l == 8 && m.contains("redirects too many times")),
+        "{failed:?}"
+    );
+
+    let catalog = lib.catalog();
+    let tee = by_sku(catalog.conn(), "tee").unwrap();
+    let photos = shelf_core::images::product_images(catalog.conn(), tee.id).unwrap();
+    assert_eq!(photos.len(), 3, "front, red and back, in position order");
+    let red_sha = &photos[1].sha256;
+    assert_eq!(
+        tee.variants[0].image_sha256.as_ref(),
+        Some(red_sha),
+        "the variant shows its photo"
+    );
+    let mug = by_sku(catalog.conn(), "MUG-1").unwrap();
+    assert_eq!(
+        shelf_core::images::product_images(catalog.conn(), mug.id)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The same file again: the products have their photos, nothing is downloaded again.
+    drop(catalog);
+    let again = import(&lib, "products_export.csv", &csv);
+    assert_eq!(again.refused, 0);
+    assert_eq!(server.hits("/front.jpg"), 1);
 }

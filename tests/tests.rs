@@ -18,6 +18,8 @@ mod cli;
 mod csv_import;
 /// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
 mod export;
+/// A real HTTP server on 127.0.0.1 for the photo download tests.
+mod http_server;
 /// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
 mod images;
 /// Migrations: forward from an older schema, newer-catalog refusal, pre-migration backup,

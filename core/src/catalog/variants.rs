@@ -163,6 +163,7 @@ const INSERT_MANY: &str = "INSERT INTO variants (product_id, sku, position, opti
     value ->> 'cost_minor', value ->> 'stock', value ->> 'barcode', value ->> 'weight_grams',
     value ->> 'image_sha256'
   FROM json_each(?1) WHERE true ORDER BY key";
+const SET_IMAGE: &str = "UPDATE variants SET image_sha256 = ?2 WHERE sku = ?1 AND image_sha256 IS NOT ?2";
 const IS_PRODUCT_PHOTO: &str = "SELECT 1 FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Variant> {
@@ -549,6 +550,25 @@ pub(crate) fn import_into(
         }
     }
     Ok(())
+}
+
+/// Gives the variant with `sku` one of its product's photos (an import's variant image, once
+/// the photos are in); the schema refuses a photo that is not its product's.
+fn set_image(w: &mut Write<'_>, sku: &str, sha256: &str) -> Result<bool> {
+    Ok(w.tx().prepare_cached(SET_IMAGE)?.execute((sku, sha256))? > 0)
+}
+
+impl Catalog {
+    /// Sets variant images by SKU, each `(sku, sha256)`, in one transaction; how many changed.
+    pub fn set_variant_images(&mut self, images: &[(String, String)]) -> Result<usize> {
+        self.write(|w| {
+            let mut changed = 0;
+            for (sku, sha) in images {
+                changed += usize::from(set_image(w, sku, sha)?);
+            }
+            Ok(changed)
+        })
+    }
 }
 
 /// Whether a variant already has these fields (its SKU compared as the catalog does).

@@ -15,7 +15,7 @@
 //! order; a batch never holds two rows for the same SKU (the second must see the first), so
 //! such a row writes the batch first.
 
-use super::upsert::{self, Context, Pending, Photo, Prepared, RowOutcome};
+use super::upsert::{self, Context, Pending, Photo, Prepared, RowOutcome, VariantImage};
 use super::{IssueKind, RowIssue, Tally};
 use crate::catalog::products::{self, ProductFields};
 use crate::catalog::{search, tags, variants, ProductId, Write};
@@ -147,6 +147,15 @@ fn report(
                     tally.counted(pending.outcome(), variants);
                     upsert::announce(w, ctx, id, pending.outcome());
                     ctx.photos.extend(pending.photos);
+                    if let Some(plan) = &pending.plan {
+                        let images = plan.variants.iter().zip(&plan.images);
+                        ctx.variant_images.extend(images.filter_map(|(v, image)| {
+                            image.clone().map(|source| VariantImage {
+                                sku: v.sku.clone(),
+                                source,
+                            })
+                        }));
+                    }
                     notes
                 }
                 Err(err) => refusal(err, &pending.fields.sku, pending.line, notes)?,

@@ -16,6 +16,7 @@ mod etsy;
 mod layout;
 mod names;
 mod offers;
+mod photos;
 mod remembered;
 mod rows;
 mod shopify;
@@ -27,7 +28,7 @@ pub use layout::{CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
 
 use crate::catalog::{settings, Catalog, WriterAccess};
 use crate::error::{Error, Result};
-use crate::job::{Job, Outcome, Progress};
+use crate::job::{Job, Progress};
 use batch::Batch;
 use rows::Rows;
 use serde::Serialize;
@@ -82,7 +83,7 @@ pub enum IssueKind {
     Warning,
     /// A further variant row of a product whose first row declares no options.
     VariantNotImported,
-    /// An image URL: not fetched (offline).
+    /// An image URL that could not be downloaded (or was not, in a dry run).
     ImageNotFetched,
     /// A local image file: not imported yet.
     ImageNotImported,
@@ -331,6 +332,7 @@ pub fn import(
         announce_budget: MAX_ANNOUNCED,
         savepoint_per_row: options.skip_bad_rows && !options.dry_run,
         photos: Vec::new(),
+        variant_images: Vec::new(),
     };
     let report_path = options
         .report_file
@@ -409,9 +411,10 @@ pub fn import(
     tally.report.rows_read = rows.rows_read;
     let wrote =
         !options.dry_run && !(batch == usize::MAX && (tally.report.refused > 0 || tally.report.cancelled));
-    import_photos(
+    photos::import_photos(
         &mut writer,
         std::mem::take(&mut ctx.photos),
+        std::mem::take(&mut ctx.variant_images),
         wrote,
         &mut tally,
         job,
@@ -442,70 +445,6 @@ fn progress_at(position: u64, total: u64) -> Progress {
         bytes: position,
         ..Progress::default()
     }
-}
-
-/// Imports the photos of committed rows through the image library, one call per product so
-/// they keep their order. When nothing was written (a dry run, a refused all-or-nothing
-/// import, a cancel), each photo is listed instead.
-fn import_photos(
-    writer: &mut impl WriterAccess,
-    photos: Vec<upsert::Photo>,
-    wrote: bool,
-    tally: &mut Tally,
-    job: &Job,
-) -> Result<()> {
-    let mut groups: Vec<(String, u64, Vec<PathBuf>)> = Vec::new();
-    for photo in photos {
-        match groups.last_mut() {
-            Some((sku, _, paths)) if *sku == photo.sku => paths.push(photo.path),
-            _ => groups.push((photo.sku, photo.line, vec![photo.path])),
-        }
-    }
-    for (sku, line, paths) in groups {
-        let id = writer.with_writer(|c| crate::catalog::products::id_by_sku(c.conn(), &sku))?;
-        let (Some(id), true, false) = (id, wrote, job.cancel.is_cancelled()) else {
-            for path in &paths {
-                let message = format!("{} was not imported: nothing was written.", path.display());
-                tally.issue(RowIssue {
-                    line,
-                    sku: sku.clone(),
-                    kind: IssueKind::ImageNotImported,
-                    message,
-                    field: None,
-                })?;
-            }
-            continue;
-        };
-        let report = crate::images::import(
-            &mut *writer,
-            &paths,
-            crate::images::ImportTarget::Product(id),
-            job,
-        )?;
-        for item in report.items {
-            let kind = match item.outcome {
-                Outcome::Done => {
-                    tally.report.images_imported += 1;
-                    continue;
-                }
-                Outcome::Skipped => continue,
-                Outcome::Warning => {
-                    tally.report.images_imported += 1;
-                    IssueKind::Warning
-                }
-                Outcome::Refused => IssueKind::ImageNotImported,
-            };
-            let message = format!("{}: {}", item.name, item.message);
-            tally.issue(RowIssue {
-                line,
-                sku: sku.clone(),
-                kind,
-                message,
-                field: None,
-            })?;
-        }
-    }
-    Ok(())
 }
 
 fn minor_units(catalog: &Catalog) -> Result<HashMap<String, u32>> {

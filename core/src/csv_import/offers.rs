@@ -20,6 +20,8 @@ use std::collections::HashSet;
 pub struct Plan {
     pub names: Vec<String>,
     pub variants: Vec<VariantFields>,
+    /// Each variant's photo as the file names it (a URL or file name), in `variants` order.
+    pub images: Vec<Option<String>>,
 }
 
 impl Plan {
@@ -93,7 +95,12 @@ pub fn plan(
             ));
         }
     }
-    Ok(Plan { names, variants })
+    let images = draft.variants.iter().map(|v| v.image.clone()).collect();
+    Ok(Plan {
+        names,
+        variants,
+        images,
+    })
 }
 
 /// An error about one variant, told with its line.

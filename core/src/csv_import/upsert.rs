@@ -35,17 +35,34 @@ pub struct Context {
     /// its pending index data; products are indexed once per batch, so only the first
     /// savepoint after a batch has any to flush.
     pub savepoint_per_row: bool,
-    /// Local photos named by accepted rows, imported through the image library once the
-    /// rows are committed (the image import runs its own transactions).
+    /// Photos named by accepted rows (files beside the CSV, or URLs), imported through the
+    /// image library once the rows are committed (the image import runs its own
+    /// transactions); and the variants' own photos among them.
     pub photos: Vec<Photo>,
+    pub variant_images: Vec<VariantImage>,
 }
 
-/// A photo file a CSV row names, inside the CSV's folder.
+/// A photo a CSV row names: a file inside the CSV's folder, or a URL to download.
 #[derive(Debug, Clone)]
 pub struct Photo {
     pub line: u64,
     pub sku: String,
-    pub path: PathBuf,
+    /// As the file names it (variant images refer to photos by this).
+    pub name: String,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Source {
+    File(PathBuf),
+    Url(String),
+}
+
+/// A variant's photo, by the source the file names it with (one of its product's photos).
+#[derive(Debug, Clone)]
+pub struct VariantImage {
+    pub sku: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,7 +362,7 @@ fn prepare_inner(
     let photos: Vec<Photo> = draft
         .images
         .iter()
-        .filter_map(|image| local_photo(image, &fields.sku, &ctx.csv_dir, notes))
+        .filter_map(|image| photo(image, &fields.sku, &ctx.csv_dir, notes))
         .collect();
     if let Some(current) = &existing {
         if same_as(current, &fields, plan.as_ref()) {
@@ -557,16 +574,24 @@ fn category(
     Ok((Some(categories::ensure_path(w, &first)?), paths))
 }
 
-/// Sorts the images a row names: URLs are listed as not fetched (Shelfkeeper works offline);
-/// a file beside the CSV (or in a folder below it) is returned for the image library; a
-/// missing file, or one outside the CSV's folder, is listed with the reason.
-fn local_photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowIssue>) -> Option<Photo> {
+/// Sorts the images a row names: a URL is kept to download once the rows are committed; a
+/// file beside the CSV (or in a folder below it) is kept for the image library; a missing
+/// file, or one outside the CSV's folder, is listed with the reason.
+fn photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowIssue>) -> Option<Photo> {
     let source = &image.source;
     let lower = source.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("//") {
-        let message = format!("{source} is on the web and was not fetched (Shelfkeeper works offline).");
-        notes.push(issue(image.line, sku, IssueKind::ImageNotFetched, message));
-        return None;
+        let url = if lower.starts_with("//") {
+            format!("https:{source}")
+        } else {
+            source.clone()
+        };
+        return Some(Photo {
+            line: image.line,
+            sku: sku.to_owned(),
+            name: source.clone(),
+            source: Source::Url(url),
+        });
     }
     let inside = csv_dir.canonicalize().ok().and_then(|dir| {
         let path = dir.join(source).canonicalize().ok()?;
@@ -579,6 +604,7 @@ fn local_photo(image: &ImageRef, sku: &str, csv_dir: &Path, notes: &mut Vec<RowI
     inside.map(|path| Photo {
         line: image.line,
         sku: sku.to_owned(),
-        path,
+        name: source.clone(),
+        source: Source::File(path),
     })
 }

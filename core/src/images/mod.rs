@@ -13,6 +13,7 @@
 pub mod check;
 pub mod colour;
 pub mod decode;
+pub mod download;
 pub mod grouping;
 pub mod import;
 pub mod inbox;

@@ -221,11 +221,14 @@ const handlers: Record<string, (a: Args) => unknown> = {
   pick_csv: () => '/home/seller/shop-export.csv',
   preview_csv: () => ({
     layout: 'shopify_classic',
-    headers: ['Handle', 'Title', 'Variant SKU', 'Variant Price', 'Variant Inventory Qty'],
-    mapping: ['handle', 'name', 'sku', 'price', 'stock'],
+    headers: ['Handle', 'Title', 'Option1 Name', 'Option1 Value', 'Variant SKU', 'Variant Price'],
+    mapping: ['handle', 'name', 'option1_name', 'option1_value', 'sku', 'price'],
+    remembered: false,
+    problem: null,
+    fields: ['sku', 'name', 'price', 'stock', 'option1_name', 'option1_value', 'handle'],
     rows: [
-      ['blue-mug', 'Blue mug', 'MUG-1', '12.50', '4'],
-      ['teapot', 'Teapot', 'POT-1', '-3', '1'],
+      ['tee', 'Organic tee', 'Size', 'S', 'TEE-S', '20.00'],
+      ['tee', '', '', 'M', 'TEE-M', '22.00'],
     ],
   }),
   import_csv: (a) => ({
@@ -237,6 +240,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
     created: 1,
     updated: 0,
     unchanged: 0,
+    variants: 2,
     refused: 1,
     warnings: 0,
     variants_not_imported: 0,

@@ -196,7 +196,7 @@ fn import_text(r: &CsvImportReport) -> String {
     }
     if r.images_not_fetched + r.images_not_imported > 0 {
         lines.push(format!(
-            "{} image URLs were not fetched (Shelfkeeper works offline) and {} local photos could not be imported (see below).",
+            "{} photos by URL could not be downloaded and {} local photos could not be imported (see below).",
             r.images_not_fetched, r.images_not_imported
         ));
     }

@@ -31,6 +31,7 @@ import type { CheckReport } from './bindings/CheckReport';
 import type { CsvImportArgs } from './bindings/CsvImportArgs';
 import type { CsvImportReport } from './bindings/CsvImportReport';
 import type { CsvPreview } from './bindings/CsvPreview';
+import type { CsvFormat } from './bindings/CsvFormat';
 import type { Currency } from './bindings/Currency';
 import type { ErrorKind } from './bindings/ErrorKind';
 import type { ErrorReport } from './bindings/ErrorReport';
@@ -519,8 +520,8 @@ export function pickCsv(): Promise<string | null> {
 }
 
 /** The first rows of a picked CSV file and the column → field mapping that will be used. */
-export function previewCsv(path: string): Promise<CsvPreview> {
-  return call('preview_csv', { path });
+export function previewCsv(path: string, format: CsvFormat): Promise<CsvPreview> {
+  return call('preview_csv', { path, format });
 }
 
 /**

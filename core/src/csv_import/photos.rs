@@ -1,0 +1,237 @@
+//! The photos of the committed rows, imported through the image library one product at a
+//! time so they keep their order: files beside the CSV as they are, URLs downloaded first
+//! (`images::download`, a few at a time, each URL once per import) in chunks of products so
+//! the downloads folder never holds more than a chunk's worth. A URL that fails is listed
+//! with its line; the product stays imported. When nothing was written (a dry run, a refused
+//! all-or-nothing import, a cancel), nothing is downloaded and each photo is listed instead.
+//! Variants' own photos are linked once their product's photos are in.
+
+use super::upsert::{Photo, Source, VariantImage};
+use super::{IssueKind, RowIssue, Tally};
+use crate::catalog::{products, ProductId, WriterAccess};
+use crate::error::{Error, Result};
+use crate::images::{self, download};
+use crate::job::{Job, Outcome};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Photos downloaded before their products' import starts: a chunk's worth on disk at most.
+const CHUNK_PHOTOS: usize = 32;
+
+/// One product's photos, in file order.
+struct Group {
+    sku: String,
+    line: u64,
+    photos: Vec<Photo>,
+}
+
+fn groups(photos: Vec<Photo>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for photo in photos {
+        match groups.last_mut() {
+            Some(group) if group.sku == photo.sku => group.photos.push(photo),
+            _ => groups.push(Group {
+                sku: photo.sku.clone(),
+                line: photo.line,
+                photos: vec![photo],
+            }),
+        }
+    }
+    groups
+}
+
+fn shown(source: &Source) -> String {
+    match source {
+        Source::File(path) => path.display().to_string(),
+        Source::Url(url) => url.clone(),
+    }
+}
+
+pub fn import_photos(
+    writer: &mut impl WriterAccess,
+    photos: Vec<Photo>,
+    variant_images: Vec<VariantImage>,
+    wrote: bool,
+    tally: &mut Tally,
+    job: &Job,
+) -> Result<()> {
+    let groups = groups(photos);
+    if !wrote || job.cancel.is_cancelled() {
+        for photo in groups.iter().flat_map(|g| &g.photos) {
+            let (kind, verb) = match photo.source {
+                Source::File(_) => (IssueKind::ImageNotImported, "imported"),
+                Source::Url(_) => (IssueKind::ImageNotFetched, "downloaded"),
+            };
+            let message = format!("{} was not {verb}: nothing was written.", shown(&photo.source));
+            tally.issue(issue(photo.line, &photo.sku, kind, message))?;
+        }
+        return Ok(());
+    }
+    let downloads = writer
+        .with_writer(|c| Ok(c.library().tmp_dir()))?
+        .join(format!("csv-photos-{}", std::process::id()));
+    let result = import_groups(writer, &groups, &variant_images, &downloads, tally, job);
+    let _ = std::fs::remove_dir_all(&downloads);
+    result
+}
+
+fn import_groups(
+    writer: &mut impl WriterAccess,
+    groups: &[Group],
+    variant_images: &[VariantImage],
+    downloads: &Path,
+    tally: &mut Tally,
+    job: &Job,
+) -> Result<()> {
+    let wanted: std::collections::HashSet<&str> = variant_images.iter().map(|v| v.source.as_str()).collect();
+    let mut fetched = download::Fetched::new();
+    let mut hashes: HashMap<String, String> = HashMap::new();
+    let mut start = 0;
+    while start < groups.len() && !job.cancel.is_cancelled() {
+        let mut end = start;
+        let mut count = 0;
+        while end < groups.len() && (count == 0 || count + groups[end].photos.len() <= CHUNK_PHOTOS) {
+            count += groups[end].photos.len();
+            end += 1;
+        }
+        let chunk = &groups[start..end];
+        let mut targets = Vec::with_capacity(chunk.len());
+        for group in chunk {
+            targets.push(target(writer, group)?);
+        }
+        let mut urls: Vec<String> = Vec::new();
+        for (group, target) in chunk.iter().zip(&targets) {
+            let Some((_, have)) = target else { continue };
+            for photo in &group.photos {
+                if let Source::Url(url) = &photo.source {
+                    if wanted_url(url, have) {
+                        urls.push(url.clone());
+                    }
+                }
+            }
+        }
+        download::fetch_all(&urls, downloads, &mut fetched, job)?;
+        for (group, target) in chunk.iter().zip(targets) {
+            if let Some((id, have)) = target {
+                import_group(
+                    writer,
+                    group,
+                    id,
+                    &have,
+                    &fetched,
+                    &wanted,
+                    &mut hashes,
+                    tally,
+                    job,
+                )?;
+            }
+        }
+        start = end;
+    }
+    let links: Vec<(String, String)> = variant_images
+        .iter()
+        .filter_map(|v| hashes.get(&v.source).map(|sha| (v.sku.clone(), sha.clone())))
+        .collect();
+    if !links.is_empty() {
+        writer.with_writer(|c| c.set_variant_images(&links))?;
+    }
+    Ok(())
+}
+
+/// The product a group's photos go to, and the file names of the photos it has (a URL
+/// whose download is among them was imported before and is not fetched again).
+fn target(writer: &mut impl WriterAccess, group: &Group) -> Result<Option<(ProductId, Vec<String>)>> {
+    writer.with_writer(|c| {
+        let Some(id) = products::id_by_sku(c.conn(), &group.sku)? else {
+            return Ok(None);
+        };
+        let names = images::product_images(c.conn(), id)?
+            .into_iter()
+            .map(|i| i.file_name)
+            .collect();
+        Ok(Some((id, names)))
+    })
+}
+
+/// Whether `url` is to be downloaded for a product whose photos have these file names.
+fn wanted_url(url: &str, have: &[String]) -> bool {
+    let prefix = download::url_prefix(url);
+    !have.iter().any(|name| name.starts_with(&prefix))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn import_group(
+    writer: &mut impl WriterAccess,
+    group: &Group,
+    id: ProductId,
+    have: &[String],
+    fetched: &download::Fetched,
+    wanted: &std::collections::HashSet<&str>,
+    hashes: &mut HashMap<String, String>,
+    tally: &mut Tally,
+    job: &Job,
+) -> Result<()> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for photo in &group.photos {
+        let path = match &photo.source {
+            Source::File(path) => path.clone(),
+            Source::Url(url) if !wanted_url(url, have) => continue,
+            Source::Url(url) => match fetched.get(url) {
+                Some(Ok(path)) => path.clone(),
+                Some(Err(message)) => {
+                    tally.issue(issue(
+                        photo.line,
+                        &group.sku,
+                        IssueKind::ImageNotFetched,
+                        message.clone(),
+                    ))?;
+                    continue;
+                }
+                None => continue,
+            },
+        };
+        if wanted.contains(photo.name.as_str()) {
+            hashes.insert(photo.name.clone(), sha256_of(&path)?);
+        }
+        paths.push(path);
+    }
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let report = images::import(&mut *writer, &paths, images::ImportTarget::Product(id), job)?;
+    for item in report.items {
+        let kind = match item.outcome {
+            Outcome::Done => {
+                tally.report.images_imported += 1;
+                continue;
+            }
+            Outcome::Skipped => continue,
+            Outcome::Warning => {
+                tally.report.images_imported += 1;
+                IssueKind::Warning
+            }
+            Outcome::Refused => IssueKind::ImageNotImported,
+        };
+        let message = format!("{}: {}", item.name, item.message);
+        tally.issue(issue(group.line, &group.sku, kind, message))?;
+    }
+    Ok(())
+}
+
+fn sha256_of(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("Can't read the photo", path, e))?;
+    let mut hash = Sha256::new();
+    std::io::copy(&mut file, &mut hash).map_err(|e| Error::io("Can't read the photo", path, e))?;
+    Ok(hex::encode(hash.finalize()))
+}
+
+fn issue(line: u64, sku: &str, kind: IssueKind, message: String) -> RowIssue {
+    RowIssue {
+        line,
+        sku: sku.to_owned(),
+        kind,
+        message,
+        field: None,
+    }
+}
