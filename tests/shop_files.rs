@@ -116,6 +116,28 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
     let conn = lib.catalog();
     let hits = shelf_core::catalog::search::search(conn.conn(), "TEE-M", 10).unwrap();
     assert!(hits.iter().any(|h| h.id == tee.id), "{hits:?}");
+    let exact = shelf_core::catalog::search::search(conn.conn(), "tee-m-red", 10).unwrap();
+    assert_eq!(
+        exact.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [tee.id],
+        "a whole variant SKU finds its product"
+    );
+    // Written once with its rolled-up price and stock: one audit row for the product, none
+    // for roll-ups (migration 0008), one per variant and option.
+    let audit = |table: &str| -> i64 {
+        conn.conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE table_name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        (audit("products"), audit("variants"), audit("product_options")),
+        (2, 3, 2)
+    );
+    assert_eq!(tee.version, 0, "not bumped by roll-ups while it was imported");
     // Four image URLs (three product rows and the variant's image), none fetched offline.
     assert_eq!(report.images_not_fetched, 4);
     let mug = product_of(&lib, "MUG-1");

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_undo_log.sql"),
     migration!(6, "0006_search_flush_size.sql"),
     migration!(7, "0007_variants.sql"),
+    migration!(8, "0008_rollup_batches.sql"),
 ];
 
 /// The schema version this build of the app writes.

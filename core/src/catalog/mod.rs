@@ -116,8 +116,10 @@ impl<W: WriterAccess> WriterAccess for &mut W {
 }
 
 const SET_ACTOR: &str = "UPDATE write_context SET actor_id = ?1 WHERE id = 1";
-/// Also resumes search indexing (see `search::index_after`), so no commit leaves it paused.
-const CLEAR_ACTOR: &str = "UPDATE write_context SET actor_id = NULL, search_deferred = 0 WHERE id = 1";
+/// Also resumes search indexing (see `search::index_after`) and roll-ups (see
+/// `variants::insert_with_options`), so no commit leaves them paused.
+const CLEAR_ACTOR: &str =
+    "UPDATE write_context SET actor_id = NULL, search_deferred = 0, rollup_deferred = 0 WHERE id = 1";
 
 impl Catalog {
     /// Opens the library's catalog, creating and migrating it as needed. On first start an

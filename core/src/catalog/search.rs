@@ -162,6 +162,12 @@ pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHi
         .prepare_cached(EXACT_SKU)?
         .query_map([typed], hit_from_row)?
         .collect::<rusqlite::Result<_>>()?;
+    // A whole SKU (typed or scanned) is what the seller wants: its product, at once. Its
+    // parts as prefixes (`TEE-000008-M` has a one-letter `m`) would match most of the
+    // catalog and cost tens of milliseconds to rank.
+    if !hits.is_empty() && !typed.contains(char::is_whitespace) {
+        return Ok(hits);
+    }
     let mut chars = typed.chars();
     if let (Some(first), None) = (chars.next(), chars.next()) {
         let next = char::from_u32(first.to_ascii_lowercase() as u32 + 1).unwrap_or(char::MAX);

@@ -164,6 +164,17 @@ const INSERT_MANY: &str = "INSERT INTO variants (product_id, sku, position, opti
     value ->> 'image_sha256'
   FROM json_each(?1) WHERE true ORDER BY key";
 const SET_IMAGE: &str = "UPDATE variants SET image_sha256 = ?2 WHERE sku = ?1 AND image_sha256 IS NOT ?2";
+/// Bulk inserts roll their products up once (migration 0008); see `insert_with_options`.
+const DEFER_ROLL_UP: &str = "UPDATE write_context SET rollup_deferred = 1 WHERE id = 1";
+const RESUME_ROLL_UP: &str = "UPDATE write_context SET rollup_deferred = 0 WHERE id = 1";
+const ROLL_UP_MANY: &str = "UPDATE products SET
+    price_minor = coalesce((SELECT min(v.price_minor) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), price_minor),
+    stock = coalesce((SELECT sum(v.stock) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), 0),
+    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+  WHERE id IN (SELECT value FROM json_each(?1))
+    AND EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
+    AND (price_minor IS NOT coalesce((SELECT min(v.price_minor) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), price_minor)
+      OR stock IS NOT coalesce((SELECT sum(v.stock) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), 0))";
 const IS_PRODUCT_PHOTO: &str = "SELECT 1 FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Variant> {
@@ -490,9 +501,33 @@ pub(crate) fn sku_for_import(
     unreachable!("an unbounded range always finds a free SKU")
 }
 
-/// The variants of many new products at once (a CSV import's batch), fields tidied and
-/// checked, options already declared: one statement, all or none.
-pub(crate) fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) -> Result<()> {
+/// The options and variants of many new products at once (a CSV import's batch), names and
+/// fields tidied and checked: two statements, then one roll-up for the batch (the triggers'
+/// per-variant roll-ups are paused meanwhile, migration 0008). A product written with its
+/// variants' lowest price and total stock is not touched by the roll-up.
+pub(crate) fn insert_with_options(
+    w: &mut Write<'_>,
+    products: &[(ProductId, &[String], &[VariantFields])],
+) -> Result<()> {
+    if products.is_empty() {
+        return Ok(());
+    }
+    w.tx().prepare_cached(DEFER_ROLL_UP)?.execute([])?;
+    let names: Vec<(ProductId, &[String])> = products.iter().map(|(id, n, _)| (*id, *n)).collect();
+    options::declare_many(w, &names)?;
+    let variants: Vec<(ProductId, &[VariantFields])> = products.iter().map(|(id, _, v)| (*id, *v)).collect();
+    insert_many(w, &variants)?;
+    w.tx().prepare_cached(RESUME_ROLL_UP)?.execute([])?;
+    let ids: Vec<ProductId> = products.iter().map(|(id, _, _)| *id).collect();
+    w.tx()
+        .prepare_cached(ROLL_UP_MANY)?
+        .execute([serde_json::to_string(&ids)?])?;
+    Ok(())
+}
+
+/// The variants of many new products at once, fields tidied and checked, options already
+/// declared: one statement, all or none.
+fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) -> Result<()> {
     let rows: Vec<serde_json::Value> = products
         .iter()
         .flat_map(|(id, variants)| {

@@ -11,9 +11,9 @@ use super::{IssueKind, RowIssue, Tally};
 use crate::catalog::{products, ProductId, WriterAccess};
 use crate::error::{Error, Result};
 use crate::images::{self, download};
-use crate::job::{Job, Outcome};
+use crate::job::{ItemResult, Job, Outcome};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Photos downloaded before their products' import starts: a chunk's worth on disk at most.
@@ -84,7 +84,7 @@ fn import_groups(
     tally: &mut Tally,
     job: &Job,
 ) -> Result<()> {
-    let wanted: std::collections::HashSet<&str> = variant_images.iter().map(|v| v.source.as_str()).collect();
+    let wanted: HashSet<&str> = variant_images.iter().map(|v| v.source.as_str()).collect();
     let mut fetched = download::Fetched::new();
     let mut hashes: HashMap<String, String> = HashMap::new();
     let mut start = 0;
@@ -112,19 +112,20 @@ fn import_groups(
             }
         }
         download::fetch_all(&urls, downloads, &mut fetched, job)?;
+        let mut files: Vec<(PathBuf, ProductId)> = Vec::new();
+        let mut owners: Vec<&Group> = Vec::new();
         for (group, target) in chunk.iter().zip(targets) {
             if let Some((id, have)) = target {
-                import_group(
-                    writer,
-                    group,
-                    id,
-                    &have,
-                    &fetched,
-                    &wanted,
-                    &mut hashes,
-                    tally,
-                    job,
-                )?;
+                for path in group_files(group, &have, &fetched, &wanted, &mut hashes, tally)? {
+                    files.push((path, id));
+                    owners.push(group);
+                }
+            }
+        }
+        if !files.is_empty() {
+            let report = images::import_each(&mut *writer, &files, job)?;
+            for (item, group) in report.items.into_iter().zip(owners) {
+                report_item(item, group, tally)?;
             }
         }
         start = end;
@@ -160,18 +161,17 @@ fn wanted_url(url: &str, have: &[String]) -> bool {
     !have.iter().any(|name| name.starts_with(&prefix))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn import_group(
-    writer: &mut impl WriterAccess,
+/// The files of a group's photos that are to be imported, in order: files as they are,
+/// downloads that succeeded (a failed one is listed with its line). Records the hash of each
+/// photo a variant names.
+fn group_files(
     group: &Group,
-    id: ProductId,
     have: &[String],
     fetched: &download::Fetched,
-    wanted: &std::collections::HashSet<&str>,
+    wanted: &HashSet<&str>,
     hashes: &mut HashMap<String, String>,
     tally: &mut Tally,
-    job: &Job,
-) -> Result<()> {
+) -> Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = Vec::new();
     for photo in &group.photos {
         let path = match &photo.source {
@@ -196,27 +196,24 @@ fn import_group(
         }
         paths.push(path);
     }
-    if paths.is_empty() {
-        return Ok(());
-    }
-    let report = images::import(&mut *writer, &paths, images::ImportTarget::Product(id), job)?;
-    for item in report.items {
-        let kind = match item.outcome {
-            Outcome::Done => {
-                tally.report.images_imported += 1;
-                continue;
-            }
-            Outcome::Skipped => continue,
-            Outcome::Warning => {
-                tally.report.images_imported += 1;
-                IssueKind::Warning
-            }
-            Outcome::Refused => IssueKind::ImageNotImported,
-        };
-        let message = format!("{}: {}", item.name, item.message);
-        tally.issue(issue(group.line, &group.sku, kind, message))?;
-    }
-    Ok(())
+    Ok(paths)
+}
+
+fn report_item(item: ItemResult, group: &Group, tally: &mut Tally) -> Result<()> {
+    let kind = match item.outcome {
+        Outcome::Done => {
+            tally.report.images_imported += 1;
+            return Ok(());
+        }
+        Outcome::Skipped => return Ok(()),
+        Outcome::Warning => {
+            tally.report.images_imported += 1;
+            IssueKind::Warning
+        }
+        Outcome::Refused => IssueKind::ImageNotImported,
+    };
+    let message = format!("{}: {}", item.name, item.message);
+    tally.issue(issue(group.line, &group.sku, kind, message))
 }
 
 fn sha256_of(path: &Path) -> Result<String> {

@@ -11,7 +11,7 @@ use super::rows::{issue, Draft, ImageRef};
 use super::{cells, IssueKind, RowIssue};
 use crate::catalog::products::{self, ProductFields, ShopFields, Status};
 use crate::catalog::variants::{self, Variant};
-use crate::catalog::{categories, options, tags, ChangeKind, Entity, ProductId, Write};
+use crate::catalog::{categories, tags, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use crate::money::parse_price;
 use crate::rules;
@@ -289,20 +289,17 @@ pub fn write_one(w: &mut Write<'_>, pending: &Pending) -> Result<ProductId> {
     })
 }
 
-/// The options and variants of a batch's new products, in two statements.
+/// The options and variants of a batch's new products, in a few statements.
 pub fn write_new_plans(w: &mut Write<'_>, written: &[(ProductId, &Pending)]) -> Result<()> {
-    let planned: Vec<(ProductId, &Plan)> = written
+    let planned: Vec<(ProductId, &[String], &[variants::VariantFields])> = written
         .iter()
-        .filter_map(|(id, p)| p.plan.as_ref().map(|plan| (*id, plan)))
+        .filter_map(|(id, p)| {
+            p.plan
+                .as_ref()
+                .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
+        })
         .collect();
-    let names: Vec<(ProductId, &[String])> =
-        planned.iter().map(|(id, p)| (*id, p.names.as_slice())).collect();
-    options::declare_many(w, &names)?;
-    let rows: Vec<(ProductId, &[variants::VariantFields])> = planned
-        .iter()
-        .map(|(id, p)| (*id, p.variants.as_slice()))
-        .collect();
-    variants::insert_many(w, &rows)
+    variants::insert_with_options(w, &planned)
 }
 
 fn prepare_inner(

@@ -34,6 +34,8 @@ pub struct Candidate {
     pub name: String,
     /// A problem found while listing (a link leaving the folder...), reported as its result.
     pub problem: Option<Error>,
+    /// The product this file goes to, for [`ImportTarget::Each`].
+    pub product: Option<ProductId>,
 }
 
 impl Candidate {
@@ -42,6 +44,7 @@ impl Candidate {
             name: path.display().to_string(),
             path,
             problem: None,
+            product: None,
         }
     }
 }
@@ -66,7 +69,7 @@ pub fn run(
     target: ImportTarget,
     job: &Job,
 ) -> Result<JobReport> {
-    if !matches!(target, ImportTarget::Product(_)) {
+    if target == ImportTarget::BySku {
         candidates.sort_by_cached_key(|c| sku_from_file_name(&c.path).map(|s| (s.sku, s.index)));
     }
     let (library, currency) = catalog.with_writer(|catalog| {
@@ -458,6 +461,16 @@ fn resolve_product(
             .tx()
             .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
         return Ok((*id, sku, false));
+    }
+    if *target == ImportTarget::Each {
+        let id = candidate
+            .product
+            .ok_or_else(|| Error::Internal("a photo was given no product".into()))?;
+        check_product_usable(w.tx(), id)?;
+        let sku: String = w
+            .tx()
+            .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
+        return Ok((id, sku, false));
     }
     let Some(SkuName { sku, .. }) = sku_from_file_name(&candidate.path) else {
         return Err(Error::validation(

@@ -43,6 +43,8 @@ pub enum ImportTarget {
     /// Grouped by the SKU in each file name (`ABC-123_2.jpg` → `ABC-123`), creating draft
     /// products for SKUs that don't exist yet.
     BySku,
+    /// Each file to the product it is given with (see [`import_each`]).
+    Each,
 }
 
 /// Imports files and folders (recursively). Every file gets a result; a bad file never
@@ -54,6 +56,24 @@ pub fn import(
     job: &Job,
 ) -> Result<JobReport> {
     import::run(catalog, walk::candidates(paths), target, job)
+}
+
+/// Imports each file onto the product it is paired with, in the given order (a product's
+/// photos keep theirs), with one worker per core across all of them: a CSV import's photos,
+/// many products with one or two photos each.
+pub fn import_each(
+    catalog: impl WriterAccess,
+    files: &[(PathBuf, ProductId)],
+    job: &Job,
+) -> Result<JobReport> {
+    let candidates = files
+        .iter()
+        .map(|(path, product)| import::Candidate {
+            product: Some(*product),
+            ..import::Candidate::new(path.clone())
+        })
+        .collect();
+    import::run(catalog, candidates, ImportTarget::Each, job)
 }
 
 /// One photo on one product, with the original's metadata.
