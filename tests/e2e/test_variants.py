@@ -70,3 +70,51 @@ def test_generate_edit_and_bulk_price_variants(app):
     app.wait_for(lambda: "6 variants" in card.text, "the card to count the variants")
     app.wait_for(lambda: "9.50" in card.text and "15.00" in card.text, "the card to show the price range")
     app.shot("grid-price-range")
+
+
+def test_variant_photo_and_a_stale_variant_edit(app):
+    app.add_product("CAP", "Wool cap", price="20.00")
+    app.shelf("variant", "generate", "CAP", "--option", "Colour=Grey,Navy", "--price", "20.00", "--stock", "3")
+    grey = app.photo("cap-grey.jpg", color="gray")
+    navy = app.photo("cap-navy.jpg", color="navy")
+    for path in (grey, navy):
+        app.shelf("import", "--product", "CAP", path)
+    app.launch()
+    open_editor(app, "CAP")
+    app.wait_for(lambda: len(app.testids("variant-row")) == 2, "the two variants")
+    photo = app.wait_for(
+        lambda: app.js(
+            "const s = document.querySelector('[data-testid=\"variant-row\"][data-sku=\"CAP-NAVY\"] [data-testid=\"variant-photo\"]');"
+            "return s && s.options.length === 3 ? s : null"
+        ),
+        "the product's photos offered for the variant",
+    )
+    navy_sha = app.js("return arguments[0].options[2].value", photo)
+    app.js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}))", photo, navy_sha)
+    app.wait_for(
+        lambda: app.shelf("product", "show", "CAP")["variants"][1]["image_sha256"] == navy_sha,
+        "the navy photo to be saved on CAP-NAVY",
+    )
+    app.wait_for(
+        lambda: app.js(
+            "const i = document.querySelector('[data-testid=\"variant-row\"][data-sku=\"CAP-NAVY\"] img'); return i && i.complete && i.naturalWidth > 0"
+        ),
+        "the variant's photo in its row",
+    )
+    app.js("document.querySelector('[data-testid=\"variants-grid\"]').scrollIntoView({block: 'center'})")
+    app.shot("variant-photo-chosen")
+
+    # Someone else saves CAP-GREY's stock from the command line while the editor is open.
+    app.shelf("variant", "edit", "CAP-GREY", "--stock", "40")
+    stock = variant_cell(app, "CAP-GREY", "stock")
+    stock.send_keys(Keys.CONTROL, "a")
+    stock.send_keys("7", Keys.ENTER)
+    app.wait_for(lambda: app.testids("variant-conflict"), "the conflict panel")
+    assert app.testid("conflict-theirs").text == "40"
+    assert app.testid("conflict-mine").text == "7"
+    assert app.shelf("product", "show", "CAP")["variants"][0]["stock"] == 40, "nothing was overwritten"
+    app.js("document.querySelector('[data-testid=\"variant-conflict\"]').scrollIntoView({block: 'center'})")
+    app.shot("variant-conflict")
+    app.testid("conflict-keep-mine").click()
+    app.wait_for(lambda: app.shelf("product", "show", "CAP")["variants"][0]["stock"] == 7, "my stock saved over theirs")
+    app.wait_for(lambda: not app.testids("variant-conflict"), "the conflict panel to close")

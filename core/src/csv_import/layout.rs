@@ -6,8 +6,9 @@
 //! (../shared/notes/shop-csv.md).
 
 use super::names::{
-    ETSY_IMAGE_WORDS, ETSY_NAMES, ETSY_VARIATION_WORDS, GENERIC_NAMES, SHOPIFY_NAMES, WOOCOMMERCE_NAMES,
+    etsy_image, etsy_variation, weight_unit, ETSY_NAMES, GENERIC_NAMES, SHOPIFY_NAMES, WOOCOMMERCE_NAMES,
 };
+pub use super::names::{normalise, ALL_FIELDS};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -130,75 +131,6 @@ impl Field {
     }
 }
 
-/// A header as the tables spell it: no byte-order mark, lower case, `_` as a space, runs of
-/// spaces as one, and the accents of Etsy's languages folded (`QUANTITÀ` → `quantita`).
-pub fn normalise(header: &str) -> String {
-    let mut out = String::with_capacity(header.len());
-    for c in header.trim_start_matches('\u{feff}').trim().chars() {
-        let c = match c {
-            '_' => ' ',
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'À' | 'Á' | 'Â' | 'Ä' | 'Ã' => 'a',
-            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ò' | 'Ó' | 'Ô' | 'Ö' | 'Õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'ñ' | 'Ñ' => 'n',
-            other => other,
-        };
-        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
-        }
-        out.extend(c.to_lowercase());
-    }
-    out.trim_end().to_owned()
-}
-
-/// WooCommerce names the weight's unit in the header: `Weight (kg)` → grams per unit.
-fn weight_unit(name: &str) -> Option<f64> {
-    let unit = name.strip_prefix("weight (")?.strip_suffix(')')?;
-    match unit.trim() {
-        "g" | "grams" => Some(1.0),
-        "kg" => Some(1000.0),
-        "lbs" | "lb" => Some(453.592_37),
-        "oz" => Some(28.349_523_125),
-        _ => None,
-    }
-}
-
-/// Etsy's `IMAGE1`..`IMAGE10` (or `IMMAGINE1`...).
-fn etsy_image(name: &str) -> bool {
-    let digits = name.trim_start_matches(|c: char| !c.is_ascii_digit());
-    let word = name[..name.len() - digits.len()].trim();
-    ETSY_IMAGE_WORDS.contains(&word) && digits.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n))
-}
-
-/// Etsy's `VARIATION 1 NAME` (or `VARIAZIONE 1 NOME`...) → the option field it feeds.
-fn etsy_variation(name: &str) -> Option<Field> {
-    let mut words = name.split(' ');
-    let (variation, n, kind) = (words.next()?, words.next()?, words.next()?);
-    if words.next().is_some() {
-        return None;
-    }
-    let (_, type_word, name_word, values_word) = ETSY_VARIATION_WORDS
-        .iter()
-        .find(|(v, t, nm, vs)| *v == variation && [*t, *nm, *vs].contains(&kind))?;
-    let (name_field, value_field, type_field) = match n {
-        "1" => Field::OPTIONS[0],
-        "2" => Field::OPTIONS[1],
-        _ => return None,
-    };
-    if kind == *name_word {
-        Some(name_field)
-    } else if kind == *values_word {
-        Some(value_field)
-    } else if kind == *type_word {
-        type_field
-    } else {
-        None
-    }
-}
-
 /// Column index → field, for the chosen layout.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mapping {
@@ -302,44 +234,6 @@ pub fn guess(headers: &[String], wanted: CsvFormat) -> Result<Mapping> {
         grams_per_unit,
     })
 }
-
-/// Every field a column can feed, for the preview's column choices.
-pub const ALL_FIELDS: [Field; 34] = [
-    Field::Sku,
-    Field::Name,
-    Field::Description,
-    Field::Price,
-    Field::SalePrice,
-    Field::CompareAt,
-    Field::Cost,
-    Field::Currency,
-    Field::Stock,
-    Field::Status,
-    Field::Published,
-    Field::Category,
-    Field::Vendor,
-    Field::ProductType,
-    Field::Tags,
-    Field::Barcode,
-    Field::Weight,
-    Field::Handle,
-    Field::Images,
-    Field::ImageSrc,
-    Field::ImagePosition,
-    Field::ImageAlt,
-    Field::VariantImage,
-    Field::Option1Name,
-    Field::Option1Value,
-    Field::Option2Name,
-    Field::Option2Value,
-    Field::Option3Name,
-    Field::Option3Value,
-    Field::Option1Type,
-    Field::Option2Type,
-    Field::ShopId,
-    Field::Kind,
-    Field::Parent,
-];
 
 /// The seller's own choice of field per column (the preview's column mapping), for the
 /// layout the file was read as; the same checks as a detected mapping.

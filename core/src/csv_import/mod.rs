@@ -13,10 +13,13 @@
 mod batch;
 mod cells;
 mod etsy;
+mod existing;
+mod fields;
 mod layout;
 mod names;
 mod offers;
 mod photos;
+mod preview;
 mod remembered;
 mod rows;
 mod shopify;
@@ -25,6 +28,7 @@ mod upsert;
 mod woocommerce;
 
 pub use layout::{CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
+pub use preview::{preview, CsvPreview};
 
 use crate::catalog::{settings, Catalog, WriterAccess};
 use crate::error::{Error, Result};
@@ -175,81 +179,6 @@ impl CsvImportReport {
     }
 }
 
-/// The first rows of a file as the importer would read them, for the mapping preview.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct CsvPreview {
-    pub layout: Layout,
-    pub headers: Vec<String>,
-    /// Per column: the product field it feeds, or `None` when ignored.
-    pub mapping: Vec<Option<Field>>,
-    /// Whether `mapping` is the one the seller chose for a file with these headers before.
-    pub remembered: bool,
-    /// What the mapping still lacks (no SKU column, say), for the seller to map by hand.
-    pub problem: Option<String>,
-    /// The fields a column can be mapped to.
-    pub fields: Vec<Field>,
-    pub rows: Vec<Vec<String>>,
-}
-
-/// How the file's columns will be read: the seller's choice for this import, else the one
-/// remembered for this header row, else the layout's own. The bool says it was remembered.
-fn mapping_for(
-    conn: &rusqlite::Connection,
-    headers: &[String],
-    format: CsvFormat,
-    chosen: Option<&[Option<Field>]>,
-) -> Result<(Mapping, bool)> {
-    let guessed = layout::guess(headers, format)?;
-    if let Some(columns) = chosen {
-        return Ok((
-            layout::chosen(guessed.layout, columns.to_vec(), guessed.grams_per_unit)?,
-            false,
-        ));
-    }
-    if let Some(columns) = remembered::recall(conn, headers)? {
-        if let Ok(mapping) = layout::chosen(guessed.layout, columns, guessed.grams_per_unit) {
-            return Ok((mapping, true));
-        }
-    }
-    Ok((layout::checked(guessed)?, false))
-}
-
-/// The first `rows` rows of `path`, with the mapping the import would use. A header row the
-/// importer cannot read on its own is no error here: the preview says what is missing.
-pub fn preview(
-    conn: &rusqlite::Connection,
-    path: &Path,
-    rows: usize,
-    format: CsvFormat,
-) -> Result<CsvPreview> {
-    let mut opened = rows::open(path)?;
-    let (mapping, remembered, problem) = match mapping_for(conn, &opened.headers, format, None) {
-        Ok((mapping, remembered)) => (mapping, remembered, None),
-        Err(Error::Validation { message, .. }) => {
-            let guessed = layout::guess(&opened.headers, format)?;
-            (guessed, false, Some(message))
-        }
-        Err(other) => return Err(other),
-    };
-    let encoding = opened.dialect.encoding;
-    let mut out = Vec::new();
-    for record in opened.reader.byte_records().take(rows) {
-        let record =
-            record.map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
-        out.push(record.iter().map(|c| text::shown(c, encoding)).collect());
-    }
-    Ok(CsvPreview {
-        layout: mapping.layout,
-        headers: opened.headers,
-        mapping: mapping.columns,
-        remembered,
-        problem,
-        fields: ALL_FIELDS.to_vec(),
-        rows: out,
-    })
-}
-
 /// The running count, the issue list and the report file.
 struct Tally {
     report: CsvImportReport,
@@ -314,7 +243,8 @@ pub fn import(
     let opened = rows::open(path)?;
     let chosen = options.columns.as_deref();
     let headers = opened.headers.clone();
-    let (mapping, _) = writer.with_writer(|c| mapping_for(c.conn(), &headers, options.format, chosen))?;
+    let (mapping, _) =
+        writer.with_writer(|c| preview::mapping_for(c.conn(), &headers, options.format, chosen))?;
     if let (Some(columns), false) = (chosen, options.dry_run) {
         writer.with_writer(|c| c.write(|w| remembered::remember(w, &headers, columns)))?;
     }

@@ -179,3 +179,107 @@ pub const ETSY_VARIATION_WORDS: &[(&str, &str, &str, &str)] = &[
     ("variacion", "tipo", "nombre", "valores"),
     ("variatie", "type", "naam", "waarden"),
 ];
+
+/// Every field a column can feed, for the preview's column choices.
+pub const ALL_FIELDS: [Field; 34] = [
+    Field::Sku,
+    Field::Name,
+    Field::Description,
+    Field::Price,
+    Field::SalePrice,
+    Field::CompareAt,
+    Field::Cost,
+    Field::Currency,
+    Field::Stock,
+    Field::Status,
+    Field::Published,
+    Field::Category,
+    Field::Vendor,
+    Field::ProductType,
+    Field::Tags,
+    Field::Barcode,
+    Field::Weight,
+    Field::Handle,
+    Field::Images,
+    Field::ImageSrc,
+    Field::ImagePosition,
+    Field::ImageAlt,
+    Field::VariantImage,
+    Field::Option1Name,
+    Field::Option1Value,
+    Field::Option2Name,
+    Field::Option2Value,
+    Field::Option3Name,
+    Field::Option3Value,
+    Field::Option1Type,
+    Field::Option2Type,
+    Field::ShopId,
+    Field::Kind,
+    Field::Parent,
+];
+
+/// A header as the tables spell it: no byte-order mark, lower case, `_` as a space, runs of
+/// spaces as one, and the accents of Etsy's languages folded (`QUANTITÀ` → `quantita`).
+pub fn normalise(header: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let mut out = String::with_capacity(header.len());
+    // Decomposed, an accented letter is its base letter and a combining mark, dropped here.
+    for c in header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+    {
+        let c = if c == '_' { ' ' } else { c };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.trim_end().to_owned()
+}
+
+/// WooCommerce names the weight's unit in the header: `Weight (kg)` → grams per unit.
+pub fn weight_unit(name: &str) -> Option<f64> {
+    let unit = name.strip_prefix("weight (")?.strip_suffix(')')?;
+    match unit.trim() {
+        "g" | "grams" => Some(1.0),
+        "kg" => Some(1000.0),
+        "lbs" | "lb" => Some(453.592_37),
+        "oz" => Some(28.349_523_125),
+        _ => None,
+    }
+}
+
+/// Etsy's `IMAGE1`..`IMAGE10` (or `IMMAGINE1`...).
+pub fn etsy_image(name: &str) -> bool {
+    let digits = name.trim_start_matches(|c: char| !c.is_ascii_digit());
+    let word = name[..name.len() - digits.len()].trim();
+    ETSY_IMAGE_WORDS.contains(&word) && digits.parse::<u8>().is_ok_and(|n| (1..=10).contains(&n))
+}
+
+/// Etsy's `VARIATION 1 NAME` (or `VARIAZIONE 1 NOME`...) → the option field it feeds.
+pub fn etsy_variation(name: &str) -> Option<Field> {
+    let mut words = name.split(' ');
+    let (variation, n, kind) = (words.next()?, words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    let (_, type_word, name_word, values_word) = ETSY_VARIATION_WORDS
+        .iter()
+        .find(|(v, t, nm, vs)| *v == variation && [*t, *nm, *vs].contains(&kind))?;
+    let (name_field, value_field, type_field) = match n {
+        "1" => Field::OPTIONS[0],
+        "2" => Field::OPTIONS[1],
+        _ => return None,
+    };
+    if kind == *name_word {
+        Some(name_field)
+    } else if kind == *values_word {
+        Some(value_field)
+    } else if kind == *type_word {
+        type_field
+    } else {
+        None
+    }
+}

@@ -5,17 +5,18 @@
 //! moves on. A product written on its own (when SQLite refuses a batch) goes through the
 //! same statements for one row inside a savepoint: a refused row leaves nothing behind.
 
+use super::existing::{find, Product};
+use super::fields::draft_fields;
 use super::layout::Layout;
+
 use super::offers::{self, Plan};
 use super::rows::{issue, Draft, ImageRef};
 use super::{cells, IssueKind, RowIssue};
-use crate::catalog::products::{self, ProductFields, ShopFields, Status};
-use crate::catalog::variants::{self, Variant};
-use crate::catalog::{categories, tags, ChangeKind, Entity, ProductId, Write};
+use crate::catalog::products::{self, ProductFields};
+use crate::catalog::variants;
+use crate::catalog::{tags, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
-use crate::money::parse_price;
 use crate::rules;
-use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -70,92 +71,6 @@ pub enum RowOutcome {
     Created,
     Updated,
     Unchanged,
-}
-
-/// The product a row would update: the columns the import compares and writes. (Not
-/// `products::get`, which also builds the category path from the whole category tree.)
-macro_rules! select_existing {
-    ($where:literal) => {
-        concat!(
-            "SELECT id, sku, name, description, price_minor, currency, stock, status, category_id,
-               barcode, deleted_at, vendor, product_type, handle, compare_at_minor, cost_minor,
-               weight_grams, EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
-             FROM products ",
-            $where
-        )
-    };
-}
-const BY_SKU: &str = select_existing!("WHERE sku = ?1");
-const BY_HANDLE: &str = select_existing!("WHERE handle = ?1");
-
-struct Product {
-    id: ProductId,
-    fields: ProductFields,
-    deleted_at: Option<String>,
-    has_options: bool,
-    /// Its live variants, when it has options.
-    variants: Vec<Variant>,
-}
-
-fn existing(conn: &rusqlite::Connection, query: &str, key: &str) -> Result<Option<Product>> {
-    let found = conn
-        .prepare_cached(query)?
-        .query_row([key], |r| {
-            Ok(Product {
-                id: r.get(0)?,
-                fields: ProductFields {
-                    sku: r.get(1)?,
-                    name: r.get(2)?,
-                    description: r.get(3)?,
-                    price_minor: r.get(4)?,
-                    currency: r.get(5)?,
-                    stock: r.get(6)?,
-                    status: Status::parse(r.get_ref(7)?.as_str()?).unwrap_or_default(),
-                    category_id: r.get(8)?,
-                    barcode: r.get(9)?,
-                    tags: Vec::new(),
-                    shop: ShopFields {
-                        vendor: r.get(11)?,
-                        product_type: r.get(12)?,
-                        handle: r.get(13)?,
-                        compare_at_minor: r.get(14)?,
-                        cost_minor: r.get(15)?,
-                        weight_grams: r.get(16)?,
-                    },
-                },
-                deleted_at: r.get(10)?,
-                has_options: r.get(17)?,
-                variants: Vec::new(),
-            })
-        })
-        .optional()?;
-    let Some(mut product) = found else {
-        return Ok(None);
-    };
-    product.fields.tags = tags::of_product(conn, product.id)?;
-    if product.has_options {
-        product.variants = variants::of_product(conn, product.id, false)?;
-    }
-    Ok(Some(product))
-}
-
-/// The product a draft updates: the one with its shop handle, else its SKU; a product with
-/// variants may also be one an earlier import made from its first variant alone (it then
-/// takes the handle's SKU and sells through its variants).
-fn find(conn: &rusqlite::Connection, draft: &Draft, sku: &str) -> Result<Option<Product>> {
-    if let Some(handle) = &draft.url_handle {
-        if let Some(found) = existing(conn, BY_HANDLE, handle)? {
-            return Ok(Some(found));
-        }
-    }
-    if let Some(found) = existing(conn, BY_SKU, sku)? {
-        return Ok(Some(found));
-    }
-    match draft.variants.first() {
-        Some(first) if !first.sku.trim().is_empty() => Ok(existing(conn, BY_SKU, first.sku.trim())?
-            .filter(|p| !p.has_options && p.fields.shop.handle.is_none())),
-        _ => Ok(None),
-    }
 }
 
 /// A checked row: nothing to write, or a product to write with the next batch.
@@ -417,158 +332,6 @@ fn same_as(current: &Product, f: &ProductFields, plan: Option<&Plan>) -> bool {
         }
     };
     same_product && same_variants
-}
-
-/// The product the row describes: the file's cells where the file has the column, the
-/// product's current values (or the defaults for a new one) where it has not.
-fn draft_fields(
-    w: &mut Write<'_>,
-    draft: &Draft,
-    sku: String,
-    existing: Option<&Product>,
-    ctx: &Context,
-    notes: &mut Vec<RowIssue>,
-) -> Result<ProductFields> {
-    let old = existing.map(|p| &p.fields);
-    let currency = draft
-        .currency
-        .as_deref()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .or_else(|| old.and_then(|p| p.currency.clone()))
-        .unwrap_or_else(|| ctx.default_currency.clone());
-    let minor_units = *ctx.minor_units.get(&currency).ok_or_else(|| {
-        Error::validation(
-            "currency",
-            format!("{currency} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
-        )
-    })?;
-    let price_minor = match &draft.price {
-        Some(text) => parse_price(text, minor_units)?,
-        None => old.map_or(0, |p| p.price_minor),
-    };
-    let stock = cells::stock(
-        draft.stock.as_deref().unwrap_or(""),
-        ctx.layout.is_shop(),
-        draft.line,
-        &sku,
-        notes,
-    )?
-    .unwrap_or_else(|| old.map_or(0, |p| p.stock));
-    let (category_id, more_categories) = category(w, draft, old, ctx.layout)?;
-    let barcode = match &draft.barcode {
-        Some(text) => cells::clean_barcode(text, draft.line, &sku, notes),
-        None => old.and_then(|p| p.barcode.clone()),
-    };
-    let mut tags: Vec<String> = draft
-        .tags
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-        .collect();
-    if !more_categories.is_empty() {
-        let message = format!(
-            "The product is in more than one category; the catalog keeps one, so {} became tags.",
-            more_categories.join(", ")
-        );
-        notes.push(issue(draft.line, &sku, IssueKind::Warning, message));
-        tags.extend(more_categories);
-    }
-    if let Some(p) = old {
-        tags.extend(p.tags.iter().cloned());
-    }
-    let keep = |text: &Option<String>, current: Option<&String>| match text {
-        Some(t) => Some(t.clone()),
-        None => current.cloned(),
-    };
-    let old_shop = old.map(|p| &p.shop);
-    let amount = |text: &Option<String>, current: Option<i64>| match text {
-        Some(t) => cells::amount(Some(t), minor_units),
-        None => Ok(current),
-    };
-    let shop = ShopFields {
-        vendor: keep(&draft.vendor, old_shop.and_then(|s| s.vendor.as_ref())),
-        product_type: keep(
-            &draft.product_type,
-            old_shop.and_then(|s| s.product_type.as_ref()),
-        ),
-        handle: keep(&draft.url_handle, old_shop.and_then(|s| s.handle.as_ref())),
-        compare_at_minor: amount(&draft.compare_at, old_shop.and_then(|s| s.compare_at_minor))?,
-        cost_minor: amount(&draft.cost, old_shop.and_then(|s| s.cost_minor))?,
-        weight_grams: match &draft.weight {
-            Some(t) => cells::grams(t, ctx.grams_per_unit)?,
-            None => old_shop.and_then(|s| s.weight_grams),
-        },
-    };
-    Ok(ProductFields {
-        sku,
-        name: draft.name.clone(),
-        description: draft
-            .description
-            .clone()
-            .or_else(|| old.map(|p| p.description.clone()))
-            .unwrap_or_default(),
-        price_minor,
-        currency: Some(currency),
-        stock,
-        status: status(draft, old)?,
-        category_id,
-        barcode,
-        tags,
-        shop,
-    })
-}
-
-fn status(draft: &Draft, existing: Option<&ProductFields>) -> Result<Status> {
-    if let Some(text) = draft.status.as_deref().filter(|t| !t.trim().is_empty()) {
-        return Status::parse(text);
-    }
-    if let Some(published) = draft
-        .published
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        return Ok(if published.eq_ignore_ascii_case("true") {
-            Status::Active
-        } else {
-            Status::Draft
-        });
-    }
-    Ok(existing.map_or(Status::Draft, |p| p.status))
-}
-
-/// The product's category and the further category paths the file gives it (WooCommerce
-/// lists several, comma-separated). Generic: `category`. Shopify: `Product Category`, else
-/// `Type`. An empty cell clears the category; no column keeps it.
-fn category(
-    w: &mut Write<'_>,
-    draft: &Draft,
-    existing: Option<&ProductFields>,
-    layout: Layout,
-) -> Result<(Option<i64>, Vec<String>)> {
-    let non_empty = |c: &Option<String>| c.clone().filter(|t| !t.trim().is_empty());
-    let text = non_empty(&draft.category).or_else(|| non_empty(&draft.product_type));
-    let Some(text) = text else {
-        let cleared = draft.category.is_some() || draft.product_type.is_some();
-        return Ok((
-            if cleared {
-                None
-            } else {
-                existing.and_then(|p| p.category_id)
-            },
-            Vec::new(),
-        ));
-    };
-    let mut paths = if layout == Layout::Woocommerce {
-        super::woocommerce::split_list(&text)
-    } else {
-        vec![text]
-    };
-    let first = paths.remove(0);
-    Ok((Some(categories::ensure_path(w, &first)?), paths))
 }
 
 /// Sorts the images a row names: a URL is kept to download once the rows are committed; a

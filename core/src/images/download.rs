@@ -60,7 +60,7 @@ pub fn fetch_all(urls: &[String], dir: &Path, done: &mut Fetched, job: &Job) -> 
                 job.report(&Progress {
                     done: count as u64,
                     total: todo.len() as u64,
-                    current: Some((*url).clone()),
+                    current: Some(format!("Downloaded photo {count} of {}: {url}", todo.len())),
                     ..Progress::default()
                 });
                 results

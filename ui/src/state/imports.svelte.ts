@@ -5,6 +5,7 @@
 import { importImages, pickImages, toCommandError } from '../lib/api';
 import type { ImportTargetArg, ItemResult, JobReport, Progress, RunningJob } from '../lib/api';
 import { announcer } from './announcer.svelte';
+import { screens } from './screens.svelte';
 
 class Imports {
   /** Shown while running and afterwards until dismissed. */
@@ -91,6 +92,11 @@ export function showDropTarget(at: { x: number; y: number } | null): void {
 
 export async function dropFiles(paths: string[], x: number, y: number): Promise<void> {
   showDropTarget(null);
+  // One shop or spreadsheet file: the CSV import, with its preview.
+  if (paths.length === 1 && /\.(csv|tsv)$/i.test(paths[0])) {
+    screens.dialog = { kind: 'import-csv', path: paths[0] };
+    return;
+  }
   const holder = holderAt(x, y);
   const id = Number(holder?.dataset.dropProduct ?? holder?.dataset.productId ?? NaN);
   if (Number.isInteger(id) && id > 0) {

@@ -11,7 +11,7 @@ export type Dialog =
   | { kind: 'history'; id: number }
   | { kind: 'bulk'; ids: number[] }
   | { kind: 'export'; ids: number[] }
-  | { kind: 'import-csv' }
+  | { kind: 'import-csv'; path?: string }
   | { kind: 'about' };
 
 class Screens {

@@ -102,7 +102,7 @@ enum Command {
     Repair,
     /// Write products to a CSV, JSON or Shopify CSV file (and their photos to a folder).
     Export(transfer_cmds::ExportArgs),
-    /// Import products from a generic or Shopify CSV file (all or nothing by default).
+    /// Import products from a CSV file: generic, Shopify, WooCommerce or Etsy (all or nothing by default).
     ImportCsv(transfer_cmds::ImportCsvArgs),
     /// Write a verified backup (.zip: manifest, catalog snapshot, original photos).
     Backup {

@@ -4,6 +4,14 @@
 //! or other variant holds. Edits carry the `version` they started from, as products' do.
 //! Every write to `variants` lives here.
 
+mod bulk;
+
+mod edit;
+
+use edit::apply_bulk;
+
+pub(crate) use bulk::{holder_outside, import_into, insert_with_options, same_fields, sku_for_import};
+
 use super::{options, products, Catalog, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use crate::money::PriceChange;
@@ -152,29 +160,6 @@ const SAME_COMBINATION: &str = "SELECT sku FROM variants WHERE product_id = ?1 A
   AND id IS NOT ?5 AND coalesce(option1, '') = coalesce(?2, '') COLLATE NOCASE
   AND coalesce(option2, '') = coalesce(?3, '') COLLATE NOCASE
   AND coalesce(option3, '') = coalesce(?4, '') COLLATE NOCASE";
-/// Who else holds a SKU: a product other than `?2`, or a variant of another product.
-const HOLDER_OUTSIDE: &str = "SELECT 'product ' || name FROM products WHERE sku = ?1 AND id IS NOT ?2
-  UNION ALL SELECT 'a variant of ' || p.name FROM variants AS v JOIN products AS p ON p.id = v.product_id
-  WHERE v.sku = ?1 AND v.product_id IS NOT ?2";
-const INSERT_MANY: &str = "INSERT INTO variants (product_id, sku, position, option1, option2, option3,
-    price_minor, compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256)
-  SELECT value ->> 'product_id', value ->> 'sku', value ->> 'position', value ->> 'option1',
-    value ->> 'option2', value ->> 'option3', value ->> 'price_minor', value ->> 'compare_at_minor',
-    value ->> 'cost_minor', value ->> 'stock', value ->> 'barcode', value ->> 'weight_grams',
-    value ->> 'image_sha256'
-  FROM json_each(?1) WHERE true ORDER BY key";
-const SET_IMAGE: &str = "UPDATE variants SET image_sha256 = ?2 WHERE sku = ?1 AND image_sha256 IS NOT ?2";
-/// Bulk inserts roll their products up once (migration 0008); see `insert_with_options`.
-const DEFER_ROLL_UP: &str = "UPDATE write_context SET rollup_deferred = 1 WHERE id = 1";
-const RESUME_ROLL_UP: &str = "UPDATE write_context SET rollup_deferred = 0 WHERE id = 1";
-const ROLL_UP_MANY: &str = "UPDATE products SET
-    price_minor = coalesce((SELECT min(v.price_minor) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), price_minor),
-    stock = coalesce((SELECT sum(v.stock) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), 0),
-    version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-  WHERE id IN (SELECT value FROM json_each(?1))
-    AND EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
-    AND (price_minor IS NOT coalesce((SELECT min(v.price_minor) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), price_minor)
-      OR stock IS NOT coalesce((SELECT sum(v.stock) FROM variants AS v WHERE v.product_id = products.id AND v.deleted_at IS NULL), 0))";
 const IS_PRODUCT_PHOTO: &str = "SELECT 1 FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Variant> {
@@ -387,43 +372,10 @@ pub(crate) fn adjust_prices_of_product(
     Ok(())
 }
 
-fn apply_bulk(w: &mut Write<'_>, variant: &Variant, edit: &VariantBulkEdit) -> Result<()> {
-    let named = |e: Error| match e {
-        Error::Validation { field, message } => Error::Validation {
-            field,
-            message: format!("{}: {message}", variant.sku),
-        },
-        other => other,
-    };
-    match edit {
-        VariantBulkEdit::SetPrice(price) => {
-            rules::check_price(*price).map_err(named)?;
-            w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
-        }
-        VariantBulkEdit::AdjustPrice(change) => {
-            let price = change.apply(variant.price_minor).unwrap_or(-1);
-            rules::check_price(price).map_err(named)?;
-            w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
-        }
-        VariantBulkEdit::SetStock(stock) => {
-            rules::check_stock(*stock).map_err(named)?;
-            w.tx().prepare_cached(SET_STOCK)?.execute((variant.id, stock))?;
-        }
-    }
-    w.record(Entity::Product, variant.product_id, ChangeKind::Updated);
-    Ok(())
-}
-
 /// Removes every variant of a product being purged (it is in the trash, so the schema lets it).
 pub(crate) fn purge_of_product(w: &mut Write<'_>, product_id: ProductId) -> Result<()> {
     w.tx().prepare_cached(PURGE_OF_PRODUCT)?.execute([product_id])?;
     Ok(())
-}
-
-/// A SKU for a generated variant: the product's SKU and the values, as `TEE-RED-M`, made
-/// unique with `-2`, `-3`... when taken.
-fn generated_sku(conn: &Connection, base: &str, values: &[&str]) -> Result<String> {
-    sku_for_import(conn, base, values, None, &|_| false)
 }
 
 /// `base` and each value in upper case, non-alphanumerics as dashes, at most 60 characters.
@@ -447,293 +399,5 @@ fn sku_from(base: &str, values: &[&str]) -> String {
     sku.trim_end_matches('-').to_owned()
 }
 
-/// Every combination of the values, in order (the first option varies slowest).
-fn combinations(options: &[OptionValues]) -> Vec<Vec<String>> {
-    options.iter().fold(vec![Vec::new()], |acc, option| {
-        acc.iter()
-            .flat_map(|prefix| {
-                option.values.iter().map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(rules::tidy(v));
-                    next
-                })
-            })
-            .collect()
-    })
-}
-
-/// Who holds `sku` outside `product` (another product, or another product's variant), for
-/// an importer's checks before it writes.
-pub(crate) fn holder_outside(
-    conn: &Connection,
-    sku: &str,
-    product: Option<ProductId>,
-) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(HOLDER_OUTSIDE)?
-        .query_row((sku, product), |r| r.get(0))
-        .optional()?)
-}
-
-/// A SKU for a variant the file gave none: the product's SKU and the option values
-/// (`LINEN-SHIRT-S`), made unique among `taken` (SKUs the same import already gave out) and
-/// the catalog, where a variant of `product` itself may keep it (a second import).
-pub(crate) fn sku_for_import(
-    conn: &Connection,
-    base: &str,
-    values: &[&str],
-    product: Option<ProductId>,
-    taken: &dyn Fn(&str) -> bool,
-) -> Result<String> {
-    let sku = sku_from(base, values);
-    let free = |candidate: &str| -> Result<bool> {
-        Ok(!taken(candidate) && holder_outside(conn, candidate, product)?.is_none())
-    };
-    if free(&sku)? {
-        return Ok(sku);
-    }
-    for n in 2.. {
-        let candidate = format!("{sku}-{n}");
-        if free(&candidate)? {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("an unbounded range always finds a free SKU")
-}
-
-/// The options and variants of many new products at once (a CSV import's batch), names and
-/// fields tidied and checked: two statements, then one roll-up for the batch (the triggers'
-/// per-variant roll-ups are paused meanwhile, migration 0008). A product written with its
-/// variants' lowest price and total stock is not touched by the roll-up.
-pub(crate) fn insert_with_options(
-    w: &mut Write<'_>,
-    products: &[(ProductId, &[String], &[VariantFields])],
-) -> Result<()> {
-    if products.is_empty() {
-        return Ok(());
-    }
-    w.tx().prepare_cached(DEFER_ROLL_UP)?.execute([])?;
-    let names: Vec<(ProductId, &[String])> = products.iter().map(|(id, n, _)| (*id, *n)).collect();
-    options::declare_many(w, &names)?;
-    let variants: Vec<(ProductId, &[VariantFields])> = products.iter().map(|(id, _, v)| (*id, *v)).collect();
-    insert_many(w, &variants)?;
-    w.tx().prepare_cached(RESUME_ROLL_UP)?.execute([])?;
-    let ids: Vec<ProductId> = products.iter().map(|(id, _, _)| *id).collect();
-    w.tx()
-        .prepare_cached(ROLL_UP_MANY)?
-        .execute([serde_json::to_string(&ids)?])?;
-    Ok(())
-}
-
-/// The variants of many new products at once, fields tidied and checked, options already
-/// declared: one statement, all or none.
-fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) -> Result<()> {
-    let rows: Vec<serde_json::Value> = products
-        .iter()
-        .flat_map(|(id, variants)| {
-            (0i64..).zip(variants.iter()).map(move |(position, f)| {
-                serde_json::json!({
-                    "product_id": id, "sku": f.sku, "position": position,
-                    "option1": f.option1, "option2": f.option2, "option3": f.option3,
-                    "price_minor": f.price_minor, "compare_at_minor": f.compare_at_minor,
-                    "cost_minor": f.cost_minor, "stock": f.stock, "barcode": f.barcode,
-                    "weight_grams": f.weight_grams, "image_sha256": f.image_sha256,
-                })
-            })
-        })
-        .collect();
-    if !rows.is_empty() {
-        w.tx()
-            .prepare_cached(INSERT_MANY)?
-            .execute([serde_json::to_string(&rows)?])?;
-    }
-    Ok(())
-}
-
-/// Brings a product's options and variants to what an import file says: the options are
-/// declared (or renamed), each variant is matched by SKU and updated when it differs, or
-/// added. Variants the file does not name are left as they are; one in the trash is refused.
-pub(crate) fn import_into(
-    w: &mut Write<'_>,
-    product_id: ProductId,
-    names: &[String],
-    variants: &[VariantFields],
-) -> Result<()> {
-    options::declare(w, product_id, names)?;
-    for fields in variants {
-        let found: Option<VariantId> = w
-            .tx()
-            .prepare_cached(ID_BY_SKU)?
-            .query_row([&fields.sku], |r| r.get(0))
-            .optional()?;
-        let Some(id) = found else {
-            insert(w, product_id, fields)?;
-            continue;
-        };
-        let current = get(w.tx(), id)?;
-        if current.product_id != product_id {
-            check(w.tx(), product_id, fields, None)?;
-        }
-        if current.deleted_at.is_some() {
-            return Err(Error::refused(format!(
-                "The variant {} is in the trash. Restore it or empty the trash first.",
-                current.sku
-            )));
-        }
-        if !same_fields(&current, fields) {
-            update_in(w, id, current.version, fields)?;
-        }
-    }
-    Ok(())
-}
-
-/// Gives the variant with `sku` one of its product's photos (an import's variant image, once
-/// the photos are in); the schema refuses a photo that is not its product's.
-fn set_image(w: &mut Write<'_>, sku: &str, sha256: &str) -> Result<bool> {
-    Ok(w.tx().prepare_cached(SET_IMAGE)?.execute((sku, sha256))? > 0)
-}
-
-impl Catalog {
-    /// Sets variant images by SKU, each `(sku, sha256)`, in one transaction; how many changed.
-    pub fn set_variant_images(&mut self, images: &[(String, String)]) -> Result<usize> {
-        self.write(|w| {
-            let mut changed = 0;
-            for (sku, sha) in images {
-                changed += usize::from(set_image(w, sku, sha)?);
-            }
-            Ok(changed)
-        })
-    }
-}
-
-/// Whether a variant already has these fields (its SKU compared as the catalog does).
-pub(crate) fn same_fields(v: &Variant, f: &VariantFields) -> bool {
-    v.sku.eq_ignore_ascii_case(&f.sku)
-        && v.option1 == f.option1
-        && v.option2 == f.option2
-        && v.option3 == f.option3
-        && v.price_minor == f.price_minor
-        && v.compare_at_minor == f.compare_at_minor
-        && v.cost_minor == f.cost_minor
-        && v.stock == f.stock
-        && v.barcode == f.barcode
-        && v.weight_grams == f.weight_grams
-        && (f.image_sha256.is_none() || v.image_sha256 == f.image_sha256)
-}
-
 /// The most variants one product may have (what Shopify allows).
 pub const MAX_VARIANTS: usize = 2048;
-
-impl Catalog {
-    pub fn create_variant(&mut self, product_id: ProductId, fields: &VariantFields) -> Result<Variant> {
-        let fields = fields.tidied()?;
-        products::get(self.conn(), product_id)?;
-        let id = self.write(|w| insert(w, product_id, &fields))?;
-        get(self.conn(), id)
-    }
-
-    /// Saves an edit of a variant that started from `expected_version`.
-    pub fn update_variant(
-        &mut self,
-        id: VariantId,
-        expected_version: i64,
-        fields: &VariantFields,
-    ) -> Result<Variant> {
-        self.write(|w| update_in(w, id, expected_version, fields))?;
-        get(self.conn(), id)
-    }
-
-    /// Moves variants to the trash (the product's price and stock then leave them out).
-    pub fn trash_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
-        self.set_variants_in_trash(ids, TRASH)
-    }
-
-    /// Brings variants back; one whose combination a live variant now has is refused.
-    pub fn restore_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
-        self.set_variants_in_trash(ids, RESTORE)
-    }
-
-    fn set_variants_in_trash(&mut self, ids: &[VariantId], statement: &str) -> Result<usize> {
-        self.write(|w| {
-            let mut changed = 0;
-            for &id in ids {
-                let variant = get(w.tx(), id)?;
-                if w.tx().prepare_cached(statement)?.execute([id])? > 0 {
-                    changed += 1;
-                    w.record(Entity::Product, variant.product_id, ChangeKind::Updated);
-                }
-            }
-            Ok(changed)
-        })
-    }
-
-    /// One change to many variants, in one transaction: all or nothing.
-    pub fn bulk_edit_variants(&mut self, ids: &[VariantId], edit: &VariantBulkEdit) -> Result<usize> {
-        self.write(|w| {
-            for &id in ids {
-                let variant = get(w.tx(), id)?;
-                apply_bulk(w, &variant, edit)?;
-            }
-            Ok(ids.len())
-        })
-    }
-
-    /// Declares the options (when the product has no variants yet, or renames them) and
-    /// adds a variant for every combination of their values that it lacks, at `price_minor`
-    /// with `stock` each and a SKU made from the product's. One transaction.
-    pub fn generate_variants(
-        &mut self,
-        product_id: ProductId,
-        options: &[OptionValues],
-        price_minor: i64,
-        stock: i64,
-    ) -> Result<products::Product> {
-        let product = products::get(self.conn(), product_id)?;
-        let combos = combinations(options);
-        if options.is_empty() || options.iter().any(|o| o.values.is_empty()) {
-            return Err(Error::validation(
-                "options",
-                "Give each option at least one value.",
-            ));
-        }
-        if combos.len() > MAX_VARIANTS {
-            return Err(Error::validation(
-                "options",
-                format!(
-                    "These values make {} combinations; a product can have at most {MAX_VARIANTS} variants.",
-                    combos.len()
-                ),
-            ));
-        }
-        let names: Vec<String> = options.iter().map(|o| o.name.clone()).collect();
-        self.write(|w| {
-            options::declare(w, product_id, &names)?;
-            let existing = of_product(w.tx(), product_id, false)?;
-            for combo in &combos {
-                let exists = existing.iter().any(|v| {
-                    [&v.option1, &v.option2, &v.option3]
-                        .iter()
-                        .zip(combo)
-                        .all(|(have, want)| have.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(want)))
-                });
-                if exists {
-                    continue;
-                }
-                let values: Vec<&str> = combo.iter().map(String::as_str).collect();
-                let mut fields = VariantFields {
-                    sku: generated_sku(w.tx(), &product.sku, &values)?,
-                    price_minor,
-                    stock,
-                    ..VariantFields::default()
-                };
-                let mut slots = [&mut fields.option1, &mut fields.option2, &mut fields.option3];
-                for (slot, value) in slots.iter_mut().zip(combo) {
-                    **slot = Some(value.clone());
-                }
-                insert(w, product_id, &fields.tidied()?)?;
-            }
-            Ok(())
-        })?;
-        products::get(self.conn(), product_id)
-    }
-}
