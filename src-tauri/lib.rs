@@ -5,6 +5,8 @@
 
 mod background;
 pub mod bindings;
+#[cfg(test)]
+mod command_bindings;
 mod commands;
 mod desktop;
 pub mod error;

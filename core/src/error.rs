@@ -32,6 +32,20 @@ pub enum ErrorKind {
     Internal,
 }
 
+impl ErrorKind {
+    /// Every kind, for the UI's runtime check of what a command rejected with.
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::Validation,
+        ErrorKind::Conflict,
+        ErrorKind::NotFound,
+        ErrorKind::Refused,
+        ErrorKind::Damaged,
+        ErrorKind::Io,
+        ErrorKind::Cancelled,
+        ErrorKind::Internal,
+    ];
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]

@@ -1,8 +1,11 @@
 /**
  * The UI's one door to the Rust side: a typed async function per command, the event
  * subscriptions, and the image URL helpers. Nothing else under `ui/` imports
- * `@tauri-apps/api`. Types come from `./bindings/` (generated from the Rust types by ts-rs;
- * a Rust test fails when they are stale: `UPDATE_BINDINGS=1 cargo test -p shelfkeeper bindings`).
+ * `@tauri-apps/api`. Everything that names the Rust side is generated from it, and a Rust
+ * test fails when a generated file is stale (`UPDATE_BINDINGS=1 cargo test -p shelfkeeper
+ * bindings`): the types in `./bindings/` (ts-rs), the command functions with their argument
+ * names in `./commands` and the event names, URI schemes and error kinds in `./names`
+ * (src-tauri/command_bindings.rs). The functions here add defaults and marks around them.
  *
  * Errors: every command rejects with a `CommandError` `{kind, message, field?, details?}`.
  * Switch on `kind` (never on `message`), show `message` next to the input named by `field`
@@ -21,7 +24,10 @@
  * `perfMark('shelf:grid-updated')` once the grid shows the results for that text (after
  * `await tick()`).
  */
-import { Channel, convertFileSrc, invoke } from '@tauri-apps/api/core';
+import { convertFileSrc } from '@tauri-apps/api/core';
+import { commands } from './commands';
+import { type RunningJob } from './ipc';
+import { EVENTS, SCHEMES } from './names';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { BackupSummary } from './bindings/BackupSummary';
 import type { BulkEdit } from './bindings/BulkEdit';
@@ -117,90 +123,25 @@ export type * from './bindings/VariantBulkEdit';
 export type * from './bindings/VariantFields';
 
 // ---------------------------------------------------------------------------------------
-// Errors
+// Errors and long work (see ./ipc)
 
-/** What every command rejects with. */
-export type CommandError = ErrorReport;
-
-const ERROR_KINDS: readonly ErrorKind[] = [
-  'validation',
-  'conflict',
-  'not_found',
-  'refused',
-  'damaged',
-  'io',
-  'cancelled',
-  'internal',
-];
-
-/** True when `value` is a `CommandError` (what a command rejected with). */
-export function isCommandError(value: unknown): value is CommandError {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.message === 'string' &&
-    typeof v.kind === 'string' &&
-    (ERROR_KINDS as readonly string[]).includes(v.kind)
-  );
-}
-
-/** Turns anything a command threw into a `CommandError` (unexpected ones become `internal`). */
-export function toCommandError(value: unknown): CommandError {
-  if (isCommandError(value)) {
-    // Rust leaves out `field` and `details` when they are empty.
-    return { ...value, field: value.field ?? null, details: value.details ?? null };
-  }
-  return { kind: 'internal', message: String(value), field: null, details: null };
-}
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(command, args);
-  } catch (err) {
-    throw toCommandError(err);
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Long work
-
-export interface RunningJob<T> {
-  jobId: string;
-  /** Resolves with the job's report when it ends. */
-  done: Promise<T>;
-  /** Asks the job to stop after the current item. False when it had already finished. */
-  cancel(): Promise<boolean>;
-}
-
-function startJob<T>(
-  command: string,
-  args: Record<string, unknown>,
-  onProgress: (progress: Progress) => void,
-): RunningJob<T> {
-  const jobId = crypto.randomUUID();
-  const channel = new Channel<Progress>();
-  channel.onmessage = onProgress;
-  return {
-    jobId,
-    done: call<T>(command, { ...args, jobId, onProgress: channel }),
-    cancel: () => cancelJob(jobId),
-  };
-}
+export { isCommandError, toCommandError, type CommandError, type RunningJob } from './ipc';
+export { ERROR_KINDS, EVENTS } from './names';
 
 export function cancelJob(jobId: string): Promise<boolean> {
-  return call('cancel_job', { jobId });
+  return commands.cancelJob(jobId);
 }
 
 // ---------------------------------------------------------------------------------------
 // Library
 
 export function libraryInfo(): Promise<LibraryInfo> {
-  return call('library_info');
+  return commands.libraryInfo();
 }
 
 /** Shows the library folder in the file manager. */
 export function openLibraryFolder(): Promise<void> {
-  return call('open_library_folder');
+  return commands.openLibraryFolder();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -221,19 +162,19 @@ const DEFAULT_QUERY: ProductQuery = {
 
 /** One page of products; pass `page.next` back as `after` for the following page. */
 export function listProducts(query: Partial<ProductQuery> = {}): Promise<Page> {
-  return call('list_products', { query: { ...DEFAULT_QUERY, ...query } });
+  return commands.listProducts({ ...DEFAULT_QUERY, ...query });
 }
 
 export function searchProducts(text: string, limit = 100): Promise<SearchHit[]> {
-  return call('search_products', { text, limit });
+  return commands.searchProducts(text, limit);
 }
 
 export function getProduct(id: number): Promise<Product> {
-  return call('get_product', { id });
+  return commands.getProduct(id);
 }
 
 export function createProduct(fields: ProductFields): Promise<Product> {
-  return call('create_product', { fields });
+  return commands.createProduct(fields);
 }
 
 /** Rejects with kind `conflict` (details = the current `Product`) when someone saved first. */
@@ -242,11 +183,11 @@ export function updateProduct(
   expectedVersion: number,
   fields: ProductFields,
 ): Promise<Product> {
-  return call('update_product', { id, expectedVersion, fields });
+  return commands.updateProduct(id, expectedVersion, fields);
 }
 
 export function bulkEdit(ids: number[], edit: BulkEdit): Promise<number> {
-  return call('bulk_edit', { ids, edit });
+  return commands.bulkEdit(ids, edit);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -254,7 +195,7 @@ export function bulkEdit(ids: number[], edit: BulkEdit): Promise<number> {
 
 /** Names the product's options (renames only, once it has variants). */
 export function setOptions(productId: number, names: string[]): Promise<Product> {
-  return call('set_options', { productId, names });
+  return commands.setOptions(productId, names);
 }
 
 /** Adds a variant for every combination of the values that the product lacks. */
@@ -264,11 +205,11 @@ export function generateVariants(
   priceMinor: number,
   stock: number,
 ): Promise<Product> {
-  return call('generate_variants', { productId, options, priceMinor, stock });
+  return commands.generateVariants(productId, options, priceMinor, stock);
 }
 
 export function createVariant(productId: number, fields: VariantFields): Promise<Variant> {
-  return call('create_variant', { productId, fields });
+  return commands.createVariant(productId, fields);
 }
 
 /** Rejects with kind `conflict` (details = the current `Variant`) when someone saved first. */
@@ -277,23 +218,23 @@ export function updateVariant(
   expectedVersion: number,
   fields: VariantFields,
 ): Promise<Variant> {
-  return call('update_variant', { id, expectedVersion, fields });
+  return commands.updateVariant(id, expectedVersion, fields);
 }
 
 export function trashVariants(ids: number[]): Promise<number> {
-  return call('trash_variants', { ids });
+  return commands.trashVariants(ids);
 }
 
 export function restoreVariants(ids: number[]): Promise<number> {
-  return call('restore_variants', { ids });
+  return commands.restoreVariants(ids);
 }
 
 export function bulkEditVariants(ids: number[], edit: VariantBulkEdit): Promise<number> {
-  return call('bulk_edit_variants', { ids, edit });
+  return commands.bulkEditVariants(ids, edit);
 }
 
 export function productHistory(id: number): Promise<HistoryEntry[]> {
-  return call('product_history', { id });
+  return commands.productHistory(id);
 }
 
 export function restoreVersion(
@@ -301,53 +242,53 @@ export function restoreVersion(
   auditId: number,
   expectedVersion: number,
 ): Promise<Product> {
-  return call('restore_version', { id, auditId, expectedVersion });
+  return commands.restoreVersion(id, auditId, expectedVersion);
 }
 
 /** Undoes the most recent change (through the history); null when there is nothing to undo. */
 export function undoLastChange(): Promise<Product | null> {
-  return call('undo_last_change');
+  return commands.undoLastChange();
 }
 
 // Trash
 
 export function trashProducts(ids: number[]): Promise<number> {
-  return call('trash_products', { ids });
+  return commands.trashProducts(ids);
 }
 
 export function restoreProducts(ids: number[]): Promise<number> {
-  return call('restore_products', { ids });
+  return commands.restoreProducts(ids);
 }
 
 /** Deletes for good (only products already in the trash). Confirm with the seller first. */
 export function purgeProducts(ids: number[]): Promise<number> {
-  return call('purge_products', { ids });
+  return commands.purgeProducts(ids);
 }
 
 export function emptyTrash(olderThanDays: number): Promise<number> {
-  return call('empty_trash', { olderThanDays });
+  return commands.emptyTrash(olderThanDays);
 }
 
 // Money: the UI never parses or formats prices itself.
 
 /** Minor units for a typed price; rejects with a `validation` error on field `price`. */
 export function parsePrice(text: string, currency: string): Promise<number> {
-  return call('parse_price', { text, currency });
+  return commands.parsePrice(text, currency);
 }
 
 export function formatPrice(minor: number, currency: string): Promise<string> {
-  return call('format_price', { minor, currency });
+  return commands.formatPrice(minor, currency);
 }
 
 export function listCurrencies(): Promise<Currency[]> {
-  return call('list_currencies');
+  return commands.listCurrencies();
 }
 
 // ---------------------------------------------------------------------------------------
 // Users, categories, tags, settings
 
 export function listUsers(): Promise<User[]> {
-  return call('list_users');
+  return commands.listUsers();
 }
 
 export function createUser(
@@ -356,60 +297,60 @@ export function createUser(
   email: string | null,
   role: Role,
 ): Promise<User> {
-  return call('create_user', { username, displayName, email, role });
+  return commands.createUser(username, displayName, email, role);
 }
 
 /** Changes who the history records as acting. */
 export function switchUser(username: string): Promise<User> {
-  return call('switch_user', { username });
+  return commands.switchUser(username);
 }
 
 export function setUserActive(username: string, active: boolean): Promise<User> {
-  return call('set_user_active', { username, active });
+  return commands.setUserActive(username, active);
 }
 
 export function deleteUser(username: string): Promise<void> {
-  return call('delete_user', { username });
+  return commands.deleteUser(username);
 }
 
 export function listCategories(): Promise<Category[]> {
-  return call('list_categories');
+  return commands.listCategories();
 }
 
 export function createCategory(name: string, parentId: number | null): Promise<Category> {
-  return call('create_category', { name, parentId });
+  return commands.createCategory(name, parentId);
 }
 
 export function renameCategory(id: number, name: string): Promise<Category> {
-  return call('rename_category', { id, name });
+  return commands.renameCategory(id, name);
 }
 
 export function moveCategory(id: number, parentId: number | null): Promise<Category> {
-  return call('move_category', { id, parentId });
+  return commands.moveCategory(id, parentId);
 }
 
 export function deleteCategory(id: number): Promise<void> {
-  return call('delete_category', { id });
+  return commands.deleteCategory(id);
 }
 
 export function listTags(): Promise<Tag[]> {
-  return call('list_tags');
+  return commands.listTags();
 }
 
 export function renameTag(old: string, name: string): Promise<void> {
-  return call('rename_tag', { old, new: name });
+  return commands.renameTag(old, name);
 }
 
 export function deleteTag(name: string): Promise<number> {
-  return call('delete_tag', { name });
+  return commands.deleteTag(name);
 }
 
 export function getSetting(key: string): Promise<unknown> {
-  return call('get_setting', { key });
+  return commands.getSetting(key);
 }
 
 export function putSetting(key: string, value: unknown): Promise<void> {
-  return call('put_setting', { key, value });
+  return commands.putSetting(key, value);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -420,7 +361,7 @@ export function checkCatalog(
   options: { deep?: boolean },
   onProgress: (progress: Progress) => void,
 ): RunningJob<CheckReport> {
-  return startJob('check_catalog', { deep: options.deep ?? false }, onProgress);
+  return commands.checkCatalog(options.deep ?? false, onProgress);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -437,55 +378,55 @@ export function importImages(
   target: ImportTargetArg,
   onProgress: (progress: Progress) => void,
 ): RunningJob<JobReport> {
-  return startJob('import_images', { paths, target }, onProgress);
+  return commands.importImages(paths, target, onProgress);
 }
 
 /** The native "Import images" picker; [] when the seller cancels. */
 export function pickImages(): Promise<string[]> {
-  return call('pick_images');
+  return commands.pickImages();
 }
 
 /** A product's photos: shown ones by position (0 = primary), then removed ones (`deleted_at`). */
 export function productImages(productId: number): Promise<ProductImage[]> {
-  return call('product_images', { productId });
+  return commands.productImages(productId);
 }
 
 /** `imageIds`: the product's shown photos in their new order (first = primary). */
 export function reorderImages(productId: number, imageIds: number[]): Promise<void> {
-  return call('reorder_images', { productId, imageIds });
+  return commands.reorderImages(productId, imageIds);
 }
 
 export function setImageAltText(imageId: number, text: string): Promise<void> {
-  return call('set_image_alt_text', { imageId, text });
+  return commands.setImageAltText(imageId, text);
 }
 
 /** Rotates the photo 90° clockwise (its thumbnail is remade; the original file is never changed). */
 export function rotateImage(imageId: number): Promise<void> {
-  return call('rotate_image', { imageId });
+  return commands.rotateImage(imageId);
 }
 
 /** Removes the photo from the product (restorable). */
 export function trashImage(imageId: number): Promise<void> {
-  return call('trash_image', { imageId });
+  return commands.trashImage(imageId);
 }
 
 export function restoreImage(imageId: number): Promise<void> {
-  return call('restore_image', { imageId });
+  return commands.restoreImage(imageId);
 }
 
 /** First start only (refused unless the catalog is empty): ~24 products with photos. */
 export function loadSampleCatalog(onProgress: (progress: Progress) => void): RunningJob<JobReport> {
-  return startJob('load_sample_catalog', {}, onProgress);
+  return commands.loadSampleCatalog(onProgress);
 }
 
 /** The URL of the thumbnail with content hash `sha256` (for <img src>). */
 export function thumbnailUrl(sha256: string): string {
-  return convertFileSrc(sha256, 'thumb');
+  return convertFileSrc(sha256, SCHEMES.thumb);
 }
 
 /** The URL of the original file with content hash `sha256` (for the viewer). */
 export function originalUrl(sha256: string): string {
-  return convertFileSrc(sha256, 'original');
+  return convertFileSrc(sha256, SCHEMES.original);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -502,26 +443,17 @@ export function exportCatalog(
   options: { withImages?: boolean; query?: Partial<ProductQuery>; ids?: number[] | null },
   onProgress: (progress: Progress) => void,
 ): RunningJob<ExportSummary | null> {
-  return startJob(
-    'export_catalog',
-    {
-      format,
-      withImages: options.withImages ?? false,
-      query: { ...DEFAULT_QUERY, ...(options.query ?? {}) },
-      ids: options.ids ?? null,
-    },
-    onProgress,
-  );
+  return commands.exportCatalog(format, options.withImages ?? false, { ...DEFAULT_QUERY, ...(options.query ?? {}) }, options.ids ?? null, onProgress);
 }
 
 /** "Import CSV…": the native picker; null when cancelled. */
 export function pickCsv(): Promise<string | null> {
-  return call('pick_csv');
+  return commands.pickCsv();
 }
 
 /** The first rows of a picked CSV file and the column → field mapping that will be used. */
 export function previewCsv(path: string, format: CsvFormat): Promise<CsvPreview> {
-  return call('preview_csv', { path, format });
+  return commands.previewCsv(path, format);
 }
 
 /**
@@ -533,14 +465,14 @@ export function importCsv(
   options: CsvImportArgs,
   onProgress: (progress: Progress) => void,
 ): RunningJob<CsvImportReport> {
-  return startJob('import_csv', { path, options }, onProgress);
+  return commands.importCsv(path, options, onProgress);
 }
 
 /** "Back up now": asks where (the library's backups folder by default); a verified .zip. */
 export function backupNow(
   onProgress: (progress: Progress) => void,
 ): RunningJob<BackupSummary | null> {
-  return startJob('backup_now', {}, onProgress);
+  return commands.backupNow(onProgress);
 }
 
 /**
@@ -552,7 +484,7 @@ export function backupNow(
 export function restoreFromBackup(
   onProgress: (progress: Progress) => void,
 ): RunningJob<string | null> {
-  return startJob('restore_from_backup', {}, onProgress);
+  return commands.restoreFromBackup(onProgress);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -561,26 +493,26 @@ export function restoreFromBackup(
 
 /** The inbox and automatic-backup settings and the latest reports, newest first. */
 export function servicesStatus(): Promise<ServicesStatus> {
-  return call('services_status');
+  return commands.servicesStatus();
 }
 
 /** Asks for a folder to watch, saves it and starts watching; null when cancelled. */
 export function chooseInboxFolder(): Promise<string | null> {
-  return call('choose_inbox_folder');
+  return commands.chooseInboxFolder();
 }
 
 export function stopInbox(): Promise<void> {
-  return call('stop_inbox');
+  return commands.stopInbox();
 }
 
 /** Asks where automatic backups go; pass the answer to `setAutoBackup`. */
 export function chooseBackupFolder(): Promise<string | null> {
-  return call('choose_backup_folder');
+  return commands.chooseBackupFolder();
 }
 
 /** Saves the automatic-backup setting (null turns backups off); backs up right away. */
 export function setAutoBackup(settings: AutoBackup | null): Promise<void> {
-  return call('set_auto_backup', { settings });
+  return commands.setAutoBackup(settings);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -591,17 +523,17 @@ export function setAutoBackup(settings: AutoBackup | null): Promise<void> {
  * another program (the `shelf` command line...): refresh what you show".
  */
 export function onCatalogChanged(handler: (changes: Change[]) => void): Promise<UnlistenFn> {
-  return listen<Change[]>('catalog-changed', (event) => handler(event.payload));
+  return listen<Change[]>(EVENTS.catalogChanged, (event) => handler(event.payload));
 }
 
 /** What the inbox or an automatic backup just did (failures too: show them). */
 export function onServiceReport(handler: (report: ServiceReport) => void): Promise<UnlistenFn> {
-  return listen<ServiceReport>('service-report', (event) => handler(event.payload));
+  return listen<ServiceReport>(EVENTS.serviceReport, (event) => handler(event.payload));
 }
 
 /** A native menu item was chosen. ("Open library folder" and "Quit" are handled natively.) */
 export function onMenu(handler: (action: MenuAction) => void): Promise<UnlistenFn> {
-  return listen<MenuAction>('menu', (event) => handler(event.payload));
+  return listen<MenuAction>(EVENTS.menu, (event) => handler(event.payload));
 }
 
 export interface FileDrop {
