@@ -126,17 +126,17 @@ pub fn run(
 }
 
 fn check_product_usable(conn: &Connection, id: ProductId) -> Result<()> {
-    let deleted: Option<Option<String>> = conn
-        .query_row("SELECT deleted_at FROM products WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match deleted {
+    product_sku(conn, id).map(|_| ())
+}
+
+/// The SKU of the product photos go to: refused when it is gone or in the trash.
+fn product_sku(conn: &Connection, id: ProductId) -> Result<String> {
+    match products::sku_and_trash(conn, id)? {
         None => Err(Error::NotFound(format!("There is no product with id {id}."))),
-        Some(Some(_)) => Err(Error::refused(
+        Some((_, Some(_))) => Err(Error::refused(
             "That product is in the trash; restore it before adding photos.",
         )),
-        Some(None) => Ok(()),
+        Some((sku, None)) => Ok(sku),
     }
 }
 
@@ -457,20 +457,13 @@ fn resolve_product(
     currency: &str,
 ) -> Result<(ProductId, String, bool)> {
     if let ImportTarget::Product(id) = target {
-        let sku: String = w
-            .tx()
-            .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
-        return Ok((*id, sku, false));
+        return Ok((*id, product_sku(w.tx(), *id)?, false));
     }
     if *target == ImportTarget::Each {
         let id = candidate
             .product
             .ok_or_else(|| Error::Internal("a photo was given no product".into()))?;
-        check_product_usable(w.tx(), id)?;
-        let sku: String = w
-            .tx()
-            .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
-        return Ok((id, sku, false));
+        return Ok((id, product_sku(w.tx(), id)?, false));
     }
     let Some(SkuName { sku, .. }) = sku_from_file_name(&candidate.path) else {
         return Err(Error::validation(
@@ -486,16 +479,13 @@ fn resolve_product(
         .map(str::trim)
         .unwrap_or_default();
     for name in [whole, sku.as_str()] {
-        if let Some((id, deleted_at)) = product_by_sku(w.tx(), name)? {
+        if let Some((id, deleted_at)) = products::id_and_trash_by_sku(w.tx(), name)? {
             if deleted_at.is_some() {
                 return Err(Error::refused(format!(
                     "Product {name} is in the trash; restore it before adding photos to it."
                 )));
             }
-            let sku: String = w
-                .tx()
-                .query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))?;
-            return Ok((id, sku, false));
+            return Ok((id, product_sku(w.tx(), id)?, false));
         }
     }
     let fields = ProductFields {
@@ -508,12 +498,4 @@ fn resolve_product(
     .map_err(|e| Error::validation("sku", format!("{sku:?} from the file name can't be a SKU: {e}")))?;
     let id = products::insert(w, &fields, currency)?;
     Ok((id, fields.sku, true))
-}
-
-fn product_by_sku(conn: &Connection, sku: &str) -> Result<Option<(ProductId, Option<String>)>> {
-    Ok(conn
-        .query_row("SELECT id, deleted_at FROM products WHERE sku = ?1", [sku], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?)
 }

@@ -13,7 +13,7 @@ mod write;
 pub use bulk::BulkEdit;
 pub(crate) use bulk::{insert_rows, update_rows};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
-pub use read::{by_sku, get, id_by_sku};
+pub use read::{by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash};
 pub(crate) use write::{insert, update_in};
 
 use super::{options::ProductOption, tags, variants::Variant, ProductId};

@@ -13,6 +13,8 @@ const GET: &str = "SELECT p.id, p.sku, p.name, p.description, p.price_minor, p.c
     p.vendor, p.product_type, p.handle, p.compare_at_minor, p.cost_minor, p.weight_grams
   FROM products AS p JOIN currencies AS c ON c.code = p.currency WHERE p.id = ?1";
 const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = ?1";
+const SKU_AND_TRASH: &str = "SELECT sku, deleted_at FROM products WHERE id = ?1";
+const ID_AND_TRASH_BY_SKU: &str = "SELECT id, deleted_at FROM products WHERE sku = ?1";
 
 pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
     let mut product = conn
@@ -68,6 +70,24 @@ pub fn id_by_sku(conn: &Connection, sku: &str) -> Result<Option<ProductId>> {
     Ok(conn
         .prepare_cached(ID_BY_SKU)?
         .query_row([sku.trim()], |r| r.get(0))
+        .optional()?)
+}
+
+/// A product's SKU, and since when it is in the trash (if it is): what a photo import needs
+/// to know of the product it adds to. `None` when there is no such product.
+pub fn sku_and_trash(conn: &Connection, id: ProductId) -> Result<Option<(String, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(SKU_AND_TRASH)?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The product with `sku` (compared as SKUs are, without case) and since when it is in the
+/// trash, if it is.
+pub fn id_and_trash_by_sku(conn: &Connection, sku: &str) -> Result<Option<(ProductId, Option<String>)>> {
+    Ok(conn
+        .prepare_cached(ID_AND_TRASH_BY_SKU)?
+        .query_row([sku], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?)
 }
 
