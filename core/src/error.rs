@@ -124,6 +124,27 @@ impl Error {
         }
     }
 
+    /// The same error with `prefix` before its message (`"TEE-S: "`, `"The variant on line 4: "`),
+    /// so a seller knows which row of many it is about. Other kinds are left as they are.
+    pub fn prefixed(self, prefix: &str) -> Self {
+        match self {
+            Error::Validation { field, message } => Error::Validation {
+                field,
+                message: format!("{prefix}{message}"),
+            },
+            Error::Conflict {
+                field,
+                message,
+                current,
+            } => Error::Conflict {
+                field,
+                message: format!("{prefix}{message}"),
+                current,
+            },
+            other => other,
+        }
+    }
+
     pub fn refused(message: impl Into<String>) -> Self {
         Error::Refused {
             field: None,

@@ -118,6 +118,27 @@ pub fn check_handle(handle: &str) -> Result<()> {
     Ok(())
 }
 
+/// Text as part of a SKU made for the seller (a variant's value, a listing's title): letters
+/// and digits in upper case, anything else as one dash between them (`Light blue / XL` →
+/// `LIGHT-BLUE-XL`).
+pub fn sku_part(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    mapped
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A "was" price or a cost: absent, or an amount like a price.
 pub fn check_amount(field: &'static str, what: &str, amount: Option<i64>) -> Result<()> {
     match amount {

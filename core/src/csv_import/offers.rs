@@ -105,22 +105,7 @@ pub fn plan(
 
 /// An error about one variant, told with its line.
 fn on_line(line: u64, err: Error) -> Error {
-    match err {
-        Error::Validation { field, message } => Error::Validation {
-            field,
-            message: format!("The variant on line {line}: {message}"),
-        },
-        Error::Conflict {
-            field,
-            message,
-            current,
-        } => Error::Conflict {
-            field,
-            message: format!("The variant on line {line}: {message}"),
-            current,
-        },
-        other => other,
-    }
+    err.prefixed(&format!("The variant on line {line}: "))
 }
 
 fn fields(

@@ -6,8 +6,9 @@
 //! all-or-nothing import, a cancel), nothing is downloaded and each photo is listed instead.
 //! Variants' own photos are linked once their product's photos are in.
 
+use super::rows::issue;
 use super::upsert::{Photo, Source, VariantImage};
-use super::{IssueKind, RowIssue, Tally};
+use super::{IssueKind, Tally};
 use crate::catalog::{products, ProductId, WriterAccess};
 use crate::error::{Error, Result};
 use crate::images::{self, download};
@@ -221,14 +222,4 @@ fn sha256_of(path: &Path) -> Result<String> {
     let mut hash = Sha256::new();
     std::io::copy(&mut file, &mut hash).map_err(|e| Error::io("Can't read the photo", path, e))?;
     Ok(hex::encode(hash.finalize()))
-}
-
-fn issue(line: u64, sku: &str, kind: IssueKind, message: String) -> RowIssue {
-    RowIssue {
-        line,
-        sku: sku.to_owned(),
-        kind,
-        message,
-        field: None,
-    }
 }

@@ -10,6 +10,7 @@ use super::woocommerce::Woo;
 use super::{etsy, shopify, IssueKind, RowIssue};
 use crate::error::{Error, Result};
 use crate::export::formula;
+use crate::rules;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -222,26 +223,8 @@ impl Rows {
 /// A title as the base of a SKU: letters and digits in upper case, dashes between words, at
 /// most 40 characters.
 pub fn slug(title: &str) -> String {
-    let slug: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let slug = slug
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    slug.chars()
-        .take(40)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_owned()
+    let slug: String = rules::sku_part(title).chars().take(40).collect();
+    slug.trim_end_matches('-').to_owned()
 }
 
 pub fn issue(line: u64, sku: &str, kind: IssueKind, message: String) -> RowIssue {

@@ -3,7 +3,7 @@
 //! with commas, quotes or line breaks), a header row. The importer reads it back unchanged.
 
 use super::formula::neutralise_reversible;
-use super::{csv_error, flush_to_disk, ExportImage, ExportItem, Sink};
+use super::{csv_error, finish_csv, ExportImage, ExportItem, Sink};
 use crate::error::Result;
 use crate::money::format_price;
 use std::fs::File;
@@ -71,10 +71,6 @@ impl Sink for GenericCsv {
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        let inner = self
-            .writer
-            .into_inner()
-            .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
-        flush_to_disk(inner)
+        finish_csv(self.writer)
     }
 }

@@ -329,6 +329,14 @@ pub fn extension_for_mime(mime: &str) -> &'static str {
 }
 
 /// Flushes a buffered writer and the file under it to disk.
+/// Ends a CSV export: the writer's buffer written out, then the file flushed to disk.
+pub(crate) fn finish_csv(writer: csv::Writer<BufWriter<File>>) -> Result<()> {
+    let inner = writer
+        .into_inner()
+        .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
+    flush_to_disk(inner)
+}
+
 pub(crate) fn flush_to_disk(writer: BufWriter<File>) -> Result<()> {
     let file = writer
         .into_inner()

@@ -12,7 +12,7 @@
 
 use super::formula::neutralise;
 use super::sellable::Sellable;
-use super::{csv_error, flush_to_disk, ExportImage, ExportItem, Sink};
+use super::{csv_error, finish_csv, ExportImage, ExportItem, Sink};
 use crate::catalog::products::{Product, Status};
 use crate::error::Result;
 use crate::money::format_price;
@@ -260,10 +260,6 @@ impl Sink for ShopifyCsv {
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        let inner = self
-            .writer
-            .into_inner()
-            .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
-        flush_to_disk(inner)
+        finish_csv(self.writer)
     }
 }

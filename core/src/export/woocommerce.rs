@@ -27,7 +27,7 @@
 
 use super::formula::neutralise;
 use super::sellable::Sellable;
-use super::{csv_error, flush_to_disk, write_all, ExportImage, ExportItem, Sink};
+use super::{csv_error, finish_csv, write_all, ExportImage, ExportItem, Sink};
 use crate::catalog::products::Status;
 use crate::error::Result;
 use crate::money::format_price;
@@ -275,11 +275,7 @@ impl Sink for WooCommerceCsv {
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
-        let inner = self
-            .writer
-            .into_inner()
-            .map_err(|e| csv_error(csv::Error::from(e.into_error())))?;
-        flush_to_disk(inner)
+        finish_csv(self.writer)
     }
 }
 

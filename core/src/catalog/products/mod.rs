@@ -225,20 +225,5 @@ fn stale_edit(conn: &Connection, id: ProductId) -> Result<Error> {
 
 /// Names the product in an error from a bulk write, so the seller knows which row failed.
 fn with_sku(err: Error, sku: &str) -> Error {
-    match err {
-        Error::Validation { field, message } => Error::Validation {
-            field,
-            message: format!("{sku}: {message}"),
-        },
-        Error::Conflict {
-            field,
-            message,
-            current,
-        } => Error::Conflict {
-            field,
-            message: format!("{sku}: {message}"),
-            current,
-        },
-        other => other,
-    }
+    err.prefixed(&format!("{sku}: "))
 }

@@ -382,18 +382,8 @@ pub(crate) fn purge_of_product(w: &mut Write<'_>, product_id: ProductId) -> Resu
 fn sku_from(base: &str, values: &[&str]) -> String {
     let mut sku = base.to_owned();
     for value in values {
-        let part: String = value
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect();
         sku.push('-');
-        sku.push_str(part.trim_matches('-'));
+        sku.push_str(&rules::sku_part(value));
     }
     let sku: String = sku.chars().take(60).collect();
     sku.trim_end_matches('-').to_owned()
