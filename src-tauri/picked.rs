@@ -11,30 +11,52 @@ use std::sync::Mutex;
 /// How many recent drops/picks are remembered; older ones must be dropped again.
 const REMEMBERED: usize = 256;
 
+/// Files and folders to read (dropped, or picked to import), and folders picked as a place
+/// to write to (the inbox, automatic backups): one never stands in for the other, so a
+/// dropped folder can't become a backup target, nor a picked target be imported from.
 #[derive(Default)]
-pub struct PickedPaths(Mutex<Vec<PathBuf>>);
+pub struct PickedPaths {
+    reads: Mutex<Vec<PathBuf>>,
+    targets: Mutex<Vec<PathBuf>>,
+}
+
+fn remember_in<P: AsRef<Path>>(list: &Mutex<Vec<PathBuf>>, paths: impl IntoIterator<Item = P>) {
+    let mut known = list.lock().unwrap_or_else(|p| p.into_inner());
+    known.extend(paths.into_iter().filter_map(|p| p.as_ref().canonicalize().ok()));
+    let excess = known.len().saturating_sub(REMEMBERED);
+    known.drain(..excess);
+}
+
+/// The canonical form of a path from the UI. Fails closed: a path that can't be resolved
+/// (gone, unreadable) is refused, never passed on as typed.
+fn resolved(text: &str) -> CommandResult<PathBuf> {
+    Path::new(text).canonicalize().map_err(|_| {
+        CommandError::refused(format!(
+            "{text} can't be found any more (moved or deleted since it was chosen); choose it again."
+        ))
+    })
+}
 
 impl PickedPaths {
-    /// Records paths the seller dropped or picked (canonicalised; vanished paths are skipped).
+    /// Records paths the seller dropped or picked to read (canonicalised; vanished paths
+    /// are skipped).
     pub fn remember<P: AsRef<Path>>(&self, paths: impl IntoIterator<Item = P>) {
-        let mut known = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        known.extend(paths.into_iter().filter_map(|p| p.as_ref().canonicalize().ok()));
-        let excess = known.len().saturating_sub(REMEMBERED);
-        known.drain(..excess);
+        remember_in(&self.reads, paths);
+    }
+
+    /// Records a folder the seller picked for the app to write into.
+    pub fn remember_target(&self, folder: &Path) {
+        remember_in(&self.targets, [folder]);
     }
 
     /// Canonicalises each path from the UI and accepts it only when it is, or lies inside, a
     /// remembered drop or pick.
     pub fn check(&self, paths: &[String]) -> CommandResult<Vec<PathBuf>> {
-        let known = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let known = self.reads.lock().unwrap_or_else(|p| p.into_inner());
         paths
             .iter()
             .map(|text| {
-                // A path that no longer exists can't be read by anyone; the job reports it
-                // as refused item by item, and the rest of the drop carries on.
-                let Ok(path) = Path::new(text).canonicalize() else {
-                    return Ok(PathBuf::from(text));
-                };
+                let path = resolved(text)?;
                 if known.iter().any(|k| path.starts_with(k)) {
                     Ok(path)
                 } else {
@@ -44,6 +66,20 @@ impl PickedPaths {
                 }
             })
             .collect()
+    }
+
+    /// Accepts a folder to write into only when it is exactly one the seller just picked
+    /// for that (not a folder inside it, not a dropped one).
+    pub fn check_target(&self, text: &str) -> CommandResult<PathBuf> {
+        let path = resolved(text)?;
+        let known = self.targets.lock().unwrap_or_else(|p| p.into_inner());
+        if known.contains(&path) {
+            Ok(path)
+        } else {
+            Err(CommandError::refused(format!(
+                "{text} wasn't picked as a folder for this in a dialog, so it wasn't saved."
+            )))
+        }
     }
 }
 
@@ -72,6 +108,28 @@ mod tests {
         assert_eq!(
             picked.check(&[sneaky]).unwrap_err().0.kind,
             shelf_core::ErrorKind::Refused
+        );
+        // Fails closed: a path that can't be resolved is refused, not passed on as typed.
+        let gone = dropped.join("gone.jpg").display().to_string();
+        assert_eq!(
+            picked.check(&[gone]).unwrap_err().0.kind,
+            shelf_core::ErrorKind::Refused
+        );
+        // A dropped folder is something to read, never a place to write.
+        assert!(picked.check_target(&dropped.display().to_string()).is_err());
+        let target = dir.path().join("backups");
+        std::fs::create_dir(&target).unwrap();
+        picked.remember_target(&target);
+        assert!(picked.check_target(&target.display().to_string()).is_ok());
+        assert!(
+            picked.check(&[target.display().to_string()]).is_err(),
+            "a picked target is not readable"
+        );
+        let below = target.join("sub");
+        std::fs::create_dir(&below).unwrap();
+        assert!(
+            picked.check_target(&below.display().to_string()).is_err(),
+            "only the folder picked"
         );
     }
 }

@@ -638,3 +638,33 @@ fn automatic_backups_run_when_something_changed_and_keep_the_policy() {
     std::fs::write(&blocked, b"").unwrap();
     assert!(backup::run_scheduled(&catalog, &blocked, &policy, &Job::silent()).is_err());
 }
+
+/// Settings can come from anywhere (another SQLite tool, a restored backup): each service
+/// checks its folder when it starts. An inbox or backup folder that is the library, inside
+/// it, holding it, or not a full path is refused by name, and nothing in the library moves.
+#[test]
+fn services_refuse_folders_that_would_turn_them_against_the_library() {
+    use shelf_core::images::inbox;
+    let (lib, _) = library_with(Shape::Plain(2));
+    let root = lib.library.root().to_path_buf();
+    let before = lib.catalog_bytes();
+    let policy = RetentionPolicy { daily: 1, weekly: 0 };
+    let catalog = lib.catalog();
+    for (folder, why) in [
+        (root.clone(), "the library folder"),
+        (root.join("originals"), "inside it"),
+        (root.parent().unwrap().to_path_buf(), "holds the library"),
+        (PathBuf::from("relative/folder"), "not a full path"),
+    ] {
+        let err = backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused, "{folder:?}: {err}");
+        assert!(err.to_string().contains(why), "{folder:?}: {err}");
+        let mut writer = lib.catalog();
+        let err = inbox::scan_inbox_once(&mut writer, &folder, &Job::silent()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused, "{folder:?}: {err}");
+    }
+    drop(catalog);
+    assert!(root.join("catalog.db").is_file(), "the catalog stays where it is");
+    assert!(!root.join("failed").exists() && !root.join("imported").exists());
+    assert!(lib.catalog_bytes() == before, "nothing in the catalog changed");
+}

@@ -411,7 +411,7 @@ fn bulk_price_changes_round_to_minor_units_and_are_all_or_nothing() {
     let err = catalog
         .bulk_edit(
             &[a.id, b.id],
-            &BulkEdit::AdjustPrice(PriceChange::FixedMinor(-2000)),
+            &BulkEdit::AdjustPrice(PriceChange::Amount("-0.50".into())),
         )
         .unwrap_err();
     assert!(
@@ -714,4 +714,30 @@ fn a_refused_bulk_batch_names_the_row_and_writes_nothing_of_that_batch() {
         83
     );
     assert!(catalog.check().unwrap().is_clean());
+}
+
+/// A fixed price change is read in each product's own currency: +2.50 is 250 cents on a EUR
+/// product, and refused (naming it) on a JPY one, whose yen have no cents, never 250 yen.
+#[test]
+fn a_fixed_price_change_is_read_in_each_products_currency() {
+    let lib = TestLibrary::new();
+    let mut catalog = lib.catalog();
+    let in_currency = |sku: &str, currency: &str, price: i64| ProductFields {
+        currency: Some(currency.into()),
+        ..product(sku, sku, price)
+    };
+    let eur = catalog
+        .create_product(&in_currency("EUR-1", "EUR", 1000))
+        .unwrap();
+    let jpy = catalog
+        .create_product(&in_currency("JPY-1", "JPY", 1000))
+        .unwrap();
+    let add = |text: &str| BulkEdit::AdjustPrice(PriceChange::Amount(text.into()));
+    let err = catalog.bulk_edit(&[eur.id, jpy.id], &add("+2.50")).unwrap_err();
+    assert!(err.to_string().starts_with("JPY-1: "), "{err}");
+    let price = |id| products::get(lib.catalog().conn(), id).unwrap().price_minor;
+    assert_eq!((price(eur.id), price(jpy.id)), (1000, 1000), "nothing changed");
+    catalog.bulk_edit(&[eur.id], &add("+2.50")).unwrap();
+    catalog.bulk_edit(&[jpy.id], &add("+3")).unwrap();
+    assert_eq!((price(eur.id), price(jpy.id)), (1250, 1003));
 }

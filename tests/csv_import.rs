@@ -784,3 +784,22 @@ fn a_product_named_twice_in_one_file_is_created_then_updated() {
         "the update's tag is searchable"
     );
 }
+
+/// The import report is a CSV a seller opens in a spreadsheet: a SKU or message that starts
+/// like a formula (`=`, `+`, `-`, `@`, full-width `＝`, or after spaces) is written as text.
+#[test]
+fn the_import_report_never_holds_a_live_formula() {
+    let lib = TestLibrary::new();
+    let text = "sku,name,price\n=HYPERLINK(\"http://x\"),,1\n\u{ff1d}1+1,,2\n  @SUM(A1),,3\nOK-1,Fine,4\n";
+    let path = write(lib.dir.path(), "hostile.csv", text.as_bytes());
+    let options = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import(&lib, &path, &options);
+    assert_eq!((report.created, report.refused), (1, 3), "{:?}", report.issues);
+    let written = std::fs::read_to_string(report.report_file.unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(written.as_bytes());
+    let skus: Vec<String> = reader.records().map(|r| r.unwrap()[2].to_owned()).collect();
+    assert_eq!(skus, ["'=HYPERLINK(\"http://x\")", "'\u{ff1d}1+1", "'@SUM(A1)"]);
+}

@@ -408,7 +408,10 @@ fn bulk_edits_of_products_reach_their_variants() {
     assert!(tee.variants.iter().all(|v| v.stock == 5));
     assert_eq!(products::get(catalog.conn(), mug.id).unwrap().stock, 5);
     catalog
-        .bulk_edit(&[tee.id], &BulkEdit::AdjustPrice(PriceChange::FixedMinor(-50)))
+        .bulk_edit(
+            &[tee.id],
+            &BulkEdit::AdjustPrice(PriceChange::Amount("-0.50".into())),
+        )
         .unwrap();
     let prices: Vec<i64> = products::get(catalog.conn(), tee.id)
         .unwrap()
@@ -431,7 +434,7 @@ fn bulk_edits_of_products_reach_their_variants() {
     let err = catalog
         .bulk_edit_variants(
             &ids,
-            &VariantBulkEdit::AdjustPrice(PriceChange::FixedMinor(-1200)),
+            &VariantBulkEdit::AdjustPrice(PriceChange::Amount("-12.00".into())),
         )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation);

@@ -53,6 +53,45 @@ impl Library {
         &self.root
     }
 
+    /// The folder a service will move files out of or write into (the inbox, automatic
+    /// backups), checked every time the service starts, whoever set it: the settings screen,
+    /// another SQLite tool or a restored backup. It must be an absolute path to a folder
+    /// (made when `create`), not the library folder, not inside it, not holding it, and not
+    /// the home folder or the file system's root. Returns the folder, canonical. An inbox
+    /// set to the library folder once moved `catalog.db` into `failed/`.
+    pub fn check_service_folder(&self, folder: &Path, what: &str, create: bool) -> Result<PathBuf> {
+        let refuse = |why: &str| {
+            Err(Error::refused(format!(
+                "The {what} folder {} can't be used: {why} Choose another folder in Settings.",
+                folder.display()
+            )))
+        };
+        if !folder.is_absolute() {
+            return refuse("it is not a full path.");
+        }
+        if create {
+            std::fs::create_dir_all(folder).map_err(|e| Error::io("Can't create the folder", folder, e))?;
+        }
+        let Ok(canonical) = folder.canonicalize() else {
+            return refuse("it does not exist (or can't be opened).");
+        };
+        if !canonical.is_dir() {
+            return refuse("it is not a folder.");
+        }
+        let library = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        if canonical.starts_with(&library) {
+            return refuse("it is the library folder, or inside it, where the catalog lives.");
+        }
+        if library.starts_with(&canonical) {
+            return refuse("it holds the library folder, where the catalog lives.");
+        }
+        let home = dirs::home_dir().and_then(|h| h.canonicalize().ok());
+        if canonical.parent().is_none() || Some(&canonical) == home.as_ref() {
+            return refuse("it is the home folder or the root of the disk, which hold far more than photos.");
+        }
+        Ok(canonical)
+    }
+
     pub fn catalog_path(&self) -> PathBuf {
         self.root.join("catalog.db")
     }

@@ -106,27 +106,48 @@ pub fn format_price(minor: i64, minor_units: u32) -> String {
     )
 }
 
-/// A price change for bulk edits: a percentage in hundredths of a percent (1250 = +12.5 %)
-/// or a fixed amount in minor units. Results round half away from zero to whole minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// A price change for bulk edits: a percentage in hundredths of a percent (1250 = +12.5 %),
+/// or an amount as the seller typed it (`+2.50`, `-1`), read in each product's own currency,
+/// so +2.50 is 250 cents on a EUR product and refused on a JPY one (yen have no cents) rather
+/// than 250 yen. Results round half away from zero to whole minor units.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case", tag = "by", content = "amount")]
 pub enum PriceChange {
     PercentHundredths(i64),
-    FixedMinor(i64),
+    Amount(String),
 }
 
 impl PriceChange {
-    pub fn apply(self, price_minor: i64) -> Option<i64> {
-        match self {
-            PriceChange::FixedMinor(delta) => price_minor.checked_add(delta),
+    /// The new price of `price_minor` in a currency with `minor_units` decimals; `Ok(None)`
+    /// when it would not fit in a price at all.
+    pub fn apply(&self, price_minor: i64, minor_units: u32) -> Result<Option<i64>> {
+        Ok(match self {
+            PriceChange::Amount(text) => price_minor.checked_add(parse_signed(text, minor_units, "price")?),
             PriceChange::PercentHundredths(p) => {
-                let delta = i128::from(price_minor) * i128::from(p);
+                let delta = i128::from(price_minor) * i128::from(*p);
                 let rounded = (delta.abs() + 5_000) / 10_000 * delta.signum();
                 i64::try_from(i128::from(price_minor) + rounded).ok()
             }
-        }
+        })
     }
+}
+
+/// A signed decimal with at most `places` decimals as an integer (`-12.5` with 2 places is
+/// -1250), for price changes and percentages.
+pub fn parse_signed(text: &str, places: u32, field: &'static str) -> Result<i64> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim_start_matches('+')),
+    };
+    let value = parse_price(digits, places).map_err(|_| {
+        Error::validation(
+            field,
+            format!("{text:?} is not an amount with at most {places} decimals."),
+        )
+    })?;
+    Ok(if negative { -value } else { value })
 }
 
 #[cfg(test)]
@@ -189,9 +210,16 @@ mod tests {
 
     #[test]
     fn percentage_changes_round_half_away_from_zero() {
-        assert_eq!(PriceChange::PercentHundredths(1000).apply(1999), Some(2199)); // 199.9 -> 200
-        assert_eq!(PriceChange::PercentHundredths(-1000).apply(1995), Some(1795)); // 199.5 -> 200
-        assert_eq!(PriceChange::PercentHundredths(250).apply(100), Some(103)); // 2.5 -> 3
-        assert_eq!(PriceChange::FixedMinor(-100).apply(50), Some(-50));
+        let apply = |change: PriceChange, price: i64, places: u32| change.apply(price, places).unwrap();
+        assert_eq!(apply(PriceChange::PercentHundredths(1000), 1999, 2), Some(2199)); // 199.9 -> 200
+        assert_eq!(apply(PriceChange::PercentHundredths(-1000), 1995, 2), Some(1795)); // 199.5 -> 200
+        assert_eq!(apply(PriceChange::PercentHundredths(250), 100, 2), Some(103)); // 2.5 -> 3
+        assert_eq!(apply(PriceChange::Amount("-1.00".into()), 50, 2), Some(-50));
+        assert_eq!(apply(PriceChange::Amount("+2,50".into()), 1000, 2), Some(1250));
+        assert_eq!(apply(PriceChange::Amount("+3".into()), 1000, 0), Some(1003));
+        assert!(
+            PriceChange::Amount("+2.50".into()).apply(1000, 0).is_err(),
+            "yen have no cents"
+        );
     }
 }

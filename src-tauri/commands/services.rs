@@ -5,7 +5,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::picked;
 use crate::services::{self, AutoBackup, Service, ServicesStatus, AUTO_BACKUP_SETTING, INBOX_SETTING};
 use crate::state::AppState;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 #[tauri::command]
@@ -29,7 +29,7 @@ pub async fn choose_inbox_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult
         return Ok(None);
     };
     let state = app.state::<AppState>();
-    refuse_inside_library(&folder, state.library.root())?;
+    refuse_inside_library(&folder, &state.library, "inbox")?;
     let text = folder.display().to_string();
     let value = serde_json::json!(text);
     state
@@ -52,7 +52,7 @@ pub async fn stop_inbox(state: State<'_, AppState>) -> CommandResult<()> {
 pub async fn choose_backup_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<String>> {
     let folder = picked::pick_folder(&app, "Choose where automatic backups go").await?;
     if let Some(folder) = &folder {
-        app.state::<AppState>().picked.remember([folder]);
+        app.state::<AppState>().picked.remember_target(folder);
     }
     Ok(folder.map(|f| f.display().to_string()))
 }
@@ -74,8 +74,9 @@ pub async fn set_auto_backup<R: Runtime>(
     check_policy(&settings)?;
     let saved = state.read(|conn| Ok(services::auto_backup_setting(conn))).await?;
     if saved.as_ref().map(|s| &s.folder) != Some(&settings.folder) {
-        state.picked.check(std::slice::from_ref(&settings.folder))?;
+        state.picked.check_target(&settings.folder)?;
     }
+    refuse_inside_library(Path::new(&settings.folder), &state.library, "automatic backup")?;
     let value = serde_json::to_value(&settings).map_err(shelf_core::Error::from)?;
     state
         .write(move |catalog| catalog.put_setting(AUTO_BACKUP_SETTING, &value))
@@ -96,13 +97,9 @@ fn check_policy(settings: &AutoBackup) -> CommandResult<()> {
     Ok(())
 }
 
-/// An inbox inside the library would import the library's own files.
-fn refuse_inside_library(folder: &Path, library: &Path) -> CommandResult<()> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| PathBuf::from(p));
-    if canonical(folder).starts_with(canonical(library)) {
-        return Err(CommandError::from(shelf_core::Error::refused(
-            "The inbox can't be inside the library folder; choose a folder of its own.",
-        )));
-    }
+/// The core's check of a service folder (not the library, not inside it, not holding it...),
+/// before the choice is saved; the service checks again each time it starts.
+fn refuse_inside_library(folder: &Path, library: &shelf_core::Library, what: &str) -> CommandResult<()> {
+    library.check_service_folder(folder, what, false)?;
     Ok(())
 }

@@ -82,7 +82,9 @@ pub fn run_scheduled(
     policy: &RetentionPolicy,
     job: &Job,
 ) -> Result<ScheduledBackup> {
-    std::fs::create_dir_all(folder).map_err(|e| Error::io("Can't create the backup folder", folder, e))?;
+    let folder = &catalog
+        .library()
+        .check_service_folder(folder, "automatic backup", true)?;
     let last_change: i64 = catalog.conn().query_row(LAST_CHANGE, [], |r| r.get(0))?;
     let state = State {
         catalog: catalog.library().catalog_path(),

@@ -32,6 +32,7 @@ pub use preview::{preview, CsvPreview};
 
 use crate::catalog::{settings, Catalog, WriterAccess};
 use crate::error::{Error, Result};
+use crate::export::neutralise;
 use crate::job::{Job, Progress};
 use batch::Batch;
 use rows::Rows;
@@ -200,7 +201,10 @@ impl Tally {
         }
         if let Some(file) = &mut self.file {
             let line = issue.line.to_string();
-            file.write_record([line.as_str(), issue.kind.as_str(), &issue.sku, &issue.message])
+            // A seller opens the report in a spreadsheet: a SKU or message like `=1+1` or
+            // `-5 in stock` must stay text.
+            let cells = [line.as_str(), issue.kind.as_str(), &issue.sku, &issue.message];
+            file.write_record(cells.map(neutralise).iter().map(|c| c.as_bytes()))
                 .map_err(|e| Error::Internal(format!("writing the import report: {e}")))?;
         }
         if r.issues.len() < MAX_ISSUES_IN_MEMORY {

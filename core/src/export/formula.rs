@@ -1,15 +1,20 @@
-//! Spreadsheet safety. A CSV cell that starts with `=`, `+`, `-` or `@` (or a tab, carriage
-//! return or NUL, which some spreadsheets skip before looking) is run as a formula when the
-//! file is opened (CSV injection, OWASP). Prefixing `'` makes every spreadsheet show it as
-//! text. Only the exported file is changed; the catalog keeps the raw value.
+//! Spreadsheet safety. A CSV cell that starts with `=`, `+`, `-` or `@` (or their full-width
+//! forms `＝＋－＠`, which East Asian spreadsheets read the same; or a tab, line break or NUL,
+//! which some spreadsheets skip before looking; or any of these after leading spaces) is run
+//! as a formula when the file is opened (CSV injection, OWASP). Prefixing `'` makes every
+//! spreadsheet show it as text. Only the written file is changed; the catalog keeps the raw
+//! value. Every CSV the app writes goes through here: exports and import reports.
 
 use std::borrow::Cow;
 
 /// The first characters that make a spreadsheet treat a cell as a formula.
-pub const DANGEROUS_PREFIXES: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\0'];
+pub const DANGEROUS_PREFIXES: [char; 12] = [
+    '=', '+', '-', '@', '\t', '\r', '\n', '\0', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+];
 
 fn starts_dangerously(text: &str) -> bool {
-    text.starts_with(DANGEROUS_PREFIXES)
+    text.trim_start_matches([' ', '\u{a0}'])
+        .starts_with(DANGEROUS_PREFIXES)
 }
 
 /// `'` + the text when it starts with a dangerous character, else the text unchanged.
@@ -64,5 +69,16 @@ mod tests {
             assert_eq!(restore_reversible(&neutralise_reversible(safe)), safe);
         }
         assert_eq!(neutralise("Mug"), "Mug");
+        assert_eq!(
+            neutralise("  =1+1"),
+            "'  =1+1",
+            "spreadsheets skip leading spaces"
+        );
+        assert_eq!(
+            neutralise("\u{ff1d}SUM(A1)"),
+            "'\u{ff1d}SUM(A1)",
+            "full-width equals"
+        );
+        assert_eq!(neutralise("\n=1"), "'\n=1");
     }
 }

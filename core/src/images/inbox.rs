@@ -33,6 +33,7 @@ const PARTIAL_EXTENSIONS: [&str; 5] = ["part", "partial", "crdownload", "downloa
 
 /// Imports every image now in `inbox` (not its sub-folders) and files each one away.
 pub fn scan_inbox_once(catalog: &mut Catalog, inbox: &Path, job: &Job) -> Result<JobReport> {
+    let inbox = &catalog.library().check_service_folder(inbox, "inbox", false)?;
     prepare_folders(inbox)?;
     let files = inbox_files(inbox)?.into_iter().map(|(path, _)| path).collect();
     import_and_file(catalog, inbox, files, job)
@@ -46,6 +47,7 @@ pub fn watch(
     cancel: CancelToken,
     on_report: impl Fn(&ItemResult),
 ) -> Result<()> {
+    let inbox = &library.check_service_folder(inbox, "inbox", false)?;
     prepare_folders(inbox)?;
     let mut catalog = Catalog::open(library)?;
     let (sender, events) = mpsc::channel();

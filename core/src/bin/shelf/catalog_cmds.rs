@@ -9,7 +9,7 @@ use shelf_core::catalog::products::{
 };
 use shelf_core::catalog::users::{NewUser, Role};
 use shelf_core::catalog::{categories, maintenance, search, settings, tags, users, ProductId};
-use shelf_core::money::{format_price, parse_price, PriceChange};
+use shelf_core::money::{self, format_price, parse_price, PriceChange};
 use shelf_core::{Catalog, Error, Result};
 use std::process::ExitCode;
 
@@ -717,40 +717,21 @@ pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode
         edits.push(BulkEdit::RemoveTag(tag));
     }
     if let Some(percent) = &args.price_percent {
-        let hundredths = parse_signed(percent, 2, "price-percent")?;
+        let hundredths = money::parse_signed(percent, 2, "price-percent")?;
         edits.push(BulkEdit::AdjustPrice(PriceChange::PercentHundredths(hundredths)));
     }
     if let Some(amount) = &args.price_add {
-        let first = products::get(catalog.conn(), ids[0])?;
-        let minor = parse_signed(amount, first.minor_units, "price-add")?;
-        edits.push(BulkEdit::AdjustPrice(PriceChange::FixedMinor(minor)));
+        // Read in each product's own currency by the core.
+        edits.push(BulkEdit::AdjustPrice(PriceChange::Amount(amount.clone())));
     }
     if edits.is_empty() {
         return Err(Error::validation("bulk", "Say what to change (--status, --category, --add-tag, --remove-tag, --price-percent, --price-add)."));
     }
-    for edit in &edits {
-        catalog.bulk_edit(&ids, edit)?;
-    }
+    catalog.bulk_edit_all(&ids, &edits)?;
     out.show(&serde_json::json!({"changed": ids.len()}), || {
         format!("Changed {} products.", ids.len())
     });
     Ok(ExitCode::SUCCESS)
-}
-
-/// A signed decimal with `places` decimals as an integer (`-12.5` with 2 places is -1250).
-fn parse_signed(text: &str, places: u32, field: &'static str) -> Result<i64> {
-    let text = text.trim();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.trim_start_matches('+')),
-    };
-    let value = parse_price(digits, places).map_err(|_| {
-        Error::validation(
-            field,
-            format!("{text:?} is not a number with at most {places} decimals."),
-        )
-    })?;
-    Ok(if negative { -value } else { value })
 }
 
 pub fn optimize(catalog: &mut Catalog, rebuild_search: bool, out: &Out) -> Result<ExitCode> {

@@ -169,12 +169,22 @@ impl Catalog {
     /// Applies one change to many products in one transaction: all or nothing. A price change
     /// that would make any price negative refuses the whole edit and names the product.
     pub fn bulk_edit(&mut self, ids: &[ProductId], edit: &BulkEdit) -> Result<usize> {
-        if let BulkEdit::SetCategory(Some(category)) = edit {
-            categories::by_id(self.conn(), *category)?;
+        self.bulk_edit_all(ids, std::slice::from_ref(edit))
+    }
+
+    /// Several changes to many products in one transaction (`shelf bulk --status ... --tag
+    /// ...`): all of them or none.
+    pub fn bulk_edit_all(&mut self, ids: &[ProductId], edits: &[BulkEdit]) -> Result<usize> {
+        for edit in edits {
+            if let BulkEdit::SetCategory(Some(category)) = edit {
+                categories::by_id(self.conn(), *category)?;
+            }
         }
         self.write(|w| {
-            for &id in ids {
-                apply_bulk(w, id, edit)?;
+            for edit in edits {
+                for &id in ids {
+                    apply_bulk(w, id, edit)?;
+                }
             }
             Ok(ids.len())
         })
@@ -223,7 +233,10 @@ fn apply_bulk(w: &mut Write<'_>, id: ProductId, edit: &BulkEdit) -> Result<()> {
                 .execute((stock, id))?;
         }
         BulkEdit::AdjustPrice(change) => {
-            let price = change.apply(product.price_minor).unwrap_or(-1);
+            let price = change
+                .apply(product.price_minor, product.minor_units)
+                .map_err(|e| with_sku(e, &product.sku))?
+                .unwrap_or(-1);
             rules::check_price(price).map_err(|e| with_sku(e, &product.sku))?;
             tx.prepare_cached("UPDATE products SET price_minor = ?1 WHERE id = ?2")?
                 .execute((price, id))?;

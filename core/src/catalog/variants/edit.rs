@@ -18,7 +18,10 @@ pub(super) fn apply_bulk(w: &mut Write<'_>, variant: &Variant, edit: &VariantBul
             w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
         }
         VariantBulkEdit::AdjustPrice(change) => {
-            let price = change.apply(variant.price_minor).unwrap_or(-1);
+            let price = change
+                .apply(variant.price_minor, minor_units_of(w.tx(), variant.product_id)?)
+                .map_err(named)?
+                .unwrap_or(-1);
             rules::check_price(price).map_err(named)?;
             w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
         }

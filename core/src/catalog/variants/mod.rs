@@ -160,6 +160,8 @@ const SAME_COMBINATION: &str = "SELECT sku FROM variants WHERE product_id = ?1 A
   AND id IS NOT ?5 AND coalesce(option1, '') = coalesce(?2, '') COLLATE NOCASE
   AND coalesce(option2, '') = coalesce(?3, '') COLLATE NOCASE
   AND coalesce(option3, '') = coalesce(?4, '') COLLATE NOCASE";
+const MINOR_UNITS_OF_PRODUCT: &str = "SELECT c.minor_units FROM products AS p
+  JOIN currencies AS c ON c.code = p.currency WHERE p.id = ?1";
 const IS_PRODUCT_PHOTO: &str = "SELECT 1 FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Variant> {
@@ -367,9 +369,16 @@ pub(crate) fn adjust_prices_of_product(
     change: &PriceChange,
 ) -> Result<()> {
     for variant in of_product(w.tx(), product_id, false)? {
-        apply_bulk(w, &variant, &VariantBulkEdit::AdjustPrice(*change))?;
+        apply_bulk(w, &variant, &VariantBulkEdit::AdjustPrice(change.clone()))?;
     }
     Ok(())
+}
+
+/// The decimals of the currency a product (and so each of its variants) is priced in.
+fn minor_units_of(conn: &Connection, product_id: ProductId) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(MINOR_UNITS_OF_PRODUCT)?
+        .query_row([product_id], |r| r.get(0))?)
 }
 
 /// Removes every variant of a product being purged (it is in the trash, so the schema lets it).
