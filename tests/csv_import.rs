@@ -803,3 +803,39 @@ fn the_import_report_never_holds_a_live_formula() {
     let skus: Vec<String> = reader.records().map(|r| r.unwrap()[2].to_owned()).collect();
     assert_eq!(skus, ["'=HYPERLINK(\"http://x\")", "'\u{ff1d}1+1", "'@SUM(A1)"]);
 }
+
+/// A quote that never closes would make the rest of the file one cell, held in memory: the
+/// reader stops at the record-size limit, names the line where the quote opens, and keeps the
+/// rows before it (when skipping bad rows) or writes nothing (all or nothing).
+#[test]
+fn a_runaway_quote_is_refused_by_its_line_without_reading_the_rest_into_memory() {
+    let lib = TestLibrary::new();
+    let mut text = String::from("sku,name,price\nOK-1,Fine,1\nBAD-1,\"Never closed,2\n");
+    let filler = "x".repeat(1024) + "\n";
+    while text.len() < 20 * 1024 * 1024 {
+        text.push_str(&filler);
+    }
+    let path = write(lib.dir.path(), "runaway.csv", text.as_bytes());
+    let skip = CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    };
+    let report = import(&lib, &path, &skip);
+    assert_eq!((report.created, report.refused), (1, 1), "{:?}", report.issues);
+    let refusal = report
+        .issues
+        .iter()
+        .find(|i| i.kind == IssueKind::Refused)
+        .unwrap();
+    assert_eq!(refusal.line, 3);
+    assert!(refusal.message.contains("never closes"), "{}", refusal.message);
+    assert!(by_sku(lib.catalog().conn(), "OK-1").is_ok());
+
+    let other = TestLibrary::new();
+    drop(other.catalog());
+    let before = other.catalog_bytes();
+    let report = import(&other, &path, &CsvImportOptions::default());
+    assert!(!report.committed);
+    assert_eq!(report.refused_lines(), vec![3]);
+    assert!(other.catalog_bytes() == before, "all or nothing: nothing written");
+}

@@ -67,9 +67,17 @@ pub fn preview(
     };
     let encoding = opened.dialect.encoding;
     let mut out = Vec::new();
-    for record in opened.reader.byte_records().take(rows) {
-        let record =
-            record.map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
+    let mut record = csv::ByteRecord::new();
+    for _ in 0..rows {
+        // Bounded like the import: a runaway quote in the first rows stops the preview.
+        opened.next_record_starts();
+        let read = opened
+            .reader
+            .read_byte_record(&mut record)
+            .map_err(|e| Error::validation("file", format!("The CSV file can't be read: {e}")))?;
+        if !read {
+            break;
+        }
         out.push(record.iter().map(|c| text::shown(c, encoding)).collect());
     }
     Ok(CsvPreview {

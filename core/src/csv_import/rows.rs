@@ -51,6 +51,8 @@ pub struct Draft {
     /// In the unit of the file's weight column.
     pub weight: Option<String>,
     pub images: Vec<ImageRef>,
+    /// Photos past the limit of one product, not held.
+    pub images_left_out: u64,
     /// The product's options, in order; with them it sells through `variants`.
     pub option_names: Vec<String>,
     pub variants: Vec<VariantDraft>,
@@ -80,8 +82,47 @@ pub enum Item {
     Unreadable(RowIssue),
 }
 
+/// The most bytes one record (one row, or one quoted cell spanning lines) may take. A real
+/// product row is a few kilobytes even with long HTML; a record larger than this is a quote
+/// that never closes, and reading on would hold the rest of the file in memory.
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The file as the `csv` reader sees it, counting what it has handed over, so that a record
+/// passing [`MAX_RECORD_BYTES`] is stopped while it is read, not once it is all in memory.
+pub struct Bounded {
+    inner: BufReader<File>,
+    read: u64,
+    /// Where the record being read starts (set by [`Rows`] before each record).
+    start: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// The error a runaway record stops the reader with.
+#[derive(Debug)]
+struct RecordTooLarge;
+
+impl std::fmt::Display for RecordTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a record larger than the limit")
+    }
+}
+
+impl std::error::Error for RecordTooLarge {}
+
+impl std::io::Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = self.start.load(std::sync::atomic::Ordering::Relaxed);
+        if self.read.saturating_sub(start) > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other(RecordTooLarge));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 pub struct Rows {
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<Bounded>,
+    record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
     encoding: Encoding,
     mapping: Mapping,
     record: csv::ByteRecord,
@@ -96,7 +137,8 @@ pub struct Rows {
 
 /// An open CSV file, its header row read.
 pub struct Opened {
-    pub reader: csv::Reader<BufReader<File>>,
+    pub reader: csv::Reader<Bounded>,
+    record_start: std::sync::Arc<std::sync::atomic::AtomicU64>,
     pub headers: Vec<String>,
     pub dialect: Dialect,
 }
@@ -107,11 +149,17 @@ pub struct Opened {
 pub fn open(path: &Path) -> Result<Opened> {
     let dialect = text::sniff(path)?;
     let file = File::open(path).map_err(|e| Error::io("Can't open the CSV file", path, e))?;
+    let record_start = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let bounded = Bounded {
+        inner: BufReader::with_capacity(256 * 1024, file),
+        read: 0,
+        start: record_start.clone(),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
         .delimiter(dialect.delimiter)
-        .from_reader(BufReader::with_capacity(256 * 1024, file));
+        .from_reader(bounded);
     let headers = reader
         .byte_headers()
         .map_err(|e| read_error(path, e))?
@@ -124,12 +172,28 @@ pub fn open(path: &Path) -> Result<Opened> {
         .collect();
     Ok(Opened {
         reader,
+        record_start,
         headers,
         dialect,
     })
 }
 
+impl Opened {
+    /// Marks where the next record starts, for the size limit.
+    pub fn next_record_starts(&self) {
+        let at = self.reader.position().byte();
+        self.record_start.store(at, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+fn is_runaway(err: &csv::Error) -> bool {
+    matches!(err.kind(), csv::ErrorKind::Io(e) if e.get_ref().is_some_and(|inner| inner.is::<RecordTooLarge>()))
+}
+
 fn read_error(path: &Path, err: csv::Error) -> Error {
+    if is_runaway(&err) {
+        return runaway_record(None);
+    }
     let line = err.position().map(|p| p.line()).unwrap_or(0);
     match err.into_kind() {
         csv::ErrorKind::Io(e) => Error::io("Can't read the CSV file", path, e),
@@ -144,6 +208,7 @@ impl Rows {
     pub fn new(opened: Opened, mapping: Mapping) -> Self {
         Rows {
             reader: opened.reader,
+            record_start: opened.record_start,
             encoding: opened.dialect.encoding,
             mapping,
             record: csv::ByteRecord::new(),
@@ -180,11 +245,26 @@ impl Rows {
             // The reader stands at the start of the next record: the line it begins on (a
             // quoted multi-line record spans several).
             let line = self.reader.position().line() + u64::from(self.crlf);
-            if !self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| read_error(path, e))?
-            {
+            let starts = self.reader.position().byte();
+            self.record_start
+                .store(starts, std::sync::atomic::Ordering::Relaxed);
+            let read = match self.reader.read_byte_record(&mut self.record) {
+                Ok(read) => read,
+                // A quote that never closes: the rows before it stand, nothing after it can
+                // be read; the refusal names the line where it starts.
+                Err(e) if is_runaway(&e) => {
+                    self.finished = true;
+                    let message = runaway_record(Some(line)).to_string();
+                    return Ok(Some(Item::Unreadable(issue(
+                        line,
+                        "",
+                        IssueKind::Refused,
+                        message,
+                    ))));
+                }
+                Err(e) => return Err(read_error(path, e)),
+            };
+            if !read {
                 self.finished = true;
                 continue;
             }
@@ -222,6 +302,18 @@ impl Rows {
 
 /// A title as the base of a SKU: letters and digits in upper case, dashes between words, at
 /// most 40 characters.
+/// A record past [`MAX_RECORD_BYTES`]: a quote opened on `line` and never closed.
+pub fn runaway_record(line: Option<u64>) -> Error {
+    let at = line.map_or_else(|| "A row".to_owned(), |l| format!("The row starting on line {l}"));
+    Error::validation(
+        "file",
+        format!(
+            "{at} is larger than {} MB: a quote (\") opens a cell there and never closes, so the rest of the file reads as one cell. Check that line in a text editor, close the quote, and import again; rows before it were read.",
+            MAX_RECORD_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 pub fn slug(title: &str) -> String {
     let slug: String = rules::sku_part(title).chars().take(40).collect();
     slug.trim_end_matches('-').to_owned()

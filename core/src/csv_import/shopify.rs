@@ -6,6 +6,10 @@
 use super::layout::Field;
 use super::rows::{issue, Draft, ImageRef, Item, Row, VariantDraft};
 use super::IssueKind;
+use crate::catalog::variants::MAX_VARIANTS;
+
+/// The most photos one product may name (Shopify's own limit).
+pub const MAX_IMAGES: usize = 250;
 
 /// Adds a row to the current handle's group, or starts a new group and hands on the
 /// finished one.
@@ -80,7 +84,7 @@ fn first_row(row: &Row<'_>, line: u64, handle: String) -> Draft {
 
 fn further_row(current: &mut Draft, row: &Row<'_>, line: u64) {
     if let Some(image) = row.image(line) {
-        current.images.push(image);
+        keep_image(current, image);
     }
     if !has_variant(row) {
         return;
@@ -94,10 +98,31 @@ fn further_row(current: &mut Draft, row: &Row<'_>, line: u64) {
         ));
         return;
     }
-    current
-        .variants
-        .push(variant(row, line, current.option_names.len()));
+    // One past the limit is kept, so the product is refused for it; the rest of a runaway
+    // group is not held in memory.
+    if current.variants.len() <= MAX_VARIANTS {
+        current
+            .variants
+            .push(variant(row, line, current.option_names.len()));
+    }
     add_variant_image(current, row.filled(Field::VariantImage), line);
+}
+
+/// A product's photos, up to [`MAX_IMAGES`]; past it, one note and no more held.
+pub fn keep_image(draft: &mut Draft, image: super::rows::ImageRef) {
+    if draft.images.len() < MAX_IMAGES {
+        draft.images.push(image);
+        return;
+    }
+    if draft.images_left_out == 0 {
+        let message = format!(
+            "This product names more than {MAX_IMAGES} photos (what Shopify allows); the rest were left out."
+        );
+        draft
+            .notes
+            .push(issue(image.line, &draft.handle, IssueKind::Warning, message));
+    }
+    draft.images_left_out += 1;
 }
 
 fn variant(row: &Row<'_>, line: u64, options: usize) -> VariantDraft {
@@ -120,7 +145,7 @@ fn variant(row: &Row<'_>, line: u64, options: usize) -> VariantDraft {
 fn add_variant_image(draft: &mut Draft, image: Option<String>, line: u64) {
     if let Some(source) = image {
         if !draft.images.iter().any(|i| i.source == source) {
-            draft.images.push(ImageRef { line, source });
+            keep_image(draft, ImageRef { line, source });
         }
     }
 }

@@ -8,7 +8,12 @@
 use super::layout::Field;
 use super::rows::{issue, slug, Draft, Item, Row, VariantDraft};
 use super::{IssueKind, RowIssue};
+use crate::catalog::variants::MAX_VARIANTS;
 use std::collections::HashMap;
+
+/// What the variable products held until the end of the file may take, roughly: beyond it
+/// a variable product is refused with a note, so a hostile file can't fill the memory.
+const MAX_HELD_BYTES: usize = 128 * 1024 * 1024;
 
 /// The variable products read so far and the variations waiting for theirs.
 #[derive(Default)]
@@ -18,6 +23,13 @@ pub struct Woo {
     keys: HashMap<String, usize>,
     orphans: Vec<(String, Variation)>,
     flushed: bool,
+    /// About how much `held` and `orphans` take.
+    held_bytes: usize,
+}
+
+/// About what a row held until the end of the file takes.
+fn weight_of(draft: &Draft) -> usize {
+    512 + draft.name.len() + draft.description.as_ref().map_or(0, String::len)
 }
 
 struct Parent {
@@ -39,9 +51,24 @@ impl Woo {
     pub fn row(&mut self, row: Row<'_>, line: u64) -> Option<Item> {
         let kind = row.text(Field::Kind).to_ascii_lowercase();
         let kinds: Vec<&str> = kind.split(',').map(str::trim).collect();
+        if self.held_bytes > MAX_HELD_BYTES {
+            let message = format!(
+                "This file holds more variable products and variations than can be gathered at once (about {} MB); split it into smaller files and import each.",
+                MAX_HELD_BYTES / (1024 * 1024)
+            );
+            if kinds.contains(&"variation") || kinds.contains(&"variable") {
+                return Some(Item::Unreadable(issue(
+                    line,
+                    row.get(Field::Sku).trim(),
+                    IssueKind::Refused,
+                    message,
+                )));
+            }
+        }
         if kinds.contains(&"variation") {
             let parent = row.text(Field::Parent).trim().to_owned();
             let variation = variation(&row, line);
+            self.held_bytes += 256;
             match self.keys.get(&key_of(&parent)) {
                 Some(&i) => attach(&mut self.held[i], variation),
                 None => self.orphans.push((parent, variation)),
@@ -57,6 +84,7 @@ impl Woo {
             .collect();
         draft.price = None;
         draft.stock = None;
+        self.held_bytes += weight_of(&draft);
         let index = self.held.len();
         if let Some(id) = row.filled(Field::ShopId) {
             self.keys.insert(format!("id:{id}"), index);
@@ -228,6 +256,10 @@ fn variation(row: &Row<'_>, line: u64) -> Variation {
 /// blank (or missing) value means "any" and makes one variant per declared value.
 fn attach(parent: &mut Parent, variation: Variation) {
     let draft = &mut parent.draft;
+    // One past the limit is kept, so the product is refused for it; no more is held.
+    if draft.variants.len() + parent.any.len() > MAX_VARIANTS {
+        return;
+    }
     let mut combos: Vec<Vec<String>> = vec![Vec::new()];
     let mut any = Vec::new();
     for (i, name) in draft.option_names.iter().enumerate() {
