@@ -77,6 +77,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
     builder
         .manage(state)
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation_guard())
         .register_asynchronous_uri_scheme_protocol(schemes::THUMB, schemes::thumb)
         .register_asynchronous_uri_scheme_protocol(schemes::ORIGINAL, schemes::original)
         .setup(move |app| {
@@ -167,6 +168,20 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::services::set_auto_backup,
             commands::jobs::cancel_job,
         ])
+}
+
+/// The window shows the app's own pages and nothing else: a link, a redirect or a script
+/// that tries to navigate it anywhere (a shop's website, a `file:` URL) is stopped. The app
+/// is served from `tauri://localhost` (`http://tauri.localhost` on some platforms); a debug
+/// build also from Vite's dev server on localhost.
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| {
+            let own = url.scheme() == "tauri" || url.host_str() == Some("tauri.localhost");
+            let dev = cfg!(debug_assertions) && url.host_str() == Some("localhost");
+            own || dev
+        })
+        .build()
 }
 
 /// Drop events also reach Rust listeners: the paths in them become importable (see

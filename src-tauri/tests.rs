@@ -184,3 +184,33 @@ fn the_library_argument_is_read_in_both_spellings() {
     );
     assert_eq!(library_argument(args(&["app"])), None);
 }
+
+/// The window's content security policy: the app's own scripts and styles, photos from its
+/// own schemes, IPC, and nothing from anywhere else; no forms sent, no frames, no plugins,
+/// no `<base>` moving relative URLs elsewhere.
+#[test]
+fn the_content_security_policy_lets_nothing_remote_in() {
+    let conf: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let csp = conf["app"]["security"]["csp"].as_str().unwrap();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "form-action 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+        "frame-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    for part in csp.split(';') {
+        for source in part.split_whitespace().skip(1) {
+            let local = source.starts_with('\'')
+                || source.ends_with(':')
+                || source.ends_with(".localhost")
+                || source.contains("://thumb.localhost")
+                || source.contains("://original.localhost")
+                || source.contains("://ipc.localhost");
+            assert!(local, "{source} in the CSP is not the app's own");
+        }
+    }
+}

@@ -235,7 +235,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             Some("version"),
             "This product was changed elsewhere; reload it before saving.",
         ),
-        "products.sku" => (
+        "products.sku" | "sku_unique" => (
             Conflict,
             Some("sku"),
             "That SKU is already used by another product.",
@@ -256,7 +256,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             "That doesn't look like an email address (name@example.com).",
         ),
         "role_known" => (Validation, Some("role"), "A role is owner or staff."),
-        "users.username" => (Conflict, Some("username"), "That username is already taken."),
+        "users.username" | "username_unique" => (Conflict, Some("username"), "That username is already taken."),
         "category_name_not_blank" => (
             Validation,
             Some("name"),
@@ -287,7 +287,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             Some("tag"),
             "A tag is 1 to 64 characters, with no commas, line breaks or spaces at either end.",
         ),
-        "tags.name" => (Conflict, Some("tag"), "That tag already exists."),
+        "tags.name" | "tag_name_unique" => (Conflict, Some("tag"), "That tag already exists."),
         "tag_in_use" => (
             Refused,
             None,
@@ -316,7 +316,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             "That currency isn't known (use an ISO 4217 code like USD or EUR).",
         ),
         "thumbnail_size_cap" => (Validation, None, "The thumbnail is larger than the 64 KiB cap."),
-        "variants.sku" | "sku_taken" => (
+        "variants.sku" | "variant_sku_unique" | "sku_taken" => (
             Conflict,
             Some("sku"),
             "That SKU is already used by another product or variant; every SKU you sell must be unique.",
@@ -421,6 +421,90 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             Validation,
             Some("alt_text"),
             "Alt text can be at most 512 characters.",
+        ),
+        // Rules of what the app itself writes (timestamps, photos' metadata, the logs, the
+        // write context). A seller meets them only through another tool writing the file.
+        "created_at_format" | "updated_at_format" | "deleted_at_format" | "imported_at_format" | "at_format" => (
+            Validation,
+            None,
+            "A time must be written as 2026-12-01T09:30:00.000Z (UTC, milliseconds).",
+        ),
+        "is_active_boolean" | "search_deferred_flag" | "rollup_deferred_boolean" => {
+            (Validation, None, "A yes/no value must be 0 or 1.")
+        }
+        "currency_code_shape" => (
+            Validation,
+            Some("currency"),
+            "A currency code is three capital letters (ISO 4217, like EUR).",
+        ),
+        "currency_name_not_blank" => (Validation, Some("name"), "A currency needs a name."),
+        "minor_units_range" => (
+            Validation,
+            Some("minor_units"),
+            "A currency has 0 to 4 decimals.",
+        ),
+        "sha256_shape" => (
+            Validation,
+            Some("image"),
+            "A photo is named by its SHA-256: 64 lower-case hexadecimal digits.",
+        ),
+        "byte_size_positive" => (Validation, Some("image"), "A photo can't be an empty file."),
+        "width_in_range" | "height_in_range" => (
+            Validation,
+            Some("image"),
+            "A photo's width and height must be 1 to 30,000 pixels.",
+        ),
+        "image_mime_known" => (
+            Validation,
+            Some("image"),
+            "That is not a photo type the catalog keeps (JPEG, PNG, WebP, GIF, TIFF or BMP).",
+        ),
+        "file_name_shape" => (
+            Validation,
+            Some("file_name"),
+            "A photo's file name must be 1 to 1,024 characters, with no slashes or control characters.",
+        ),
+        "position_not_negative" => (Validation, Some("position"), "A position can't be negative."),
+        "rotation_quarter_turns" => (
+            Validation,
+            Some("rotation"),
+            "A photo turns in quarter turns only (0, 90, 180 or 270 degrees).",
+        ),
+        "thumbnail_width_range" | "thumbnail_height_range" | "thumbnail_mime_known" => (
+            Validation,
+            Some("image"),
+            "A thumbnail is a JPEG of at most 256 × 256 pixels.",
+        ),
+        "setting_key_shape" => (
+            Validation,
+            Some("key"),
+            "A setting's name is 1 to 64 lower-case letters, digits, dots or underscores.",
+        ),
+        "setting_value_json" => (Validation, Some("value"), "A setting's value must be valid JSON."),
+        "actor_not_blank" | "deleted_by_not_blank" => (
+            Validation,
+            None,
+            "The log needs to know who acted.",
+        ),
+        "audit_table_name_not_blank" | "deletion_table_name_not_blank" | "audit_action_known" => (
+            Validation,
+            None,
+            "A history entry names its table and whether it was an insert, update or delete.",
+        ),
+        "old_values_json" | "new_values_json" | "backup_data_json" => (
+            Validation,
+            None,
+            "A history entry keeps the row as valid JSON.",
+        ),
+        "undo_role_known" => (
+            Validation,
+            None,
+            "An undo entry is either the change reversed or the change undo wrote.",
+        ),
+        "write_context_required" | "write_context_single_row" => (
+            Refused,
+            None,
+            "The catalog's write context has exactly one row, which must stay.",
         ),
         _ => return None,
     };
@@ -538,6 +622,33 @@ mod tests {
             "Can't write the photo to /lib/tmp/x.part: the disk is full. Free some space, then try again."
         );
         assert_eq!(full.kind(), ErrorKind::Io);
+    }
+
+    /// Every named CHECK and UNIQUE constraint and every RAISE of every migration maps to a
+    /// kind and a sentence a seller can act on.
+    #[test]
+    fn every_rule_name_in_the_migrations_has_a_sentence() {
+        let (mut missing, mut seen) = (Vec::new(), 0);
+        for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations")).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let names = text
+                .split("CONSTRAINT ")
+                .skip(1)
+                .chain(text.split("RAISE(ABORT, '").skip(1))
+                .map(|rest| {
+                    rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or("")
+                });
+            for name in names {
+                seen += 1;
+                if schema_rule(name).is_none() && !missing.contains(&name.to_owned()) {
+                    missing.push(name.to_owned());
+                }
+            }
+        }
+        assert!(seen > 80, "only {seen} rule names found in the migrations");
+        assert!(missing.is_empty(), "rules without a sentence: {missing:?}");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 photo's original is deleted behind the app's back a deep check names the photo and where it
 was missing from, in words."""
 
+import time
+
 
 def open_integrity_check(app):
     app.open_screen("Integrity check")
@@ -31,3 +33,15 @@ def test_the_integrity_check_names_a_missing_photo(app):
     assert "is missing from the library folder" in text, text
     assert len(app.testids("check-clean")) == 0
     app.shot("missing-photo-named")
+
+
+def test_the_window_cannot_be_navigated_away_from_the_app(app):
+    """A link, a script or a form can't take the window to another site (navigation guard,
+    CSP form-action 'none')."""
+    app.launch()
+    start = app.js("return location.href")
+    app.js("location.href = 'https://shop.invalid/login'")
+    app.js("const f = document.createElement('form'); f.action = 'https://shop.invalid/steal'; f.method = 'post'; document.body.appendChild(f); f.submit();")
+    time.sleep(1.5)
+    assert app.js("return location.href") == start, app.js("return location.href")
+    assert app.testids("new-product"), "the app is still shown"
