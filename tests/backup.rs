@@ -668,3 +668,35 @@ fn services_refuse_folders_that_would_turn_them_against_the_library() {
     assert!(!root.join("failed").exists() && !root.join("imported").exists());
     assert!(lib.catalog_bytes() == before, "nothing in the catalog changed");
 }
+
+/// An automatic backup that lacks photos (their files gone from the library) is a failure
+/// the seller hears of, set aside, and never rotates out the complete backups before it.
+#[test]
+fn an_automatic_backup_missing_photos_fails_and_prunes_nothing() {
+    let (lib, _) = library_with(Shape::ManyImages);
+    let folder = lib.dir.path().join("auto");
+    let policy = RetentionPolicy { daily: 1, weekly: 0 };
+    let mut catalog = lib.catalog();
+    let good = backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).unwrap();
+    let good = good.created.unwrap().path;
+    // One original disappears behind the app's back.
+    let gone = walk_files(&lib.library.originals_dir())
+        .into_iter()
+        .next()
+        .unwrap();
+    std::fs::remove_file(&gone).unwrap();
+    catalog.create_product(&product("NEW-1", "New", 1)).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    let err = backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Damaged, "{err}");
+    assert!(err.to_string().contains("missing 1 photo"), "{err}");
+    assert!(good.exists(), "the complete backup is kept");
+    let aside: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".zip.incomplete"))
+        .collect();
+    assert_eq!(aside.len(), 1, "the incomplete backup is set aside, not counted");
+    // Still failing next time, not silently skipped as "nothing changed".
+    assert!(backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).is_err());
+}

@@ -2,7 +2,7 @@
 //! thumbnails pointing the right way, image operations, check/repair, and the inbox watcher.
 //! Every image is generated here; nothing binary is committed.
 
-use crate::util::{product, spawn_shelf, stderr, stdout, Shared, TestLibrary};
+use crate::util::{product, spawn_shelf, stderr, stdout, walk_files, Shared, TestLibrary};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use shelf_core::catalog::ProductId;
@@ -302,20 +302,6 @@ fn the_same_photo_is_stored_once_and_a_second_import_to_the_same_product_says_so
     assert_eq!((originals, links), (1, 2));
     let files = walk_files(&lib.root().join("originals"));
     assert_eq!(files.len(), 1, "{files:?}");
-}
-
-fn walk_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_type().unwrap().is_dir() {
-                out.extend(walk_files(&entry.path()));
-            } else {
-                out.push(entry.path());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -131,3 +131,18 @@ impl shelf_core::catalog::WriterAccess for Shared<'_> {
         f(&mut self.0.lock().unwrap())
     }
 }
+
+/// Every file below `dir`, folders walked.
+pub fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                out.extend(walk_files(&entry.path()));
+            } else {
+                out.push(entry.path());
+            }
+        }
+    }
+    out
+}

@@ -100,6 +100,15 @@ pub fn run_scheduled(
     } else {
         let out = next_name(folder);
         let summary = create(catalog.library(), &out, job)?;
+        if !summary.originals_missing.is_empty() {
+            // Not a good backup: it is set aside under a name the rotation does not count,
+            // the older, complete ones stay, and the next run tries again (no state written),
+            // so the seller keeps hearing of it.
+            let aside = summary.path.with_extension("zip.incomplete");
+            std::fs::rename(&summary.path, &aside)
+                .map_err(|e| Error::io("Can't set the incomplete backup aside", &aside, e))?;
+            return Err(incomplete(&summary, &aside));
+        }
         write_state(&state_path, &state)?;
         Some(summary)
     };
@@ -120,6 +129,23 @@ pub fn run_scheduled(
         deleted,
         kept,
     })
+}
+
+/// A backup that lacks some photos, in words: what is missing and what was kept.
+fn incomplete(summary: &BackupSummary, aside: &Path) -> Error {
+    let shown: Vec<&str> = summary
+        .originals_missing
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .collect();
+    Error::Damaged(format!(
+        "The automatic backup (set aside as {}) is missing {} photo(s) whose files are gone from the library ({}{}); no older backup was deleted. Run Integrity check to see which products they belong to.",
+        aside.display(),
+        summary.originals_missing.len(),
+        shown.join(", "),
+        if summary.originals_missing.len() > 3 { ", ..." } else { "" }
+    ))
 }
 
 fn next_name(folder: &Path) -> PathBuf {
