@@ -700,3 +700,28 @@ fn an_automatic_backup_missing_photos_fails_and_prunes_nothing() {
     // Still failing next time, not silently skipped as "nothing changed".
     assert!(backup::run_scheduled(&catalog, &folder, &policy, &Job::silent()).is_err());
 }
+
+/// Two entries pointing at the same bytes of the file (an overlapping zip, the trick of the
+/// small archive that unpacks to terabytes) are refused before anything is unpacked.
+#[test]
+fn an_archive_whose_entries_share_bytes_is_refused() {
+    let (lib, _) = library_with(Shape::Plain(2));
+    let good = take_backup(&lib, "good.zip");
+    let mut bytes = std::fs::read(&good).unwrap();
+    // The central directory's second entry is made to point at the first entry's data.
+    let central: Vec<usize> = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == [0x50, 0x4b, 0x01, 0x02])
+        .map(|(i, _)| i)
+        .collect();
+    assert!(central.len() >= 2);
+    let first_offset = bytes[central[0] + 42..central[0] + 46].to_vec();
+    bytes[central[1] + 42..central[1] + 46].copy_from_slice(&first_offset);
+    let bad = lib.dir.path().join("overlapping.zip");
+    std::fs::write(&bad, &bytes).unwrap();
+    let before = whole_state(&lib);
+    let err = backup::restore(&lib.library, &bad, &Job::silent()).unwrap_err();
+    assert!(err.to_string().contains("share bytes"), "{err}");
+    assert_eq!(whole_state(&lib), before);
+}

@@ -95,6 +95,10 @@ fn vet_entries(archive: &mut Archive, path: &Path, limits: &ArchiveLimits) -> Re
     let mut folded_names = HashSet::new();
     let mut sizes = HashMap::new();
     let mut total: u64 = 0;
+    // Where each entry's bytes lie in the file, and what may expand (all but the photos,
+    // which are stored as they are).
+    let mut spans: Vec<(u64, u64, String)> = Vec::with_capacity(archive.len());
+    let mut compressible: u64 = 0;
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
@@ -158,9 +162,42 @@ fn vet_entries(archive: &mut Archive, path: &Path, limits: &ArchiveLimits) -> Re
                 ),
             ));
         }
+        if let Some(start) = entry.data_start() {
+            spans.push((entry.header_start(), start.saturating_add(packed), name.clone()));
+        }
+        if !name.starts_with("originals/") {
+            compressible = compressible.saturating_add(size);
+        }
         sizes.insert(name, size);
     }
+    check_no_overlap(&mut spans, path)?;
+    // A backup unpacks to about its own size: its photos are stored, only the catalog and
+    // the manifest shrink. More than that is a bomb, whatever the per-entry ratios say.
+    let file_size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
+    let allowed = file_size.saturating_add(compressible).saturating_add(1 << 20);
+    if total > allowed {
+        return Err(refused(
+            path,
+            format!("it would unpack to {total} bytes, far more than its own size (a zip bomb?)"),
+        ));
+    }
     Ok(sizes)
+}
+
+/// Two entries whose bytes overlap in the file (a way to make a small zip unpack to a lot)
+/// are refused.
+fn check_no_overlap(spans: &mut [(u64, u64, String)], path: &Path) -> Result<()> {
+    spans.sort();
+    for pair in spans.windows(2) {
+        let ((_, end, first), (start, _, second)) = (&pair[0], &pair[1]);
+        if start < end {
+            return Err(refused(
+                path,
+                format!("the entries {first:?} and {second:?} share bytes in the file (a zip bomb?)"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A relative, clean, portable name: no absolute paths, drive letters, backslashes, `.` or

@@ -61,6 +61,7 @@ pub fn restore_with_limits(
     let (mut archive, manifest) = archive::open_vetted(backup, limits)?;
     let root = library.root().to_path_buf();
     let (parent, name) = parent_and_name(&root)?;
+    check_free_space(&parent, manifest.total_bytes())?;
     let stamp = clock::stamp(clock::now_secs());
     let staging = unused(&parent, &format!(".{name}.restore-{stamp}"));
     std::fs::create_dir(&staging).map_err(|e| Error::io("Can't create the restore folder", &staging, e))?;
@@ -118,6 +119,35 @@ fn unused(parent: &Path, base: &str) -> PathBuf {
         n += 1;
     }
     candidate
+}
+
+/// Refuses a restore the disk has no room for, before anything is unpacked: the backup's
+/// size, a fiftieth more for the file system, and 64 MiB to spare.
+fn check_free_space(parent: &Path, unpacked: u64) -> Result<()> {
+    let needed = unpacked.saturating_add(unpacked / 50).saturating_add(64 << 20);
+    let Some(free) = free_bytes(parent) else {
+        return Ok(());
+    };
+    if free < needed {
+        return Err(Error::refused(format!(
+            "Restoring needs about {} MB free beside the library, and the disk has {} MB. Nothing was changed; free some space and try again.",
+            needed / 1_000_000,
+            free / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
+/// Bytes an unprivileged process may still write on the file system holding `folder`.
+#[cfg(unix)]
+fn free_bytes(folder: &Path) -> Option<u64> {
+    let stats = rustix::fs::statvfs(folder).ok()?;
+    Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+}
+
+#[cfg(not(unix))]
+fn free_bytes(_folder: &Path) -> Option<u64> {
+    None
 }
 
 /// Unpacks and checks everything into `staging`, then marks it ready.
@@ -202,4 +232,17 @@ pub fn recover_interrupted_restore(root: &Path) -> Result<Option<PathBuf>> {
     sync_dir(parent);
     let _ = std::fs::remove_file(root.join(READY_MARKER));
     Ok(Some(newest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restore_the_disk_has_no_room_for_is_refused_first() {
+        let here = std::env::temp_dir();
+        let err = check_free_space(&here, u64::MAX / 4).unwrap_err();
+        assert!(err.to_string().contains("MB free"), "{err}");
+        assert!(check_free_space(&here, 1).is_ok());
+    }
 }
