@@ -34,6 +34,7 @@ impl Library {
         // one beside it; finish it rather than start an empty library.
         crate::backup::recover_interrupted_restore(root)?;
         std::fs::create_dir_all(root).map_err(|e| Error::io("Can't create the library folder", root, e))?;
+        crate::backup::sweep_abandoned_restores(root);
         let root = root
             .canonicalize()
             .map_err(|e| Error::io("Can't open the library folder", root, e))?;

@@ -14,7 +14,10 @@ mod writer;
 
 pub use archive::{check_name, ArchiveLimits};
 pub use manifest::{BackupManifest, ManifestEntry, CATALOG_NAME, FORMAT, FORMAT_VERSION, MANIFEST_NAME};
-pub use restore::{describe, recover_interrupted_restore, restore, restore_with_limits, RestoreSummary};
+pub use restore::{
+    describe, recover_interrupted_restore, restore, restore_with_limits, sweep_abandoned_restores,
+    RestoreSummary,
+};
 pub use schedule::{retention_deletions, run_scheduled, RetentionPolicy, ScheduledBackup};
 
 use crate::error::{Error, Result};

@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 /// Written (and synced) in the staging folder once everything in it is verified.
 const READY_MARKER: &str = ".restore-ready";
+/// A staging folder untouched this long belongs to no running restore.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RestoreSummary {
@@ -234,9 +236,77 @@ pub fn recover_interrupted_restore(root: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(newest))
 }
 
+/// Removes the staging folders of restores that never reached their swap (a crash while
+/// unpacking, or before the first rename) beside a library that is in place: they are
+/// copies of a backup that still exists, and a later launch must not install one unasked.
+/// Only folders untouched for a day are taken, so a restore another process is running
+/// right now keeps its own. Returns how many were removed.
+pub fn sweep_abandoned_restores(root: &Path) -> usize {
+    let (Some(parent), Some(name)) = (root.parent(), root.file_name().and_then(|n| n.to_str())) else {
+        return 0;
+    };
+    if !root.is_dir() {
+        return 0;
+    }
+    let prefix = format!(".{name}.restore-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > ABANDONED_AFTER)
+        })
+        .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abandoned_restore_folders_beside_a_library_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("Shelfkeeper");
+        std::fs::create_dir(&root).unwrap();
+        for staged in [".Shelfkeeper.restore-1", ".Shelfkeeper.restore-2"] {
+            std::fs::create_dir(dir.path().join(staged)).unwrap();
+            std::fs::write(dir.path().join(staged).join("catalog.db"), b"x").unwrap();
+        }
+        std::fs::write(dir.path().join(".Shelfkeeper.restore-2").join(READY_MARKER), b"").unwrap();
+        std::fs::create_dir(dir.path().join("Other.restore-1")).unwrap();
+        std::fs::create_dir(dir.path().join(".Shelfkeeper.restore-3")).unwrap();
+        assert_eq!(
+            sweep_abandoned_restores(&root),
+            0,
+            "a restore may be running right now"
+        );
+        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+        for staged in [
+            ".Shelfkeeper.restore-1",
+            ".Shelfkeeper.restore-2",
+            "Other.restore-1",
+        ] {
+            File::open(dir.path().join(staged))
+                .unwrap()
+                .set_modified(two_days_ago)
+                .unwrap();
+        }
+        assert_eq!(sweep_abandoned_restores(&root), 2);
+        assert!(
+            dir.path().join(".Shelfkeeper.restore-3").exists(),
+            "a fresh one stays"
+        );
+        assert!(dir.path().join("Other.restore-1").exists(), "only this library's");
+        assert!(root.is_dir());
+    }
 
     #[test]
     fn a_restore_the_disk_has_no_room_for_is_refused_first() {
