@@ -725,3 +725,38 @@ fn an_archive_whose_entries_share_bytes_is_refused() {
     assert!(err.to_string().contains("share bytes"), "{err}");
     assert_eq!(whole_state(&lib), before);
 }
+
+/// A backup whose catalog carries a schema the app never made (here an extra trigger, the
+/// way a hostile backup would bring its own rules) is refused by name before the swap.
+#[test]
+fn a_backup_whose_catalog_schema_was_tampered_with_is_refused_by_name() {
+    let (lib, _) = library_with(Shape::Plain(2));
+    let good = take_backup(&lib, "good.zip");
+    let (mut entries, mut manifest) = entries_of(&good);
+    let at = entries.iter().position(|e| e.name == "catalog.db").unwrap();
+    let scratch = lib.dir.path().join("tamper.db");
+    std::fs::write(&scratch, &entries[at].bytes).unwrap();
+    {
+        #[allow(clippy::disallowed_methods)] // the outside tool that tampers with the file
+        let conn = rusqlite::Connection::open(&scratch).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = DELETE;
+             CREATE TRIGGER steal AFTER INSERT ON products BEGIN SELECT 1; END;",
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&scratch).unwrap();
+    for listed in manifest["entries"].as_array_mut().unwrap() {
+        if listed["path"] == "catalog.db" {
+            listed["size"] = bytes.len().into();
+            listed["sha256"] = sha(&bytes).into();
+        }
+    }
+    entries[at].bytes = bytes;
+    let bad = lib.dir.path().join("tampered.zip");
+    write_archive(&bad, &entries, &manifest);
+    let before = whole_state(&lib);
+    let err = backup::restore(&lib.library, &bad, &Job::silent()).unwrap_err();
+    assert!(err.to_string().contains("an extra trigger steal"), "{err}");
+    assert_eq!(whole_state(&lib), before);
+}

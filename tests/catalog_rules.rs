@@ -431,3 +431,25 @@ fn a_reader_keeps_reading_while_a_write_is_in_progress() {
         "reader connections are read-only"
     );
 }
+
+/// The core opens every catalog defensively: the schema it finds (from another tool, or a
+/// restored backup) is not trusted to run side effects, and the schema can't be rewritten
+/// in place through the app's connections.
+#[test]
+fn the_core_opens_catalogs_defensively() {
+    let lib = TestLibrary::new();
+    let catalog = lib.catalog();
+    let trusted: i64 = catalog
+        .conn()
+        .query_row("PRAGMA trusted_schema", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(trusted, 0);
+    let rewrite = catalog.conn().execute_batch(
+        "PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = 'CREATE TABLE products (x)' WHERE name = 'products';",
+    );
+    assert!(
+        rewrite.is_err(),
+        "defensive mode refuses editing the schema table"
+    );
+}

@@ -3,6 +3,7 @@
 //! other `Connection::open` at this module).
 
 use crate::error::{Error, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -45,6 +46,11 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // A catalog may come from anywhere (another tool, a restored backup): its schema is not
+    // trusted to run functions with side effects from triggers or views, and defensive mode
+    // refuses writes that can corrupt the file (`writable_schema`, direct page edits).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     // Statements on tables with triggers compile those triggers too: keep them prepared.
     conn.set_prepared_statement_cache_capacity(128);
     let fresh: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;

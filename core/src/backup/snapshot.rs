@@ -75,6 +75,7 @@ fn check_conn(conn: &Connection, path: &Path) -> Result<SnapshotFacts> {
             migrations::latest_version()
         )));
     }
+    check_schema(conn, path, schema_version)?;
     let damaged =
         |what: String| Error::Damaged(format!("The catalog in {} is damaged: {what}.", path.display()));
     let integrity: Vec<String> = conn
@@ -112,6 +113,72 @@ pub fn row_counts(conn: &Connection) -> Result<BTreeMap<String, i64>> {
 }
 
 /// `-wal` and `-shm` left by a check connection.
+/// Every object of a schema but SQLite's own, by name: its type and its SQL, white space
+/// folded.
+const SCHEMA: &str = "SELECT name, type, coalesce(sql, '') FROM sqlite_schema
+  WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+
+type Schema = std::collections::BTreeMap<String, (String, String)>;
+
+fn schema_of(conn: &Connection) -> Result<Schema> {
+    let mut stmt = conn.prepare(SCHEMA)?;
+    let rows = stmt.query_map([], |r| {
+        let sql: String = r.get(2)?;
+        Ok((
+            r.get(0)?,
+            (r.get(1)?, sql.split_whitespace().collect::<Vec<_>>().join(" ")),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The schema this app's migrations make for `version`, built in a scratch file beside
+/// `path` (removed after).
+fn reference_schema(path: &Path, version: i64) -> Result<Schema> {
+    let scratch = path.with_extension("reference.db");
+    let _ = std::fs::remove_file(&scratch);
+    let made = (|| {
+        let mut conn = db::open(&scratch, Access::ReadWrite)?;
+        migrations::migrate_to(&mut conn, version, path.parent().unwrap_or(path))?;
+        schema_of(&conn)
+    })();
+    let _ = std::fs::remove_file(&scratch);
+    remove_side_files(&scratch);
+    made
+}
+
+/// A backup's catalog must have exactly the schema the app makes for its version: a trigger,
+/// view or index added, a CHECK or audit trigger dropped, a table changed, each is refused by
+/// name (a hostile or tampered backup would otherwise bring its own rules in).
+fn check_schema(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    let found = schema_of(conn)?;
+    let expected = reference_schema(path, version)?;
+    let mut differences = Vec::new();
+    for (name, (kind, sql)) in &found {
+        match expected.get(name) {
+            None => differences.push(format!("an extra {kind} {name}")),
+            Some((want_kind, want_sql)) if want_kind != kind || want_sql != sql => {
+                differences.push(format!("a changed {kind} {name}"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, (kind, _)) in &expected {
+        if !found.contains_key(name) {
+            differences.push(format!("no {kind} {name}"));
+        }
+    }
+    if differences.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = differences.iter().take(5).map(String::as_str).collect();
+    Err(Error::Damaged(format!(
+        "The catalog in the backup is not one Shelfkeeper made: it has {}{}. Nothing was changed.",
+        shown.join(", "),
+        if differences.len() > 5 { ", ..." } else { "" }
+    )))
+}
+
 pub fn remove_side_files(path: &Path) {
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut side = path.as_os_str().to_owned();
