@@ -71,6 +71,15 @@ pub fn restore_with_limits(
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
+    // Migrated and opened where it stands, before the swap: whatever fails here fails with
+    // the live library untouched.
+    let report = match open_staged(&staging) {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(err);
+        }
+    };
     let previous = unused(&parent, &format!("{name}.pre-restore-{stamp}"));
     std::fs::rename(&root, &previous).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staging);
@@ -88,9 +97,16 @@ pub fn restore_with_limits(
     }
     sync_dir(&parent);
     let _ = std::fs::remove_file(root.join(READY_MARKER));
-    let restored = Library::create_at(&root)?;
-    let (catalog, report) = Catalog::open_at_version(&restored, crate::migrations::latest_version())?;
-    drop(catalog);
+    // Opened once more in its place; should even that fail, the swap is undone, so the app
+    // never goes on writing into a library that was moved aside.
+    if let Err(err) = Library::create_at(&root).and_then(|restored| Catalog::open(&restored).map(drop)) {
+        let failed = unused(&parent, &format!(".{name}.restore-failed-{stamp}"));
+        if std::fs::rename(&root, &failed).is_ok() && std::fs::rename(&previous, &root).is_ok() {
+            sync_dir(&parent);
+            let _ = std::fs::remove_dir_all(&failed);
+        }
+        return Err(err);
+    }
     Ok(RestoreSummary {
         backup: backup.to_path_buf(),
         library: root,
@@ -121,6 +137,14 @@ fn unused(parent: &Path, base: &str) -> PathBuf {
         n += 1;
     }
     candidate
+}
+
+/// Migrates the staged catalog to this app's schema and opens it, inside the staging folder.
+fn open_staged(staging: &Path) -> Result<crate::migrations::MigrationReport> {
+    let staged = Library::create_at(staging)?;
+    let (catalog, report) = Catalog::open_at_version(&staged, crate::migrations::latest_version())?;
+    drop(catalog);
+    Ok(report)
 }
 
 /// Refuses a restore the disk has no room for, before anything is unpacked: the backup's
