@@ -13,7 +13,10 @@ mod write;
 pub use bulk::BulkEdit;
 pub(crate) use bulk::{insert_rows, update_rows};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
-pub use read::{by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash};
+pub use read::{
+    as_fields_by_handle, as_fields_by_sku, by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash,
+    AsFields,
+};
 pub(crate) use write::{insert, update_in};
 
 use super::{options::ProductOption, tags, variants::Variant, ProductId};

@@ -1,6 +1,7 @@
 //! One product, whole, as the editor shows it.
 
-use super::{status_from, Product, ShopFields};
+use super::{status_from, Product, ProductFields, ShopFields, Status};
+use crate::catalog::variants::Variant;
 use crate::catalog::{categories, options, tags, variants, ProductId};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
@@ -95,4 +96,82 @@ pub fn by_sku(conn: &Connection, sku: &str) -> Result<Product> {
     let id = id_by_sku(conn, sku)?
         .ok_or_else(|| Error::NotFound(format!("There is no product with SKU {}.", sku.trim())))?;
     get(conn, id)
+}
+
+/// A product as its editable fields, for an importer to compare a file's row with and write
+/// over: the columns it compares and writes. (Not [`get`], which also builds the category
+/// path from the whole category tree.)
+macro_rules! select_existing {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, sku, name, description, price_minor, currency, stock, status, category_id,
+               barcode, deleted_at, vendor, product_type, handle, compare_at_minor, cost_minor,
+               weight_grams, EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
+             FROM products ",
+            $where
+        )
+    };
+}
+const BY_SKU: &str = select_existing!("WHERE sku = ?1");
+const BY_HANDLE: &str = select_existing!("WHERE handle = ?1");
+
+pub struct AsFields {
+    pub id: ProductId,
+    pub fields: ProductFields,
+    pub deleted_at: Option<String>,
+    pub has_options: bool,
+    /// Its live variants, when it has options.
+    pub variants: Vec<Variant>,
+}
+
+fn as_fields(conn: &Connection, query: &str, key: &str) -> Result<Option<AsFields>> {
+    let found = conn
+        .prepare_cached(query)?
+        .query_row([key], |r| {
+            Ok(AsFields {
+                id: r.get(0)?,
+                fields: ProductFields {
+                    sku: r.get(1)?,
+                    name: r.get(2)?,
+                    description: r.get(3)?,
+                    price_minor: r.get(4)?,
+                    currency: r.get(5)?,
+                    stock: r.get(6)?,
+                    status: Status::parse(r.get_ref(7)?.as_str()?).unwrap_or_default(),
+                    category_id: r.get(8)?,
+                    barcode: r.get(9)?,
+                    tags: Vec::new(),
+                    shop: ShopFields {
+                        vendor: r.get(11)?,
+                        product_type: r.get(12)?,
+                        handle: r.get(13)?,
+                        compare_at_minor: r.get(14)?,
+                        cost_minor: r.get(15)?,
+                        weight_grams: r.get(16)?,
+                    },
+                },
+                deleted_at: r.get(10)?,
+                has_options: r.get(17)?,
+                variants: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut product) = found else {
+        return Ok(None);
+    };
+    product.fields.tags = tags::of_product(conn, product.id)?;
+    if product.has_options {
+        product.variants = variants::of_product(conn, product.id, false)?;
+    }
+    Ok(Some(product))
+}
+
+/// The product with this SKU (compared without case) as its editable fields.
+pub fn as_fields_by_sku(conn: &Connection, sku: &str) -> Result<Option<AsFields>> {
+    as_fields(conn, BY_SKU, sku)
+}
+
+/// The product with this shop handle (compared without case) as its editable fields.
+pub fn as_fields_by_handle(conn: &Connection, handle: &str) -> Result<Option<AsFields>> {
+    as_fields(conn, BY_HANDLE, handle)
 }
