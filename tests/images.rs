@@ -1004,6 +1004,15 @@ fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
     let lib = TestLibrary::new();
     drop(lib.catalog());
     write(&lib.root().join("tmp"), "leftover.part", b"half a photo");
+    // A crashed backup's scratch folder, a day old, and one a running backup is using.
+    let stale = lib.root().join("tmp/backup-999-1");
+    write(&stale, "catalog.db", b"snapshot");
+    std::fs::File::open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600))
+        .unwrap();
+    let running = lib.root().join("tmp/backup-998-2");
+    write(&running, "catalog.db", b"snapshot");
     let orphan = write(
         &lib.root().join("originals").join("cd"),
         &format!("{}.png", "cd".repeat(32)),
@@ -1011,6 +1020,8 @@ fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
     );
     drop(lib.catalog());
     assert!(!lib.root().join("tmp/leftover.part").exists());
+    assert!(!stale.exists(), "a crashed job's folder is swept");
+    assert!(running.exists(), "a folder in use is left alone");
     assert!(!orphan.exists());
     assert_eq!(
         std::fs::read(

@@ -80,6 +80,11 @@ pub fn sweep_on_open(library: &Library, conn: &Connection) -> Result<SweepReport
             report.temp_files_removed += 1;
         }
     }
+    for stale in store::stale_temp_dirs(library)? {
+        if fs::remove_dir_all(&stale).is_ok() {
+            report.temp_files_removed += 1;
+        }
+    }
     let known = known_names(&originals(conn)?);
     for orphan in store::orphans(library, &known)? {
         report.orphans_moved.push(store::move_to_trash(library, &orphan)?);

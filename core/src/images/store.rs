@@ -120,6 +120,26 @@ pub fn temp_files(library: &Library) -> Result<Vec<PathBuf>> {
         .collect())
 }
 
+/// Folders in `tmp/` a crashed job left (a backup's scratch folder, a CSV import's downloads)
+/// untouched for a day: no running job is still using them.
+pub fn stale_temp_dirs(library: &Library) -> Result<Vec<PathBuf>> {
+    let dir = library.tmp_dir();
+    let entries = fs::read_dir(&dir).map_err(|e| Error::io("Can't list", &dir, e))?;
+    let day = std::time::Duration::from_secs(24 * 3600);
+    Ok(entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > day)
+        })
+        .map(|e| e.path())
+        .collect())
+}
+
 /// A file under `originals/`, with the hash and format its name claims (when it has one).
 pub struct StoredFile {
     pub path: PathBuf,
