@@ -8,18 +8,17 @@
 //! Every outcome reaches the window as a `service-report` event and is kept for the Settings
 //! screen: a failed automatic backup is shown, never swallowed.
 
-use serde::{Deserialize, Serialize};
-use shelf_core::backup::{self, RetentionPolicy};
+use serde::Serialize;
+use shelf_core::backup::auto;
+pub use shelf_core::backup::auto::{AutoBackup, AUTO_BACKUP_SETTING, INBOX_SETTING};
 use shelf_core::images::inbox;
-use shelf_core::job::{CancelToken, ItemResult, Job, Outcome};
+use shelf_core::job::{CancelToken, ItemResult, Outcome};
 use shelf_core::{Catalog, Library};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Runtime};
 
-pub const INBOX_SETTING: &str = "inbox_folder";
-pub const AUTO_BACKUP_SETTING: &str = "auto_backup";
 pub const SERVICE_EVENT: &str = "service-report";
 /// A backup on quit that failed, kept in the catalog to be shown at the next start (there is
 /// no window left to show it in).
@@ -28,19 +27,6 @@ const FAILED_ON_QUIT_SETTING: &str = "auto_backup_failed_on_quit";
 const KEPT_REPORTS: usize = 20;
 /// How often a sleeping scheduler looks at its cancel token.
 const NAP: Duration = Duration::from_millis(500);
-
-/// The automatic-backup setting as stored in the catalog and edited in Settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct AutoBackup {
-    /// The folder the seller picked.
-    pub folder: String,
-    /// Keep the newest backup of each of the last `daily` days...
-    pub daily: u32,
-    /// ...and of each of the last `weekly` weeks.
-    pub weekly: u32,
-    /// Back up this often while the app is open (and on quit), when something changed.
-    pub every_hours: u32,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -193,33 +179,11 @@ pub fn start_auto_backup<R: Runtime>(app: &AppHandle<R>, library: Library, setti
     }
 }
 
-/// One automatic backup (skipped when nothing changed), then the retention policy.
+/// One automatic backup (the core's policy, see `shelf_core::backup::auto`), as a report.
 pub fn back_up_once(library: &Library, settings: &AutoBackup, cancel: &CancelToken) -> ServiceReport {
-    let policy = RetentionPolicy {
-        daily: settings.daily as usize,
-        weekly: settings.weekly as usize,
-    };
-    let folder = PathBuf::from(&settings.folder);
-    let job = Job::new(cancel.clone(), |_| {});
-    let result =
-        Catalog::open(library).and_then(|catalog| backup::run_scheduled(&catalog, &folder, &policy, &job));
-    let (ok, message) = match result {
-        Ok(done) => match done.created {
-            Some(summary) => (
-                true,
-                format!(
-                    "Automatic backup saved to {} ({} kept, {} old ones removed).",
-                    summary.path.display(),
-                    done.kept.len(),
-                    done.deleted.len()
-                ),
-            ),
-            None => (
-                true,
-                "Automatic backup: nothing changed since the last one.".into(),
-            ),
-        },
-        Err(err) => (false, format!("The automatic backup failed: {err}")),
+    let (ok, message) = match auto::back_up_once(library, settings, cancel) {
+        Ok(message) => (true, message),
+        Err(message) => (false, message),
     };
     ServiceReport {
         service: Service::AutoBackup,
@@ -274,11 +238,9 @@ pub fn start_from_settings<R: Runtime>(app: &AppHandle<R>, library: &Library, ca
 }
 
 pub fn inbox_setting(conn: &rusqlite::Connection) -> Option<PathBuf> {
-    let value = shelf_core::catalog::settings::get(conn, INBOX_SETTING).ok()??;
-    value.as_str().map(PathBuf::from)
+    auto::inbox_of_catalog(conn)
 }
 
 pub fn auto_backup_setting(conn: &rusqlite::Connection) -> Option<AutoBackup> {
-    let value = shelf_core::catalog::settings::get(conn, AUTO_BACKUP_SETTING).ok()??;
-    serde_json::from_value(value).ok()
+    AutoBackup::of_catalog(conn)
 }

@@ -760,3 +760,47 @@ fn a_backup_whose_catalog_schema_was_tampered_with_is_refused_by_name() {
     assert!(err.to_string().contains("an extra trigger steal"), "{err}");
     assert_eq!(whole_state(&lib), before);
 }
+
+/// `shelf auto-backup` runs the app's automatic-backup policy from the command line: set,
+/// run (a backup when something changed), run again (nothing changed), and a folder that
+/// would turn the service against the library refused.
+#[test]
+fn shelf_auto_backup_runs_the_same_policy_as_the_app() {
+    let (lib, _) = library_with(Shape::Plain(2));
+    let folder = lib.dir.path().join("auto");
+    let set = lib.shelf(&[
+        "auto-backup",
+        "set",
+        "--folder",
+        folder.to_str().unwrap(),
+        "--daily",
+        "2",
+    ]);
+    assert_eq!(set.status.code(), Some(0), "{}", stderr(&set));
+    let first = lib.shelf(&["auto-backup", "run"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stdout(&first).contains("Automatic backup saved to"),
+        "{}",
+        stdout(&first)
+    );
+    let again = lib.shelf(&["auto-backup", "run"]);
+    assert!(stdout(&again).contains("nothing changed"), "{}", stdout(&again));
+    let inside = lib.shelf(&[
+        "auto-backup",
+        "set",
+        "--folder",
+        lib.library.root().to_str().unwrap(),
+    ]);
+    assert_eq!(inside.status.code(), Some(2), "{}", stdout(&inside));
+    assert!(stderr(&inside).contains("library folder"), "{}", stderr(&inside));
+    let bad = lib.shelf(&[
+        "auto-backup",
+        "set",
+        "--folder",
+        folder.to_str().unwrap(),
+        "--every-hours",
+        "0",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -1,7 +1,7 @@
 //! Settings › Inbox folder and Automatic backups (see `crate::services`). Folders are picked
 //! in a native dialog opened from Rust; the page only ever sends back a folder it was given.
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::picked;
 use crate::services::{self, AutoBackup, Service, ServicesStatus, AUTO_BACKUP_SETTING, INBOX_SETTING};
 use crate::state::AppState;
@@ -71,7 +71,7 @@ pub async fn set_auto_backup<R: Runtime>(
             .write(|catalog| catalog.put_setting(AUTO_BACKUP_SETTING, &serde_json::Value::Null))
             .await;
     };
-    check_policy(&settings)?;
+    settings.check()?;
     let saved = state.read(|conn| Ok(services::auto_backup_setting(conn))).await?;
     if saved.as_ref().map(|s| &s.folder) != Some(&settings.folder) {
         state.picked.check_target(&settings.folder)?;
@@ -82,18 +82,6 @@ pub async fn set_auto_backup<R: Runtime>(
         .write(move |catalog| catalog.put_setting(AUTO_BACKUP_SETTING, &value))
         .await?;
     services::start_auto_backup(&app, state.library.clone(), settings);
-    Ok(())
-}
-
-/// The limits Settings offers, checked again here because the page is not trusted.
-fn check_policy(settings: &AutoBackup) -> CommandResult<()> {
-    let refuse = |message: &str| Err(CommandError::from(shelf_core::Error::refused(message)));
-    if !(1..=168).contains(&settings.every_hours) {
-        return refuse("Back up every 1 to 168 hours.");
-    }
-    if settings.daily > 60 || settings.weekly > 104 || settings.daily + settings.weekly == 0 {
-        return refuse("Keep 0 to 60 daily and 0 to 104 weekly backups, and at least one in all.");
-    }
     Ok(())
 }
 

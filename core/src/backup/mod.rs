@@ -5,6 +5,7 @@
 //! (see [`restore`]). Automatic backups and their retention are in [`schedule`].
 
 mod archive;
+pub mod auto;
 mod clock;
 mod manifest;
 pub mod restore;

@@ -109,6 +109,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// The automatic backups of Settings: show the setting, set it, or run one now (a backup
+    /// when something changed, then the retention policy), as the app's scheduler does.
+    #[command(subcommand)]
+    AutoBackup(transfer_cmds::AutoBackupCmd),
     /// Check a backup file end to end without changing anything.
     VerifyBackup { file: PathBuf },
     /// Replace the library with a backup; the current one is moved aside, never deleted.
@@ -158,6 +162,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Export(args) => transfer_cmds::export(&catalog, args, out),
         Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
         Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
+        Command::AutoBackup(cmd) => transfer_cmds::auto_backup(&mut catalog, cmd, out),
         Command::VerifyBackup { .. } | Command::Restore { .. } => {
             unreachable!("handled before opening the catalog")
         }

@@ -213,6 +213,93 @@ fn import_text(r: &CsvImportReport) -> String {
     lines.join("\n")
 }
 
+#[derive(clap::Subcommand)]
+pub enum AutoBackupCmd {
+    /// Show the setting.
+    Show,
+    /// Switch automatic backups on (or change them).
+    Set {
+        #[arg(long)]
+        folder: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        daily: u32,
+        #[arg(long, default_value_t = 4)]
+        weekly: u32,
+        #[arg(long, default_value_t = 24)]
+        every_hours: u32,
+    },
+    /// Switch automatic backups off.
+    Off,
+    /// Run one automatic backup now with the saved setting.
+    Run,
+}
+
+pub fn auto_backup(catalog: &mut Catalog, cmd: AutoBackupCmd, out: &Out) -> Result<ExitCode> {
+    use shelf_core::backup::auto::{self, AutoBackup, AUTO_BACKUP_SETTING};
+    match cmd {
+        AutoBackupCmd::Show => {
+            let setting = AutoBackup::of_catalog(catalog.conn());
+            out.show(&setting, || match &setting {
+                Some(s) => format!(
+                    "Every {} hours into {}, keeping {} daily and {} weekly.",
+                    s.every_hours, s.folder, s.daily, s.weekly
+                ),
+                None => "Automatic backups are off.".into(),
+            });
+        }
+        AutoBackupCmd::Set {
+            folder,
+            daily,
+            weekly,
+            every_hours,
+        } => {
+            let setting = AutoBackup {
+                folder: folder.display().to_string(),
+                daily,
+                weekly,
+                every_hours,
+            };
+            setting.check()?;
+            catalog
+                .library()
+                .check_service_folder(&folder, "automatic backup", true)?;
+            catalog.put_setting(AUTO_BACKUP_SETTING, &serde_json::to_value(&setting)?)?;
+            out.show(&setting, || {
+                format!("Automatic backups go to {}.", setting.folder)
+            });
+        }
+        AutoBackupCmd::Off => {
+            catalog.put_setting(AUTO_BACKUP_SETTING, &serde_json::Value::Null)?;
+            out.show(&serde_json::json!({"off": true}), || {
+                "Automatic backups are off.".into()
+            });
+        }
+        AutoBackupCmd::Run => {
+            let setting = AutoBackup::of_catalog(catalog.conn()).ok_or_else(|| {
+                Error::refused(
+                    "Automatic backups are off; switch them on with `shelf auto-backup set --folder DIR`.",
+                )
+            })?;
+            let library = catalog.library().clone();
+            return match auto::back_up_once(&library, &setting, &shelf_core::job::CancelToken::new()) {
+                Ok(message) => {
+                    out.show(&serde_json::json!({"ok": true, "message": message}), || {
+                        message.clone()
+                    });
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(message) => {
+                    out.show(&serde_json::json!({"ok": false, "message": message}), || {
+                        message.clone()
+                    });
+                    Ok(ExitCode::from(1))
+                }
+            };
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn backup(catalog: &Catalog, file: &Path, out: &Out) -> Result<ExitCode> {
     let summary = backup::create(catalog.library(), file, &Job::silent())?;
     out.show(&summary, || {
