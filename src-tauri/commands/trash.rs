@@ -1,9 +1,10 @@
-//! The trash: products move there, come back, or are purged for good (after confirmation in
-//! the UI).
+//! The trash: products move there, come back, or are purged for good. Purging asks the seller
+//! in a native dialog, in Rust, so no page script can delete anything for good on its own.
 
 use crate::error::CommandResult;
+use crate::picked;
 use crate::state::AppState;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 #[tauri::command]
 pub async fn trash_products(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
@@ -15,14 +16,36 @@ pub async fn restore_products(state: State<'_, AppState>, ids: Vec<i64>) -> Comm
     state.write(move |catalog| catalog.restore_from_trash(&ids)).await
 }
 
+/// Deletes products in the trash for good once the seller confirms; `None` when they don't.
 #[tauri::command]
-pub async fn purge_products(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.purge(&ids)).await
+pub async fn purge_products<R: Runtime>(app: AppHandle<R>, ids: Vec<i64>) -> CommandResult<Option<usize>> {
+    let question = format!(
+        "{} product(s) will be deleted for good. Their history stays, but they can't be restored.",
+        ids.len()
+    );
+    if !picked::confirm(&app, "Delete for good?", question, "Delete for good").await? {
+        return Ok(None);
+    }
+    let state = app.state::<AppState>();
+    state.write(move |catalog| catalog.purge(&ids)).await.map(Some)
 }
 
+/// Empties what has been in the trash longer than `older_than_days`, once the seller
+/// confirms; `None` when they don't.
 #[tauri::command]
-pub async fn empty_trash(state: State<'_, AppState>, older_than_days: u32) -> CommandResult<usize> {
+pub async fn empty_trash<R: Runtime>(
+    app: AppHandle<R>,
+    older_than_days: u32,
+) -> CommandResult<Option<usize>> {
+    let question = format!(
+        "Every product that has been in the trash for more than {older_than_days} days will be deleted for good."
+    );
+    if !picked::confirm(&app, "Empty the trash?", question, "Empty the trash").await? {
+        return Ok(None);
+    }
+    let state = app.state::<AppState>();
     state
         .write(move |catalog| catalog.empty_trash_older_than(older_than_days))
         .await
+        .map(Some)
 }

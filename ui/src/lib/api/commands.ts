@@ -236,10 +236,17 @@ export const commands = {
   restoreProducts(ids: number[]): Promise<number> {
     return call('restore_products', { ids });
   },
-  purgeProducts(ids: number[]): Promise<number> {
+  /**
+   * Deletes products in the trash for good once the seller confirms; `None` when they don't.
+   */
+  purgeProducts(ids: number[]): Promise<number | null> {
     return call('purge_products', { ids });
   },
-  emptyTrash(olderThanDays: number): Promise<number> {
+  /**
+   * Empties what has been in the trash longer than `older_than_days`, once the seller
+   * confirms; `None` when they don't.
+   */
+  emptyTrash(olderThanDays: number): Promise<number | null> {
     return call('empty_trash', { olderThanDays });
   },
   listUsers(): Promise<User[]> {

@@ -260,12 +260,12 @@ export function restoreProducts(ids: number[]): Promise<number> {
   return commands.restoreProducts(ids);
 }
 
-/** Deletes for good (only products already in the trash). Confirm with the seller first. */
-export function purgeProducts(ids: number[]): Promise<number> {
+/** Deletes for good (only products already in the trash) after the native confirmation; null when the seller says no. */
+export function purgeProducts(ids: number[]): Promise<number | null> {
   return commands.purgeProducts(ids);
 }
 
-export function emptyTrash(olderThanDays: number): Promise<number> {
+export function emptyTrash(olderThanDays: number): Promise<number | null> {
   return commands.emptyTrash(olderThanDays);
 }
 
