@@ -141,6 +141,20 @@ impl Library {
 }
 
 /// 64 lower-case hex digits, the shape the schema's `sha256_shape` check accepts.
+/// How long a folder a job works in must go untouched before a sweep takes it as left by a
+/// crash: no running restore, backup or import leaves its folder that long.
+pub const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Whether the folder entry `entry` has gone untouched for [`ABANDONED_AFTER`].
+pub fn abandoned(entry: &std::fs::DirEntry) -> bool {
+    entry
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > ABANDONED_AFTER)
+}
+
 pub fn is_sha256_hex(text: &str) -> bool {
     text.len() == 64
         && text

@@ -28,8 +28,6 @@ use std::path::{Path, PathBuf};
 
 /// Written (and synced) in the staging folder once everything in it is verified.
 const READY_MARKER: &str = ".restore-ready";
-/// A staging folder untouched this long belongs to no running restore.
-const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RestoreSummary {
@@ -280,13 +278,7 @@ pub fn sweep_abandoned_restores(root: &Path) -> usize {
         .flatten()
         .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)))
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter(|e| {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > ABANDONED_AFTER)
-        })
+        .filter(crate::library::abandoned)
         .filter(|e| std::fs::remove_dir_all(e.path()).is_ok())
         .count()
 }

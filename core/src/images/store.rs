@@ -125,17 +125,10 @@ pub fn temp_files(library: &Library) -> Result<Vec<PathBuf>> {
 pub fn stale_temp_dirs(library: &Library) -> Result<Vec<PathBuf>> {
     let dir = library.tmp_dir();
     let entries = fs::read_dir(&dir).map_err(|e| Error::io("Can't list", &dir, e))?;
-    let day = std::time::Duration::from_secs(24 * 3600);
     Ok(entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter(|e| {
-            e.metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > day)
-        })
+        .filter(crate::library::abandoned)
         .map(|e| e.path())
         .collect())
 }
