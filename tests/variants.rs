@@ -700,3 +700,55 @@ fn a_catalog_from_before_variants_moves_forward_unchanged_in_meaning() {
         .unwrap();
     assert_eq!((p.price_minor, p.stock), (2600, 2));
 }
+
+/// Migration 0008 from a plain SQLite connection: a variant written by another tool still
+/// rolls its product up (one write, one version step), a write that changes no total leaves
+/// the product alone, and the roll-up pause flag takes only 0 or 1.
+#[test]
+fn roll_ups_from_another_tool_write_the_product_once_and_only_on_a_change() {
+    let lib = seeded();
+    let conn = lib.plain_connection();
+    let product = |conn: &rusqlite::Connection| -> (i64, i64, i64) {
+        conn.query_row(
+            &format!("SELECT price_minor, stock, version FROM products WHERE id = {TEE}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let audits = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM audit_log WHERE table_name = 'products' AND action = 'update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (_, stock, version) = product(&conn);
+    let updates = audits(&conn);
+    conn.execute(
+        &format!("INSERT INTO variants (product_id, sku, price_minor, stock, option1, option2) VALUES ({TEE}, 'TEE-L-RED', 900, 5, 'L', 'Red')"),
+        [],
+    )
+    .unwrap();
+    assert_eq!(
+        product(&conn),
+        (900, stock + 5, version + 1),
+        "lowest price, total stock, one version step"
+    );
+    assert_eq!(
+        audits(&conn),
+        updates + 1,
+        "one write of the product, one audit row"
+    );
+    // The same stock again changes no total: the product is not written.
+    conn.execute("UPDATE variants SET stock = 5 WHERE sku = 'TEE-L-RED'", [])
+        .unwrap();
+    assert_eq!(product(&conn), (900, stock + 5, version + 1));
+    assert_eq!(audits(&conn), updates + 1);
+    drop(conn);
+    lib.assert_refused_unchanged(
+        "UPDATE write_context SET rollup_deferred = 2 WHERE id = 1",
+        "rollup_deferred_boolean",
+    );
+}
