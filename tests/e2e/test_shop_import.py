@@ -124,3 +124,16 @@ def test_unknown_headers_are_mapped_by_hand_and_remembered(app):
     app.js("[...document.querySelectorAll('[data-testid=\"csv-import\"] button')].find(b => b.textContent.trim() === 'Import').click()")
     assert "1 products created" in report_text(app)
     assert app.product("SCHALE-1")["stock"] == 2
+
+
+def test_the_export_dialog_offers_the_shop_formats(app):
+    app.add_product("CAP", "Wool cap", price="20.00")
+    app.shelf("variant", "generate", "CAP", "--option", "Colour=Grey,Navy", "--price", "20.00")
+    app.launch()
+    app.wait_card("CAP")
+    app.js("[...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Export…').click()")
+    dialog = app.testid("export-dialog")
+    assert "Shopify" in dialog.text and "WooCommerce CSV" in dialog.text, dialog.text
+    app.js("document.querySelector('[data-testid=\"export-dialog\"] input[value=\"woocommerce\"]').click()")
+    assert app.js("return document.querySelector('[data-testid=\"export-dialog\"] input[value=\"woocommerce\"]').checked")
+    app.shot("export-dialog-woocommerce")
