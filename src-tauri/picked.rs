@@ -153,21 +153,39 @@ impl From<ImportTargetArg> for shelf_core::images::ImportTarget {
     }
 }
 
-/// Image types the picker offers (the image library refuses anything else anyway).
+/// Image types the picker offers (the image library sniffs the bytes and refuses anything
+/// else anyway): `.hif` is the HEIF of Sony and Fujifilm cameras.
 const IMAGE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "JPG", "JPEG", "PNG",
+    "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "heic", "heif", "hif", "avif",
 ];
+
+/// A file-picker pattern that matches `extension` in any case (`IMG_0001.HEIC`,
+/// `photo.Jpg`): GTK matches patterns case-sensitively, so each letter becomes `[hH]`.
+fn any_case(extension: &str) -> String {
+    extension
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
 
 /// Shows the native file picker (on a blocking thread: it waits for the seller) and
 /// remembers what was picked, so the import command will accept it.
 pub async fn pick_images<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> CommandResult<Vec<String>> {
     use tauri::Manager;
     use tauri_plugin_dialog::DialogExt;
+    let patterns: Vec<String> = IMAGE_EXTENSIONS.iter().map(|e| any_case(e)).collect();
+    let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
     let dialog = app
         .dialog()
         .file()
         .set_title("Import images")
-        .add_filter("Images", IMAGE_EXTENSIONS);
+        .add_filter("Images", &patterns);
     let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
         .await
         .map_err(|e| CommandError::internal(format!("The file picker failed: {e}")))?;

@@ -95,7 +95,8 @@ pub fn thumb<R: Runtime>(
     });
 }
 
-/// `original://localhost/<sha256>` → the original file from the originals folder.
+/// `original://localhost/<sha256>` → the original file from the originals folder, or for a
+/// type the web view can't show (HEIC, AVIF, TIFF) its JPEG rendition.
 pub fn original<R: Runtime>(
     ctx: UriSchemeContext<'_, R>,
     request: Request<Vec<u8>>,
@@ -104,7 +105,7 @@ pub fn original<R: Runtime>(
     serve(ctx, request, responder, |state| {
         let originals = state.originals_handle();
         move |hash| {
-            let found = images::original_file(&lock_blocking(&originals), &hash);
+            let found = images::viewable_file(&lock_blocking(&originals), &hash);
             match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
                 Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
                 Err(err) => failure(&err),

@@ -33,7 +33,7 @@ fn export_all(
         catalog.library(),
         format,
         out,
-        images,
+        images.map(export::PhotosOut::to),
         &ProductQuery::default(),
         None,
         &Job::silent(),

@@ -33,6 +33,14 @@ const SHIPPED: &[(&str, &str)] = &[
         "0006_search_flush_size.sql",
         "03aedf11cbe9277a2804f10faea62592edc09e127caedaca639a779aab8a88eb",
     ),
+    (
+        "0007_variants.sql",
+        "82d22fe71fa557f89c44c538b107a2c34d20dcf607266a410e5487fbfcd3a36b",
+    ),
+    (
+        "0008_rollup_batches.sql",
+        "dfecbb51de52385bcec196f7353d258d91942dbe107be7605c9ff21e35d6ca6a",
+    ),
 ];
 
 #[test]
@@ -182,4 +190,92 @@ fn a_catalog_whose_applied_migration_differs_is_refused() {
         .unwrap();
     let err = Catalog::open(&lib.library).err().expect("must refuse");
     assert!(err.to_string().contains("0001_catalog.sql was changed"), "{err}");
+}
+
+/// 0009 rebuilds `originals` to let HEIC, HEIF and AVIF in (SQLite's 12-step procedure):
+/// every row and every reference to it survive, its triggers are back, and the new list of
+/// types is the schema's, not only the app's.
+#[test]
+fn migration_9_rebuilds_originals_keeping_rows_references_and_triggers() {
+    let lib = TestLibrary::new();
+    let sha = "ab".repeat(32);
+    {
+        let (old, _) = Catalog::open_at_version(&lib.library, 8).unwrap();
+        let conn = old.conn();
+        conn.execute_batch(&format!(
+            "INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('MIG-9', 'Mug', 500, 1);
+             INSERT INTO originals (sha256, byte_size, mime, width, height, file_name, rotation)
+               VALUES ('{sha}', 1234, 'image/jpeg', 640, 480, 'mug.jpg', 90);
+             INSERT INTO thumbnails (sha256, bytes, mime, width, height) VALUES ('{sha}', x'FFD8FFD9', 'image/jpeg', 256, 192);
+             INSERT INTO product_images (product_id, sha256) SELECT id, '{sha}' FROM products WHERE sku = 'MIG-9';"
+        ))
+        .unwrap();
+        let refused = conn.execute(
+            "INSERT INTO originals (sha256, byte_size, mime, width, height, file_name) VALUES (?1, 1, 'image/heic', 1, 1, 'a.heic')",
+            ["cd".repeat(32)],
+        );
+        assert!(refused.unwrap_err().to_string().contains("image_mime_known"));
+    }
+    let (catalog, report) = Catalog::open_at_version(&lib.library, 9).unwrap();
+    assert_eq!(report.to, 9);
+    let conn = catalog.conn();
+    let kept: (String, i64, String, i64) = conn
+        .query_row(
+            "SELECT o.mime, o.rotation, o.file_name, count(i.id) FROM originals AS o JOIN product_images AS i ON i.sha256 = o.sha256",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(kept, ("image/jpeg".into(), 90, "mug.jpg".into(), 1));
+    let fk_on: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk_on, 1, "foreign keys are back on after the rebuild");
+    let broken: i64 = conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(broken, 0);
+    let triggers: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'originals' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        triggers,
+        [
+            "originals_are_immutable",
+            "originals_audit_delete",
+            "originals_audit_insert",
+            "originals_audit_update",
+            "originals_delete_refused_while_used",
+            "originals_deletion_log",
+        ]
+    );
+    // The rules hold from a plain connection, as before.
+    let plain = lib.plain_connection();
+    let in_use = plain.execute("DELETE FROM originals WHERE sha256 = ?1", [&sha]);
+    assert!(in_use.unwrap_err().to_string().contains("original_in_use"));
+    let immutable = plain.execute(
+        "UPDATE originals SET mime = 'image/png' WHERE sha256 = ?1",
+        [&sha],
+    );
+    assert!(immutable
+        .unwrap_err()
+        .to_string()
+        .contains("original_is_immutable"));
+    let types = [
+        ("image/heic", true),
+        ("image/heif", true),
+        ("image/avif", true),
+        ("image/x-raw", false),
+    ];
+    for (n, (mime, ok)) in types.into_iter().enumerate() {
+        let inserted = plain.execute(
+            "INSERT INTO originals (sha256, byte_size, mime, width, height, file_name) VALUES (?1, 1, ?2, 1, 1, 'phone.heic')",
+            rusqlite::params![format!("{n:0>64}"), mime],
+        );
+        assert_eq!(inserted.is_ok(), ok, "{mime}: {inserted:?}");
+    }
 }

@@ -18,6 +18,8 @@ mod cli;
 mod csv_import;
 /// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
 mod export;
+/// Phone photos: HEIC, HEIF and AVIF in (transforms, profiles, HDR, damage) and out.
+mod heif;
 /// A real HTTP server on 127.0.0.1 for the photo download tests.
 mod http_server;
 /// The image library: import, limits, thumbnails, operations, check/repair, the inbox.

@@ -457,7 +457,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
         "image_mime_known" => (
             Validation,
             Some("image"),
-            "That is not a photo type the catalog keeps (JPEG, PNG, WebP, GIF, TIFF or BMP).",
+            "That is not a photo type the catalog keeps (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, HEIF or AVIF).",
         ),
         "file_name_shape" => (
             Validation,

@@ -112,6 +112,19 @@ impl Library {
         self.root.join("trash")
     }
 
+    /// JPEG renditions of originals a web view can't show (HEIC, AVIF, TIFF): a cache made
+    /// on demand, never backed up, safe to delete.
+    pub fn renditions_dir(&self) -> PathBuf {
+        self.root.join("renditions")
+    }
+
+    /// `renditions/ab/<sha256>.jpg`, from a checked hash like [`Library::original_path`].
+    pub fn rendition_path(&self, sha256: &str) -> Result<PathBuf> {
+        let original = self.original_path(sha256, "jpg")?;
+        let name = original.file_name().unwrap_or_default();
+        Ok(self.renditions_dir().join(&sha256[..2]).join(name))
+    }
+
     /// Pre-migration copies and (by default) backups.
     pub fn backups_dir(&self) -> PathBuf {
         self.root.join("backups")

@@ -13,14 +13,25 @@ pub struct Migration {
     pub version: i64,
     pub name: &'static str,
     pub sql: &'static str,
+    /// The migration rebuilds a table (SQLite's 12-step procedure for changing a CHECK):
+    /// dropping the old table must not run the RESTRICT references of the rows that point
+    /// at it, so foreign keys are off for its transaction and checked before it commits.
+    pub rebuilds_tables: bool,
 }
 
 macro_rules! migration {
     ($version:literal, $name:literal) => {
+        migration!($version, $name, false)
+    };
+    ($version:literal, $name:literal, rebuilds_tables) => {
+        migration!($version, $name, true)
+    };
+    ($version:literal, $name:literal, $rebuilds:literal) => {
         Migration {
             version: $version,
             name: $name,
             sql: include_str!(concat!("../../migrations/", $name)),
+            rebuilds_tables: $rebuilds,
         }
     };
 }
@@ -35,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_search_flush_size.sql"),
     migration!(7, "0007_variants.sql"),
     migration!(8, "0008_rollup_batches.sql"),
+    migration!(9, "0009_phone_photo_types.sql", rebuilds_tables),
 ];
 
 /// The schema version this build of the app writes.
@@ -124,6 +136,18 @@ fn verify_applied(conn: &Connection, applied_up_to: i64) -> Result<()> {
 }
 
 fn apply(conn: &mut Connection, migration: &Migration) -> Result<()> {
+    if !migration.rebuilds_tables {
+        return apply_in_transaction(conn, migration);
+    }
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it, and
+    // back on whatever the migration did; the transaction itself refuses broken references.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_in_transaction(conn, migration);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    applied
+}
+
+fn apply_in_transaction(conn: &mut Connection, migration: &Migration) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(migration.sql)
         .map_err(|e| Error::Internal(format!("Migration {} failed: {e}", migration.name)))?;

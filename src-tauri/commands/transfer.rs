@@ -18,12 +18,14 @@ use tauri::{AppHandle, Manager, Runtime, State};
 const PREVIEW_ROWS: usize = 20;
 
 /// Asks where to save, then exports the products matching `query` (or only `ids`); with
-/// `with_images`, the photos go to a folder beside the file. `None` when the seller cancels.
+/// `with_images`, the photos go to a folder beside the file (HEIC and AVIF as JPEG unless
+/// `keep_originals`). `None` when the seller cancels.
 #[tauri::command]
 pub async fn export_catalog<R: Runtime>(
     app: AppHandle<R>,
     format: ExportFormat,
     with_images: bool,
+    keep_originals: bool,
     query: ProductQuery,
     ids: Option<Vec<i64>>,
     job_id: String,
@@ -38,7 +40,9 @@ pub async fn export_catalog<R: Runtime>(
             &state.library,
             format,
             &out,
-            images.as_deref(),
+            images
+                .as_deref()
+                .map(|dir| export::PhotosOut { dir, keep_originals }),
             &query,
             ids.as_deref(),
             job,

@@ -1,9 +1,13 @@
 //! "Images alongside": the originals of exported products copied into a folder, named
 //! `<sha256>.<ext>` (unique by construction), and referred to from the rows by their path
-//! relative to the exported file's folder, so the importer finds them again.
+//! relative to the exported file's folder, so the importer finds them again. HEIC, HEIF and
+//! AVIF originals go out as a full-size JPEG (`<sha256>.jpg`) unless the seller keeps the
+//! originals: Etsy and many WooCommerce hosts refuse HEIC.
 
-use super::ExportImage;
+use super::{ExportImage, PhotosOut};
 use crate::error::{Error, Result};
+use crate::images::decode::{Format, MAX_SIDE};
+use crate::images::rendition;
 use crate::library::Library;
 use std::path::{Component, Path, PathBuf};
 
@@ -18,10 +22,12 @@ pub(crate) struct Copier {
     dir: PathBuf,
     /// How rows name the folder: relative to the export file when inside its folder.
     prefix: String,
+    keep_originals: bool,
 }
 
 impl Copier {
-    pub fn new(library: &Library, dir: &Path, out: &Path) -> Result<Self> {
+    pub fn new(library: &Library, photos: PhotosOut<'_>, out: &Path) -> Result<Self> {
+        let dir = photos.dir;
         std::fs::create_dir_all(dir).map_err(|e| Error::io("Can't create the images folder", dir, e))?;
         let dir = dir
             .canonicalize()
@@ -40,28 +46,61 @@ impl Copier {
             library: library.clone(),
             dir,
             prefix,
+            keep_originals: photos.keep_originals,
         })
     }
 
     pub fn reference(&self, image: &ExportImage) -> String {
-        format!("{}{}", self.prefix, image.file_name)
+        format!("{}{}", self.prefix, self.file_name(image))
     }
 
-    /// Copies one original (to a temporary name, then renamed) unless it is already there.
+    /// The photo is written as a JPEG rather than copied.
+    fn converts(&self, image: &ExportImage) -> Option<Format> {
+        let format = Format::from_mime(&image.mime)?;
+        (format.is_heif() && !self.keep_originals).then_some(format)
+    }
+
+    fn file_name(&self, image: &ExportImage) -> String {
+        match self.converts(image) {
+            Some(_) => format!("{}.jpg", image.sha256),
+            None => image.file_name.clone(),
+        }
+    }
+
+    /// Copies one original, or writes its JPEG, to a temporary name then renamed, unless it
+    /// is already there (names are content hashes, so a file of the name is that photo).
     pub fn copy(&self, image: &ExportImage) -> Result<Copied> {
-        let target = self.dir.join(&image.file_name);
-        if std::fs::metadata(&target).is_ok_and(|m| m.len() == image.byte_size as u64) {
+        let name = self.file_name(image);
+        let target = self.dir.join(&name);
+        let converts = self.converts(image);
+        let there = std::fs::metadata(&target)
+            .is_ok_and(|m| m.len() > 0 && (converts.is_some() || m.len() == image.byte_size as u64));
+        if there {
             return Ok(Copied::AlreadyThere);
         }
         let Some(source) = find_original(&self.library, &image.sha256, &image.mime)? else {
             return Ok(Copied::Missing);
         };
-        let partial = self
-            .dir
-            .join(format!(".{}.partial-{}", image.file_name, std::process::id()));
-        std::fs::copy(&source, &partial).map_err(|e| Error::io("Can't copy the photo", &source, e))?;
-        std::fs::rename(&partial, &target).map_err(|e| Error::io("Can't save the photo as", &target, e))?;
-        Ok(Copied::Yes)
+        let partial = self.dir.join(format!(".{name}.partial-{}", std::process::id()));
+        let written = match converts {
+            None => std::fs::copy(&source, &partial)
+                .map(drop)
+                .map_err(|e| Error::io("Can't copy the photo", &source, e)),
+            Some(format) => std::fs::read(&source)
+                .map_err(|e| Error::io("Can't read the photo", &source, e))
+                .and_then(|bytes| rendition::jpeg(&bytes, format, MAX_SIDE))
+                .and_then(|jpeg| {
+                    std::fs::write(&partial, jpeg)
+                        .map_err(|e| Error::io("Can't write the photo", &partial, e))
+                }),
+        };
+        let placed = written.and_then(|()| {
+            std::fs::rename(&partial, &target).map_err(|e| Error::io("Can't save the photo as", &target, e))
+        });
+        if placed.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        placed.map(|()| Copied::Yes)
     }
 }
 

@@ -112,6 +112,24 @@ impl ExportItem {
     }
 }
 
+/// Where an export's photos go, and in what form.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotosOut<'a> {
+    pub dir: &'a Path,
+    /// HEIC, HEIF and AVIF originals as they are, instead of a full-size JPEG of each.
+    pub keep_originals: bool,
+}
+
+impl<'a> PhotosOut<'a> {
+    /// Photos into `dir`, HEIC and AVIF as JPEG (what the shops take).
+    pub fn to(dir: &'a Path) -> Self {
+        PhotosOut {
+            dir,
+            keep_originals: false,
+        }
+    }
+}
+
 /// A format writer: a header, one call per product, a footer.
 pub(crate) trait Sink {
     fn product(&mut self, item: &ExportItem, image_ref: &dyn Fn(&ExportImage) -> String) -> Result<u64>;
@@ -119,8 +137,9 @@ pub(crate) trait Sink {
 }
 
 /// Writes the products matching `query` (its filters; sort and paging are ignored), or only
-/// `only_ids` when given, to `out` in `format`. With `images_dir`, the originals are copied
-/// there and the rows name them relative to the output file's folder.
+/// `only_ids` when given, to `out` in `format`. With `photos`, the originals are copied (or
+/// HEIC/AVIF written as JPEG) into its folder and the rows name them relative to the output
+/// file's folder.
 ///
 /// Like a backup, it reads through its own connection, inside one read transaction: the file
 /// shows the catalog as it was when the export started, and the writer stays free for the
@@ -129,13 +148,13 @@ pub fn export(
     library: &Library,
     format: ExportFormat,
     out: &Path,
-    images_dir: Option<&Path>,
+    photos: Option<PhotosOut<'_>>,
     query: &ProductQuery,
     only_ids: Option<&[ProductId]>,
     job: &Job,
 ) -> Result<ExportSummary> {
     let partial = partial_path(out);
-    let result = write_export(library, format, out, &partial, images_dir, query, only_ids, job);
+    let result = write_export(library, format, out, &partial, photos, query, only_ids, job);
     match result {
         Ok(mut summary) => {
             std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
@@ -163,7 +182,7 @@ fn write_export(
     format: ExportFormat,
     out: &Path,
     partial: &Path,
-    images_dir: Option<&Path>,
+    photos: Option<PhotosOut<'_>>,
     query: &ProductQuery,
     only_ids: Option<&[ProductId]>,
     job: &Job,
@@ -179,8 +198,8 @@ fn write_export(
         ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer, conn)?),
         ExportFormat::Woocommerce => Box::new(woocommerce::WooCommerceCsv::new(writer)?),
     };
-    let copier = images_dir
-        .map(|dir| images::Copier::new(library, dir, out))
+    let copier = photos
+        .map(|photos| images::Copier::new(library, photos, out))
         .transpose()?;
     let mut summary = ExportSummary {
         format,
@@ -317,15 +336,7 @@ fn load_item(conn: &Connection, id: ProductId) -> Result<ExportItem> {
 
 /// The file extension the library uses for an original of this type.
 pub fn extension_for_mime(mime: &str) -> &'static str {
-    match mime {
-        "image/jpeg" => "jpg",
-        "image/png" => "png",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        "image/tiff" => "tif",
-        "image/bmp" => "bmp",
-        _ => "bin",
-    }
+    crate::images::decode::Format::from_mime(mime).map_or("bin", |f| f.extension())
 }
 
 /// Flushes a buffered writer and the file under it to disk.

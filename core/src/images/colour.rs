@@ -8,6 +8,103 @@
 
 use image::{DynamicImage, GenericImageView, RgbImage, RgbaImage};
 use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
+use std::sync::OnceLock;
+
+/// A picture whose pixels are not SDR and need tone mapping to 8-bit sRGB: PQ (SMPTE ST
+/// 2084) from a camera's or phone's HDR mode, coded in BT.2020 or in BT.709 primaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hdr {
+    Pq { bt2020: bool },
+}
+
+/// ICC profiles for the colour spaces HEIF files name by number (`nclx`) instead of
+/// embedding a profile, written once by moxcms so they take the same path as embedded ones.
+pub fn display_p3_icc() -> Option<Vec<u8>> {
+    static P3: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    P3.get_or_init(|| ColorProfile::new_display_p3().encode().ok())
+        .clone()
+}
+
+pub fn bt2020_icc() -> Option<Vec<u8>> {
+    static BT2020: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+    BT2020
+        .get_or_init(|| ColorProfile::new_bt2020().encode().ok())
+        .clone()
+}
+
+/// HDR pixels (16-bit, PQ-coded) to 8-bit sRGB. Diffuse white in PQ is 203 cd/m² (ITU-R
+/// BT.2408): it and everything below it are kept in proportion, highlights are rolled off
+/// towards white (extended Reinhard on the brightest channel, so hues stay), and colours
+/// outside sRGB are clipped only at the end. A face at 100-200 cd/m² lands in the upper
+/// mid-tones, never on white.
+pub fn tone_map(image: &DynamicImage, hdr: Hdr) -> DynamicImage {
+    let Hdr::Pq { bt2020 } = hdr;
+    let eotf = pq_table();
+    let (width, height) = image.dimensions();
+    let alpha = image.color().has_alpha();
+    let wide = image.to_rgba16();
+    let mut out = Vec::with_capacity(width as usize * height as usize * if alpha { 4 } else { 3 });
+    for p in wide.pixels() {
+        let mut rgb = [0, 1, 2].map(|c| eotf[usize::from(p[c] >> 4)]);
+        if bt2020 {
+            rgb = bt2020_to_bt709(rgb);
+        }
+        let peak = rgb[0].max(rgb[1]).max(rgb[2]);
+        if peak > 0.0 {
+            // The brightest PQ can code (10,000 cd/m²) lands on white; nothing clips.
+            const WHITE: f32 = 10_000.0 / 203.0;
+            let mapped = peak * (1.0 + peak / (WHITE * WHITE)) / (1.0 + peak);
+            rgb = rgb.map(|c| c.max(0.0) * mapped / peak);
+        }
+        out.extend(rgb.map(srgb_encode));
+        if alpha {
+            out.push((p[3] >> 8) as u8);
+        }
+    }
+    if alpha {
+        RgbaImage::from_raw(width, height, out).map_or_else(|| image.clone(), DynamicImage::ImageRgba8)
+    } else {
+        RgbImage::from_raw(width, height, out).map_or_else(|| image.clone(), DynamicImage::ImageRgb8)
+    }
+}
+
+/// PQ signal (12 bits of it) → linear light relative to diffuse white (203 cd/m²).
+fn pq_table() -> &'static [f32; 4096] {
+    static TABLE: OnceLock<Box<[f32; 4096]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        const M1: f64 = 2610.0 / 16384.0;
+        const M2: f64 = 2523.0 / 4096.0 * 128.0;
+        const C1: f64 = 3424.0 / 4096.0;
+        const C2: f64 = 2413.0 / 4096.0 * 32.0;
+        const C3: f64 = 2392.0 / 4096.0 * 32.0;
+        let mut table = Box::new([0f32; 4096]);
+        for (i, slot) in table.iter_mut().enumerate() {
+            let e = (i as f64 + 0.5) / 4096.0;
+            let p = e.powf(1.0 / M2);
+            let y = ((p - C1).max(0.0) / (C2 - C3 * p)).powf(1.0 / M1);
+            *slot = (y * 10_000.0 / 203.0) as f32;
+        }
+        table
+    })
+}
+
+fn bt2020_to_bt709([r, g, b]: [f32; 3]) -> [f32; 3] {
+    [
+        1.660_491 * r - 0.587_641 * g - 0.072_850 * b,
+        -0.124_550 * r + 1.132_900 * g - 0.008_349 * b,
+        -0.018_151 * r - 0.100_579 * g + 1.118_730 * b,
+    ]
+}
+
+fn srgb_encode(linear: f32) -> u8 {
+    let c = linear.clamp(0.0, 1.0);
+    let v = if c <= 0.003_130_8 {
+        12.92 * c
+    } else {
+        1.055 * c.powf(1.0 / 2.4) - 0.055
+    };
+    (v * 255.0 + 0.5) as u8
+}
 
 /// `image` in sRGB, given the ICC profile it was tagged with (if any).
 pub fn to_srgb(image: DynamicImage, icc: Option<&[u8]>) -> DynamicImage {
@@ -76,6 +173,31 @@ mod tests {
         let twice: [&[u8]; 2] = [&[1, 2, b'a'], &[1, 2, b'b']];
         assert_eq!(jpeg_icc(&twice), None);
         assert_eq!(jpeg_icc(&[]), None);
+    }
+
+    #[test]
+    fn profiles_named_by_number_convert_like_embedded_ones() {
+        // Display P3 (230, 60, 40) is about (250, 31, 14) in sRGB, worked out by hand from
+        // the two spaces' primaries (D65 both) and the sRGB curve they share.
+        let red = DynamicImage::ImageRgb8(RgbImage::from_pixel(2, 2, image::Rgb([230, 60, 40])));
+        let srgb = to_srgb(red, display_p3_icc().as_deref()).to_rgb8();
+        let got = srgb.get_pixel(0, 0).0;
+        for (a, b) in got.iter().zip([250u8, 31, 14]) {
+            assert!(a.abs_diff(b) <= 4, "{got:?}");
+        }
+    }
+
+    #[test]
+    fn pq_diffuse_white_is_kept_below_white_and_highlights_above_it() {
+        // PQ 0.58 is about 203 cd/m² (diffuse white); 0.75 about 1,000 cd/m².
+        let pixels = |v: f32| image::Rgb([(v * 65535.0) as u16; 3]);
+        let image = DynamicImage::ImageRgb16(image::ImageBuffer::from_fn(2, 1, |x, _| {
+            pixels(if x == 0 { 0.58 } else { 0.75 })
+        }));
+        let out = tone_map(&image, Hdr::Pq { bt2020: true }).to_rgb8();
+        let (white, bright) = (out.get_pixel(0, 0)[0], out.get_pixel(1, 0)[0]);
+        assert!((170..=215).contains(&white), "{white}");
+        assert!(bright > white && bright < 255, "{bright}");
     }
 
     #[test]

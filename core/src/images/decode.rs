@@ -1,9 +1,9 @@
 //! Reading a photo safely: the format comes from the file's first bytes (never its name),
 //! the dimensions from its header are checked against the limits BEFORE any pixel is
 //! decoded, and JPEGs are decoded at reduced scale (DCT scaling), which is where almost all
-//! of an import's time goes.
+//! of an import's time goes. HEIC, HEIF and AVIF go through libheif (see `heif`).
 
-use super::colour;
+use super::colour::{self, Hdr};
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageBuffer, ImageDecoder, ImageFormat, ImageReader, Limits, Luma, Rgb, RgbImage};
@@ -27,7 +27,26 @@ pub enum Format {
     Gif,
     Tiff,
     Bmp,
+    /// HEVC-coded HEIF: iPhones, Samsung and Xiaomi phones, `.hif` from cameras.
+    Heic,
+    /// HEIF whose brands name no codec we know from them (libheif finds out).
+    Heif,
+    /// AV1-coded HEIF.
+    Avif,
 }
+
+/// Every format, in the order the schema lists them.
+const ALL: [Format; 9] = [
+    Format::Jpeg,
+    Format::Png,
+    Format::Webp,
+    Format::Gif,
+    Format::Tiff,
+    Format::Bmp,
+    Format::Heic,
+    Format::Heif,
+    Format::Avif,
+];
 
 impl Format {
     pub fn mime(self) -> &'static str {
@@ -38,6 +57,9 @@ impl Format {
             Format::Gif => "image/gif",
             Format::Tiff => "image/tiff",
             Format::Bmp => "image/bmp",
+            Format::Heic => "image/heic",
+            Format::Heif => "image/heif",
+            Format::Avif => "image/avif",
         }
     }
 
@@ -50,39 +72,82 @@ impl Format {
             Format::Gif => "gif",
             Format::Tiff => "tif",
             Format::Bmp => "bmp",
+            Format::Heic => "heic",
+            Format::Heif => "heif",
+            Format::Avif => "avif",
         }
     }
 
     pub fn from_mime(mime: &str) -> Option<Format> {
-        [
-            Format::Jpeg,
-            Format::Png,
-            Format::Webp,
-            Format::Gif,
-            Format::Tiff,
-            Format::Bmp,
-        ]
-        .into_iter()
-        .find(|f| f.mime() == mime)
+        ALL.into_iter().find(|f| f.mime() == mime)
     }
 
-    fn image_format(self) -> ImageFormat {
-        match self {
+    /// The formats decoded by the extension: every one this module stores.
+    pub fn all() -> &'static [Format] {
+        &ALL
+    }
+
+    /// Whether a web view shows the original as it is; HEIF, AVIF and TIFF are shown
+    /// through a JPEG rendition instead.
+    pub fn shown_by_web_views(self) -> bool {
+        matches!(
+            self,
+            Format::Jpeg | Format::Png | Format::Webp | Format::Gif | Format::Bmp
+        )
+    }
+
+    /// Decoded by libheif rather than the image crate.
+    pub fn is_heif(self) -> bool {
+        matches!(self, Format::Heic | Format::Heif | Format::Avif)
+    }
+
+    /// The image crate's name for the format; `None` for those libheif decodes.
+    fn image_format(self) -> Option<ImageFormat> {
+        Some(match self {
             Format::Jpeg => ImageFormat::Jpeg,
             Format::Png => ImageFormat::Png,
             Format::Webp => ImageFormat::WebP,
             Format::Gif => ImageFormat::Gif,
             Format::Tiff => ImageFormat::Tiff,
             Format::Bmp => ImageFormat::Bmp,
-        }
+            Format::Heic | Format::Heif | Format::Avif => return None,
+        })
     }
 }
 
-/// HEIF brands (iPhone photos) and AVIF, recognised so the refusal can say what to do.
-const HEIF_BRANDS: &[&[u8; 4]] = &[
-    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
-];
+/// `ftyp` brands of HEVC-coded HEIF (stills, sequences, multi-image files).
+const HEVC_BRANDS: &[&[u8; 4]] = &[b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis"];
+/// AV1-coded HEIF.
 const AVIF_BRANDS: &[&[u8; 4]] = &[b"avif", b"avis"];
+/// Generic HEIF structure brands: the codec is in the file, not the brand.
+const HEIF_BRANDS: &[&[u8; 4]] = &[b"mif1", b"msf1", b"mif2", b"miaf"];
+
+/// The HEIF flavour an ISO base media file is, from its `ftyp` box: the major brand first,
+/// then the compatible ones (some phones put `mif1` first). `None` for other ISO files
+/// (MP4 and MOV videos, JPEG 2000).
+fn heif_format(bytes: &[u8]) -> Option<Format> {
+    if bytes.get(4..8) != Some(b"ftyp") {
+        return None;
+    }
+    let size = u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    let ftyp = bytes.get(8..size.clamp(16, 4096).min(bytes.len()))?;
+    let major = ftyp.get(..4)?;
+    let compatible = ftyp.get(8..).unwrap_or(&[]).chunks_exact(4);
+    let brands = std::iter::once(major).chain(compatible);
+    let is = |set: &[&[u8; 4]], brand: &[u8]| set.iter().any(|b| &b[..] == brand);
+    let mut found = None;
+    for brand in brands {
+        if is(AVIF_BRANDS, brand) {
+            return Some(Format::Avif);
+        }
+        if is(HEVC_BRANDS, brand) {
+            found = Some(Format::Heic);
+        } else if is(HEIF_BRANDS, brand) && found.is_none() {
+            found = Some(Format::Heif);
+        }
+    }
+    found
+}
 
 /// The format of `bytes`, from their magic numbers.
 pub fn sniff(bytes: &[u8]) -> Result<Format> {
@@ -105,34 +170,26 @@ pub fn sniff(bytes: &[u8]) -> Result<Format> {
         Format::Tiff
     } else if starts(b"BM") && bytes.len() > 26 {
         Format::Bmp
+    } else if let Some(heif) = heif_format(bytes) {
+        heif
     } else {
         return Err(unsupported(bytes));
     };
     Ok(format)
 }
 
-/// Why a file that is not one of our formats was refused, naming HEIC/AVIF when it is one.
+/// Why a file that is not one of our formats was refused, naming videos (a phone's Live
+/// Photo or motion clip dropped with its stills) when it is one.
 fn unsupported(bytes: &[u8]) -> Error {
-    let brand = (bytes.get(4..8) == Some(b"ftyp"))
-        .then(|| bytes.get(8..12))
-        .flatten();
-    if let Some(brand) = brand {
-        if HEIF_BRANDS.iter().any(|b| &b[..] == brand) {
-            return Error::refused(
-                "This is a HEIC/HEIF photo (the iPhone's format), which Shelfkeeper can't read yet. \
-                 Export it as JPEG (in Photos: File > Export), or set the iPhone to \
-                 Settings > Camera > Formats > Most Compatible, and import it again.",
-            );
-        }
-        if AVIF_BRANDS.iter().any(|b| &b[..] == brand) {
-            return Error::refused(
-                "This is an AVIF image, which Shelfkeeper can't read yet. Save it as JPEG, PNG or WebP and import it again.",
-            );
-        }
+    if bytes.get(4..8) == Some(b"ftyp") {
+        return Error::validation(
+            "file",
+            "This is a video or another non-photo file (MP4, MOV); only photos can be imported.",
+        );
     }
     Error::validation(
         "file",
-        "This is not an image Shelfkeeper can read (JPEG, PNG, WebP, GIF, TIFF or BMP), whatever its name says.",
+        "This is not an image Shelfkeeper can read (JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC, HEIF or AVIF), whatever its name says.",
     )
 }
 
@@ -161,13 +218,14 @@ pub fn check_dimensions(width: u32, height: u32) -> Result<()> {
 
 /// A photo decoded for its thumbnail: pixels at (possibly) reduced scale, the full size from
 /// the header, the EXIF orientation still to apply, the ICC profile the pixels are in (see
-/// `colour`), and a warning for damage that decoded.
+/// `colour`) or the HDR coding to tone-map, and a warning for damage that decoded.
 pub struct Decoded {
     pub image: DynamicImage,
     pub width: u32,
     pub height: u32,
     pub orientation: Orientation,
     pub icc: Option<Vec<u8>>,
+    pub hdr: Option<Hdr>,
     pub warning: Option<String>,
 }
 
@@ -177,6 +235,7 @@ pub fn decode(bytes: &[u8], format: Format, target: u16) -> Result<Decoded> {
     match format {
         Format::Jpeg => decode_jpeg(bytes, target),
         Format::Webp => decode_webp(bytes, target),
+        Format::Heic | Format::Heif | Format::Avif => super::heif::decode(bytes),
         _ => decode_other(bytes, format),
     }
 }
@@ -195,6 +254,7 @@ impl Decoded {
             height,
             orientation,
             icc,
+            hdr: None,
             warning: None,
         }
     }
@@ -222,10 +282,13 @@ fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
-    let reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let format = format
+        .image_format()
+        .ok_or_else(|| Error::Internal(format!("{format:?} is not the image crate's to decode")))?;
+    let reader = ImageReader::with_format(Cursor::new(bytes), format);
     let (width, height) = reader.into_dimensions().map_err(damaged)?;
     check_dimensions(width, height)?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -334,6 +397,7 @@ fn decode_jpeg_fallback(
         height,
         orientation,
         icc,
+        hdr: None,
         warning,
     })
 }
@@ -427,13 +491,31 @@ fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
 mod tests {
     use super::*;
 
+    fn ftyp(major: &[u8; 4], compatible: &[&[u8; 4]]) -> Vec<u8> {
+        let size = 16 + 4 * compatible.len() as u32;
+        let mut bytes = size.to_be_bytes().to_vec();
+        bytes.extend_from_slice(b"ftyp");
+        bytes.extend_from_slice(major);
+        bytes.extend_from_slice(&[0, 0, 0, 0]);
+        compatible.iter().for_each(|b| bytes.extend_from_slice(&b[..]));
+        bytes.extend_from_slice(b"\0\0\0\x08meta");
+        bytes
+    }
+
     #[test]
-    fn heic_is_named_and_explained() {
-        let mut bytes = vec![0, 0, 0, 24];
-        bytes.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
-        let err = sniff(&bytes).unwrap_err();
-        assert!(err.to_string().contains("HEIC"), "{err}");
-        assert!(err.to_string().contains("Most Compatible"), "{err}");
+    fn heif_flavours_come_from_the_brands() {
+        assert_eq!(sniff(&ftyp(b"heic", &[b"mif1", b"heic"])).unwrap(), Format::Heic);
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"heic", b"miaf"])).unwrap(), Format::Heic);
+        assert_eq!(sniff(&ftyp(b"heix", &[b"mif1"])).unwrap(), Format::Heic);
+        assert_eq!(sniff(&ftyp(b"avif", &[b"mif1", b"miaf"])).unwrap(), Format::Avif);
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"miaf", b"avif"])).unwrap(), Format::Avif);
+        assert_eq!(sniff(&ftyp(b"mif1", &[b"miaf"])).unwrap(), Format::Heif);
+        let video = sniff(&ftyp(b"isom", &[b"mp41", b"avc1"])).unwrap_err();
+        assert!(video.to_string().contains("video"), "{video}");
+        // A size that claims more than the file holds reads only what is there.
+        let mut lying = ftyp(b"mif1", &[b"heic"]);
+        lying[..4].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(sniff(&lying).unwrap(), Format::Heic);
     }
 
     #[test]

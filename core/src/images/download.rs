@@ -149,7 +149,7 @@ fn fetch_one(agents: &Agents, url: &str, dir: &Path, job: &Job) -> std::result::
             return Err(message);
         }
     };
-    let mut head = [0u8; 64];
+    let mut head = [0u8; 256];
     let n = std::fs::File::open(&written)
         .and_then(|mut f| f.read(&mut head))
         .map_err(|e| format!("{url}: the download could not be read back ({e})."))?;

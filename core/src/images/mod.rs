@@ -15,8 +15,10 @@ pub mod colour;
 pub mod decode;
 pub mod download;
 pub mod grouping;
+mod heif;
 pub mod import;
 pub mod inbox;
+pub mod rendition;
 pub mod store;
 pub mod thumbnail;
 mod walk;
@@ -24,6 +26,7 @@ mod webp;
 
 pub use check::{check_library, repair, sweep_on_open, SweepReport};
 pub use inbox::{scan_inbox_once, watch};
+pub use rendition::viewable_file;
 
 use crate::catalog::{ChangeKind, Entity, ProductId, WriterAccess};
 use crate::error::{Error, Result};

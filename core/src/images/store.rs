@@ -21,26 +21,41 @@ const LOCK_NAME: &str = "images.lock";
 /// Copies `bytes` to the original's place unless it is already there.
 pub fn write_original(library: &Library, sha256: &str, format: Format, bytes: &[u8]) -> Result<PathBuf> {
     let path = library.original_path(sha256, format.extension())?;
-    if fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64) {
-        return Ok(path);
+    place(library, &path, sha256, bytes)?;
+    Ok(path)
+}
+
+/// Saves the JPEG rendition of an original (`renditions/ab/<sha256>.jpg`), the same way.
+pub fn write_rendition(library: &Library, sha256: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = library.rendition_path(sha256)?;
+    place(library, &path, sha256, bytes)?;
+    Ok(path)
+}
+
+/// Writes `bytes` to `path` whole or not at all: under `tmp/`, flushed, made read-only,
+/// renamed into place and the folder flushed. A file already there at that length is kept
+/// (the names are content hashes).
+fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<()> {
+    if fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64) {
+        return Ok(());
     }
     let dir = path
         .parent()
-        .ok_or_else(|| Error::Internal("original path has no folder".into()))?;
+        .ok_or_else(|| Error::Internal("a photo's path has no folder".into()))?;
     if !dir.exists() {
         fs::create_dir_all(dir).map_err(|e| Error::io("Can't create", dir, e))?;
-        sync_dir(&library.originals_dir())?;
+        if let Some(parent) = dir.parent() {
+            sync_dir(parent)?;
+        }
     }
     let temp = temp_path(library, sha256);
-    let result = write_temp(&temp, bytes).and_then(|()| {
-        fs::rename(&temp, &path).map_err(|e| Error::io("Can't move the photo into", &path, e))
-    });
+    let result = write_temp(&temp, bytes)
+        .and_then(|()| fs::rename(&temp, path).map_err(|e| Error::io("Can't move the photo into", path, e)));
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result?;
-    sync_dir(dir)?;
-    Ok(path)
+    sync_dir(dir)
 }
 
 /// A name no other writer (thread or process) uses at the same time.
@@ -169,18 +184,10 @@ fn parse_name(path: &Path) -> (Option<String>, Option<Format>) {
         .file_stem()
         .and_then(|s| s.to_str())
         .filter(|s| is_sha256_hex(s));
-    let format = path.extension().and_then(|e| e.to_str()).and_then(|ext| {
-        [
-            Format::Jpeg,
-            Format::Png,
-            Format::Webp,
-            Format::Gif,
-            Format::Tiff,
-            Format::Bmp,
-        ]
-        .into_iter()
-        .find(|f| f.extension() == ext)
-    });
+    let format = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(|ext| Format::all().iter().copied().find(|f| f.extension() == ext));
     match (stem, format) {
         (Some(s), Some(f)) => (Some(s.to_owned()), Some(f)),
         _ => (None, None),

@@ -20,24 +20,36 @@ const QUALITIES: [u8; 5] = [85, 75, 60, 45, 30];
 
 /// Makes the thumbnail of a decoded photo with the stored `rotation` (clockwise degrees).
 pub fn make(decoded: Decoded, rotation: i64) -> Result<Thumbnail> {
+    encode(&render(decoded, THUMBNAIL_SIDE, rotation))
+}
+
+/// The picture as a seller sees it, fitting `side`×`side`: shrunk first (colour work on
+/// the small image), tone-mapped or converted to sRGB, turned the way the file says and then
+/// by the seller's `rotation`, and flattened on white. Thumbnails and JPEG renditions both.
+pub fn render(decoded: Decoded, side: u32, rotation: i64) -> RgbImage {
     let Decoded {
         image,
         orientation,
         icc,
+        hdr,
         ..
     } = decoded;
-    let mut small = colour::to_srgb(shrink(image), icc.as_deref());
+    let small = shrink(image, side);
+    let mut small = match hdr {
+        Some(hdr) => colour::tone_map(&small, hdr),
+        None => colour::to_srgb(small, icc.as_deref()),
+    };
     small.apply_orientation(orientation);
     small.apply_orientation(rotation_orientation(rotation));
-    encode(&flatten_on_white(&small))
+    flatten_on_white(&small)
 }
 
-/// Shrinks to fit the thumbnail box; a smaller image is never enlarged.
-fn shrink(image: DynamicImage) -> DynamicImage {
-    if image.width() <= THUMBNAIL_SIDE && image.height() <= THUMBNAIL_SIDE {
+/// Shrinks to fit a `side`×`side` box; a smaller image is never enlarged.
+fn shrink(image: DynamicImage, side: u32) -> DynamicImage {
+    if image.width() <= side && image.height() <= side {
         image
     } else {
-        image.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+        image.thumbnail(side, side)
     }
 }
 

@@ -8,7 +8,7 @@ use shelf_core::backup;
 use shelf_core::catalog::categories;
 use shelf_core::catalog::products::{ProductQuery, Status};
 use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, Field};
-use shelf_core::export::{self, ExportFormat};
+use shelf_core::export::{self, ExportFormat, PhotosOut};
 use shelf_core::job::Job;
 use shelf_core::{Catalog, Error, Library, Result};
 use std::path::{Path, PathBuf};
@@ -22,9 +22,13 @@ pub struct ExportArgs {
     format: String,
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
-    /// Also copy the products' original photos into this folder.
+    /// Also copy the products' original photos into this folder (HEIC, HEIF and AVIF as a
+    /// full-size JPEG each, which every shop takes).
     #[arg(long, value_name = "DIR")]
     images: Option<PathBuf>,
+    /// With --images: copy HEIC, HEIF and AVIF originals as they are, not as JPEG.
+    #[arg(long, requires = "images")]
+    keep_originals: bool,
     #[arg(long)]
     status: Option<String>,
     /// Category path (`Home > Kitchen`).
@@ -76,7 +80,10 @@ pub fn export(catalog: &Catalog, args: ExportArgs, out: &Out) -> Result<ExitCode
         catalog.library(),
         format,
         &args.out,
-        args.images.as_deref(),
+        args.images.as_deref().map(|dir| PhotosOut {
+            dir,
+            keep_originals: args.keep_originals,
+        }),
         &query,
         None,
         &Job::silent(),

@@ -436,14 +436,26 @@ export function originalUrl(sha256: string): string {
 /**
  * "Export…": asks where to save, then writes the products matching `query` (filters only),
  * or only `ids` when given. With `withImages`, photos are copied to `<name>-images/` beside
- * the file.
+ * the file, HEIC/HEIF/AVIF as JPEG unless `keepOriginals`.
  */
 export function exportCatalog(
   format: ExportFormat,
-  options: { withImages?: boolean; query?: Partial<ProductQuery>; ids?: number[] | null },
+  options: {
+    withImages?: boolean;
+    keepOriginals?: boolean;
+    query?: Partial<ProductQuery>;
+    ids?: number[] | null;
+  },
   onProgress: (progress: Progress) => void,
 ): RunningJob<ExportSummary | null> {
-  return commands.exportCatalog(format, options.withImages ?? false, { ...DEFAULT_QUERY, ...(options.query ?? {}) }, options.ids ?? null, onProgress);
+  return commands.exportCatalog(
+    format,
+    options.withImages ?? false,
+    options.keepOriginals ?? false,
+    { ...DEFAULT_QUERY, ...(options.query ?? {}) },
+    options.ids ?? null,
+    onProgress,
+  );
 }
 
 /** "Import CSV…": the native picker; null when cancelled. */

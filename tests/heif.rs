@@ -1,0 +1,652 @@
+//! Photos as they come off phones: HEIC, HEIF and AVIF made here, with libheif's own encoder
+//! (x265, through libheif-rs) where the test needs a transform, a profile or several images,
+//! and with Debian's `heif-enc` (libheif-examples) for 10-bit, HDR and AVIF files. Every
+//! thumbnail is checked by the colour of its pixels, never by its size alone.
+
+use crate::util::{product, TestLibrary};
+use image::{DynamicImage, Rgb, RgbImage};
+use libheif_rs::{
+    color_profile_types, Channel, ColorProfileRaw, ColorSpace, CompressionFormat, EncoderQuality,
+    HeifContext, Image, LibHeif, RgbChroma,
+};
+use shelf_core::catalog::ProductId;
+use shelf_core::export::{self, ExportFormat, PhotosOut};
+use shelf_core::images::{self, ImportTarget};
+use shelf_core::job::{Job, JobReport, Outcome};
+use shelf_core::Catalog;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+// ---------- making HEIF files ----------
+
+/// A HEIC of `pixels` (RGB or RGBA, 8-bit), with `edit` applied to the image before
+/// encoding. (libheif 1.15 writes no rotation boxes; [`pillow_heic`] makes turned files.)
+fn heic_with(pixels: &DynamicImage, edit: impl FnOnce(&mut Image)) -> Vec<u8> {
+    let lib = LibHeif::new();
+    let (w, h) = (pixels.width(), pixels.height());
+    let alpha = pixels.color().has_alpha();
+    let chroma = if alpha { RgbChroma::Rgba } else { RgbChroma::Rgb };
+    let mut image = Image::new(w, h, ColorSpace::Rgb(chroma)).unwrap();
+    image.create_plane(Channel::Interleaved, w, h, 8).unwrap();
+    let raw = if alpha {
+        pixels.to_rgba8().into_raw()
+    } else {
+        pixels.to_rgb8().into_raw()
+    };
+    let row = w as usize * if alpha { 4 } else { 3 };
+    {
+        let planes = image.planes_mut();
+        let plane = planes.interleaved.unwrap();
+        for (y, src) in raw.chunks_exact(row).enumerate() {
+            plane.data[y * plane.stride..y * plane.stride + row].copy_from_slice(src);
+        }
+    }
+    edit(&mut image);
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = lib.encoder_for_format(CompressionFormat::Hevc).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(95)).unwrap();
+    context.encode_image(&image, &mut encoder, None).unwrap();
+    context.write_to_bytes().unwrap()
+}
+
+fn heic(pixels: &DynamicImage) -> Vec<u8> {
+    heic_with(pixels, |_| {})
+}
+
+/// Runs `script` in Python with pillow-heif, `src` naming a PNG of `pixels` and `out` the
+/// folder to write in.
+fn pillow(dir: &Path, pixels: &DynamicImage, script: &str) {
+    let input = dir.join("source.png");
+    pixels.save(&input).unwrap();
+    let run = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import sys, pillow_heif\nfrom PIL import Image\nsrc, out = sys.argv[1], sys.argv[2]\n{script}"
+        ))
+        .arg(&input)
+        .arg(dir)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        run.status.success(),
+        "pillow-heif: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// HEICs shown turned by each EXIF-numbered `orientation`, written by pillow-heif (from
+/// PyPI, installed by scripts/setup; its newer libheif writes the `irot` and `imir` boxes a
+/// phone writes, turning the stored picture into the one the orientation describes).
+fn pillow_heic(dir: &Path, pixels: &DynamicImage, orientations: &[u16]) -> Vec<Vec<u8>> {
+    let list = orientations
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    pillow(
+        dir,
+        pixels,
+        &format!(
+            "for n in [{list}]:
+    exif = Image.Exif()
+    exif[0x0112] = n
+    pillow_heif.from_pillow(Image.open(src)).save(f'{{out}}/turned-{{n}}.heic', quality=95, exif=exif.tobytes())"
+        ),
+    );
+    orientations
+        .iter()
+        .map(|n| {
+            let bytes = std::fs::read(dir.join(format!("turned-{n}.heic"))).unwrap();
+            let has = |name: &[u8]| bytes.windows(4).any(|w| w == name);
+            assert_eq!(
+                has(b"irot") || has(b"imir"),
+                *n != 1,
+                "orientation {n}: transform boxes"
+            );
+            bytes
+        })
+        .collect()
+}
+
+/// Runs Debian's `heif-enc` (installed by scripts/setup.d/images.sh) on a PNG.
+fn heif_enc(dir: &Path, png: &DynamicImage, name: &str, args: &[&str]) -> Vec<u8> {
+    let input = dir.join(format!("{name}.png"));
+    png.save(&input).unwrap();
+    let output = dir.join(name);
+    let run = Command::new("heif-enc")
+        .args(args)
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .expect("heif-enc is installed by scripts/setup (libheif-examples)");
+    assert!(
+        run.status.success(),
+        "heif-enc: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    std::fs::remove_file(&input).unwrap();
+    std::fs::read(&output).unwrap()
+}
+
+/// Four flat quadrants: red, green / blue, white (as stored).
+fn quadrants(w: u32, h: u32) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| match (x < w / 2, y < h / 2) {
+        (true, true) => Rgb([255, 0, 0]),
+        (false, true) => Rgb([0, 255, 0]),
+        (true, false) => Rgb([0, 0, 255]),
+        (false, false) => Rgb([255, 255, 255]),
+    })
+}
+
+fn close(pixel: &Rgb<u8>, expected: [u8; 3], tolerance: i32) -> bool {
+    pixel
+        .0
+        .iter()
+        .zip(expected)
+        .all(|(&a, b)| (i32::from(a) - i32::from(b)).abs() <= tolerance)
+}
+
+/// The smallest EXIF block (big-endian TIFF, one IFD entry) that says `orientation`.
+fn exif_orientation(orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    tiff
+}
+
+// ---------- importing ----------
+
+struct Imported {
+    lib: TestLibrary,
+    product: ProductId,
+    report: JobReport,
+}
+
+/// Imports the named files onto one product of a fresh library.
+fn import(files: &[(&str, Vec<u8>)]) -> Imported {
+    let lib = TestLibrary::new();
+    let dir = lib.dir.path().join("phone");
+    std::fs::create_dir_all(&dir).unwrap();
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        })
+        .collect();
+    let mut catalog = lib.catalog();
+    let product = catalog
+        .create_product(&product("PHONE-1", "Phone photos", 100))
+        .unwrap()
+        .id;
+    let report = images::import(
+        &mut catalog,
+        &paths,
+        ImportTarget::Product(product),
+        &Job::silent(),
+    )
+    .unwrap();
+    drop(catalog);
+    Imported { lib, product, report }
+}
+
+impl Imported {
+    fn catalog(&self) -> Catalog {
+        self.lib.catalog()
+    }
+
+    fn outcome(&self, name: &str) -> (Outcome, String) {
+        let item = self
+            .report
+            .items
+            .iter()
+            .find(|i| i.name.ends_with(name))
+            .unwrap_or_else(|| panic!("no result for {name}: {:?}", self.report));
+        (item.outcome, item.message.clone())
+    }
+
+    /// The photos of the product, in order: (sha256, mime, width, height).
+    fn photos(&self) -> Vec<(String, String, i64, i64)> {
+        let catalog = self.catalog();
+        images::product_images(catalog.conn(), self.product)
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.sha256, i.mime, i.width, i.height))
+            .collect()
+    }
+
+    fn thumbnail(&self, sha256: &str) -> RgbImage {
+        let catalog = self.catalog();
+        let thumb = images::thumbnail(catalog.conn(), sha256).unwrap();
+        assert!(thumb.bytes.len() <= 65_536);
+        image::load_from_memory(&thumb.bytes).unwrap().to_rgb8()
+    }
+}
+
+/// Where stored pixel (sx, sy) of a `sw`×`sh` picture is shown under each orientation, as
+/// the EXIF specification (and HEIF's irot/imir, which libheif writes from it) defines them.
+fn displayed_at(orientation: u16, sx: u32, sy: u32, sw: u32, sh: u32) -> (u32, u32) {
+    match orientation {
+        1 => (sx, sy),
+        2 => (sw - 1 - sx, sy),
+        3 => (sw - 1 - sx, sh - 1 - sy),
+        4 => (sx, sh - 1 - sy),
+        5 => (sy, sx),
+        6 => (sh - 1 - sy, sx),
+        7 => (sh - 1 - sy, sw - 1 - sx),
+        8 => (sy, sw - 1 - sx),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn heic_rotations_and_mirrors_are_applied_the_way_the_file_says() {
+    let orientations = [1u16, 2, 3, 4, 5, 6, 7, 8];
+    let (sw, sh) = (320, 240);
+    let stored = DynamicImage::ImageRgb8(quadrants(sw, sh));
+    let scratch = tempfile::tempdir().unwrap();
+    let files: Vec<(String, Vec<u8>)> = pillow_heic(scratch.path(), &stored, &orientations)
+        .into_iter()
+        .zip(orientations)
+        .map(|(bytes, n)| (format!("IMG_000{n}.HEIC"), bytes))
+        .collect();
+    let named: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let imported = import(&named);
+    let photos = imported.photos();
+    assert_eq!(photos.len(), 8, "{:?}", imported.report);
+    for (&n, (sha, mime, width, height)) in orientations.iter().zip(&photos) {
+        assert_eq!(mime, "image/heic");
+        let turned = n >= 5;
+        let (dw, dh) = if turned { (sh, sw) } else { (sw, sh) };
+        assert_eq!(
+            (*width, *height),
+            (i64::from(dw), i64::from(dh)),
+            "orientation {n}"
+        );
+        let thumb = imported.thumbnail(sha);
+        assert_eq!(thumb.width() > thumb.height(), !turned, "orientation {n}");
+        // The centre of each stored quadrant, and where it must be seen.
+        for (sx, sy, colour) in [
+            (sw / 4, sh / 4, [255, 0, 0]),
+            (3 * sw / 4, sh / 4, [0, 255, 0]),
+            (sw / 4, 3 * sh / 4, [0, 0, 255]),
+            (3 * sw / 4, 3 * sh / 4, [255, 255, 255]),
+        ] {
+            let (dx, dy) = displayed_at(n, sx, sy, sw, sh);
+            let x = dx * thumb.width() / dw;
+            let y = dy * thumb.height() / dh;
+            assert!(
+                close(thumb.get_pixel(x, y), colour, 60),
+                "orientation {n}: pixel ({x},{y}) is {:?}, expected {colour:?}",
+                thumb.get_pixel(x, y)
+            );
+        }
+    }
+}
+
+#[test]
+fn an_exif_orientation_without_heif_transforms_is_not_applied() {
+    // heif-enc keeps a JPEG's EXIF block (orientation 6 here) but writes no irot: the
+    // picture is shown as stored, as phones and viewers that follow the HEIF rules show it.
+    let lib = TestLibrary::new();
+    let dir = lib.dir.path().to_path_buf();
+    let jpeg_path = dir.join("turned.jpg");
+    let picture = quadrants(320, 240);
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+        .encode_image(&picture)
+        .unwrap();
+    // APP1 Exif segment right after SOI.
+    let exif = exif_orientation(6);
+    let mut segment = vec![0xFF, 0xE1];
+    segment.extend_from_slice(&((exif.len() + 8) as u16).to_be_bytes());
+    segment.extend_from_slice(b"Exif\0\0");
+    segment.extend_from_slice(&exif);
+    let with_exif = [&jpeg[..2], &segment, &jpeg[2..]].concat();
+    std::fs::write(&jpeg_path, with_exif).unwrap();
+    let out = dir.join("turned.heic");
+    let run = Command::new("heif-enc")
+        .arg(&jpeg_path)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let imported = import(&[("turned.heic", std::fs::read(&out).unwrap())]);
+    let (sha, _, width, height) = imported.photos().remove(0);
+    assert_eq!((width, height), (320, 240));
+    let thumb = imported.thumbnail(&sha);
+    assert!(thumb.width() > thumb.height());
+    assert!(
+        close(thumb.get_pixel(10, 10), [255, 0, 0], 60),
+        "{:?}",
+        thumb.get_pixel(10, 10)
+    );
+}
+
+#[test]
+fn the_primary_image_of_a_file_with_several_is_the_one_imported() {
+    let lib = LibHeif::new();
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = lib.encoder_for_format(CompressionFormat::Hevc).unwrap();
+    let mut primary = None;
+    for colour in [[200, 30, 30], [30, 30, 200], [30, 200, 30]] {
+        let pixels = DynamicImage::ImageRgb8(RgbImage::from_pixel(256, 192, Rgb(colour)));
+        let bytes = heic(&pixels);
+        let source = HeifContext::read_from_bytes(&bytes).unwrap();
+        let decoded = lib
+            .decode(
+                &source.primary_image_handle().unwrap(),
+                ColorSpace::Rgb(RgbChroma::Rgb),
+                None,
+            )
+            .unwrap();
+        let handle = context.encode_image(&decoded, &mut encoder, None).unwrap();
+        if colour == [30, 30, 200] {
+            primary = Some(handle);
+        }
+    }
+    context.set_primary_image(&mut primary.unwrap()).unwrap();
+    let burst = context.write_to_bytes().unwrap();
+    assert_eq!(
+        HeifContext::read_from_bytes(&burst)
+            .unwrap()
+            .number_of_top_level_images(),
+        3
+    );
+    let imported = import(&[("burst.heic", burst)]);
+    let (sha, ..) = imported.photos().remove(0);
+    let thumb = imported.thumbnail(&sha);
+    assert!(
+        close(thumb.get_pixel(50, 50), [30, 30, 200], 20),
+        "{:?}",
+        thumb.get_pixel(50, 50)
+    );
+}
+
+#[test]
+fn transparency_is_flattened_on_white_and_an_icc_profile_is_converted_to_srgb() {
+    let cut_out = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(256, 256, |x, _| {
+        if x < 128 {
+            image::Rgba([20, 20, 160, 255])
+        } else {
+            image::Rgba([20, 20, 160, 0])
+        }
+    }));
+    // Mid grey in a linear-light profile is 188 in sRGB (128 if the profile were ignored).
+    let linear = {
+        let curve = moxcms::ToneReprCurve::Parametric(vec![1.0]);
+        let mut profile = moxcms::ColorProfile::new_srgb();
+        profile.red_trc = Some(curve.clone());
+        profile.green_trc = Some(curve.clone());
+        profile.blue_trc = Some(curve);
+        profile.cicp = None;
+        profile.encode().unwrap()
+    };
+    let grey = DynamicImage::ImageRgb8(RgbImage::from_pixel(256, 256, Rgb([128, 128, 128])));
+    let tagged = heic_with(&grey, |image| {
+        image
+            .set_color_profile_raw(&ColorProfileRaw::new(color_profile_types::PROF, linear))
+            .unwrap();
+    });
+    // Display P3 named by number (an nclx box, as many phones write it): a saturated P3 red
+    // is redder in sRGB. (Neither libheif-rs 0.20 nor heif-enc 1.15 writes nclx boxes.)
+    let red = DynamicImage::ImageRgb8(RgbImage::from_pixel(256, 256, Rgb([230, 60, 40])));
+    let scratch = tempfile::tempdir().unwrap();
+    let p3 = pillow(
+        scratch.path(),
+        &red,
+        "h = pillow_heif.from_pillow(Image.open(src))
+h.info['nclx_profile'] = {'color_primaries': 12, 'transfer_characteristics': 13, 'matrix_coefficients': 6, 'full_range_flag': 1}
+h.save(out + '/p3.heic', quality=95)",
+    );
+    let p3 = std::fs::read(scratch.path().join("p3.heic")).unwrap();
+    let imported = import(&[
+        ("cut-out.heic", heic(&cut_out)),
+        ("linear.heic", tagged),
+        ("p3.heic", p3),
+    ]);
+    let photos = imported.photos();
+    assert_eq!(photos.len(), 3, "{:?}", imported.report);
+    let thumb = imported.thumbnail(&photos[0].0);
+    assert!(
+        close(thumb.get_pixel(40, 128), [20, 20, 160], 25),
+        "{:?}",
+        thumb.get_pixel(40, 128)
+    );
+    assert!(
+        close(thumb.get_pixel(220, 128), [255, 255, 255], 8),
+        "{:?}",
+        thumb.get_pixel(220, 128)
+    );
+    let thumb = imported.thumbnail(&photos[1].0);
+    assert!(
+        close(thumb.get_pixel(128, 128), [188, 188, 188], 8),
+        "{:?}",
+        thumb.get_pixel(128, 128)
+    );
+    // P3 (230, 60, 40) is about (250, 31, 14) in sRGB (worked out from the two colour spaces'
+    // primaries and curves, not by the code under test).
+    let thumb = imported.thumbnail(&photos[2].0);
+    assert!(
+        close(thumb.get_pixel(128, 128), [250, 31, 14], 10),
+        "{:?}",
+        thumb.get_pixel(128, 128)
+    );
+}
+
+#[test]
+fn ten_bit_and_pq_hdr_photos_come_out_in_8_bit_srgb_without_clipping_faces_to_white() {
+    let lib = TestLibrary::new();
+    let dir = lib.dir.path().to_path_buf();
+    // 16-bit PNG sources: heif-enc writes 10 bits from them.
+    let mid = DynamicImage::ImageRgb16(image::ImageBuffer::from_pixel(
+        256,
+        256,
+        Rgb([32768u16, 32768, 32768]),
+    ));
+    let sdr = heif_enc(&dir, &mid, "ten-bit.heic", &["-b", "10"]);
+    // PQ: a face-like tone at about 200 cd/m² (PQ signal 0.58) and a 4000 cd/m² highlight (0.90).
+    let hdr = DynamicImage::ImageRgb16(image::ImageBuffer::from_fn(256, 256, |x, _| {
+        if x < 128 {
+            Rgb([38_000u16, 36_000, 34_000])
+        } else {
+            Rgb([59_000u16, 59_000, 59_000])
+        }
+    }));
+    let pq = heif_enc(
+        &dir,
+        &hdr,
+        "pq.heic",
+        &[
+            "-b",
+            "10",
+            "--colour_primaries",
+            "9",
+            "--transfer_characteristic",
+            "16",
+            "--matrix_coefficients",
+            "9",
+        ],
+    );
+    let imported = import(&[("ten-bit.heic", sdr), ("pq.heic", pq)]);
+    let photos = imported.photos();
+    assert_eq!(photos.len(), 2, "{:?}", imported.report);
+    let thumb = imported.thumbnail(&photos[0].0);
+    assert!(
+        close(thumb.get_pixel(128, 128), [128, 128, 128], 6),
+        "{:?}",
+        thumb.get_pixel(128, 128)
+    );
+    let thumb = imported.thumbnail(&photos[1].0);
+    let face = thumb.get_pixel(40, 128);
+    let highlight = thumb.get_pixel(220, 128);
+    assert!(face.0.iter().all(|&c| (120..=225).contains(&c)), "face {face:?}");
+    assert!(face[0] > face[2], "warm stays warm: {face:?}");
+    assert!(
+        highlight.0.iter().all(|&c| c > face[0]),
+        "highlight {highlight:?} above face {face:?}"
+    );
+}
+
+#[test]
+fn avif_imports_like_heic() {
+    let lib = TestLibrary::new();
+    let picture = DynamicImage::ImageRgb8(quadrants(128, 96));
+    let avif = heif_enc(lib.dir.path(), &picture, "shot.avif", &["-A", "-q", "90"]);
+    let imported = import(&[("shot.avif", avif.clone())]);
+    let (sha, mime, ..) = imported.photos().remove(0);
+    assert_eq!(mime, "image/avif");
+    let thumb = imported.thumbnail(&sha);
+    assert!(
+        close(thumb.get_pixel(10, 10), [255, 0, 0], 40),
+        "{:?}",
+        thumb.get_pixel(10, 10)
+    );
+    let stored = imported
+        .lib
+        .root()
+        .join("originals")
+        .join(&sha[..2])
+        .join(format!("{sha}.avif"));
+    assert_eq!(
+        std::fs::read(stored).unwrap(),
+        avif,
+        "the original is kept byte for byte"
+    );
+}
+
+#[test]
+fn broken_and_oversized_heic_files_are_refused_by_name_and_the_rest_import() {
+    let good = heic(&DynamicImage::ImageRgb8(quadrants(256, 192)));
+    // The header says 20000×10000 (200 MP): refused before anything is decoded.
+    let mut huge = good.clone();
+    let at = huge.windows(4).position(|w| w == b"ispe").unwrap() + 8;
+    huge[at..at + 4].copy_from_slice(&20_000u32.to_be_bytes());
+    huge[at + 4..at + 8].copy_from_slice(&10_000u32.to_be_bytes());
+    let mut garbage = good[..64].to_vec();
+    garbage.extend((0u32..4000).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8));
+    let imported = import(&[
+        ("IMG_0100.HEIC", good.clone()),
+        ("IMG_0101.HEIC", good[..good.len() / 2].to_vec()),
+        ("IMG_0102.HEIC", garbage),
+        ("IMG_0103.HEIC", Vec::new()),
+        ("IMG_0104.HEIC", huge),
+    ]);
+    assert_eq!(imported.outcome("IMG_0100.HEIC").0, Outcome::Done);
+    for (name, words) in [
+        ("IMG_0101.HEIC", "damaged"),
+        ("IMG_0102.HEIC", "damaged"),
+        ("IMG_0103.HEIC", "empty"),
+        ("IMG_0104.HEIC", "200 megapixels"),
+    ] {
+        let (outcome, message) = imported.outcome(name);
+        assert_eq!(outcome, Outcome::Refused, "{name}: {message}");
+        assert!(
+            message.contains(words),
+            "{name}: {message:?} should say {words:?}"
+        );
+    }
+    assert_eq!(imported.photos().len(), 1);
+    let catalog = imported.catalog();
+    let originals: i64 = catalog
+        .conn()
+        .query_row("SELECT count(*) FROM originals", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(originals, 1, "refused files leave no rows");
+}
+
+#[test]
+fn the_viewer_gets_a_cached_jpeg_rendition_and_exports_write_jpeg_unless_originals_are_kept() {
+    let big = DynamicImage::ImageRgb8(RgbImage::from_fn(3000, 2000, |x, y| {
+        Rgb([(x / 12) as u8, (y / 8) as u8, 90])
+    }));
+    let scratch = tempfile::tempdir().unwrap();
+    let original = pillow_heic(scratch.path(), &big, &[6]).remove(0);
+    let jpeg_photo = {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&quadrants(300, 200))
+            .unwrap();
+        out
+    };
+    let imported = import(&[("IMG_2000.HEIC", original.clone()), ("plain.jpg", jpeg_photo)]);
+    let photos = imported.photos();
+    let (heic_sha, jpeg_sha) = (&photos[0].0, &photos[1].0);
+    let catalog = imported.catalog();
+
+    let (path, mime) = images::viewable_file(&catalog, heic_sha).unwrap();
+    assert_eq!(mime, "image/jpeg");
+    assert!(
+        path.starts_with(imported.lib.root().join("renditions")),
+        "{path:?}"
+    );
+    let shown = image::load_from_memory(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(
+        (shown.width(), shown.height()),
+        (1365, 2048),
+        "turned, long side 2048"
+    );
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let (again, _) = images::viewable_file(&catalog, heic_sha).unwrap();
+    assert_eq!(again, path);
+    assert_eq!(
+        std::fs::metadata(&again).unwrap().modified().unwrap(),
+        modified,
+        "made once"
+    );
+    let (plain, mime) = images::viewable_file(&catalog, jpeg_sha).unwrap();
+    assert_eq!(mime, "image/jpeg");
+    assert!(plain.starts_with(imported.lib.root().join("originals")));
+    let stored = imported
+        .lib
+        .root()
+        .join("originals")
+        .join(&heic_sha[..2])
+        .join(format!("{heic_sha}.heic"));
+    assert_eq!(
+        std::fs::read(stored).unwrap(),
+        original,
+        "the original is untouched"
+    );
+
+    for keep_originals in [false, true] {
+        let out = imported
+            .lib
+            .dir
+            .path()
+            .join(format!("export-{keep_originals}/products.csv"));
+        std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+        let dir = out.parent().unwrap().join("images");
+        let summary = export::export(
+            catalog.library(),
+            ExportFormat::Shopify,
+            &out,
+            Some(PhotosOut {
+                dir: &dir,
+                keep_originals,
+            }),
+            &Default::default(),
+            None,
+            &Job::silent(),
+        )
+        .unwrap();
+        assert_eq!(summary.images_copied, 2);
+        let csv = std::fs::read_to_string(&out).unwrap();
+        let jpeg_name = format!("{heic_sha}.jpg");
+        let heic_name = format!("{heic_sha}.heic");
+        if keep_originals {
+            assert_eq!(std::fs::read(dir.join(&heic_name)).unwrap(), original);
+            assert!(csv.contains(&heic_name) && !csv.contains(&jpeg_name));
+        } else {
+            let written = std::fs::read(dir.join(&jpeg_name)).unwrap();
+            let full = image::load_from_memory_with_format(&written, image::ImageFormat::Jpeg).unwrap();
+            assert_eq!((full.width(), full.height()), (2000, 3000), "full size, turned");
+            assert!(!dir.join(&heic_name).exists());
+            assert!(csv.contains(&jpeg_name) && !csv.contains(&heic_name), "{csv}");
+        }
+    }
+}
