@@ -40,6 +40,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     crate::picked::ImportTargetArg::export_all(&cfg)?;
     shelf_core::images::ProductImage::export_all(&cfg)?;
     shelf_core::export::ExportSummary::export_all(&cfg)?;
+    shelf_core::export::ExportPhotos::export_all(&cfg)?;
     shelf_core::csv_import::CsvPreview::export_all(&cfg)?;
     shelf_core::csv_import::CsvImportReport::export_all(&cfg)?;
     shelf_core::backup::BackupSummary::export_all(&cfg)?;

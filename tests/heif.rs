@@ -396,7 +396,7 @@ fn transparency_is_flattened_on_white_and_an_icc_profile_is_converted_to_srgb() 
     // is redder in sRGB. (Neither libheif-rs 0.20 nor heif-enc 1.15 writes nclx boxes.)
     let red = DynamicImage::ImageRgb8(RgbImage::from_pixel(256, 256, Rgb([230, 60, 40])));
     let scratch = tempfile::tempdir().unwrap();
-    let p3 = pillow(
+    pillow(
         scratch.path(),
         &red,
         "h = pillow_heif.from_pillow(Image.open(src))

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use shelf_core::backup::{self, BackupManifest, BackupSummary};
 use shelf_core::catalog::products::ProductQuery;
 use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, CsvPreview};
-use shelf_core::export::{self, ExportFormat, ExportSummary};
+use shelf_core::export::{self, ExportFormat, ExportPhotos, ExportSummary};
 use shelf_core::job::Progress;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -17,15 +17,13 @@ use tauri::{AppHandle, Manager, Runtime, State};
 /// How many rows the CSV preview shows.
 const PREVIEW_ROWS: usize = 20;
 
-/// Asks where to save, then exports the products matching `query` (or only `ids`); with
-/// `with_images`, the photos go to a folder beside the file (HEIC and AVIF as JPEG unless
-/// `keep_originals`). `None` when the seller cancels.
+/// Asks where to save, then exports the products matching `query` (or only `ids`), with
+/// the photos in a folder beside the file as `photos` says. `None` when the seller cancels.
 #[tauri::command]
 pub async fn export_catalog<R: Runtime>(
     app: AppHandle<R>,
     format: ExportFormat,
-    with_images: bool,
-    keep_originals: bool,
+    photos: ExportPhotos,
     query: ProductQuery,
     ids: Option<Vec<i64>>,
     job_id: String,
@@ -34,15 +32,13 @@ pub async fn export_catalog<R: Runtime>(
     let Some(out) = picked::export_target(&app, format).await? else {
         return Ok(None);
     };
-    let images = with_images.then(|| picked::images_folder_beside(&out));
+    let folder = (photos != ExportPhotos::None).then(|| picked::images_folder_beside(&out));
     run_job_without_writer(app, job_id, on_progress, move |state, job| {
         export::export(
             &state.library,
             format,
             &out,
-            images
-                .as_deref()
-                .map(|dir| export::PhotosOut { dir, keep_originals }),
+            folder.as_deref().and_then(|dir| photos.out_to(dir)),
             &query,
             ids.as_deref(),
             job,

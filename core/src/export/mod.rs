@@ -112,6 +112,34 @@ impl ExportItem {
     }
 }
 
+/// Whether an export writes the photos beside its file, and in what form: what the seller
+/// picks in the export dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportPhotos {
+    /// The file only.
+    None,
+    /// Every original, HEIC, HEIF and AVIF as a full-size JPEG (what the shops take).
+    ShopReady,
+    /// Every original exactly as it is in the library.
+    Originals,
+}
+
+impl ExportPhotos {
+    /// Where and how, given the folder they go to; `None` for [`ExportPhotos::None`].
+    pub fn out_to(self, dir: &Path) -> Option<PhotosOut<'_>> {
+        match self {
+            ExportPhotos::None => None,
+            ExportPhotos::ShopReady => Some(PhotosOut::to(dir)),
+            ExportPhotos::Originals => Some(PhotosOut {
+                dir,
+                keep_originals: true,
+            }),
+        }
+    }
+}
+
 /// Where an export's photos go, and in what form.
 #[derive(Debug, Clone, Copy)]
 pub struct PhotosOut<'a> {

@@ -13,6 +13,7 @@ import type { CsvImportReport } from './bindings/CsvImportReport';
 import type { CsvPreview } from './bindings/CsvPreview';
 import type { Currency } from './bindings/Currency';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportPhotos } from './bindings/ExportPhotos';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { ImportTargetArg } from './bindings/ImportTargetArg';
@@ -187,11 +188,11 @@ export const commands = {
     return call('delete_tag', { name });
   },
   /**
-   * Asks where to save, then exports the products matching `query` (or only `ids`); with
-   * `with_images`, the photos go to a folder beside the file. `None` when the seller cancels.
+   * Asks where to save, then exports the products matching `query` (or only `ids`), with
+   * the photos in a folder beside the file as `photos` says. `None` when the seller cancels.
    */
-  exportCatalog(format: ExportFormat, withImages: boolean, query: ProductQuery, ids: number[] | null, onProgress: (progress: Progress) => void): RunningJob<ExportSummary | null> {
-    return startJob('export_catalog', { format, withImages, query, ids }, onProgress, (jobId) => commands.cancelJob(jobId));
+  exportCatalog(format: ExportFormat, photos: ExportPhotos, query: ProductQuery, ids: number[] | null, onProgress: (progress: Progress) => void): RunningJob<ExportSummary | null> {
+    return startJob('export_catalog', { format, photos, query, ids }, onProgress, (jobId) => commands.cancelJob(jobId));
   },
   /**
    * "Import CSV…": the native picker; `None` when cancelled.

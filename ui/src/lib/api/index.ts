@@ -42,6 +42,7 @@ import type { Currency } from './bindings/Currency';
 import type { ErrorKind } from './bindings/ErrorKind';
 import type { ErrorReport } from './bindings/ErrorReport';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { ExportPhotos } from './bindings/ExportPhotos';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { HistoryEntry } from './bindings/HistoryEntry';
 import type { ImportTargetArg } from './bindings/ImportTargetArg';
@@ -87,6 +88,7 @@ export type * from './bindings/Entity';
 export type * from './bindings/ErrorKind';
 export type * from './bindings/ErrorReport';
 export type * from './bindings/ExportFormat';
+export type * from './bindings/ExportPhotos';
 export type * from './bindings/ExportSummary';
 export type * from './bindings/Field';
 export type * from './bindings/IssueKind';
@@ -435,14 +437,13 @@ export function originalUrl(sha256: string): string {
 
 /**
  * "Export…": asks where to save, then writes the products matching `query` (filters only),
- * or only `ids` when given. With `withImages`, photos are copied to `<name>-images/` beside
- * the file, HEIC/HEIF/AVIF as JPEG unless `keepOriginals`.
+ * or only `ids` when given. `photos` other than 'none' writes them to `<name>-images/` beside
+ * the file ('shop_ready': HEIC/HEIF/AVIF as JPEG; 'originals': as they are).
  */
 export function exportCatalog(
   format: ExportFormat,
   options: {
-    withImages?: boolean;
-    keepOriginals?: boolean;
+    photos?: ExportPhotos;
     query?: Partial<ProductQuery>;
     ids?: number[] | null;
   },
@@ -450,8 +451,7 @@ export function exportCatalog(
 ): RunningJob<ExportSummary | null> {
   return commands.exportCatalog(
     format,
-    options.withImages ?? false,
-    options.keepOriginals ?? false,
+    options.photos ?? 'none',
     { ...DEFAULT_QUERY, ...(options.query ?? {}) },
     options.ids ?? null,
     onProgress,
