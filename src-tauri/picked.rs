@@ -88,6 +88,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_image_picker_matches_phone_photo_names_in_any_case() {
+        assert_eq!(any_case("heic"), "[hH][eE][iI][cC]");
+        let patterns: Vec<String> = IMAGE_EXTENSIONS.iter().map(|e| any_case(e)).collect();
+        for name in ["IMG_0001.HEIC", "img.heif", "DSC0001.HIF", "shot.Avif", "a.JPG"] {
+            let ext = name.rsplit('.').next().unwrap();
+            let matched = patterns.iter().any(|p| {
+                p.len() == ext.len() * 4
+                    && ext
+                        .chars()
+                        .zip(p.as_bytes().chunks(4))
+                        .all(|(c, class)| class.contains(&(c as u8)))
+            });
+            assert!(matched, "{name}");
+        }
+    }
+
+    #[test]
     fn only_dropped_paths_and_their_contents_are_accepted() {
         let dir = tempfile::tempdir().unwrap();
         let dropped = dir.path().join("photos");

@@ -650,3 +650,233 @@ fn the_viewer_gets_a_cached_jpeg_rendition_and_exports_write_jpeg_unless_origina
         }
     }
 }
+
+// ---------- grid images (how iPhones store a photo: 512×512 tiles) ----------
+
+/// The payload of the first top-level box of `kind` in an ISO BMFF file, and of the first
+/// box of `kind` anywhere (found by its name, for the small files libheif writes here).
+fn top_level_payload<'a>(file: &'a [u8], kind: &[u8; 4]) -> &'a [u8] {
+    let mut at = 0;
+    while at + 8 <= file.len() {
+        let size = u32::from_be_bytes(file[at..at + 4].try_into().unwrap()) as usize;
+        if &file[at + 4..at + 8] == kind {
+            return &file[at + 8..at + size];
+        }
+        at += size;
+    }
+    panic!("no {kind:?} box");
+}
+
+fn whole_box<'a>(file: &'a [u8], kind: &[u8; 4]) -> &'a [u8] {
+    let at = file.windows(4).position(|w| w == kind).unwrap() - 4;
+    let size = u32::from_be_bytes(file[at..at + 4].try_into().unwrap()) as usize;
+    &file[at..at + size]
+}
+
+fn boxed(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut out = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(payload);
+    out
+}
+
+fn full_box(kind: &[u8; 4], version: u8, payload: &[u8]) -> Vec<u8> {
+    boxed(kind, &[&[version, 0, 0, 0][..], payload].concat())
+}
+
+/// A 2×2 grid HEIC assembled from four single-tile HEICs, as ISO/IEC 23008-12 lays it out:
+/// a `grid` item (the primary) deriving from four hidden `hvc1` tile items through a `dimg`
+/// reference, each tile with its own decoder configuration.
+fn grid_heic(tiles: &[Vec<u8>; 4], tile_w: u16, tile_h: u16) -> Vec<u8> {
+    let ftyp = boxed(b"ftyp", b"heic\0\0\0\0mif1heicmiaf");
+    let hdlr = full_box(b"hdlr", 0, b"\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let pitm = full_box(b"pitm", 0, &1u16.to_be_bytes());
+    let infe = |id: u16, kind: &[u8; 4], hidden: bool| {
+        let payload = [&id.to_be_bytes()[..], &[0, 0], kind, b"\0"].concat();
+        // Version 2; flag 1 hides a tile from viewers that list the images.
+        boxed(b"infe", &[&[2, 0, 0, u8::from(hidden)][..], &payload].concat())
+    };
+    let mut entries = 5u16.to_be_bytes().to_vec();
+    entries.extend(infe(1, b"grid", false));
+    for id in 2..=5 {
+        entries.extend(infe(id, b"hvc1", true));
+    }
+    let iinf = full_box(b"iinf", 0, &entries);
+    let dimg = boxed(
+        b"dimg",
+        &[1u16, 4, 2, 3, 4, 5]
+            .iter()
+            .flat_map(|v| v.to_be_bytes())
+            .collect::<Vec<_>>(),
+    );
+    let iref = full_box(b"iref", 0, &dimg);
+    let grid_data = [
+        &[0u8, 0, 1, 1][..],
+        &(tile_w * 2).to_be_bytes(),
+        &(tile_h * 2).to_be_bytes(),
+    ]
+    .concat();
+    let payloads: Vec<&[u8]> = std::iter::once(&grid_data[..])
+        .chain(tiles.iter().map(|t| top_level_payload(t, b"mdat")))
+        .collect();
+    // Properties: 1-4 each tile's hvcC, 5 the tile size, 6 the whole picture's size.
+    let ispe = |w: u16, h: u16| {
+        full_box(
+            b"ispe",
+            0,
+            &[u32::from(w).to_be_bytes(), u32::from(h).to_be_bytes()].concat(),
+        )
+    };
+    let mut ipco = Vec::new();
+    for tile in tiles {
+        ipco.extend_from_slice(whole_box(tile, b"hvcC"));
+    }
+    ipco.extend(ispe(tile_w, tile_h));
+    ipco.extend(ispe(tile_w * 2, tile_h * 2));
+    let mut ipma = 5u32.to_be_bytes().to_vec();
+    ipma.extend([0, 1, 1, 6]);
+    for (n, id) in (2u16..=5).enumerate() {
+        ipma.extend(id.to_be_bytes());
+        ipma.extend([2, 0x80 | (n as u8 + 1), 5]);
+    }
+    let iprp = boxed(
+        b"iprp",
+        &[boxed(b"ipco", &ipco), full_box(b"ipma", 0, &ipma)].concat(),
+    );
+    // iloc (version 0, 4-byte offsets and lengths): offsets are filled in once the meta box's
+    // size is known, since the data follows it.
+    let iloc = |base: u32| {
+        let mut b = vec![0x44, 0x00];
+        b.extend(5u16.to_be_bytes());
+        let mut offset = base;
+        for (id, payload) in (1u16..).zip(&payloads) {
+            b.extend(id.to_be_bytes());
+            b.extend([0, 0, 0, 1]); // data reference 0, one extent
+            b.extend(offset.to_be_bytes());
+            b.extend((payload.len() as u32).to_be_bytes());
+            offset += payload.len() as u32;
+        }
+        full_box(b"iloc", 0, &b)
+    };
+    let meta = |base| {
+        full_box(
+            b"meta",
+            0,
+            &[&hdlr[..], &pitm, &iloc(base), &iinf, &iref, &iprp].concat(),
+        )
+    };
+    let data_start = (ftyp.len() + meta(0).len() + 8) as u32;
+    let mdat = boxed(b"mdat", &payloads.concat());
+    [ftyp, meta(data_start), mdat].concat()
+}
+
+#[test]
+fn a_grid_heic_like_an_iphones_is_assembled_from_its_tiles() {
+    let colours = [[220, 30, 30], [30, 200, 30], [30, 30, 220], [240, 240, 240]];
+    let (tw, th) = (256u16, 192u16);
+    let tiles = colours.map(|c| {
+        heic(&DynamicImage::ImageRgb8(RgbImage::from_pixel(
+            tw.into(),
+            th.into(),
+            Rgb(c),
+        )))
+    });
+    let grid = grid_heic(&tiles, tw, th);
+    let imported = import(&[("IMG_4000.HEIC", grid)]);
+    let (outcome, message) = imported.outcome("IMG_4000.HEIC");
+    assert_eq!(outcome, Outcome::Done, "{message}");
+    let (sha, _, width, height) = imported.photos().remove(0);
+    assert_eq!((width, height), (512, 384), "the whole picture, not a tile");
+    let thumb = imported.thumbnail(&sha);
+    assert_eq!((thumb.width(), thumb.height()), (256, 192));
+    for (x, y, colour) in [
+        (64, 48, colours[0]),
+        (192, 48, colours[1]),
+        (64, 144, colours[2]),
+        (192, 144, colours[3]),
+    ] {
+        assert!(
+            close(thumb.get_pixel(x, y), colour, 25),
+            "({x},{y}) is {:?}, expected {colour:?}",
+            thumb.get_pixel(x, y)
+        );
+    }
+}
+
+#[test]
+fn a_shop_file_naming_heic_photos_by_url_imports_them_as_heic() {
+    use crate::http_server::{Reply, Server};
+    use shelf_core::csv_import::{self, CsvImportOptions};
+    let photo = heic(&DynamicImage::ImageRgb8(quadrants(320, 240)));
+    // Served under a .jpg name with a generic type, as CDNs do: the bytes decide.
+    let routes = [(
+        "/cdn/IMG_0001.jpg".to_owned(),
+        Reply::Body("application/octet-stream", photo.clone()),
+    )];
+    let server = Server::start(routes.into_iter().collect());
+    let lib = TestLibrary::new();
+    let path = lib.dir.path().join("products_export.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "Handle,Title,Variant SKU,Variant Price,Image Src,Image Position\nmug,Mug,MUG-1,9,{},1\n",
+            server.url("/cdn/IMG_0001.jpg")
+        ),
+    )
+    .unwrap();
+    let mut catalog = lib.catalog();
+    let report =
+        csv_import::import(&mut catalog, &path, &CsvImportOptions::default(), &Job::silent()).unwrap();
+    assert_eq!(report.images_imported, 1, "{:?}", report.issues);
+    let mug = shelf_core::catalog::products::by_sku(catalog.conn(), "MUG-1").unwrap();
+    let photos = images::product_images(catalog.conn(), mug.id).unwrap();
+    assert_eq!(photos[0].mime, "image/heic");
+    let stored = lib
+        .root()
+        .join("originals")
+        .join(&photos[0].sha256[..2])
+        .join(format!("{}.heic", photos[0].sha256));
+    assert_eq!(std::fs::read(stored).unwrap(), photo);
+}
+
+#[test]
+fn shelf_import_and_the_inbox_take_heic_like_any_photo() {
+    let lib = TestLibrary::new();
+    let dir = lib.dir.path().join("card");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("CAM-1.HIF"),
+        heic(&DynamicImage::ImageRgb8(quadrants(320, 240))),
+    )
+    .unwrap();
+    drop(lib.catalog());
+    let out = crate::util::shelf_in(lib.root(), &["import", "--by-sku", dir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        crate::util::stdout(&out),
+        crate::util::stderr(&out)
+    );
+    let catalog = lib.catalog();
+    let cam = shelf_core::catalog::products::by_sku(catalog.conn(), "CAM-1").unwrap();
+    assert_eq!(
+        images::product_images(catalog.conn(), cam.id).unwrap()[0].mime,
+        "image/heic"
+    );
+    drop(catalog);
+
+    let inbox = lib.dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::write(
+        inbox.join("CAM-2.heic"),
+        heic(&DynamicImage::ImageRgb8(quadrants(256, 256))),
+    )
+    .unwrap();
+    let mut catalog = lib.catalog();
+    images::scan_inbox_once(&mut catalog, &inbox, &Job::silent()).unwrap();
+    let cam2 = shelf_core::catalog::products::by_sku(catalog.conn(), "CAM-2").unwrap();
+    assert_eq!(
+        images::product_images(catalog.conn(), cam2.id).unwrap()[0].mime,
+        "image/heic"
+    );
+}

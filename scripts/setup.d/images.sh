@@ -5,6 +5,7 @@
 #  - libheif-dev: BUILD dependency of shelf-core (libheif-rs links Debian's libheif 1.15,
 #    which decodes HEIC with libde265 and AVIF with dav1d); the app needs libheif1 at run time;
 #  - libheif-examples: heif-enc, which the HEIC tests and benchmarks make their files with;
+#  - libjpeg-turbo-progs: djpeg, the 1/8-scale decode floor scripts/bench-images reports;
 #  - libvips-tools: vipsthumbnail, the peer that scripts/bench-images measures against;
 #  - time: /usr/bin/time -v for CPU seconds and peak memory;
 #  - Pillow + numpy: ../shared/bench/make_corpus.py generates the benchmark corpus;
@@ -15,6 +16,7 @@ need=()
 dpkg -s libturbojpeg0-dev >/dev/null 2>&1 || need+=(libturbojpeg0-dev)
 dpkg -s libheif-dev >/dev/null 2>&1 || need+=(libheif-dev)
 command -v heif-enc >/dev/null 2>&1 || need+=(libheif-examples)
+command -v djpeg >/dev/null 2>&1 || need+=(libjpeg-turbo-progs)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v vipsthumbnail >/dev/null 2>&1 || need+=(libvips-tools)
 [ -x /usr/bin/time ] || need+=(time)

@@ -471,7 +471,7 @@ fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
         }
         if marker == 0xDA {
             let scan = bytes.get(at + 2 + len..).unwrap_or(&[]);
-            let has_end_marker = scan.windows(2).any(|w| w == [0xFF, 0xD9]);
+            let has_end_marker = memchr::memchr_iter(0xFF, scan).any(|at| scan.get(at + 1) == Some(&0xD9));
             return JpegLayout {
                 exif,
                 icc_chunks,
