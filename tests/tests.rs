@@ -20,6 +20,8 @@ mod csv_import;
 mod export;
 /// Phone photos: HEIC, HEIF and AVIF in (transforms, profiles, HDR, damage) and out.
 mod heif;
+/// Hostile bytes: random and damaged photos, CSVs and backups never panic or crash.
+mod hostile;
 /// A real HTTP server on 127.0.0.1 for the photo download tests.
 mod http_server;
 /// The image library: import, limits, thumbnails, operations, check/repair, the inbox.
