@@ -3,6 +3,7 @@
 //! and with Debian's `heif-enc` (libheif-examples) for 10-bit, HDR and AVIF files. Every
 //! thumbnail is checked by the colour of its pixels, never by its size alone.
 
+use crate::images::{displayed_at, quadrants};
 use crate::util::{product, TestLibrary};
 use image::{DynamicImage, Rgb, RgbImage};
 use libheif_rs::{
@@ -129,16 +130,6 @@ fn heif_enc(dir: &Path, png: &DynamicImage, name: &str, args: &[&str]) -> Vec<u8
     std::fs::read(&output).unwrap()
 }
 
-/// Four flat quadrants: red, green / blue, white (as stored).
-fn quadrants(w: u32, h: u32) -> RgbImage {
-    RgbImage::from_fn(w, h, |x, y| match (x < w / 2, y < h / 2) {
-        (true, true) => Rgb([255, 0, 0]),
-        (false, true) => Rgb([0, 255, 0]),
-        (true, false) => Rgb([0, 0, 255]),
-        (false, false) => Rgb([255, 255, 255]),
-    })
-}
-
 fn close(pixel: &Rgb<u8>, expected: [u8; 3], tolerance: i32) -> bool {
     pixel
         .0
@@ -223,22 +214,6 @@ impl Imported {
         let thumb = images::thumbnail(catalog.conn(), sha256).unwrap();
         assert!(thumb.bytes.len() <= 65_536);
         image::load_from_memory(&thumb.bytes).unwrap().to_rgb8()
-    }
-}
-
-/// Where stored pixel (sx, sy) of a `sw`×`sh` picture is shown under each orientation, as
-/// the EXIF specification (and HEIF's irot/imir, which libheif writes from it) defines them.
-fn displayed_at(orientation: u16, sx: u32, sy: u32, sw: u32, sh: u32) -> (u32, u32) {
-    match orientation {
-        1 => (sx, sy),
-        2 => (sw - 1 - sx, sy),
-        3 => (sw - 1 - sx, sh - 1 - sy),
-        4 => (sx, sh - 1 - sy),
-        5 => (sy, sx),
-        6 => (sh - 1 - sy, sx),
-        7 => (sh - 1 - sy, sw - 1 - sx),
-        8 => (sy, sw - 1 - sx),
-        _ => unreachable!(),
     }
 }
 

@@ -342,7 +342,7 @@ fn by_sku_groups_numbered_shots_in_order_and_creates_draft_products() {
 
 /// Where stored pixel (sx, sy) of a `sw`×`sh` image is shown under each EXIF orientation
 /// (written from the EXIF specification, not from the code under test).
-fn displayed_at(orientation: u16, sx: u32, sy: u32, sw: u32, sh: u32) -> (u32, u32) {
+pub(crate) fn displayed_at(orientation: u16, sx: u32, sy: u32, sw: u32, sh: u32) -> (u32, u32) {
     match orientation {
         1 => (sx, sy),
         2 => (sw - 1 - sx, sy),
@@ -357,7 +357,7 @@ fn displayed_at(orientation: u16, sx: u32, sy: u32, sw: u32, sh: u32) -> (u32, u
 }
 
 /// Four flat quadrants: red, green / blue, white, as the seller should see them.
-fn quadrants(w: u32, h: u32) -> RgbImage {
+pub(crate) fn quadrants(w: u32, h: u32) -> RgbImage {
     RgbImage::from_fn(w, h, |x, y| match (x < w / 2, y < h / 2) {
         (true, true) => Rgb([255, 0, 0]),
         (false, true) => Rgb([0, 255, 0]),

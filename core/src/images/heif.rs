@@ -103,37 +103,15 @@ fn colour_of(handle: &ImageHandle) -> (Option<Vec<u8>>, Option<Hdr>) {
 }
 
 /// 8-bit RGB or RGBA; 10- and 12-bit images are scaled down by libheif.
-///
-/// Decoding options are never passed: libheif-rs 0.20's `decode` frees the options it is
-/// given before libheif reads them (a use-after-free that showed as rotations ignored at
-/// random). libheif's defaults are what we want anyway: transforms applied, output in the
-/// bit depth of the chroma asked for.
 fn decode_8bit(handle: &ImageHandle, alpha: bool) -> Result<DynamicImage> {
     let chroma = if alpha { RgbChroma::Rgba } else { RgbChroma::Rgb };
-    let image = libheif()
-        .decode(handle, ColorSpace::Rgb(chroma), None)
-        .map_err(|e| damaged(&e))?;
-    let planes = image.planes();
-    let plane = planes
-        .interleaved
-        .ok_or_else(|| Error::Internal("libheif gave no interleaved RGB plane".into()))?;
-    let channels = if alpha { 4 } else { 3 };
-    let pixels = rows(
-        plane.data,
-        plane.stride,
-        plane.width as usize * channels,
-        plane.height,
-    )?;
-    let short = || Error::Internal("libheif gave fewer pixels than its plane's size".into());
-    Ok(if alpha {
-        DynamicImage::ImageRgba8(
-            ImageBuffer::<Rgba<u8>, _>::from_raw(plane.width, plane.height, pixels).ok_or_else(short)?,
-        )
+    let (pixels, width, height, _) = decode_interleaved(handle, chroma, alpha, 1)?;
+    let image = if alpha {
+        ImageBuffer::<Rgba<u8>, _>::from_raw(width, height, pixels).map(DynamicImage::ImageRgba8)
     } else {
-        DynamicImage::ImageRgb8(
-            ImageBuffer::<Rgb<u8>, _>::from_raw(plane.width, plane.height, pixels).ok_or_else(short)?,
-        )
-    })
+        ImageBuffer::<Rgb<u8>, _>::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8)
+    };
+    image.ok_or_else(short_plane)
 }
 
 /// 16-bit RGB(A) of a 10- or 12-bit image, its values stretched to the full 16-bit range, for
@@ -144,6 +122,33 @@ fn decode_wide(handle: &ImageHandle, alpha: bool) -> Result<DynamicImage> {
     } else {
         RgbChroma::HdrRgbLe
     };
+    let (bytes, width, height, bits) = decode_interleaved(handle, chroma, alpha, 2)?;
+    let max = f32::from(((1u32 << bits.clamp(9, 16)) - 1) as u16);
+    let wide: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| (f32::from(u16::from_le_bytes([c[0], c[1]])) / max * 65535.0).round() as u16)
+        .collect();
+    let image = if alpha {
+        ImageBuffer::<Rgba<u16>, _>::from_raw(width, height, wide).map(DynamicImage::ImageRgba16)
+    } else {
+        ImageBuffer::<Rgb<u16>, _>::from_raw(width, height, wide).map(DynamicImage::ImageRgb16)
+    };
+    image.ok_or_else(short_plane)
+}
+
+/// Decodes to one interleaved plane of `chroma` (`bytes_per_sample` 1 or 2): its rows without
+/// padding, its size and its bits per sample.
+///
+/// Decoding options are never passed: libheif-rs 0.20's `decode` frees the options it is
+/// given before libheif reads them (a use-after-free that showed as rotations ignored at
+/// random). libheif's defaults are what we want anyway: transforms applied, output in the
+/// bit depth of the chroma asked for.
+fn decode_interleaved(
+    handle: &ImageHandle,
+    chroma: RgbChroma,
+    alpha: bool,
+    bytes_per_sample: usize,
+) -> Result<(Vec<u8>, u32, u32, u8)> {
     let image = libheif()
         .decode(handle, ColorSpace::Rgb(chroma), None)
         .map_err(|e| damaged(&e))?;
@@ -152,27 +157,13 @@ fn decode_wide(handle: &ImageHandle, alpha: bool) -> Result<DynamicImage> {
         .interleaved
         .ok_or_else(|| Error::Internal("libheif gave no interleaved RGB plane".into()))?;
     let channels = if alpha { 4 } else { 3 };
-    let bytes = rows(
-        plane.data,
-        plane.stride,
-        plane.width as usize * channels * 2,
-        plane.height,
-    )?;
-    let max = f32::from(((1u32 << plane.bits_per_pixel.clamp(9, 16)) - 1) as u16);
-    let wide: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| (f32::from(u16::from_le_bytes([c[0], c[1]])) / max * 65535.0).round() as u16)
-        .collect();
-    let short = || Error::Internal("libheif gave fewer pixels than its plane's size".into());
-    Ok(if alpha {
-        DynamicImage::ImageRgba16(
-            ImageBuffer::<Rgba<u16>, _>::from_raw(plane.width, plane.height, wide).ok_or_else(short)?,
-        )
-    } else {
-        DynamicImage::ImageRgb16(
-            ImageBuffer::<Rgb<u16>, _>::from_raw(plane.width, plane.height, wide).ok_or_else(short)?,
-        )
-    })
+    let row_bytes = plane.width as usize * channels * bytes_per_sample;
+    let pixels = rows(plane.data, plane.stride, row_bytes, plane.height)?;
+    Ok((pixels, plane.width, plane.height, plane.bits_per_pixel))
+}
+
+fn short_plane() -> Error {
+    Error::Internal("libheif gave fewer pixels than its plane's size".into())
 }
 
 /// The rows of a plane without the padding at the end of each (`stride` ≥ the row's bytes).
