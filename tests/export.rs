@@ -392,3 +392,58 @@ fn an_export_shows_the_catalog_as_it_was_when_it_started() {
     let now = shelf_core::catalog::products::get(catalog.conn(), late).unwrap();
     assert_eq!(now.name, "Renamed meanwhile", "the edit itself was saved");
 }
+
+/// Durability, traced: `shelf export --images` run under `strace -e fsync` must flush the
+/// file, every photo before it is renamed into place, the photos' folder and the folder the
+/// file was renamed in. (A power cut after "Exported" must not leave names without bytes.)
+#[test]
+fn an_export_with_photos_flushes_every_file_and_both_folders() {
+    let (lib, _) = library_with(Shape::ManyImages);
+    let out_dir = lib.dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = out_dir.join("shop.csv");
+    let images = out_dir.join("shop-images");
+    let trace = lib.dir.path().join("fsync.trace");
+    let run = std::process::Command::new("strace")
+        .args(["-f", "-y", "-e", "trace=fsync,fdatasync", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--library")
+        .arg(lib.root())
+        .args(["export", "--format", "shopify", "--out"])
+        .arg(&out)
+        .arg("--images")
+        .arg(&images)
+        .env_remove("SHELF_LIBRARY")
+        .output()
+        .expect("strace is installed by scripts/setup");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let traced = std::fs::read_to_string(&trace).unwrap();
+    let synced = |path: &Path| {
+        let shown = format!("<{}>", path.canonicalize().unwrap().display());
+        traced
+            .lines()
+            .any(|l| l.contains("sync(") && l.contains(&shown) && l.ends_with("= 0"))
+    };
+    assert!(
+        synced(&out_dir),
+        "the export's folder after the rename:\n{traced}"
+    );
+    assert!(synced(&images), "the photos' folder:\n{traced}");
+    let photos = std::fs::read_dir(&images).unwrap().count();
+    assert!(photos >= 12, "{photos} photos");
+    let synced_photos = traced
+        .lines()
+        .filter(|l| l.contains("sync(") && l.contains(".partial-") && l.contains("shop-images"))
+        .count();
+    assert_eq!(
+        synced_photos, photos,
+        "each photo flushed before its rename:\n{traced}"
+    );
+    assert!(
+        traced
+            .lines()
+            .any(|l| l.contains("sync(") && l.contains("shop.csv")),
+        "the file itself:\n{traced}"
+    );
+}

@@ -207,6 +207,12 @@ fn stage(
             .and_then(|f| f.sync_all())
             .map_err(|e| Error::io("Can't flush", path, e))?;
     }
+    // And the folders that name them (`originals/ab/`, up to the staging folder), so their
+    // entries survive a power cut too.
+    let folders: std::collections::BTreeSet<&Path> = written.iter().filter_map(|p| p.parent()).collect();
+    for folder in folders {
+        sync_dir(folder);
+    }
     check_snapshot_matches(&staging.join(CATALOG_NAME), manifest)?;
     for dir in ["originals", "tmp", "trash", "backups"] {
         let path = staging.join(dir);

@@ -32,10 +32,7 @@ impl Copier {
         let dir = dir
             .canonicalize()
             .map_err(|e| Error::io("Can't open the images folder", dir, e))?;
-        let out_dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        let out_dir = super::folder_of(out)
             .canonicalize()
             .map_err(|e| Error::io("Can't open the export folder", out, e))?;
         let prefix = match dir.strip_prefix(&out_dir) {
@@ -94,13 +91,27 @@ impl Copier {
                         .map_err(|e| Error::io("Can't write the photo", &partial, e))
                 }),
         };
-        let placed = written.and_then(|()| {
-            std::fs::rename(&partial, &target).map_err(|e| Error::io("Can't save the photo as", &target, e))
-        });
+        let placed = written
+            .and_then(|()| {
+                std::fs::File::open(&partial)
+                    .and_then(|f| f.sync_all())
+                    .map_err(|e| Error::io("Can't flush the photo", &partial, e))
+            })
+            .and_then(|()| {
+                std::fs::rename(&partial, &target)
+                    .map_err(|e| Error::io("Can't save the photo as", &target, e))
+            });
         if placed.is_err() {
             let _ = std::fs::remove_file(&partial);
         }
         placed.map(|()| Copied::Yes)
+    }
+}
+
+impl Copier {
+    /// Flushes the folder's entries once every photo is in it.
+    pub fn finish(&self) -> Result<()> {
+        super::sync_folder(&self.dir)
     }
 }
 

@@ -186,6 +186,7 @@ pub fn export(
     match result {
         Ok(mut summary) => {
             std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
+            sync_folder(&folder_of(out))?;
             summary.bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
             Ok(summary)
         }
@@ -279,6 +280,9 @@ fn write_export(
         None => for_each_matching(conn, query, &mut visit)?,
     }
     sink.finish()?;
+    if let Some(copier) = &copier {
+        copier.finish()?;
+    }
     job.report(&Progress {
         done: summary.products,
         total: summary.products,
@@ -367,7 +371,6 @@ pub fn extension_for_mime(mime: &str) -> &'static str {
     crate::images::decode::Format::from_mime(mime).map_or("bin", |f| f.extension())
 }
 
-/// Flushes a buffered writer and the file under it to disk.
 /// Ends a CSV export: the writer's buffer written out, then the file flushed to disk.
 pub(crate) fn finish_csv(writer: csv::Writer<BufWriter<File>>) -> Result<()> {
     let inner = writer
@@ -376,6 +379,22 @@ pub(crate) fn finish_csv(writer: csv::Writer<BufWriter<File>>) -> Result<()> {
     flush_to_disk(inner)
 }
 
+/// The folder a file is in (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Flushes a folder's entries (a rename into it, new files) to disk, so a power cut after an
+/// export can't lose the file's name while keeping its bytes.
+pub(crate) fn sync_folder(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("Can't flush the folder", dir, e))
+}
+
+/// Flushes a buffered writer and the file under it to disk.
 pub(crate) fn flush_to_disk(writer: BufWriter<File>) -> Result<()> {
     let file = writer
         .into_inner()
