@@ -855,3 +855,33 @@ fn shelf_import_and_the_inbox_take_heic_like_any_photo() {
         "image/heic"
     );
 }
+
+#[test]
+fn a_backup_keeps_heic_originals_byte_for_byte_and_restores_them() {
+    let photo = heic(&DynamicImage::ImageRgb8(quadrants(320, 240)));
+    let imported = import(&[("IMG_0500.HEIC", photo.clone())]);
+    let (sha, ..) = imported.photos().remove(0);
+    let zip = imported.lib.dir.path().join("backup.zip");
+    shelf_core::backup::create(&imported.lib.library, &zip, &Job::silent()).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut entry = archive
+        .by_name(&format!("originals/{}/{sha}.heic", &sha[..2]))
+        .unwrap();
+    let mut kept = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut kept).unwrap();
+    assert_eq!(kept, photo, "the backup holds the original, not a conversion");
+    drop(entry);
+
+    let other = TestLibrary::new();
+    drop(other.catalog());
+    shelf_core::backup::restore(&other.library, &zip, &Job::silent()).unwrap();
+    let stored = other
+        .root()
+        .join("originals")
+        .join(&sha[..2])
+        .join(format!("{sha}.heic"));
+    assert_eq!(std::fs::read(stored).unwrap(), photo);
+    let catalog = other.catalog();
+    let thumb = images::thumbnail(catalog.conn(), &sha).unwrap();
+    assert_eq!(thumb.mime, "image/jpeg");
+}
