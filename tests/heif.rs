@@ -3,7 +3,7 @@
 //! and with Debian's `heif-enc` (libheif-examples) for 10-bit, HDR and AVIF files. Every
 //! thumbnail is checked by the colour of its pixels, never by its size alone.
 
-use crate::images::{displayed_at, quadrants};
+use crate::images::{decode_thumbnail, displayed_at, outcome_of, quadrants};
 use crate::util::{product, TestLibrary};
 use image::{DynamicImage, Rgb, RgbImage};
 use libheif_rs::{
@@ -190,13 +190,7 @@ impl Imported {
     }
 
     fn outcome(&self, name: &str) -> (Outcome, String) {
-        let item = self
-            .report
-            .items
-            .iter()
-            .find(|i| i.name.ends_with(name))
-            .unwrap_or_else(|| panic!("no result for {name}: {:?}", self.report));
-        (item.outcome, item.message.clone())
+        outcome_of(&self.report, name)
     }
 
     /// The photos of the product, in order: (sha256, mime, width, height).
@@ -210,10 +204,7 @@ impl Imported {
     }
 
     fn thumbnail(&self, sha256: &str) -> RgbImage {
-        let catalog = self.catalog();
-        let thumb = images::thumbnail(catalog.conn(), sha256).unwrap();
-        assert!(thumb.bytes.len() <= 65_536);
-        image::load_from_memory(&thumb.bytes).unwrap().to_rgb8()
+        decode_thumbnail(self.catalog().conn(), sha256)
     }
 }
 

@@ -123,7 +123,7 @@ fn new_product(catalog: &mut Catalog, sku: &str) -> ProductId {
     catalog.create_product(&product(sku, "Thing", 100)).unwrap().id
 }
 
-fn outcome_of(report: &JobReport, name_ends: &str) -> (Outcome, String) {
+pub(crate) fn outcome_of(report: &JobReport, name_ends: &str) -> (Outcome, String) {
     let item = report
         .items
         .iter()
@@ -139,7 +139,7 @@ fn assert_library_clean(lib: &TestLibrary) {
     assert!(report.is_clean(), "{:?}", report.findings);
 }
 
-fn decode_thumbnail(conn: &rusqlite::Connection, sha256: &str) -> RgbImage {
+pub(crate) fn decode_thumbnail(conn: &rusqlite::Connection, sha256: &str) -> RgbImage {
     let thumb = images::thumbnail(conn, sha256).unwrap();
     assert!(thumb.bytes.len() <= 65_536);
     image::load_from_memory(&thumb.bytes).unwrap().to_rgb8()

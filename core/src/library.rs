@@ -153,6 +153,18 @@ impl Library {
     }
 }
 
+/// Flushes a folder's entries (a rename into it, new files) to disk, so a power cut can't
+/// lose a file's name while keeping its bytes. A no-op where folders can't be opened.
+pub(crate) fn sync_folder(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io("Can't flush the folder", dir, e))?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// 64 lower-case hex digits, the shape the schema's `sha256_shape` check accepts.
 /// How long a folder a job works in must go untouched before a sweep takes it as left by a
 /// crash: no running restore, backup or import leaves its folder that long.

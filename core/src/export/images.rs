@@ -111,7 +111,7 @@ impl Copier {
 impl Copier {
     /// Flushes the folder's entries once every photo is in it.
     pub fn finish(&self) -> Result<()> {
-        super::sync_folder(&self.dir)
+        crate::library::sync_folder(&self.dir)
     }
 }
 

@@ -186,7 +186,7 @@ pub fn export(
     match result {
         Ok(mut summary) => {
             std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
-            sync_folder(&folder_of(out))?;
+            crate::library::sync_folder(&folder_of(out))?;
             summary.bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
             Ok(summary)
         }
@@ -384,14 +384,6 @@ pub(crate) fn folder_of(path: &Path) -> PathBuf {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-/// Flushes a folder's entries (a rename into it, new files) to disk, so a power cut after an
-/// export can't lose the file's name while keeping its bytes.
-pub(crate) fn sync_folder(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io("Can't flush the folder", dir, e))
 }
 
 /// Flushes a buffered writer and the file under it to disk.

@@ -9,7 +9,7 @@
 
 use super::decode::Format;
 use crate::error::{Error, Result};
-use crate::library::{is_sha256_hex, Library};
+use crate::library::{is_sha256_hex, sync_folder, Library};
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -45,7 +45,7 @@ fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<(
     if !dir.exists() {
         fs::create_dir_all(dir).map_err(|e| Error::io("Can't create", dir, e))?;
         if let Some(parent) = dir.parent() {
-            sync_dir(parent)?;
+            sync_folder(parent)?;
         }
     }
     let temp = temp_path(library, sha256);
@@ -55,7 +55,7 @@ fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<(
         let _ = fs::remove_file(&temp);
     }
     result?;
-    sync_dir(dir)
+    sync_folder(dir)
 }
 
 /// A name no other writer (thread or process) uses at the same time.
@@ -79,18 +79,6 @@ fn write_temp(temp: &Path, bytes: &[u8]) -> Result<()> {
     permissions.set_readonly(true);
     file.set_permissions(permissions).map_err(io)?;
     file.sync_all().map_err(io)
-}
-
-/// Flushes a folder's entries (the rename) to disk. A no-op where folders can't be opened.
-fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        let folder = File::open(dir).map_err(|e| Error::io("Can't open", dir, e))?;
-        folder.sync_all().map_err(|e| Error::io("Can't flush", dir, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
 }
 
 /// The lock an import holds shared, and the sweep exclusively.
@@ -221,6 +209,6 @@ pub fn move_to_trash(library: &Library, path: &Path) -> Result<PathBuf> {
         n += 1;
     }
     fs::rename(path, &target).map_err(|e| Error::io("Can't move to the trash", path, e))?;
-    sync_dir(&dir)?;
+    sync_folder(&dir)?;
     Ok(target)
 }
