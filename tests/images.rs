@@ -560,6 +560,63 @@ fn photos_tagged_with_a_colour_profile_get_thumbnails_in_srgb() {
 
 // ---------- limits and damage ----------
 
+/// A JPEG of 190 scans keeps a decoder busy for minutes at large sizes (each scan of a
+/// progressive file is another pass over the picture). cjpeg writes at most 100 from a scan
+/// script, so the hostile file is cjpeg's 100 with its last scan repeated 90 times, as a
+/// crafted file would: it is refused by its scan count before a pixel is decoded, while
+/// cjpeg's usual progressive file of the same picture imports.
+#[test]
+fn a_jpeg_of_hundreds_of_scans_is_refused_and_an_ordinary_progressive_one_imports() {
+    let lib = TestLibrary::new();
+    let dir = photos_dir(&lib);
+    let scratch = lib.dir.path().join("scratch");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let source = scratch.join("in.bmp");
+    picture(320, 240, 31).save(&source).unwrap();
+    // The DC of every component, then each component's AC coefficients 1-32 one per scan
+    // and 33-63 in one: 1 + 3 × 33 = 100 scans.
+    let mut script = String::from("0,1,2: 0-0, 0, 0;\n");
+    for component in 0..3 {
+        for k in 1..33 {
+            script.push_str(&format!("{component}: {k}-{k}, 0, 0;\n"));
+        }
+        script.push_str(&format!("{component}: 33-63, 0, 0;\n"));
+    }
+    let script_path = write(&scratch, "scans.txt", script.as_bytes());
+    let cjpeg = |args: &[&std::ffi::OsStr], out: &Path| {
+        let status = std::process::Command::new("cjpeg")
+            .args(args)
+            .arg("-outfile")
+            .arg(out)
+            .arg(&source)
+            .status()
+            .expect("cjpeg (libjpeg-turbo-progs, which scripts/setup installs)");
+        assert!(status.success());
+    };
+    let hundred = scratch.join("hundred.jpg");
+    cjpeg(&["-scans".as_ref(), script_path.as_os_str()], &hundred);
+    cjpeg(&["-progressive".as_ref()], &dir.join("progressive.jpg"));
+    let bytes = std::fs::read(&hundred).unwrap();
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+    let end = bytes.len() - 2;
+    assert_eq!(bytes[end..], [0xFF, 0xD9]);
+    let mut hostile = bytes[..end].to_vec();
+    for _ in 0..90 {
+        hostile.extend_from_slice(&bytes[last_scan..end]);
+    }
+    hostile.extend_from_slice(&[0xFF, 0xD9]);
+    write(&dir, "many-scans.jpg", &hostile);
+
+    let mut catalog = lib.catalog();
+    let id = new_product(&mut catalog, "SCAN-1");
+    let report = images::import(&mut catalog, &[dir], ImportTarget::Product(id), &Job::silent()).unwrap();
+    let (outcome, message) = outcome_of(&report, "many-scans.jpg");
+    assert_eq!(outcome, Outcome::Refused, "{message}");
+    assert!(message.contains("190 scans"), "{message}");
+    let (outcome, message) = outcome_of(&report, "progressive.jpg");
+    assert_eq!(outcome, Outcome::Done, "{message}");
+}
+
 #[test]
 fn every_limit_and_kind_of_damage_is_a_clear_per_file_refusal_and_the_rest_import() {
     let lib = TestLibrary::new();
@@ -580,6 +637,8 @@ fn every_limit_and_kind_of_damage_is_a_clear_per_file_refusal_and_the_rest_impor
     let other = jpeg(&picture(400, 300, 22));
     write(&dir, "no-end-marker.jpg", &other[..other.len() - 2]);
     write(&dir, "cut-in-half.jpg", &other[..other.len() * 6 / 10]);
+    // Only a sliver of the picture is in the file: refused, not imported mostly grey.
+    write(&dir, "sliver.jpg", &other[..other.len() * 15 / 100]);
     // A JPEG signature followed by noise: what a disk error or a bad download leaves.
     let mut corrupt = vec![0xFF, 0xD8, 0xFF, 0xE0];
     corrupt.extend((0u32..5000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
@@ -625,11 +684,16 @@ fn every_limit_and_kind_of_damage_is_a_clear_per_file_refusal_and_the_rest_impor
     expect("notes.jpg", Outcome::Refused, &["not an image"]);
     expect("IMG_0001.HEIC", Outcome::Refused, &["damaged"]);
     expect("no-end-marker.jpg", Outcome::Warning, &["end marker"]);
-    expect("cut-in-half.jpg", Outcome::Warning, &["cut short"]);
+    expect(
+        "cut-in-half.jpg",
+        Outcome::Warning,
+        &["cut short", "% of the picture is not in the file"],
+    );
+    expect("sliver.jpg", Outcome::Refused, &["cut short", "only the top"]);
     expect("corrupt.jpg", Outcome::Refused, &["damaged"]);
     expect("link.jpg", Outcome::Refused, &["outside the chosen folder"]);
     expect("no-such-file.jpg", Outcome::Refused, &["no-such-file.jpg"]);
-    assert_eq!(report.items.len(), 12);
+    assert_eq!(report.items.len(), 13);
 
     let stored: i64 = catalog
         .conn()
@@ -939,7 +1003,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
     std::fs::write(&changed, &bytes).unwrap();
 
     let mut catalog = lib.catalog();
-    // An orphan that appears while the catalog is open (the sweep ran at open).
+    // An orphan that appears while the catalog is open (no start-up sweep runs after it).
     let orphan = write(
         &lib.root().join("originals").join("ab"),
         &format!("{}.jpg", "ab".repeat(32)),
@@ -996,7 +1060,7 @@ fn check_reports_damage_and_repair_fixes_what_it_can() {
 }
 
 #[test]
-fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
+fn starting_shelf_sweeps_temp_files_and_orphans_into_trash_and_opening_a_catalog_does_not() {
     let lib = TestLibrary::new();
     drop(lib.catalog());
     write(&lib.root().join("tmp"), "leftover.part", b"half a photo");
@@ -1014,7 +1078,12 @@ fn opening_the_catalog_sweeps_temp_files_and_orphans_into_trash() {
         &format!("{}.png", "cd".repeat(32)),
         b"lost",
     );
+    // A second handle (a service, the viewer's) opens without touching anything.
     drop(lib.catalog());
+    assert!(lib.root().join("tmp/leftover.part").exists() && orphan.exists() && stale.exists());
+    // Starting the command line (as starting the app) sweeps once.
+    let started = lib.shelf(&["stats"]);
+    assert!(started.status.success(), "{}", stderr(&started));
     assert!(!lib.root().join("tmp/leftover.part").exists());
     assert!(!stale.exists(), "a crashed job's folder is swept");
     assert!(running.exists(), "a folder in use is left alone");

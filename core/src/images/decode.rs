@@ -3,6 +3,7 @@
 //! decoded, and JPEGs are decoded at reduced scale (DCT scaling), which is where almost all
 //! of an import's time goes. HEIC, HEIF and AVIF go through libheif (see `heif`).
 
+use super::budget::{self, Reservation};
 use super::colour::{self, Hdr};
 use crate::error::{Error, Result};
 use image::metadata::Orientation;
@@ -16,7 +17,15 @@ pub const MAX_PIXELS: u64 = 100_000_000;
 /// Images wider or taller than this are refused from their header (the schema's limit too).
 pub const MAX_SIDE: u32 = 30_000;
 /// The most memory one decoder may allocate (a 100 MP RGBA image is 400 MB).
-const MAX_DECODER_ALLOC: u64 = 512 * 1024 * 1024;
+const MAX_DECODER_ALLOC: u64 = budget::MAX_PER_IMAGE;
+/// JPEGs made of more scans than this are refused: each scan of a progressive JPEG is
+/// another pass over the whole picture, so a file of thousands of tiny scans takes minutes
+/// to open. Encoders write about 10 (libjpeg) to 20 (mozjpeg); libjpeg-turbo's own guard
+/// stops at 500.
+pub const MAX_JPEG_SCANS: usize = 100;
+/// A cut-short JPEG of which less than this share of the picture decoded is refused, not
+/// imported with the rest grey.
+const MIN_DECODED_SHARE: f64 = 0.5;
 
 /// The formats the catalog stores, as the schema's `image_mime_known` check lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +227,8 @@ pub fn check_dimensions(width: u32, height: u32) -> Result<()> {
 
 /// A photo decoded for its thumbnail: pixels at (possibly) reduced scale, the full size from
 /// the header, the EXIF orientation still to apply, the ICC profile the pixels are in (see
-/// `colour`) or the HDR coding to tone-map, and a warning for damage that decoded.
+/// `colour`) or the HDR coding to tone-map, a warning for damage that decoded, and the
+/// share of the decoding budget the pixels hold until they are dropped.
 pub struct Decoded {
     pub image: DynamicImage,
     pub width: u32,
@@ -227,6 +237,7 @@ pub struct Decoded {
     pub icc: Option<Vec<u8>>,
     pub hdr: Option<Hdr>,
     pub warning: Option<String>,
+    pub memory: Reservation,
 }
 
 /// Decodes `bytes` (already sniffed as `format`) to an image at least `target` pixels on a
@@ -247,6 +258,7 @@ impl Decoded {
         height: u32,
         orientation: Orientation,
         icc: Option<Vec<u8>>,
+        memory: Reservation,
     ) -> Self {
         Decoded {
             image,
@@ -256,6 +268,7 @@ impl Decoded {
             icc,
             hdr: None,
             warning: None,
+            memory,
         }
     }
 }
@@ -267,7 +280,7 @@ fn damaged(what: impl std::fmt::Display) -> Error {
 /// WebP through libwebp at thumbnail scale, with the EXIF orientation read by the image
 /// crate from the file's chunks (cheap: no pixels are decoded for it).
 fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
-    let Some((image, width, height)) = super::webp::decode_scaled(bytes, u32::from(target))? else {
+    let Some((image, width, height, memory)) = super::webp::decode_scaled(bytes, u32::from(target))? else {
         return decode_other(bytes, Format::Webp);
     };
     let mut chunks = ImageReader::with_format(Cursor::new(bytes), ImageFormat::WebP)
@@ -278,7 +291,7 @@ fn decode_webp(bytes: &[u8], target: u16) -> Result<Decoded> {
         .and_then(|d| d.orientation().ok())
         .unwrap_or(Orientation::NoTransforms);
     let icc = chunks.as_mut().and_then(|d| d.icc_profile().ok().flatten());
-    Ok(Decoded::undamaged(image, width, height, orientation, icc))
+    Ok(Decoded::undamaged(image, width, height, orientation, icc, memory))
 }
 
 fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
@@ -297,13 +310,14 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
     let mut decoder = reader.into_decoder().map_err(damaged)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
+    let memory = budget::reserve(decoder.total_bytes())?;
     let image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         image::ImageError::Limits(_) => Error::refused(
             "The image needs too much memory to open (it is very large or has 16-bit colour). Save a smaller copy and import it again.",
         ),
         other => damaged(other),
     })?;
-    Ok(Decoded::undamaged(image, width, height, orientation, icc))
+    Ok(Decoded::undamaged(image, width, height, orientation, icc, memory))
 }
 
 /// JPEGs go through libjpeg-turbo (SIMD, DCT scaling) when they are whole and not CMYK;
@@ -311,21 +325,57 @@ fn decode_other(bytes: &[u8], format: Format) -> Result<Decoded> {
 /// gives the error the seller sees for a damaged file.
 fn decode_jpeg(bytes: &[u8], target: u16) -> Result<Decoded> {
     let layout = jpeg_layout(bytes);
+    if layout.scans > MAX_JPEG_SCANS {
+        return Err(Error::refused(format!(
+            "The JPEG is made of {} scans (a photo has a few dozen at most), so it would take minutes to open. Save it again from a photo editor and import it again.",
+            layout.scans
+        )));
+    }
     let orientation = layout
         .exif
         .and_then(Orientation::from_exif_chunk)
         .unwrap_or(Orientation::NoTransforms);
     let icc = colour::jpeg_icc(&layout.icc_chunks);
     if layout.has_end_marker {
-        if let Some((image, width, height)) = decode_jpeg_turbo(bytes, u32::from(target))? {
-            return Ok(Decoded::undamaged(image, width, height, orientation, icc));
+        if let Some((image, width, height, memory)) = decode_jpeg_turbo(bytes, &layout, u32::from(target))? {
+            return Ok(Decoded::undamaged(image, width, height, orientation, icc, memory));
         }
     }
-    decode_jpeg_fallback(bytes, target, layout.has_end_marker, orientation, icc)
+    decode_jpeg_fallback(bytes, &layout, target, orientation, icc)
+}
+
+/// What a JPEG decoder holds to decode `width`×`height` into `out_pixels` pixels of 3 bytes:
+/// the output, and for a progressive or multi-scan file every DCT coefficient of the picture
+/// (2 bytes per sample of each component, at that component's sampling), which libjpeg and
+/// jpeg-decoder both keep until the last scan.
+fn jpeg_memory(layout: &JpegLayout, width: u32, height: u32, out_pixels: u64) -> u64 {
+    let output = out_pixels * 3;
+    if !layout.progressive && layout.scans <= 1 {
+        return output;
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    let (h_max, v_max) = layout
+        .sampling
+        .iter()
+        .fold((1, 1), |(h, v), &(hc, vc)| (h.max(hc), v.max(vc)));
+    let samples: u64 = if layout.sampling.is_empty() {
+        pixels * 3
+    } else {
+        layout
+            .sampling
+            .iter()
+            .map(|&(hc, vc)| pixels * u64::from(hc) * u64::from(vc) / (u64::from(h_max) * u64::from(v_max)))
+            .sum()
+    };
+    output + samples * 2
 }
 
 /// `Ok(None)` when TurboJPEG can't do it (the fallback decides whether the file is damaged).
-fn decode_jpeg_turbo(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, u32, u32)>> {
+fn decode_jpeg_turbo(
+    bytes: &[u8],
+    layout: &JpegLayout,
+    target: u32,
+) -> Result<Option<(DynamicImage, u32, u32, Reservation)>> {
     let Ok(mut decompressor) = turbojpeg::Decompressor::new() else {
         return Ok(None);
     };
@@ -347,6 +397,7 @@ fn decode_jpeg_turbo(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
         .unwrap_or(8);
     let w = (width * eighths).div_ceil(8) as usize;
     let h = (height * eighths).div_ceil(8) as usize;
+    let memory = budget::reserve(jpeg_memory(layout, width, height, (w * h) as u64))?;
     let mut image = turbojpeg::Image {
         pixels: vec![0u8; w * h * 3],
         width: w,
@@ -358,39 +409,43 @@ fn decode_jpeg_turbo(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
         return Ok(None);
     }
     Ok(RgbImage::from_raw(w as u32, h as u32, image.pixels)
-        .map(|rgb| (DynamicImage::ImageRgb8(rgb), width, height)))
+        .map(|rgb| (DynamicImage::ImageRgb8(rgb), width, height, memory)))
 }
 
 fn decode_jpeg_fallback(
     bytes: &[u8],
+    layout: &JpegLayout,
     target: u16,
-    has_end_marker: bool,
     orientation: Orientation,
     icc: Option<Vec<u8>>,
 ) -> Result<Decoded> {
-    // A cut-short file: give the decoder the end marker it needs to finish (the missing part
-    // decodes as grey) and tell the seller. Only damaged files pay for this copy.
+    let cut_short = !layout.has_end_marker;
+    // A cut-short file: give the decoder the end marker it needs to finish, and tell the
+    // seller how much of the picture is missing. Only damaged files pay for this copy.
     let patched;
-    let bytes = if has_end_marker {
-        bytes
-    } else {
+    let whole = if cut_short {
         patched = [bytes, &[0xFF, 0xD9]].concat();
         &patched[..]
+    } else {
+        bytes
     };
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    decoder.read_info().map_err(damaged)?;
-    let info = decoder.info().ok_or_else(|| damaged("no frame header"))?;
+    let (mut decoder, info, (w, h)) = jpeg_decoder_at(whole, target)?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
-    check_dimensions(width, height)?;
-    decoder.set_max_decoding_buffer_size(MAX_DECODER_ALLOC as usize);
-    let (w, h) = decoder.scale(target, target).map_err(damaged)?;
-    let pixels = decoder.decode().map_err(damaged)?;
-    let image = jpeg_pixels(pixels, u32::from(w), u32::from(h), info.pixel_format)?;
-    let warning = (!has_end_marker).then(|| {
-        "The JPEG is cut short (its end marker is missing): part of the picture may be grey. \
-         It was imported; check it, and import a complete copy if one exists."
-            .to_owned()
-    });
+    let output = u64::from(w) * u64::from(h);
+    // A cut-short file is decoded twice (see `missing_share`).
+    let twice = if cut_short { output * 3 } else { 0 };
+    let memory = budget::reserve(jpeg_memory(layout, width, height, output) + twice)?;
+    let image = jpeg_pixels(
+        decoder.decode().map_err(damaged)?,
+        u32::from(w),
+        u32::from(h),
+        info.pixel_format,
+    )?;
+    let warning = if cut_short {
+        Some(cut_short_warning(bytes, &image, target)?)
+    } else {
+        None
+    };
     Ok(Decoded {
         image,
         width,
@@ -399,7 +454,71 @@ fn decode_jpeg_fallback(
         icc,
         hdr: None,
         warning,
+        memory,
     })
+}
+
+type JpegDecoder<'a> = jpeg_decoder::Decoder<Cursor<&'a [u8]>>;
+
+/// jpeg-decoder set up for `bytes` at the smallest scale covering `target`: the decoder, the
+/// frame's size and format (checked against the limits), and the size it will decode to.
+fn jpeg_decoder_at(
+    bytes: &[u8],
+    target: u16,
+) -> Result<(JpegDecoder<'_>, jpeg_decoder::ImageInfo, (u16, u16))> {
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.read_info().map_err(damaged)?;
+    let info = decoder.info().ok_or_else(|| damaged("no frame header"))?;
+    check_dimensions(u32::from(info.width), u32::from(info.height))?;
+    decoder.set_max_decoding_buffer_size(MAX_DECODER_ALLOC as usize);
+    let size = decoder.scale(target, target).map_err(damaged)?;
+    Ok((decoder, info, size))
+}
+
+/// The warning for a cut-short JPEG, or its refusal when most of the picture is missing.
+fn cut_short_warning(bytes: &[u8], image: &DynamicImage, target: u16) -> Result<String> {
+    let Some(missing) = missing_share(bytes, image, target) else {
+        return Ok(
+            "The JPEG is cut short (its end marker is missing): part of the picture may be grey. \
+                   It was imported; check it, and import a complete copy if one exists."
+                .to_owned(),
+        );
+    };
+    let decoded = 1.0 - missing;
+    if decoded < MIN_DECODED_SHARE {
+        return Err(Error::Damaged(format!(
+            "The JPEG is cut short: only the top {:.0}% of the picture is in the file, the rest would be made up. It may not have finished copying; import a complete copy.",
+            (decoded * 100.0).floor()
+        )));
+    }
+    Ok(format!(
+        "The JPEG is cut short (its end marker is missing): the bottom {:.0}% of the picture is not in the file and shows as grey or noise. \
+         It was imported; check it, and import a complete copy if one exists.",
+        (missing * 100.0).ceil().max(1.0)
+    ))
+}
+
+/// The share of the picture's rows a cut-short JPEG does not hold. Past the cut the decoder
+/// reads zero bits, which always decode to something, so the rows after the cut come out
+/// made up rather than missing. Decoded again a little shorter still (`TRIM` bytes less),
+/// the rows that come out the same in both are the ones the shorter file holds, and the
+/// first row that differs is where its made-up pixels start: at most `TRIM` bytes of
+/// picture before the end of the file. `None` when the shorter copy doesn't decode.
+fn missing_share(bytes: &[u8], image: &DynamicImage, target: u16) -> Option<f64> {
+    const TRIM: usize = 512;
+    let shorter = [bytes.get(..bytes.len().checked_sub(TRIM)?)?, &[0xFF, 0xD9]].concat();
+    let (mut decoder, info, (w, h)) = jpeg_decoder_at(&shorter, target).ok()?;
+    let pixels = decoder.decode().ok()?;
+    let other = jpeg_pixels(pixels, u32::from(w), u32::from(h), info.pixel_format)
+        .ok()?
+        .to_rgb8();
+    let ours = image.to_rgb8();
+    let same = ours
+        .rows()
+        .zip(other.rows())
+        .take_while(|(a, b)| a.clone().eq(b.clone()))
+        .count();
+    Some(1.0 - same as f64 / f64::from(ours.height().max(1)))
 }
 
 fn jpeg_pixels(pixels: Vec<u8>, w: u32, h: u32, format: jpeg_decoder::PixelFormat) -> Result<DynamicImage> {
@@ -438,19 +557,46 @@ fn cmyk_to_rgb(pixels: &[u8], w: u32, h: u32) -> Option<RgbImage> {
 }
 
 /// What the JPEG's marker segments tell before decoding: its EXIF block (TIFF header on), the
-/// chunks of its ICC profile, and whether an end-of-image marker follows the first scan.
+/// chunks of its ICC profile, whether it is progressive and each component's sampling
+/// factors (from the frame header), how many scans it has, and whether an end-of-image
+/// marker follows them.
+#[derive(Default)]
 struct JpegLayout<'a> {
     exif: Option<&'a [u8]>,
     icc_chunks: Vec<&'a [u8]>,
+    progressive: bool,
+    sampling: Vec<(u8, u8)>,
+    scans: usize,
     has_end_marker: bool,
 }
 
+/// Start-of-frame markers (every one but DHT C4, JPG C8 and DAC CC); C2, C6, CA and CE are
+/// the progressive ones.
+fn frame_kind(marker: u8) -> Option<bool> {
+    match marker {
+        0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+            Some(matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE))
+        }
+        _ => None,
+    }
+}
+
+/// The sampling factors of each component listed in a frame header's body.
+fn sampling_factors(body: &[u8]) -> Vec<(u8, u8)> {
+    let count = body.get(5).copied().unwrap_or(0) as usize;
+    body.get(6..6 + 3 * count)
+        .unwrap_or(&[])
+        .chunks_exact(3)
+        .map(|c| ((c[1] >> 4).max(1), (c[1] & 0x0F).max(1)))
+        .collect()
+}
+
 /// Walks the marker segments up to the first scan. After it, entropy-coded data stuffs every
-/// 0xFF as FF 00, so an FF D9 there is the real end marker (and bytes a phone appends after
-/// it, such as a motion photo's video, don't hide a cut-short file).
+/// 0xFF as FF 00, so an FF DA there starts another scan and an FF D9 is the real end marker
+/// (bytes a phone appends after it, such as a motion photo's video, are not counted and
+/// don't hide a cut-short file).
 fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
-    let mut exif = None;
-    let mut icc_chunks = Vec::new();
+    let mut layout = JpegLayout::default();
     let mut at = 2;
     while at + 4 <= bytes.len() {
         if bytes[at] != 0xFF {
@@ -463,28 +609,36 @@ fn jpeg_layout(bytes: &[u8]) -> JpegLayout<'_> {
         }
         let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
         let body = bytes.get(at + 4..at + 2 + len);
-        if marker == 0xE1 && exif.is_none() {
-            exif = body.and_then(|b| b.strip_prefix(b"Exif\0\0"));
+        if marker == 0xE1 && layout.exif.is_none() {
+            layout.exif = body.and_then(|b| b.strip_prefix(b"Exif\0\0"));
         }
         if marker == 0xE2 {
-            icc_chunks.extend(body.and_then(|b| b.strip_prefix(b"ICC_PROFILE\0")));
+            layout
+                .icc_chunks
+                .extend(body.and_then(|b| b.strip_prefix(b"ICC_PROFILE\0")));
+        }
+        if let (Some(progressive), true) = (frame_kind(marker), layout.sampling.is_empty()) {
+            layout.progressive = progressive;
+            layout.sampling = sampling_factors(bytes.get(at + 4..at + 2 + len).unwrap_or(&[]));
         }
         if marker == 0xDA {
             let scan = bytes.get(at + 2 + len..).unwrap_or(&[]);
-            let has_end_marker = memchr::memchr_iter(0xFF, scan).any(|at| scan.get(at + 1) == Some(&0xD9));
-            return JpegLayout {
-                exif,
-                icc_chunks,
-                has_end_marker,
-            };
+            layout.scans = 1;
+            for at in memchr::memchr_iter(0xFF, scan) {
+                match scan.get(at + 1) {
+                    Some(0xD9) => {
+                        layout.has_end_marker = true;
+                        break;
+                    }
+                    Some(0xDA) => layout.scans += 1,
+                    _ => {}
+                }
+            }
+            return layout;
         }
         at += 2 + len;
     }
-    JpegLayout {
-        exif,
-        icc_chunks,
-        has_end_marker: false,
-    }
+    layout
 }
 
 #[cfg(test)]

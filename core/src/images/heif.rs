@@ -11,6 +11,7 @@
 //! inside a HEIF file describes the picture before those transforms (phones write both), so
 //! applying it too would turn the photo twice; [`Decoded::orientation`] is always "none".
 
+use super::budget;
 use super::colour::{self, Hdr};
 use super::decode::{check_dimensions, Decoded};
 use crate::error::{Error, Result};
@@ -62,7 +63,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     }
     let (icc, hdr) = colour_of(&handle);
     let alpha = handle.has_alpha_channel();
-    let image = if hdr.is_some() && handle.luma_bits_per_pixel() > 8 {
+    let wide = hdr.is_some() && handle.luma_bits_per_pixel() > 8;
+    // libheif's decoded planes (up to 3 samples a pixel), its interleaved RGB(A) and our
+    // copy of it without row padding.
+    let sample = if wide { 2 } else { 1 };
+    let channels = if alpha { 4 } else { 3 };
+    let memory = budget::reserve(u64::from(width) * u64::from(height) * sample * (3 + 2 * channels))?;
+    let image = if wide {
         decode_wide(&handle, alpha)?
     } else {
         decode_8bit(&handle, alpha)?
@@ -75,6 +82,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
         icc,
         hdr,
         warning: None,
+        memory,
     })
 }
 

@@ -10,6 +10,7 @@
 //!   that uses it); `ProductImage.width/height` are the original's stored pixel size, before
 //!   EXIF orientation and rotation.
 
+pub mod budget;
 pub mod check;
 pub mod colour;
 pub mod decode;

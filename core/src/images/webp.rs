@@ -2,15 +2,16 @@
 //! rescaler, as vipsthumbnail does), instead of decoding every pixel first. The unsafe FFI
 //! is kept to this file: libwebp writes into a buffer we own and sized ourselves.
 
+use super::budget::{self, Reservation};
 use super::decode::check_dimensions;
 use crate::error::Result;
 use image::{DynamicImage, RgbaImage};
 use libwebp_sys as webp;
 
-/// The picture fitted inside `target`×`target` and the full size from the header, or
-/// `Ok(None)` for what this path doesn't handle (animations, anything libwebp refuses),
-/// which the image crate then decodes or reports as damaged.
-pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, u32, u32)>> {
+/// The picture fitted inside `target`×`target`, the full size from the header and the
+/// decoding budget it holds, or `Ok(None)` for what this path doesn't handle (animations,
+/// anything libwebp refuses), which the image crate then decodes or reports as damaged.
+pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, u32, u32, Reservation)>> {
     // SAFETY: WebPDecoderConfig is a plain C struct; all-zero is a valid value (null
     // pointers, zero sizes), and WebPInitDecoderConfig then sets it up as libwebp expects.
     let mut config: webp::WebPDecoderConfig = unsafe { std::mem::zeroed() };
@@ -30,6 +31,8 @@ pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
         return Ok(None);
     };
     check_dimensions(width, height)?;
+    // A lossless WebP is decoded whole, 4 bytes a pixel, before libwebp scales it.
+    let memory = budget::reserve(u64::from(width) * u64::from(height) * 4)?;
     let (w, h) = fit(width, height, target);
     let (Ok(scaled_w), Ok(scaled_h), Ok(stride)) = (i32::try_from(w), i32::try_from(h), i32::try_from(w * 4))
     else {
@@ -58,7 +61,7 @@ pub fn decode_scaled(bytes: &[u8], target: u32) -> Result<Option<(DynamicImage, 
     if status != webp::VP8StatusCode::VP8_STATUS_OK {
         return Ok(None);
     }
-    Ok(RgbaImage::from_raw(w, h, pixels).map(|rgba| (DynamicImage::ImageRgba8(rgba), width, height)))
+    Ok(RgbaImage::from_raw(w, h, pixels).map(|rgba| (DynamicImage::ImageRgba8(rgba), width, height, memory)))
 }
 
 /// `width`×`height` scaled to fit inside `target`×`target`, never enlarged.
