@@ -21,6 +21,11 @@ pub enum Access {
     ReadWrite,
     /// Reads only (`query_only`), for readers beside the one writer.
     ReadOnly,
+    /// A self-contained file nothing else writes (a backup's snapshot, an unpacked backup):
+    /// opened read-only as it is, its journal mode left alone, so reading it never changes a
+    /// byte of it. Switching it to WAL, as the catalog's connections do, rewrites its header;
+    /// a backup hashes the snapshot while it is being checked, and must hash what was checked.
+    Snapshot,
 }
 
 /// Opens `path` with the catalog's connection settings:
@@ -40,11 +45,14 @@ pub enum Access {
 ///   of a batched bulk insert). In memory it costs a copy; sorts for ORDER BY and index
 ///   building also stay in memory, which at catalog sizes is a few MiB.
 pub fn open(path: &Path, access: Access) -> Result<Connection> {
+    let flags = match access {
+        Access::Snapshot => OpenFlags::SQLITE_OPEN_READ_ONLY,
+        Access::ReadWrite | Access::ReadOnly => {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        }
+    };
     #[allow(clippy::disallowed_methods)] // this is the opener everything else must use
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // A catalog may come from anywhere (another tool, a restored backup): its schema is not
     // trusted to run functions with side effects from triggers or views, and defensive mode
@@ -53,6 +61,9 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     // Statements on tables with triggers compile those triggers too: keep them prepared.
     conn.set_prepared_statement_cache_capacity(128);
+    if access == Access::Snapshot {
+        return finish(conn, access);
+    }
     let fresh: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
     if fresh == 0 {
         conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
@@ -64,6 +75,12 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
         )));
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
+    finish(conn, access)
+}
+
+/// The settings every connection gets, whatever its access: foreign keys (verified), memory
+/// temp store, and the writer's cache or the readers' `query_only`.
+fn finish(conn: Connection, access: Access) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     let fk: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
@@ -72,7 +89,7 @@ pub fn open(path: &Path, access: Access) -> Result<Connection> {
     }
     match access {
         Access::ReadWrite => conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?,
-        Access::ReadOnly => conn.pragma_update(None, "query_only", true)?,
+        Access::ReadOnly | Access::Snapshot => conn.pragma_update(None, "query_only", true)?,
     }
     Ok(conn)
 }

@@ -199,7 +199,7 @@ fn sibling_with_suffix(path: &Path, suffix: &str) -> PathBuf {
 /// The originals the snapshot's rows name, located on disk: exactly what the snapshot needs,
 /// whatever was imported or purged since it was taken.
 fn originals_of_snapshot(library: &Library, snapshot: &Path) -> Result<(Vec<Source>, Vec<String>)> {
-    let conn = crate::db::open(snapshot, crate::db::Access::ReadOnly)?;
+    let conn = crate::db::open(snapshot, crate::db::Access::Snapshot)?;
     let rows: Vec<(String, String)> = conn
         .prepare(ORIGINALS_IN_SNAPSHOT)?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

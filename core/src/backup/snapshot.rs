@@ -63,7 +63,7 @@ pub fn check(path: &Path) -> Result<SnapshotFacts> {
 }
 
 fn open_for_check(path: &Path) -> Result<Connection> {
-    db::open(path, Access::ReadOnly)
+    db::open(path, Access::Snapshot)
         .map_err(|e| Error::Damaged(format!("The catalog in the backup can't be opened: {e}")))
 }
 
