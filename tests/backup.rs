@@ -570,7 +570,7 @@ fn an_interrupted_swap_is_finished_when_the_library_is_opened() {
     ));
     std::fs::rename(&root, &staging).unwrap();
     std::fs::write(staging.join(".restore-ready"), b"").unwrap();
-    let reopened = Library::create_at(&root).unwrap();
+    let reopened = Library::locate(Some(root.clone())).unwrap();
     assert_eq!(dump_tables(&reopened.catalog_path()), tables);
     assert!(!staging.exists());
     // A staging folder that was never marked ready is not used.
@@ -582,7 +582,7 @@ fn an_interrupted_swap_is_finished_when_the_library_is_opened() {
     ));
     std::fs::create_dir(&unready).unwrap();
     std::fs::remove_dir_all(&half_root).unwrap();
-    let fresh = Library::create_at(&half_root).unwrap();
+    let fresh = Library::locate(Some(half_root.clone())).unwrap();
     assert!(unready.exists());
     assert!(!fresh.catalog_path().exists());
 }

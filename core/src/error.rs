@@ -536,29 +536,38 @@ fn plain_io(err: &std::io::Error) -> String {
         std::io::ErrorKind::ReadOnlyFilesystem => {
             "the disk is read-only (a locked card or a disk mounted read-only?).".to_owned()
         }
+        _ if err.raw_os_error() == Some(rustix::io::Errno::IO.raw_os_error()) => {
+            "the disk reported a read or write error (is it unplugged or failing?). Check the disk, then try again."
+                .to_owned()
+        }
         _ => err.to_string(),
     }
 }
 
 /// SQLite's failures to read or write the file itself, which are not bugs but the disk's
-/// state; `None` for everything else.
+/// state; `None` for everything else. A disk error while SQLite flushes a commit can leave
+/// the change saved after all (the write-ahead log held it), so that case says "may not".
 fn storage_failure(code: &rusqlite::ffi::Error) -> Option<String> {
     use rusqlite::ErrorCode;
-    let what = match code.code {
-        ErrorCode::DiskFull => "The disk that holds your library is full",
-        ErrorCode::SystemIoFailure => {
-            "Shelfkeeper couldn't read or write the catalog file (a disk error: is the disk full, unplugged or failing?)"
-        }
-        ErrorCode::ReadOnly => {
-            "The catalog file can't be written (the disk or the file is read-only)"
-        }
-        ErrorCode::CannotOpen => {
-            "The catalog file can't be opened (is the disk unplugged, or the folder moved?)"
-        }
+    let not_saved = "so this wasn't saved and nothing in the catalog changed";
+    let (what, outcome) = match code.code {
+        ErrorCode::DiskFull => ("The disk that holds your library is full", not_saved),
+        ErrorCode::SystemIoFailure => (
+            "Shelfkeeper couldn't read or write the catalog file (a disk error: is the disk full, unplugged or failing?)",
+            "so this change may not have been saved; look at it again once the disk is fixed",
+        ),
+        ErrorCode::ReadOnly => (
+            "The catalog file can't be written (the disk or the file is read-only)",
+            not_saved,
+        ),
+        ErrorCode::CannotOpen => (
+            "The catalog file can't be opened (is the disk unplugged, or the folder moved?)",
+            not_saved,
+        ),
         _ => return None,
     };
     Some(format!(
-        "{what}, so this wasn't saved and nothing in the catalog changed. Free some space or reconnect the disk, then try again. (SQLite error {})",
+        "{what}, {outcome}. Free some space or reconnect the disk, then try again. (SQLite error {})",
         code.extended_code
     ))
 }
@@ -622,6 +631,12 @@ mod tests {
             "Can't write the photo to /lib/tmp/x.part: the disk is full. Free some space, then try again."
         );
         assert_eq!(full.kind(), ErrorKind::Io);
+        let failing = Error::io(
+            "Can't write the photo to",
+            "/lib/tmp/x.part",
+            std::io::Error::from_raw_os_error(rustix::io::Errno::IO.raw_os_error()),
+        );
+        assert!(failing.to_string().ends_with("the disk reported a read or write error (is it unplugged or failing?). Check the disk, then try again."), "{failing}");
     }
 
     /// Every named CHECK and UNIQUE constraint and every RAISE of every migration maps to a

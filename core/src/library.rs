@@ -15,7 +15,11 @@ pub struct Library {
 
 impl Library {
     /// The library at `explicit`, else `$SHELF_LIBRARY`, else the platform's per-user data
-    /// folder (`~/.local/share/Shelfkeeper` on Linux).
+    /// folder (`~/.local/share/Shelfkeeper` on Linux), as the app and the command line open it
+    /// once when they start: a restore a crash interrupted between its two renames is
+    /// finished (the verified folder beside it becomes the library rather than an empty one
+    /// being made), and the staging folders of restores that never reached their swap are
+    /// removed, so a later launch never installs one unasked.
     pub fn locate(explicit: Option<PathBuf>) -> Result<Self> {
         let root = explicit
             .or_else(|| std::env::var_os(LIBRARY_ENV).map(PathBuf::from))
@@ -25,16 +29,15 @@ impl Library {
                     "No data folder is known for this user; set {LIBRARY_ENV} to a folder."
                 ))
             })?;
-        Self::create_at(&root)
+        crate::backup::recover_interrupted_restore(&root)?;
+        let library = Self::create_at(&root)?;
+        crate::backup::sweep_abandoned_restores(library.root());
+        Ok(library)
     }
 
     /// Opens (creating when absent) the library folder at `root` and its sub-folders.
     pub fn create_at(root: &Path) -> Result<Self> {
-        // A restore interrupted between its two renames leaves no folder here but a verified
-        // one beside it; finish it rather than start an empty library.
-        crate::backup::recover_interrupted_restore(root)?;
         std::fs::create_dir_all(root).map_err(|e| Error::io("Can't create the library folder", root, e))?;
-        crate::backup::sweep_abandoned_restores(root);
         let root = root
             .canonicalize()
             .map_err(|e| Error::io("Can't open the library folder", root, e))?;

@@ -11,7 +11,7 @@
 //!
 //! A crash (or `kill -9`) before the first rename leaves the old library; after the second,
 //! the new one. Between the two there is no library folder, only a ready staging folder:
-//! [`recover_interrupted_restore`], which `Library::create_at` calls, finishes the swap. After
+//! [`recover_interrupted_restore`], which `Library::locate` calls at start, finishes the swap. After
 //! the swap the catalog is opened once, which migrates a backup from an older schema.
 
 use super::archive::{self, ArchiveLimits};

@@ -124,11 +124,13 @@ const CLEAR_ACTOR: &str =
 impl Catalog {
     /// Opens the library's catalog, creating and migrating it as needed. On first start an
     /// owner user is created and becomes the acting user.
+    ///
+    /// It only opens and migrates. Tidying after a crash (finishing a restore, sweeping
+    /// temporary files and orphan originals) is done once per process by
+    /// [`Library::locate`] and [`crate::images::sweep_on_open`], which the app and the command
+    /// line call when they start; the services and second handles opened later don't.
     pub fn open(library: &Library) -> Result<Self> {
         let (catalog, _) = Self::open_at_version(library, migrations::latest_version())?;
-        // After a crash: temp files out, orphan originals to trash/. Never fatal to opening;
-        // `check` reports whatever it could not tidy.
-        crate::images::sweep_on_open(library, catalog.conn()).ok();
         Ok(catalog)
     }
 

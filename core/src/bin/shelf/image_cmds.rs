@@ -1,7 +1,7 @@
 //! `shelf` subcommands over the image library: import, images, thumbnail, watch, repair, and
 //! the image half of check. Each parses its arguments, calls one core function and prints.
 
-use crate::output::Out;
+use crate::output::{self, Out};
 use clap::Args;
 use shelf_core::catalog::products;
 use shelf_core::images::{self, ImportTarget};
@@ -62,7 +62,7 @@ pub fn import(catalog: &mut Catalog, args: ImportArgs, out: &Out) -> Result<Exit
     });
     let report = images::import(catalog, &args.paths, target, &job)?;
     if !out.json {
-        println!("{}", summary(&report));
+        output::say(summary(&report));
     }
     Ok(if report.any_refused() {
         ExitCode::from(1)
@@ -139,7 +139,7 @@ pub fn watch(catalog: Catalog, dir: &Path, out: &Out) -> Result<ExitCode> {
     let library = catalog.library().clone();
     drop(catalog);
     if !out.json {
-        eprintln!("Watching {} (Ctrl-C to stop).", dir.display());
+        output::warn(format_args!("Watching {} (Ctrl-C to stop).", dir.display()));
     }
     images::watch(&library, dir, CancelToken::new(), |item| print_item(out, item))?;
     Ok(ExitCode::SUCCESS)
@@ -152,7 +152,7 @@ pub fn repair(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
         print_item(out, item);
     }
     if !out.json && report.items.is_empty() {
-        println!("Nothing to repair.");
+        output::say("Nothing to repair.");
     }
     Ok(if report.any_refused() {
         ExitCode::from(1)
@@ -165,7 +165,7 @@ pub fn repair(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
 pub fn check(catalog: &Catalog, deep: bool, out: &Out) -> Result<ExitCode> {
     let job = Job::new(CancelToken::new(), |p| {
         if deep && !out.json && p.done % 100 == 0 && p.done > 0 {
-            eprintln!("checked {}/{} originals", p.done, p.total);
+            output::warn(format_args!("checked {}/{} originals", p.done, p.total));
         }
     });
     let report = images::check_library(catalog.library(), deep, &job)?;

@@ -123,7 +123,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json };
     match run(cli, &out) {
-        Ok(code) => code,
+        Ok(code) => output::finish(code),
         Err(err) => out.error(&err),
     }
 }
@@ -137,6 +137,13 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         _ => {}
     }
     let mut catalog = Catalog::open(&library)?;
+    // Once per start, as the app does: files a crash left behind (rule 9). Never fatal: `check`
+    // reports whatever could not be tidied.
+    if let Err(err) = shelf_core::images::sweep_on_open(&library, catalog.conn()) {
+        output::warn(format_args!(
+            "shelf: tidying the originals folder after a crash failed: {err}"
+        ));
+    }
     if let Some(user) = &cli.as_user {
         catalog.set_actor(user)?;
     }
