@@ -2,6 +2,7 @@
 //! the app created, outside the core's API: the bad writes a seller's other tools could make
 //! are refused by SQLite itself, and leave the catalog byte-for-byte as it was.
 
+use crate::server::{server, TestDatabase};
 use crate::util::*;
 use rstest::rstest;
 use rusqlite::Connection;
@@ -123,8 +124,89 @@ fn seeded() -> TestLibrary {
     "category_not_own_parent"
 )]
 #[case::version_backwards("UPDATE products SET version = -1 WHERE sku = 'ABC-1'", "version")]
-fn bad_writes_are_refused_and_change_nothing(#[case] sql: &str, #[case] expected: &str) {
-    seeded().assert_refused_unchanged(sql, expected);
+fn bad_writes_are_refused_and_change_nothing(
+    #[case] sql: &str,
+    #[case] expected: &str,
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    match engine {
+        Engine::Sqlite => seeded().assert_refused_unchanged(sql, expected),
+        Engine::Server => {
+            let (sql, expected) = in_server_dialect(sql, expected);
+            seeded_server().assert_refused_unchanged(&sql, &expected);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Sqlite,
+    /// The team server (PostgreSQL), from a plain connection as psql or a script would.
+    Server,
+}
+
+/// The same bad write as the team server's SQL says it, and how the server names its
+/// refusal where the words differ (a UNIQUE is named by its constraint, a type error by the
+/// type). SQLite's `INSERT OR REPLACE` has no PostgreSQL form: its danger there is a delete
+/// and insert, which the trash guard refuses the same way.
+fn in_server_dialect(sql: &str, expected: &str) -> (String, String) {
+    const SQL: &[(&str, &str)] = &[
+        ("char(10)", "chr(10)"),
+        ("zeroblob(65537)", "decode(repeat('00', 65537), 'hex')"),
+        ("x''", "'\\x'::bytea"),
+        (
+            "(sha256, byte_size, mime, width, height, file_name) VALUES ('AAAA",
+            "(sha256, byte_size, mime, width, height, file_name, bytes) VALUES ('AAAA",
+        ),
+        ("'x.jpg')", "'x.jpg', 'x')"),
+        (
+            "INSERT OR REPLACE INTO products (id, sku, name, price_minor, owner_id) VALUES ((SELECT id FROM products WHERE sku = 'ABC-1'), 'ABC-1', 'Replaced', 1, 1)",
+            "DELETE FROM products WHERE sku = 'ABC-1'; INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('ABC-1', 'Replaced', 1, 1)",
+        ),
+        (
+            "REPLACE INTO products (sku, name, price_minor, owner_id) VALUES ('abc-1', 'Replaced', 1, 1)",
+            "DELETE FROM products WHERE sku = 'abc-1'; INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('abc-1', 'Replaced', 1, 1)",
+        ),
+    ];
+    let sql = SQL
+        .iter()
+        .fold(sql.to_owned(), |sql, (from, to)| sql.replace(from, to));
+    let expected = match expected {
+        "UNIQUE constraint failed: products.sku" => "sku_unique",
+        "UNIQUE constraint failed: users.username" => "username_unique",
+        "cannot store TEXT value in INTEGER column" => "invalid input syntax for type bigint",
+        "FOREIGN KEY constraint failed" if sql.starts_with("DELETE") => "product_not_in_trash",
+        "FOREIGN KEY constraint failed" => "violates foreign key constraint",
+        "updated_at_format" => "date/time field value out of range",
+        "backup_data_json" => "invalid input syntax for type json",
+        other => other,
+    };
+    (sql, expected.to_owned())
+}
+
+/// The team server's counterpart of [`seeded`], written from a plain connection: an owner,
+/// ABC-1 in Kitchen with the tag "blue" and a photo, and a purged product (so both logs have
+/// rows).
+fn seeded_server() -> TestDatabase {
+    let db = server().database();
+    db.client()
+        .batch_execute(
+            "INSERT INTO users (username, display_name, role) VALUES ('owner', 'Owner', 'owner');
+             INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('GONE-1', 'Purged', 1, 1);
+             UPDATE products SET deleted_at = now() WHERE sku = 'GONE-1';
+             DELETE FROM products WHERE sku = 'GONE-1';
+             INSERT INTO categories (name) VALUES ('Kitchen');
+             INSERT INTO products (sku, name, price_minor, owner_id, category_id)
+               VALUES ('ABC-1', 'Blue mug', 1299, 1, (SELECT id FROM categories WHERE name = 'Kitchen'));
+             INSERT INTO tags (name) VALUES ('blue');
+             INSERT INTO product_tags (product_id, tag_id) SELECT p.id, t.id FROM products AS p, tags AS t;
+             INSERT INTO originals (sha256, byte_size, mime, width, height, file_name, bytes)
+               VALUES (encode(sha256('mug'), 'hex'), 3, 'image/jpeg', 4, 3, 'mug.jpg', 'mug');
+             INSERT INTO product_images (product_id, sha256, position)
+               SELECT id, encode(sha256('mug'), 'hex'), 0 FROM products WHERE sku = 'ABC-1';",
+        )
+        .unwrap();
+    db
 }
 
 #[test]

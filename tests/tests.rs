@@ -31,6 +31,10 @@ mod images;
 mod migrations;
 /// The Rust validators and the schema's CHECK constraints accept exactly the same values.
 mod rules;
+/// A throwaway PostgreSQL cluster for the team-mode tests, one database per test.
+mod server;
+/// The team server's own rules: who acts, what staff may do, races, notifications, migrations.
+mod server_rules;
 /// Shop files with variants: Shopify, WooCommerce and Etsy, in and (round trips) out.
 mod shop_files;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).

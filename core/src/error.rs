@@ -190,7 +190,7 @@ pub struct ErrorReport {
 /// What the schema says when it refuses a write, as (kind, field, message). Keyed by the
 /// constraint name, the `table.column` of a UNIQUE failure, or the guard trigger's RAISE text.
 fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static str)> {
-    use ErrorKind::{Conflict, Refused, Validation};
+    use ErrorKind::{Conflict, Damaged, Internal, Refused, Validation};
     let rule = match name {
         "sku_shape" => (
             Validation,
@@ -422,6 +422,31 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             Some("alt_text"),
             "Alt text can be at most 512 characters.",
         ),
+        // The team server names its references (SQLite reports them all as one failure).
+        "category_parent_exists" | "product_currency_known" | "product_category_exists"
+        | "product_owner_exists" | "product_tag_product_exists" | "product_tag_tag_exists"
+        | "thumbnail_original_exists" | "product_image_product_exists"
+        | "product_image_original_exists" | "product_option_product_exists"
+        | "variant_product_exists" | "variant_image_exists" | "undo_entry_exists" => (
+            Refused,
+            None,
+            "That refers to something that doesn't exist, or is still used elsewhere.",
+        ),
+        "product_image_once_per_product" | "product_images.product_id" => (
+            Conflict,
+            Some("image"),
+            "This photo is already on this product.",
+        ),
+        "stored_bytes_match" => (
+            Damaged,
+            Some("image"),
+            "The photo's bytes don't match its name (its SHA-256 or its size); it was not saved.",
+        ),
+        "sellable_sku_table_known" | "sellable_sku_once_per_row" => (
+            Internal,
+            Some("sku"),
+            "The server's register of SKUs refused the change; it was not saved.",
+        ),
         // Rules of what the app itself writes (timestamps, photos' metadata, the logs, the
         // write context). A seller meets them only through another tool writing the file.
         "created_at_format" | "updated_at_format" | "deleted_at_format" | "imported_at_format" | "at_format" => (
@@ -590,21 +615,51 @@ impl From<rusqlite::Error> for Error {
                 "That refers to something that doesn't exist, or is still used elsewhere.",
             );
         }
-        match schema_rule(rule_name(message)) {
-            Some((ErrorKind::Validation, field, text)) => Error::Validation {
-                field,
-                message: text.to_owned(),
+        rule_error(rule_name(message)).unwrap_or(Error::Sqlite(err))
+    }
+}
+
+/// The error a refusal by the schema's rule `name` becomes, the same from either engine.
+fn rule_error(name: &str) -> Option<Error> {
+    let (kind, field, text) = schema_rule(name)?;
+    let message = text.to_owned();
+    Some(match kind {
+        ErrorKind::Validation => Error::Validation { field, message },
+        ErrorKind::Conflict => Error::Conflict {
+            field,
+            message,
+            current: None,
+        },
+        ErrorKind::Damaged => Error::Damaged(message),
+        ErrorKind::Internal => Error::Internal(message),
+        _ => Error::Refused { field, message },
+    })
+}
+
+/// The team server's refusals map through the same rule names as SQLite's; a login that
+/// lacks the grant (staff asking to purge) is told so; anything that is not the server
+/// answering (a dropped connection, a timeout) is said in words, without claiming the
+/// change was or wasn't saved, because a commit cut off mid-way can't know.
+impl From<postgres::Error> for Error {
+    fn from(err: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        let Some(db) = err.as_db_error() else {
+            return Error::Storage(format!(
+                "The team server stopped answering ({err}). Check the network and that the server is running, then try again; the last change may not have been saved."
+            ));
+        };
+        if let Some(rule) = db.constraint().and_then(rule_error) {
+            return rule;
+        }
+        match *db.code() {
+            SqlState::INSUFFICIENT_PRIVILEGE => Error::Refused {
+                field: None,
+                message: "Your login on the team server may not do that: purging from the trash, managing users and restoring a backup are for owners.".into(),
             },
-            Some((ErrorKind::Conflict, field, text)) => Error::Conflict {
-                field,
-                message: text.to_owned(),
-                current: None,
-            },
-            Some((_, field, text)) => Error::Refused {
-                field,
-                message: text.to_owned(),
-            },
-            None => Error::Sqlite(err),
+            SqlState::FOREIGN_KEY_VIOLATION => Error::refused(
+                "That refers to something that doesn't exist, or is still used elsewhere.",
+            ),
+            _ => Error::Internal(format!("Unexpected server error: {}", db.message())),
         }
     }
 }
@@ -639,22 +694,35 @@ mod tests {
         assert!(failing.to_string().ends_with("the disk reported a read or write error (is it unplugged or failing?). Check the disk, then try again."), "{failing}");
     }
 
-    /// Every named CHECK and UNIQUE constraint and every RAISE of every migration maps to a
-    /// kind and a sentence a seller can act on.
+    /// Every named constraint, unique index and refusal of every migration, SQLite's and the
+    /// team server's, maps to a kind and a sentence a seller can act on.
     #[test]
     fn every_rule_name_in_the_migrations_has_a_sentence() {
         let (mut missing, mut seen) = (Vec::new(), 0);
-        for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations")).unwrap() {
-            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
-            let names = text
-                .split("CONSTRAINT ")
-                .skip(1)
-                .chain(text.split("RAISE(ABORT, '").skip(1))
-                .map(|rest| {
-                    rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .next()
-                        .unwrap_or("")
-                });
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations");
+        let files = std::fs::read_dir(root)
+            .unwrap()
+            .chain(std::fs::read_dir(format!("{root}/postgres")).unwrap())
+            .map(|f| f.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"));
+        for file in files {
+            let text = std::fs::read_to_string(file).unwrap();
+            let after = |marker: &str| text.split(marker).skip(1).collect::<Vec<_>>();
+            let names = [
+                "CONSTRAINT ",
+                "RAISE(ABORT, '",
+                "UNIQUE INDEX ",
+                "refuse('",
+                "refuse_with('",
+            ]
+            .into_iter()
+            .flat_map(after)
+            .map(|rest| {
+                rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+            })
+            .filter(|name| !name.is_empty()); // `CONSTRAINT = rule` in a RAISE
             for name in names {
                 seen += 1;
                 if schema_rule(name).is_none() && !missing.contains(&name.to_owned()) {
@@ -662,7 +730,7 @@ mod tests {
                 }
             }
         }
-        assert!(seen > 80, "only {seen} rule names found in the migrations");
+        assert!(seen > 200, "only {seen} rule names found in the migrations");
         assert!(missing.is_empty(), "rules without a sentence: {missing:?}");
     }
 

@@ -15,6 +15,7 @@ pub mod migrations;
 pub mod money;
 pub mod rules;
 pub mod sample;
+pub mod server;
 
 pub use catalog::Catalog;
 pub use error::{Error, ErrorKind, ErrorReport, Result};

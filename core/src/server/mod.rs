@@ -1,0 +1,12 @@
+//! Team mode (issue 14): one catalog on a PostgreSQL server, shared by the two to five people
+//! of a shop, each logging in as their own role. The server enforces the same rules as the
+//! SQLite catalog (`migrations/postgres/`), so a refusal names the same rule whichever engine
+//! refused it and maps to the same sentence (`error::schema_rule`).
+//!
+//! This module holds what is particular to the server: its migrations and the connection.
+//! The catalog code above it is not yet split over the two engines; until it is, the app and
+//! `shelf` open SQLite libraries only.
+
+pub mod migrations;
+
+pub use postgres::Client;
