@@ -522,10 +522,12 @@ CREATE TABLE settings (
 );
 INSERT INTO settings (key, value) VALUES ('default_currency', '"USD"');
 
--- Search: one document per product, kept by the triggers below. `words` is the folded text
--- (lower case, accents removed) for the trigram index, which answers prefixes of any length;
--- `document` is its tsvector, SKU and name weighted above the rest. No foreign key (as with
--- SQLite's FTS table): a purge deletes the document with the product.
+-- Search: one document per product, kept by the triggers below. `words` is all its folded
+-- text (lower case, accents removed) and `document` its tsvector, SKU and name weighted above
+-- the rest: every typed word is a prefix query on it. `own_words` is the SKU and name alone,
+-- which the ranking reads and the trigram index searches for fragments inside a SKU or a
+-- word ("00123" of "MUG-000123"). No foreign key (as with SQLite's FTS table): a purge
+-- deletes the document with the product.
 CREATE TABLE product_search (
   product_id bigint PRIMARY KEY NOT NULL,
   own_words text NOT NULL,
@@ -533,7 +535,7 @@ CREATE TABLE product_search (
   document tsvector NOT NULL
 );
 CREATE INDEX product_search_document ON product_search USING gin (document);
-CREATE INDEX product_search_words ON product_search USING gin (words gin_trgm_ops);
+CREATE INDEX product_search_own_words ON product_search USING gin (own_words gin_trgm_ops);
 
 -- Refusals name their rule, as SQLite's RAISE(ABORT, <rule>) does: the rule is the message
 -- and the error's constraint name, with SQLSTATE 23514 (check_violation).

@@ -3,10 +3,13 @@
 //! SQLite catalog (`migrations/postgres/`), so a refusal names the same rule whichever engine
 //! refused it and maps to the same sentence (`error::schema_rule`).
 //!
-//! This module holds what is particular to the server: its migrations and the connection.
+//! This module holds what is particular to the server: its migrations, the connection rules,
+//! and `push` (a local library into an empty server).
 //! The catalog code above it is not yet split over the two engines; until it is, the app and
 //! `shelf` open SQLite libraries only.
 
+pub mod connect;
 pub mod migrations;
+pub mod push;
 
 pub use postgres::Client;

@@ -6,6 +6,7 @@
 mod catalog_cmds;
 mod image_cmds;
 mod output;
+mod server_cmds;
 mod transfer_cmds;
 mod variant_cmds;
 
@@ -117,6 +118,9 @@ enum Command {
     VerifyBackup { file: PathBuf },
     /// Replace the library with a backup; the current one is moved aside, never deleted.
     Restore { file: PathBuf },
+    /// Team mode: move this library to a shared PostgreSQL server.
+    #[command(subcommand)]
+    Server(server_cmds::ServerCmd),
 }
 
 fn main() -> ExitCode {
@@ -170,6 +174,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
         Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
         Command::AutoBackup(cmd) => transfer_cmds::auto_backup(&mut catalog, cmd, out),
+        Command::Server(cmd) => server_cmds::server(&catalog, cmd, out),
         Command::VerifyBackup { .. } | Command::Restore { .. } => {
             unreachable!("handled before opening the catalog")
         }

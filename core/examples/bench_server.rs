@@ -1,0 +1,189 @@
+//! The team-server benchmark (issue 14): `shelf server push` of a library into an empty
+//! server (products per second, COPY), then on the server over loopback: search by prefix,
+//! pages of 100 and how long a change takes to reach another connection (LISTEN/NOTIFY).
+//! Run with `scripts/bench-server`, which makes the library with the catalog benchmark (so
+//! its SQLite figures are of the same catalog, in the same run) and starts the server.
+//!
+//! The search and paging statements are the ones the server's storage layer is to run; the
+//! app does not run them yet (issue 14 is in progress), so these figures are the schema's.
+//!
+//! Usage: bench_server LIBRARY ADDRESS
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::Client;
+use shelf_core::server::{connect, push};
+use shelf_core::{Catalog, Library};
+use std::time::{Duration, Instant};
+
+/// The newest 256 products whose document holds every typed prefix, ranked as SQLite's
+/// search ranks them: those whose SKU or name holds them all first, newest first within.
+const SEARCH: &str = "WITH q AS (SELECT to_tsquery('simple', $1) AS q),
+  c AS (SELECT s.product_id, s.own_words FROM product_search AS s, q
+        WHERE s.document @@ q.q ORDER BY s.product_id DESC LIMIT 256)
+  SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status,
+    (SELECT i.sha256 FROM product_images AS i
+      WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)
+  FROM c JOIN products AS p ON p.id = c.product_id, q
+  WHERE p.deleted_at IS NULL
+  ORDER BY NOT (to_tsvector('simple', c.own_words) @@ q.q), p.id DESC LIMIT 50";
+
+/// One typed letter: names, then SKUs, that start with it, from their indexes (as SQLite does).
+const SKU_STARTS_WITH: &str = "SELECT p.id, p.sku::text, p.name, p.price_minor
+  FROM products AS p WHERE lower(p.sku::text) >= $1 AND lower(p.sku::text) < $2 AND p.deleted_at IS NULL
+  ORDER BY lower(p.sku::text), p.id LIMIT 50";
+const NAME_STARTS_WITH: &str = "SELECT p.id, p.sku::text, p.name, p.price_minor
+  FROM products AS p WHERE lower(p.name) >= $1 AND lower(p.name) < $2 AND p.deleted_at IS NULL
+  ORDER BY lower(p.name), p.id LIMIT 50";
+
+const PAGE_BY_NAME: &str =
+    "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status, lower(p.name)
+  FROM products AS p WHERE p.deleted_at IS NULL AND (lower(p.name), p.id) > ($1, $2)
+  ORDER BY lower(p.name), p.id LIMIT 100";
+const PAGE_BY_PRICE: &str =
+    "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status, p.price_minor::text
+  FROM products AS p WHERE p.deleted_at IS NULL AND (p.price_minor, p.id) > ($1::text::bigint, $2)
+  ORDER BY p.price_minor, p.id LIMIT 100";
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index].as_secs_f64() * 1000.0
+}
+
+fn time_many(runs: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
+    let mut samples: Vec<Duration> = (0..runs)
+        .map(|i| {
+            let start = Instant::now();
+            f(i);
+            start.elapsed()
+        })
+        .collect();
+    (percentile(&mut samples, 0.5), percentile(&mut samples, 0.95))
+}
+
+/// What the seller typed as a tsquery: each word folded and prefix-matched; nothing but
+/// letters and digits reaches the query.
+fn prefixes(typed: &str) -> String {
+    typed
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("{}:*", w.to_lowercase()))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+fn main() -> shelf_core::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let (Some(library), Some(address)) = (args.next(), args.next()) else {
+        eprintln!("usage: bench_server LIBRARY ADDRESS");
+        std::process::exit(2);
+    };
+    let library = Library::create_at(std::path::Path::new(&library))?;
+    let catalog = Catalog::open(&library)?;
+    let mut client = connect::connect(&address)?;
+
+    let report = push::push(&catalog, &mut client)?;
+    let products = report
+        .tables
+        .iter()
+        .find(|(t, _)| t == "products")
+        .map_or(0, |(_, n)| *n);
+    let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+    println!("| step (server over loopback) | result |\n|---|---|");
+    println!(
+        "| `shelf server push` of {products} products ({rows} rows with the audit history), read back and compared | {:.2} s ({:.0} products/s) |",
+        report.seconds,
+        products as f64 / report.seconds
+    );
+    let steps: Vec<String> = report
+        .steps
+        .iter()
+        .map(|(s, t)| format!("{s} {t:.2} s"))
+        .collect();
+    println!("| where the push's time went | {} |", steps.join(", "));
+    client.batch_execute("VACUUM ANALYZE")?;
+
+    let queries: &[(&str, &[&str])] = &[
+        (
+            "2-letter prefix",
+            &["bl", "ce", "mu", "st", "va", "go", "li", "po"],
+        ),
+        (
+            "3-letter prefix",
+            &["blu", "cer", "mug", "str", "vas", "gol", "lin", "por"],
+        ),
+        (
+            "4-letter prefix",
+            &["rust", "cera", "cand", "stri", "vint", "gold", "line", "porc"],
+        ),
+        (
+            "5-letter prefix",
+            &[
+                "rusti", "ceram", "candl", "strip", "vinta", "golde", "linen", "porce",
+            ],
+        ),
+        (
+            "two words",
+            &[
+                "blue mu", "oak tr", "silk sc", "glass va", "wool bl", "steel la", "linen ap", "jug 4",
+            ],
+        ),
+    ];
+    let search = client.prepare(SEARCH)?;
+    for (label, words) in queries {
+        let (p50, p95) = time_many(400, |i| {
+            let hits = client
+                .query(&search, &[&prefixes(words[i % words.len()])])
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(!hits.is_empty(), "{}", words[i % words.len()]);
+        });
+        println!("| search, {label}, top 50 | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+    }
+    let letters = ["b", "c", "m", "s", "v", "g", "l", "p"];
+    let (by_name, by_sku) = (
+        client.prepare(NAME_STARTS_WITH)?,
+        client.prepare(SKU_STARTS_WITH)?,
+    );
+    let (p50, p95) = time_many(400, |i| {
+        let from = letters[i % letters.len()];
+        let to = ((from.as_bytes()[0] + 1) as char).to_string();
+        let mut hits = client.query(&by_name, &[&from, &to]).unwrap();
+        hits.extend(client.query(&by_sku, &[&from, &to]).unwrap());
+        assert!(!hits.is_empty(), "{from}");
+    });
+    println!("| search, 1-letter prefix (names, then SKUs, from their indexes), top 50 | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+
+    for (label, sql, start) in [("name", PAGE_BY_NAME, ""), ("price", PAGE_BY_PRICE, "-1")] {
+        let page = client.prepare(sql)?;
+        let mut after: (String, i64) = (start.to_owned(), 0);
+        let (p50, p95) = time_many(300, |i| {
+            if i % 50 == 0 {
+                after = (start.to_owned(), 0);
+            }
+            let rows = client.query(&page, &[&after.0, &after.1]).unwrap();
+            assert_eq!(rows.len(), 100);
+            let last = rows.last().unwrap();
+            after = (last.get(7), last.get(0));
+        });
+        println!(
+            "| page of 100, sorted by {label} (pages 1-50 in turn) | p50 {p50:.2} ms, p95 {p95:.2} ms |"
+        );
+    }
+
+    // A change made on one connection, seen by another that listens, as a second window would.
+    let mut window: Client = connect::connect(&address)?;
+    window.batch_execute("LISTEN shelf_changes")?;
+    let edit = client.prepare("UPDATE products SET stock = stock + 1 WHERE id = $1")?;
+    let (p50, p95) = time_many(200, |i| {
+        client.execute(&edit, &[&(i as i64 + 1)]).unwrap();
+        let note = window
+            .notifications()
+            .timeout_iter(Duration::from_secs(1))
+            .next()
+            .unwrap()
+            .expect("the change within a second");
+        assert!(note.payload().contains("products"));
+    });
+    println!("| an edit committed on one connection, until another listening connection has it | p50 {p50:.2} ms, p95 {p95:.2} ms |");
+    Ok(())
+}
