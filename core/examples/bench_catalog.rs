@@ -2,11 +2,15 @@
 //! triggers included), search latency by prefix length, page-of-100 latency per sort, and
 //! `check`. Run with `scripts/bench-catalog` (release build); prints a Markdown table.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::time_many;
+
 use shelf_core::catalog::maintenance::stats;
 use shelf_core::catalog::products::{self, ProductFields, ProductQuery, SortKey, Status};
 use shelf_core::catalog::search;
 use shelf_core::{Catalog, Library};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ADJECTIVES: &[&str] = &[
     "blue", "rustic", "large", "small", "vintage", "handmade", "organic", "glazed", "striped", "matte",
@@ -74,23 +78,6 @@ fn capitalise(word: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[index].as_secs_f64() * 1000.0
-}
-
-fn time_many(runs: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|i| {
-            let start = Instant::now();
-            f(i);
-            start.elapsed()
-        })
-        .collect();
-    (percentile(&mut samples, 0.5), percentile(&mut samples, 0.95))
 }
 
 /// CPU seconds (user + system) this process has used, from /proc/self/stat: wall time alone

@@ -9,11 +9,15 @@
 //!
 //! Usage: bench_server LIBRARY ADDRESS
 
+#[path = "common/mod.rs"]
+mod common;
+use common::time_many;
+
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::Client;
 use shelf_core::server::{connect, push};
 use shelf_core::{Catalog, Library};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The newest 256 products whose document holds every typed prefix, ranked as SQLite's
 /// search ranks them: those whose SKU or name holds them all first, newest first within.
@@ -43,23 +47,6 @@ const PAGE_BY_PRICE: &str =
     "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status, p.price_minor::text
   FROM products AS p WHERE p.deleted_at IS NULL AND (p.price_minor, p.id) > ($1::text::bigint, $2)
   ORDER BY p.price_minor, p.id LIMIT 100";
-
-fn percentile(samples: &mut [Duration], p: f64) -> f64 {
-    samples.sort();
-    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[index].as_secs_f64() * 1000.0
-}
-
-fn time_many(runs: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|i| {
-            let start = Instant::now();
-            f(i);
-            start.elapsed()
-        })
-        .collect();
-    (percentile(&mut samples, 0.5), percentile(&mut samples, 0.95))
-}
 
 /// What the seller typed as a tsquery: each word folded and prefix-matched; nothing but
 /// letters and digits reaches the query.

@@ -5,10 +5,13 @@
 //! IMAGES products get one photo URL each); `bench_shops search LIBRARY` times searches for
 //! 2-5 letter prefixes of product names and variant SKUs and prints Markdown rows.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::time_many;
+
 use shelf_core::catalog::search;
 use shelf_core::{Catalog, Library};
 use std::io::Write;
-use std::time::Instant;
 
 const HEADER: &str = "Handle,Title,Body (HTML),Vendor,Product Category,Type,Tags,Published,Option1 Name,Option1 Value,Option1 Linked To,Option2 Name,Option2 Value,Variant SKU,Variant Grams,Variant Inventory Tracker,Variant Inventory Qty,Variant Inventory Policy,Variant Fulfillment Service,Variant Price,Variant Compare At Price,Variant Requires Shipping,Variant Taxable,Variant Barcode,Image Src,Image Position,Image Alt Text,Gift Card,SEO Title,SEO Description,Google Shopping / Google Product Category,Variant Image,Variant Weight Unit,Variant Tax Code,Cost per item,Included / United States,Price / United States,Status";
 const SIZES: &[&str] = &["XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"];
@@ -61,19 +64,6 @@ fn shopify(
         }
     }
     w.flush()
-}
-
-/// p50 and p95 in milliseconds of `runs` calls.
-fn time_many(runs: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|i| {
-            let start = Instant::now();
-            f(i);
-            start.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    (times[runs / 2], times[runs * 95 / 100])
 }
 
 fn search_rows(library: &str) -> shelf_core::Result<()> {
