@@ -21,15 +21,16 @@ use std::time::Duration;
 
 /// The newest 256 products whose document holds every typed prefix, ranked as SQLite's
 /// search ranks them: those whose SKU or name holds them all first, newest first within.
-const SEARCH: &str = "WITH q AS (SELECT to_tsquery('simple', $1) AS q),
-  c AS (SELECT s.product_id, s.own_words FROM product_search AS s, q
-        WHERE s.document @@ q.q ORDER BY s.product_id DESC LIMIT 256)
-  SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status,
+/// The tsquery is written where it is used, not in a CTE: the planner must see the prefix
+/// to know that "bl" is best found by walking ids newest first, and "teapot" by the index.
+const SEARCH: &str = "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status,
     (SELECT i.sha256 FROM product_images AS i
       WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)
-  FROM c JOIN products AS p ON p.id = c.product_id, q
+  FROM (SELECT s.product_id, s.own_words FROM product_search AS s
+        WHERE s.document @@ to_tsquery('simple', $1) ORDER BY s.product_id DESC LIMIT 256) AS c
+  JOIN products AS p ON p.id = c.product_id
   WHERE p.deleted_at IS NULL
-  ORDER BY NOT (to_tsvector('simple', c.own_words) @@ q.q), p.id DESC LIMIT 50";
+  ORDER BY NOT (to_tsvector('simple', c.own_words) @@ to_tsquery('simple', $1)), p.id DESC LIMIT 50";
 
 /// One typed letter: names, then SKUs, that start with it, from their indexes (as SQLite does).
 const SKU_STARTS_WITH: &str = "SELECT p.id, p.sku::text, p.name, p.price_minor

@@ -48,6 +48,10 @@ pub fn parse(address: &str) -> Result<Config> {
     }
     config.connect_timeout(CONNECT_TIMEOUT);
     config.application_name("shelfkeeper");
+    // Every search and page is planned for its own values: a prepared statement's generic
+    // plan can't know that "b" matches a third of the catalog and "blue mu" ten products,
+    // and picked plans 30 to 100 times slower for broad prefixes (BENCHMARKS.md).
+    config.options("-c plan_cache_mode=force_custom_plan");
     Ok(config)
 }
 

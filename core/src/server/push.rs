@@ -9,7 +9,9 @@
 //! a new insert by whoever pushes, and roll up and index one statement at a time, so the
 //! migrating role (which owns the tables) switches its triggers off inside the transaction,
 //! fills the SKU register and the search documents in one statement each, and switches them
-//! on again before the comparison. The CHECKs and references stay on throughout.
+//! on again before the comparison. The CHECKs, keys and references stay on throughout; the
+//! other indexes are dropped for the copy and built again after it, from their own
+//! definitions as the migrations made them.
 //!
 //! Read from the library inside one SQLite read transaction: what is pushed is the catalog
 //! as it was when the push started, whatever is saved meanwhile.
@@ -248,13 +250,18 @@ const SERVER_IS_EMPTY: &str =
 const FILL_SKU_REGISTER: &str = "INSERT INTO sellable_skus (sku, sold_by, row_id)
   SELECT sku, 'products', id FROM products UNION ALL SELECT sku, 'variants', id FROM variants";
 const FILL_SEARCH: &str = "SELECT index_products(ARRAY(SELECT id FROM products))";
-/// The search documents' own indexes (not the key): building a GIN index over all the
-/// documents at once is several times faster than growing it one document at a time.
-const SEARCH_INDEXES: &str = "SELECT indexname::text, indexdef FROM pg_indexes
-  WHERE schemaname = 'public' AND tablename = 'product_search' AND indexname <> 'product_search_pkey'";
+/// The secondary indexes of every table a push fills (not the keys and unique constraints,
+/// which the copy must check): building an index over all the rows at once is several times
+/// faster than growing it a row at a time, the search documents' GIN indexes most of all.
+const SECONDARY_INDEXES: &str = "SELECT i.indexname::text, i.indexdef FROM pg_indexes AS i
+  WHERE i.schemaname = 'public' AND i.tablename::text = ANY ($1)
+    AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+      WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)";
 const PUT_DEFAULT_CURRENCY: &str =
     "UPDATE settings SET value = to_jsonb($1::text) WHERE key = 'default_currency'";
 const SERVER_DEFAULT_CURRENCY: &str = "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";
+/// Room for those builds (PostgreSQL's default is 64 MB), for this transaction only.
+const INDEX_BUILD_MEMORY: &str = "SET LOCAL maintenance_work_mem = '256MB'";
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PushReport {
@@ -297,6 +304,19 @@ fn push_snapshot(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     for table in TABLES {
         tx.batch_execute(&format!("ALTER TABLE {} DISABLE TRIGGER USER", table.name))?;
     }
+    let filled: Vec<&str> = TABLES
+        .iter()
+        .map(|t| t.name)
+        .chain(["product_search", "sellable_skus"])
+        .collect();
+    let indexes: Vec<(String, String)> = tx
+        .query(SECONDARY_INDEXES, &[&filled])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for (name, _) in &indexes {
+        tx.batch_execute(&format!("DROP INDEX {name}"))?;
+    }
     let mut report = PushReport::default();
     let mut step = Instant::now();
     let mut lap = |report: &mut PushReport, name: &str| {
@@ -309,19 +329,13 @@ fn push_snapshot(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     lap(&mut report, "copy");
     tx.batch_execute(FILL_SKU_REGISTER)?;
     lap(&mut report, "sku register");
-    let indexes: Vec<(String, String)> = tx
-        .query(SEARCH_INDEXES, &[])?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    for (name, _) in &indexes {
-        tx.batch_execute(&format!("DROP INDEX {name}"))?;
-    }
     tx.batch_execute(FILL_SEARCH)?;
+    lap(&mut report, "search documents");
+    tx.batch_execute(INDEX_BUILD_MEMORY)?;
     for (_, definition) in &indexes {
         tx.batch_execute(definition)?;
     }
-    lap(&mut report, "search documents");
+    lap(&mut report, "indexes");
     for table in IDENTITIES {
         tx.batch_execute(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
