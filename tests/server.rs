@@ -75,7 +75,14 @@ fn free_port() -> u16 {
 
 impl TestServer {
     fn start() -> TestServer {
-        let folder = std::env::temp_dir().join(format!("shelf-pg-{}", std::process::id()));
+        // As root the cluster runs as `postgres`, which must reach its folder: /tmp, not a
+        // TMPDIR that may be root's own.
+        let temp = if running_as_root() {
+            PathBuf::from("/tmp")
+        } else {
+            std::env::temp_dir()
+        };
+        let folder = temp.join(format!("shelf-pg-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&folder);
         std::fs::create_dir_all(&folder).unwrap();
         if running_as_root() {

@@ -374,3 +374,23 @@ fn a_server_migrated_by_a_newer_app_or_an_edited_migration_is_refused_untouched(
     assert_eq!(err.kind(), ErrorKind::Damaged);
     assert!(err.to_string().contains("0001_catalog.sql was changed"), "{err}");
 }
+
+#[test]
+fn a_dropped_connection_is_said_in_plain_words() {
+    let (db, product) = with_owner_and_product();
+    let mut window = db.client_as("olga");
+    let pid: i32 = window.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    db.client()
+        .execute("SELECT pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    let err = window
+        .execute("UPDATE products SET stock = 3 WHERE id = $1", &[&product])
+        .unwrap_err();
+    let said = Error::from(err);
+    assert_eq!(said.kind(), ErrorKind::Io, "{said}");
+    assert!(
+        said.to_string().starts_with("The team server stopped answering"),
+        "{said}"
+    );
+    assert!(said.to_string().contains("may not have been saved"), "{said}");
+}

@@ -643,11 +643,19 @@ fn rule_error(name: &str) -> Option<Error> {
 impl From<postgres::Error> for Error {
     fn from(err: postgres::Error) -> Self {
         use postgres::error::SqlState;
-        let Some(db) = err.as_db_error() else {
-            return Error::Storage(format!(
+        let gone = || {
+            Error::Storage(format!(
                 "The team server stopped answering ({err}). Check the network and that the server is running, then try again; the last change may not have been saved."
-            ));
+            ))
         };
+        let Some(db) = err.as_db_error() else {
+            return gone();
+        };
+        // A connection failure (class 08) or a server shutting down (57P01 to 57P03) is the
+        // server going away, whatever words it sent first.
+        if db.code().code().starts_with("08") || db.code().code().starts_with("57P") {
+            return gone();
+        }
         if let Some(rule) = db.constraint().and_then(rule_error) {
             return rule;
         }
