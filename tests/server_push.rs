@@ -197,3 +197,37 @@ fn shelf_server_push_moves_a_library_and_refuses_a_server_it_cant_reach_safely()
         stderr(&secret)
     );
 }
+
+#[test]
+fn the_server_finds_what_sqlite_finds_in_the_same_order() {
+    let (lib, _) = library_with(Shape::Plain(400));
+    let mut catalog = lib.catalog();
+    for (sku, name, tags) in [
+        ("TEA-BLUE", "Crème brûlée teapot, blue", vec!["gift".to_owned()]),
+        ("MUG-9", "Blue mug", vec![]),
+        ("BOWL-7", "Glazed bowl", vec!["blue".to_owned()]),
+    ] {
+        catalog
+            .create_product(&shelf_core::catalog::products::ProductFields {
+                tags,
+                ..product(sku, name, 100)
+            })
+            .unwrap();
+    }
+    let db = server().empty_database();
+    let mut client = db.client();
+    push::push(&catalog, &mut client).unwrap();
+    for typed in [
+        "blue", "bl", "b", "creme", "brûl", "blue mu", "pro 1", "SKU-0042", "mug-9", "gift", "zzz", "  ",
+    ] {
+        let ids = |hits: Vec<shelf_core::catalog::search::SearchHit>| -> Vec<i64> {
+            hits.into_iter().map(|h| h.id).collect()
+        };
+        let on_sqlite = ids(shelf_core::catalog::search::search(catalog.conn(), typed, 50).unwrap());
+        let on_server = ids(shelf_core::server::search::search(&mut client, typed, 50).unwrap());
+        assert_eq!(on_server, on_sqlite, "{typed:?}");
+        if !["zzz", "  "].contains(&typed) {
+            assert!(!on_server.is_empty(), "{typed:?} found nothing");
+        }
+    }
+}

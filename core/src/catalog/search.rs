@@ -224,7 +224,7 @@ fn ranked_candidates(conn: &Connection, query: &str, typed: &str, count: i64) ->
 
 /// Words as FTS5's `unicode61 remove_diacritics 2` tokenizer sees them, near enough:
 /// split at anything that is not a letter or digit, accents removed, lower case.
-fn folded_words(text: &str) -> Vec<String> {
+pub(crate) fn folded_words(text: &str) -> Vec<String> {
     text.nfd()
         .filter(|c| !is_combining_mark(*c))
         .collect::<String>()
