@@ -231,3 +231,129 @@ fn the_server_finds_what_sqlite_finds_in_the_same_order() {
         }
     }
 }
+
+fn schema(conn: &rusqlite::Connection) -> Vec<(String, Option<String>)> {
+    conn.prepare("SELECT name, sql FROM sqlite_schema ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// One log entry: id, who, the row key with its SQLite type, old and new values as JSON.
+type LogEntry = (
+    i64,
+    String,
+    String,
+    Option<serde_json::Value>,
+    Option<serde_json::Value>,
+);
+
+fn logs(conn: &rusqlite::Connection) -> Vec<LogEntry> {
+    let json = |text: Option<String>| text.map(|t| serde_json::from_str::<serde_json::Value>(&t).unwrap());
+    conn.prepare("SELECT id, actor, typeof(row_id) || ':' || row_id, old_values, new_values FROM audit_log UNION ALL SELECT id, deleted_by, typeof(record_id) || ':' || record_id, NULL, backup_data FROM deletion_log ORDER BY 1, 3")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, json(r.get(3)?), json(r.get(4)?))))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_pulled_library_is_the_pushed_one_row_for_row_and_file_for_file() {
+    let lib = busy_library();
+    let db = server().empty_database();
+    push::push(&lib.catalog(), &mut db.client()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("pulled");
+    let report = shelf_core::server::pull::pull(&mut db.client(), &root).unwrap();
+    assert!(report.photos >= 40, "{report:?}");
+    let pulled = shelf_core::Library::create_at(&root).unwrap();
+
+    // Every table but the logs (their JSON comes back with the server's key order and
+    // spacing), the settings' timestamps and the migration ledger's, byte for byte.
+    let mut ours = crate::transfer::dump_tables(&lib.db_path());
+    let mut theirs = crate::transfer::dump_tables(&pulled.catalog_path());
+    for table in ["audit_log", "deletion_log", "settings", "schema_migrations"] {
+        ours.remove(table);
+        theirs.remove(table);
+    }
+    assert_eq!(theirs, ours);
+    let (local, copy) = (
+        lib.plain_connection(),
+        plain_connection_to(&pulled.catalog_path()),
+    );
+    assert_eq!(logs(&copy), logs(&local), "the history, row keys' types included");
+    assert_eq!(
+        schema(&copy),
+        schema(&local),
+        "the triggers are made again exactly"
+    );
+    let currency: String = copy
+        .query_row(
+            "SELECT value ->> '$' FROM settings WHERE key = 'default_currency'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(currency, "EUR");
+    assert_eq!(
+        crate::transfer::files_under(&pulled.originals_dir()),
+        crate::transfer::files_under(&lib.library.originals_dir())
+    );
+    // It is a library like any other: it checks clean, finds by variant SKU, and keeps
+    // auditing.
+    let check = shelf_in(&root, &["check"]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    let found = shelf_in(&root, &["search", "tee-m-blue"]);
+    assert!(stdout(&found).contains("TEE"), "{}", stdout(&found));
+    let edit = shelf_in(&root, &["product", "edit", "TEE", "--name", "Tee shirt, pulled"]);
+    assert!(edit.status.success(), "{}", stderr(&edit));
+}
+
+#[test]
+fn a_pull_refuses_a_folder_with_files_and_a_server_without_a_catalog_and_leaves_both_alone() {
+    let db = server().empty_database();
+    let dir = tempfile::tempdir().unwrap();
+    let busy = dir.path().join("busy");
+    std::fs::create_dir_all(&busy).unwrap();
+    std::fs::write(busy.join("notes.txt"), "mine").unwrap();
+    let err = shelf_core::server::pull::pull(&mut db.client(), &busy).unwrap_err();
+    assert!(err.to_string().contains("already holds files"), "{err}");
+    assert_eq!(std::fs::read_to_string(busy.join("notes.txt")).unwrap(), "mine");
+
+    let fresh = dir.path().join("fresh");
+    let err = shelf_core::server::pull::pull(&mut db.client(), &fresh).unwrap_err();
+    assert!(err.to_string().contains("schema 0"), "{err}");
+    assert!(!fresh.exists(), "a failed pull removes what it made");
+    let server_db = count(&db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+    assert_eq!(server_db, 0, "a pull never migrates the server");
+}
+
+#[test]
+fn shelf_server_pull_makes_a_library_from_the_server() {
+    let lib = busy_library();
+    let db = server().empty_database();
+    push::push(&lib.catalog(), &mut db.client()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("laptop");
+    let address = format!("postgresql://{ADMIN}@127.0.0.1:{}/{}", db.port, db.name);
+    let pulled = shelf_in(&root, &["server", "pull", "--from", &address]);
+    assert!(pulled.status.success(), "{}", stderr(&pulled));
+    assert!(
+        stdout(&pulled).contains("every row was compared"),
+        "{}",
+        stdout(&pulled)
+    );
+    let listed = shelf_in(&root, &["product", "list"]);
+    assert!(stdout(&listed).contains("SKU-0003"), "{}", stdout(&listed));
+}
+
+/// A plain connection to another library's catalog, as `TestLibrary::plain_connection`.
+fn plain_connection_to(path: &std::path::Path) -> rusqlite::Connection {
+    #[allow(clippy::disallowed_methods)]
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    conn
+}

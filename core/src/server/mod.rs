@@ -4,13 +4,15 @@
 //! refused it and maps to the same sentence (`error::schema_rule`).
 //!
 //! This module holds what is particular to the server: its migrations, the connection rules,
-//! `push` (a local library into an empty server) and `search`, the first of the catalog's
+//! `push` (a local library into an empty server), `pull` (a new library from a server) and
+//! `search`, the first of the catalog's
 //! reads on the server.
 //! The catalog code above it is not yet split over the two engines; until it is, the app and
 //! `shelf` open SQLite libraries only.
 
 pub mod connect;
 pub mod migrations;
+pub mod pull;
 pub mod push;
 pub mod search;
 

@@ -31,7 +31,7 @@ use std::time::Instant;
 /// (the server stores it as jsonb, with its own key order and spacing), `Any` as text (the
 /// logs' row keys are integers or 'a:b' text in SQLite, text on the server).
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Int,
     Text,
     Time,
@@ -41,11 +41,11 @@ enum Kind {
 }
 use Kind::{Any, Blob, Int, Json, Text, Time};
 
-struct Table {
-    name: &'static str,
-    columns: &'static [(&'static str, Kind)],
+pub(super) struct Table {
+    pub(super) name: &'static str,
+    pub(super) columns: &'static [(&'static str, Kind)],
     /// The key both sides are read in, for the comparison.
-    key: &'static str,
+    pub(super) key: &'static str,
 }
 
 const TS: Kind = Time;
@@ -53,7 +53,7 @@ const TS: Kind = Time;
 /// Every table a catalog holds, in the order references allow. Settings are not here: of
 /// the settings only the default currency belongs to the shop (the folders belong to each
 /// computer), and it is written on its own.
-const TABLES: &[Table] = &[
+pub(super) const TABLES: &[Table] = &[
     Table {
         name: "users",
         columns: &[
@@ -261,7 +261,8 @@ const SECONDARY_INDEXES: &str = "SELECT i.indexname::text, i.indexdef FROM pg_in
       WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)";
 const PUT_DEFAULT_CURRENCY: &str =
     "UPDATE settings SET value = to_jsonb($1::text) WHERE key = 'default_currency'";
-const SERVER_DEFAULT_CURRENCY: &str = "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";
+pub(super) const SERVER_DEFAULT_CURRENCY: &str =
+    "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";
 /// The references between the tables a push fills. PostgreSQL checks a reference row by row,
 /// with a query and a row lock on the referenced row each time (40 microseconds a product tag);
 /// added back after the copy, each is checked once for the whole table by one join.
@@ -367,7 +368,7 @@ fn push_snapshot(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     let currency = crate::catalog::settings::default_currency(catalog.conn())?;
     tx.execute(PUT_DEFAULT_CURRENCY, &[&currency])?;
     for table in TABLES {
-        let rows = compare_table(catalog, &mut tx, table)?;
+        let rows = compare_table(catalog.conn(), &mut tx, table)?;
         report.tables.push((table.name.to_owned(), rows));
     }
     let theirs: String = tx.query_one(SERVER_DEFAULT_CURRENCY, &[])?.get(0);
@@ -471,7 +472,7 @@ fn put_value(line: &mut Vec<u8>, value: ValueRef<'_>, table: &str) -> Result<()>
 
 /// One value as both sides are compared.
 #[derive(Debug, PartialEq)]
-enum Cell {
+pub(super) enum Cell {
     Null,
     Int(i64),
     Text(String),
@@ -479,10 +480,10 @@ enum Cell {
     Blob(Vec<u8>),
 }
 
-/// Reads the table back from the server and from the library in key order and compares
-/// every value of every row; returns the number of rows.
-fn compare_table(catalog: &Catalog, tx: &mut postgres::Transaction<'_>, table: &Table) -> Result<u64> {
-    let theirs = table
+/// The server's columns of `table` as the library writes them: timestamps in SQLite's text
+/// form, citext and jsonb as text.
+pub(super) fn server_columns(table: &Table) -> String {
+    table
         .columns
         .iter()
         .map(|(c, kind)| match kind {
@@ -492,7 +493,17 @@ fn compare_table(catalog: &Catalog, tx: &mut postgres::Transaction<'_>, table: &
             Text | Json | Any => format!("{c}::text"),
         })
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(", ")
+}
+
+/// Reads `table` from the server and from the library in key order and compares every value
+/// of every row; returns the number of rows.
+pub(super) fn compare_table(
+    conn: &rusqlite::Connection,
+    tx: &mut postgres::Transaction<'_>,
+    table: &Table,
+) -> Result<u64> {
+    let theirs = server_columns(table);
     let ours = table
         .columns
         .iter()
@@ -506,7 +517,7 @@ fn compare_table(catalog: &Catalog, tx: &mut postgres::Transaction<'_>, table: &
         format!("SELECT {theirs} FROM {} ORDER BY {}", table.name, table.key).as_str(),
         std::iter::empty::<i32>(),
     )?;
-    let mut stmt = catalog.conn().prepare(&format!(
+    let mut stmt = conn.prepare(&format!(
         "SELECT {ours} FROM {} ORDER BY {}",
         table.name, table.key
     ))?;
@@ -543,7 +554,7 @@ fn local_cell(value: ValueRef<'_>, kind: Kind) -> Result<Cell> {
     })
 }
 
-fn server_cell(row: &postgres::Row, i: usize, kind: Kind) -> Result<Cell> {
+pub(super) fn server_cell(row: &postgres::Row, i: usize, kind: Kind) -> Result<Cell> {
     Ok(match kind {
         Int => row.try_get::<_, Option<i64>>(i)?.map_or(Cell::Null, Cell::Int),
         Blob => row
@@ -559,7 +570,7 @@ fn server_cell(row: &postgres::Row, i: usize, kind: Kind) -> Result<Cell> {
     })
 }
 
-fn mismatch(table: &str, column: &str) -> Error {
+pub(super) fn mismatch(table: &str, column: &str) -> Error {
     Error::Damaged(format!(
         "Read back from the server, {table} differs from the library in {column}; the push was undone and the server is empty again."
     ))

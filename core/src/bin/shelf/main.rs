@@ -134,10 +134,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     let library = Library::locate(cli.library)?;
-    // These two must not open (and so migrate or lock) the catalog first.
+    // These must not open (and so migrate or lock) the catalog first.
     match &cli.command {
         Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
         Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
+        Command::Server(server_cmds::ServerCmd::Pull { from }) => {
+            return server_cmds::pull(&library, from, out)
+        }
         _ => {}
     }
     let mut catalog = Catalog::open(&library)?;

@@ -2,8 +2,8 @@
 
 use crate::output::Out;
 use clap::Subcommand;
-use shelf_core::server::{connect, push};
-use shelf_core::{Catalog, Result};
+use shelf_core::server::{connect, pull, push};
+use shelf_core::{Catalog, Library, Result};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -16,6 +16,30 @@ pub enum ServerCmd {
         #[arg(long, value_name = "ADDRESS")]
         to: String,
     },
+    /// Make this library (a new or empty folder, from --library) from a team server's
+    /// catalog: every row, its history, its photos, compared row by row before it commits.
+    Pull {
+        /// The server: postgresql://you@host:5432/shop (no password in it).
+        #[arg(long, value_name = "ADDRESS")]
+        from: String,
+    },
+}
+
+/// `server pull` makes the library's catalog, so it runs before anything opens one.
+pub fn pull(library: &Library, from: &str, out: &Out) -> Result<ExitCode> {
+    let mut client = connect::connect(from)?;
+    let report = pull::pull(&mut client, library.root())?;
+    out.show(&report, || {
+        let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+        format!(
+            "Pulled {rows} rows (history included) and {} photos ({} bytes) into {} in {:.1} s; every row was compared with the server.",
+            report.photos,
+            report.photo_bytes,
+            library.root().display(),
+            report.seconds
+        )
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> {
@@ -37,5 +61,6 @@ pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> 
             });
             Ok(ExitCode::SUCCESS)
         }
+        ServerCmd::Pull { .. } => unreachable!("run before the catalog is opened"),
     }
 }
