@@ -113,6 +113,7 @@ impl TestServer {
             "initdb failed: {}",
             String::from_utf8_lossy(&initdb.stderr)
         );
+        make_certificates(&folder);
         // Loopback only, sockets in the cluster's own folder; durability settings off,
         // because a test cluster dies with the run (the benchmarks use the defaults).
         let port = free_port();
@@ -125,7 +126,11 @@ impl TestServer {
             .arg(&folder)
             .args(["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
             .args(["-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
-            .args(["-c", "max_connections=200"])
+            .args(["-c", "max_connections=200", "-c", "ssl=on"])
+            .arg("-c")
+            .arg(format!("ssl_cert_file={}", folder.join("server.pem").display()))
+            .arg("-c")
+            .arg(format!("ssl_key_file={}", folder.join("server.key").display()))
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(folder.join("server.log")).unwrap())
             .spawn()
@@ -152,6 +157,16 @@ impl TestServer {
 
     fn try_connect(&self, database: &str, user: &str) -> Result<Client, postgres::Error> {
         Client::connect(&self.url(database, user), NoTls)
+    }
+
+    /// The test authority that signed the cluster's certificate (for "localhost").
+    pub fn ca(&self) -> PathBuf {
+        self.folder.join("ca.pem")
+    }
+
+    /// An authority that signed nothing here.
+    pub fn other_ca(&self) -> PathBuf {
+        self.folder.join("other-ca.pem")
     }
 
     pub fn url(&self, database: &str, user: &str) -> String {
@@ -197,6 +212,84 @@ impl TestServer {
             .batch_execute(&format!("CREATE DATABASE {}", db.name))
             .unwrap();
         db
+    }
+}
+
+/// A test certificate authority, a certificate for "localhost" signed by it (the server's,
+/// its key readable by the cluster's owner alone, as PostgreSQL requires), and a second
+/// authority that signed nothing, made with Debian's openssl.
+fn make_certificates(folder: &Path) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(folder)
+            .output()
+            .expect("openssl (scripts/setup installs it)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for (name, subject) in [
+        ("ca", "/CN=Shelfkeeper test CA"),
+        ("other-ca", "/CN=Someone else"),
+    ] {
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            subject,
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.pem"),
+        ]);
+    }
+    std::fs::write(folder.join("server.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ]);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(folder.join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    if running_as_root() {
+        let status = Command::new("chown")
+            .args(["postgres:postgres", "server.key", "server.pem"])
+            .current_dir(folder)
+            .status()
+            .unwrap();
+        assert!(status.success());
     }
 }
 

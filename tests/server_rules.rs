@@ -394,3 +394,35 @@ fn a_dropped_connection_is_said_in_plain_words() {
     );
     assert!(said.to_string().contains("may not have been saved"), "{said}");
 }
+
+#[test]
+fn a_server_over_tls_is_verified_and_a_certificate_that_does_not_verify_is_refused() {
+    use shelf_core::server::connect;
+    let db = server().database();
+    let address = format!(
+        "postgresql://{ADMIN}@localhost:{}/{}?sslmode=require",
+        db.port, db.name
+    );
+    let untrusted = connect::connect(&address, None)
+        .err()
+        .expect("an untrusted certificate");
+    assert_eq!(untrusted.kind(), ErrorKind::Refused, "{untrusted}");
+    assert!(untrusted.to_string().contains("can't be verified"), "{untrusted}");
+    assert!(untrusted.to_string().contains("--ca"), "{untrusted}");
+    let wrong = connect::connect(&address, Some(&server().other_ca()))
+        .err()
+        .expect("a certificate of another authority");
+    assert!(wrong.to_string().contains("did not sign it"), "{wrong}");
+    let mut client = connect::connect(&address, Some(&server().ca())).unwrap();
+    let over_tls: bool = client
+        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    assert!(over_tls);
+    let plain: bool = db
+        .client()
+        .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    assert!(!plain, "on this computer, TLS only when asked for");
+}

@@ -36,7 +36,7 @@ fn main() -> shelf_core::Result<()> {
     };
     let library = Library::create_at(std::path::Path::new(&library))?;
     let catalog = Catalog::open(&library)?;
-    let mut client = connect::connect(&address)?;
+    let mut client = connect::connect(&address, None)?;
 
     let report = push::push(&catalog, &mut client)?;
     let products = report
@@ -118,7 +118,7 @@ fn main() -> shelf_core::Result<()> {
     }
 
     // A change made on one connection, seen by another that listens, as a second window would.
-    let mut window: Client = connect::connect(&address)?;
+    let mut window: Client = connect::connect(&address, None)?;
     window.batch_execute("LISTEN shelf_changes")?;
     let edit = client.prepare("UPDATE products SET stock = stock + 1 WHERE id = $1")?;
     let (p50, p95) = time_many(200, |i| {

@@ -8,6 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 command -v psql >/dev/null || need+=(postgresql-client-15)
+# The TLS tests make their certificate authority and the server's certificate with openssl.
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   # No default cluster on port 5432: nothing here uses one.
   mkdir -p /etc/postgresql-common/createcluster.d

@@ -1,16 +1,19 @@
 //! Connecting to a team server, with the rules that hold before a byte is sent: a server that
-//! is not on this computer is reached only over TLS, and a password never travels in an
-//! address (a command line or a settings row would keep it); it belongs in the system
-//! keyring.
-//!
-//! This version connects to servers on this computer (127.0.0.1, ::1, localhost or a Unix
-//! socket) only: the TLS connector and the keyring are the next part of team mode, and until
-//! they exist a remote address is refused rather than reached in the clear.
+//! is not on this computer (127.0.0.1, ::1, localhost or a Unix socket) is reached only over
+//! TLS, with its certificate verified against the public authorities (webpki-roots, as the
+//! photo downloads use) or the shop's own authority given with `--ca`, and a password never
+//! travels in an address (a command line or a settings row would keep it); it belongs in the
+//! system keyring, which is the next part of team mode. `sslmode=require` in the address asks
+//! for TLS on this computer too.
 
 use crate::error::{Error, Result};
-use postgres::config::Host;
+use postgres::config::{Host, SslMode};
 use postgres::{Client, Config, NoTls};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long a connection attempt may take before the seller is told the server isn't answering.
@@ -34,17 +37,8 @@ pub fn parse(address: &str) -> Result<Config> {
             message: "The server address needs your login and the shop's database: postgresql://you@host:5432/shop.".into(),
         });
     }
-    if let Some(host) = config.get_hosts().iter().find(|h| !on_this_computer(h)) {
-        let name = match host {
-            Host::Tcp(name) => name.clone(),
-            Host::Unix(path) => path.display().to_string(),
-        };
-        return Err(Error::Refused {
-            field: Some("server"),
-            message: format!(
-                "{name} is not on this computer, and this version of Shelfkeeper reaches other computers' servers only over TLS, which it can't do yet. Nothing was sent."
-            ),
-        });
+    if !config.get_hosts().iter().all(on_this_computer) {
+        config.ssl_mode(SslMode::Require);
     }
     config.connect_timeout(CONNECT_TIMEOUT);
     config.application_name("shelfkeeper");
@@ -69,9 +63,81 @@ fn on_this_computer(host: &Host) -> bool {
     }
 }
 
-/// Connects to the server at `address` (see [`parse`]).
-pub fn connect(address: &str) -> Result<Client> {
-    Ok(parse(address)?.connect(NoTls)?)
+/// Connects to the server at `address` (see [`parse`]); `ca` is the certificate (PEM) of
+/// the shop's own certificate authority, when its server's certificate isn't from a public one.
+pub fn connect(address: &str, ca: Option<&Path>) -> Result<Client> {
+    let config = parse(address)?;
+    if config.get_ssl_mode() != SslMode::Require {
+        return config.connect(NoTls).map_err(|err| in_words(err, ca));
+    }
+    config.connect(tls(ca)?).map_err(|err| in_words(err, ca))
+}
+
+/// rustls (already the photo downloads' TLS) with the public authorities, and the shop's own.
+fn tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(ca) = ca {
+        let unreadable = |e: rustls::pki_types::pem::Error| Error::Validation {
+            field: Some("ca"),
+            message: format!("{} is not a certificate in PEM form ({e}).", ca.display()),
+        };
+        for cert in CertificateDer::pem_file_iter(ca).map_err(unreadable)? {
+            roots
+                .add(cert.map_err(unreadable)?)
+                .map_err(|e| Error::Validation {
+                    field: Some("ca"),
+                    message: format!("{} can't be used as an authority ({e}).", ca.display()),
+                })?;
+        }
+    }
+    let config =
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Internal(format!("TLS: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// Why a connection could not be made, in words: a certificate that does not verify, a
+/// server without TLS, a server that isn't there, a login it refuses.
+fn in_words(err: postgres::Error, ca: Option<&Path>) -> Error {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(cause) = source {
+        // An io::Error hides the rustls error it carries from `source()`: look inside it.
+        let inner = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+        let tls = inner.unwrap_or(cause).downcast_ref::<rustls::Error>();
+        if let Some(rustls::Error::InvalidCertificate(why)) = tls {
+            let hint = if ca.is_some() {
+                "the certificate given with --ca did not sign it, or it is for another name"
+            } else {
+                "it isn't signed by an authority this computer trusts, or it is for another name; if the shop has its own authority, give its certificate with --ca"
+            };
+            return Error::Refused {
+                field: Some("server"),
+                message: format!(
+                    "The team server's certificate can't be verified ({why:?}): {hint}. Nothing was sent."
+                ),
+            };
+        }
+        source = cause.source();
+    }
+    if err.to_string().contains("server does not support TLS") {
+        return Error::Refused {
+            field: Some("server"),
+            message: "The team server doesn't offer TLS, and a server on another computer is reached only over TLS. Turn on ssl in its postgresql.conf. Nothing was sent.".into(),
+        };
+    }
+    if err.as_db_error().is_some() {
+        return Error::from(err);
+    }
+    Error::Storage(format!(
+        "The team server can't be reached ({err}). Check the address, the network and that the server is running; nothing was sent."
+    ))
 }
 
 #[cfg(test)]
@@ -79,19 +145,22 @@ mod tests {
     use super::parse;
 
     #[test]
-    fn only_servers_on_this_computer_and_no_passwords_in_addresses() {
-        for ok in [
-            "postgresql://ann@127.0.0.1:5432/shop",
-            "postgresql://ann@localhost/shop",
-            "postgresql://ann@[::1]:5433/shop",
-            "host=127.0.0.1 port=5432 user=ann dbname=shop",
-            "host=/run/postgresql user=ann dbname=shop",
+    fn other_computers_need_tls_and_no_address_holds_a_password() {
+        use postgres::config::SslMode;
+        for (address, tls) in [
+            ("postgresql://ann@127.0.0.1:5432/shop", false),
+            ("postgresql://ann@localhost/shop", false),
+            ("postgresql://ann@[::1]:5433/shop", false),
+            ("host=127.0.0.1 port=5432 user=ann dbname=shop", false),
+            ("host=/run/postgresql user=ann dbname=shop", false),
+            ("postgresql://ann@127.0.0.1/shop?sslmode=require", true),
+            ("postgresql://ann@shop.example.com/shop", true),
+            ("postgresql://ann@192.168.1.20/shop?sslmode=disable", true),
         ] {
-            assert!(parse(ok).is_ok(), "{ok}: {:?}", parse(ok).err());
+            let config = parse(address).unwrap_or_else(|e| panic!("{address}: {e}"));
+            assert_eq!(config.get_ssl_mode() == SslMode::Require, tls, "{address}");
         }
         for (refused, says) in [
-            ("postgresql://ann@shop.example.com/shop", "only over TLS"),
-            ("postgresql://ann@192.168.1.20/shop", "only over TLS"),
             ("postgresql://ann:secret@127.0.0.1/shop", "Leave the password out"),
             ("postgresql://127.0.0.1/shop", "needs your login"),
             ("not an address", "not a server address"),

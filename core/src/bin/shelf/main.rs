@@ -138,8 +138,8 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     match &cli.command {
         Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
         Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
-        Command::Server(server_cmds::ServerCmd::Pull { from }) => {
-            return server_cmds::pull(&library, from, out)
+        Command::Server(server_cmds::ServerCmd::Pull { from, ca }) => {
+            return server_cmds::pull(&library, from, ca.as_deref(), out)
         }
         _ => {}
     }

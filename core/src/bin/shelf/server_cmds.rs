@@ -4,6 +4,7 @@ use crate::output::Out;
 use clap::Subcommand;
 use shelf_core::server::{connect, pull, push};
 use shelf_core::{Catalog, Library, Result};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -15,6 +16,10 @@ pub enum ServerCmd {
         /// The server: postgresql://you@host:5432/shop (no password in it).
         #[arg(long, value_name = "ADDRESS")]
         to: String,
+        /// The shop's own certificate authority (PEM), when the server's certificate isn't
+        /// from a public one.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
     },
     /// Make this library (a new or empty folder, from --library) from a team server's
     /// catalog: every row, its history, its photos, compared row by row before it commits.
@@ -22,12 +27,15 @@ pub enum ServerCmd {
         /// The server: postgresql://you@host:5432/shop (no password in it).
         #[arg(long, value_name = "ADDRESS")]
         from: String,
+        /// The shop's own certificate authority (PEM), as for push.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
     },
 }
 
 /// `server pull` makes the library's catalog, so it runs before anything opens one.
-pub fn pull(library: &Library, from: &str, out: &Out) -> Result<ExitCode> {
-    let mut client = connect::connect(from)?;
+pub fn pull(library: &Library, from: &str, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
+    let mut client = connect::connect(from, ca)?;
     let report = pull::pull(&mut client, library.root())?;
     out.show(&report, || {
         let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
@@ -44,8 +52,8 @@ pub fn pull(library: &Library, from: &str, out: &Out) -> Result<ExitCode> {
 
 pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
-        ServerCmd::Push { to } => {
-            let mut client = connect::connect(&to)?;
+        ServerCmd::Push { to, ca } => {
+            let mut client = connect::connect(&to, ca.as_deref())?;
             let report = push::push(catalog, &mut client)?;
             out.show(&report, || {
                 let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
