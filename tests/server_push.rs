@@ -183,7 +183,11 @@ fn shelf_server_push_moves_a_library_and_says_when_a_server_cant_be_reached() {
         "postgresql://olga@shop.example.invalid/shop",
     ]);
     assert!(!remote.status.success());
-    assert!(stderr(&remote).contains("can't be reached"), "{}", stderr(&remote));
+    assert!(
+        stderr(&remote).contains("can't be reached"),
+        "{}",
+        stderr(&remote)
+    );
     let secret = lib.shelf(&[
         "server",
         "push",
