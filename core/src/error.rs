@@ -187,6 +187,10 @@ pub struct ErrorReport {
     pub details: Option<serde_json::Value>,
 }
 
+/// A reference refused: SQLite reports every one as the same failure, and the team server's
+/// named references (and its unnamed failure) read the same.
+const REFERENCE_BROKEN: &str = "That refers to something that doesn't exist, or is still used elsewhere.";
+
 /// What the schema says when it refuses a write, as (kind, field, message). Keyed by the
 /// constraint name, the `table.column` of a UNIQUE failure, or the guard trigger's RAISE text.
 fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static str)> {
@@ -430,7 +434,7 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
         | "variant_product_exists" | "variant_image_exists" | "undo_entry_exists" => (
             Refused,
             None,
-            "That refers to something that doesn't exist, or is still used elsewhere.",
+            REFERENCE_BROKEN,
         ),
         "product_image_once_per_product" | "product_images.product_id" => (
             Conflict,
@@ -611,9 +615,7 @@ impl From<rusqlite::Error> for Error {
             return Error::Sqlite(err);
         }
         if message == "FOREIGN KEY constraint failed" {
-            return Error::refused(
-                "That refers to something that doesn't exist, or is still used elsewhere.",
-            );
+            return Error::refused(REFERENCE_BROKEN);
         }
         rule_error(rule_name(message)).unwrap_or(Error::Sqlite(err))
     }
@@ -665,7 +667,7 @@ impl From<postgres::Error> for Error {
                 message: "Your login on the team server may not do that: purging from the trash, managing users and restoring a backup are for owners.".into(),
             },
             SqlState::FOREIGN_KEY_VIOLATION => Error::refused(
-                "That refers to something that doesn't exist, or is still used elsewhere.",
+                REFERENCE_BROKEN,
             ),
             _ => Error::Internal(format!("Unexpected server error: {}", db.message())),
         }

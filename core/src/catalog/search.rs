@@ -71,7 +71,7 @@ const SKU_STARTS_WITH: &str = concat!(
 /// time in proportion to the catalog; ranking a bounded set keeps each keystroke cheap, and
 /// a query that matches fewer products than this (most of them, past two letters) is
 /// ranked exactly.
-const CANDIDATES: i64 = 256;
+pub(crate) const CANDIDATES: i64 = 256;
 
 /// The newest candidates (FTS5 walks rowids in descending order natively and stops at the
 /// limit, so this costs the same at 100,000 products as at 1,000).
@@ -168,10 +168,7 @@ pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHi
     if !hits.is_empty() && !typed.contains(char::is_whitespace) {
         return Ok(hits);
     }
-    let mut chars = typed.chars();
-    if let (Some(first), None) = (chars.next(), chars.next()) {
-        let next = char::from_u32(first.to_ascii_lowercase() as u32 + 1).unwrap_or(char::MAX);
-        let (from, to) = (first.to_ascii_lowercase().to_string(), next.to_string());
+    if let Some((from, to)) = one_letter_range(typed) {
         for statement in [NAME_STARTS_WITH, SKU_STARTS_WITH] {
             let mut stmt = conn.prepare_cached(statement)?;
             for hit in stmt.query_map((&from, &to, limit), hit_from_row)? {
@@ -189,6 +186,18 @@ pub fn search(conn: &Connection, typed: &str, limit: u32) -> Result<Vec<SearchHi
     let rows = stmt.query_map((best, typed, limit - hits.len() as i64), hit_from_row)?;
     hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
     Ok(hits)
+}
+
+/// One typed character as the range of text that starts with it, from the letter (lower
+/// case) to the character after it; `None` unless exactly one character was typed.
+pub(crate) fn one_letter_range(typed: &str) -> Option<(String, String)> {
+    let mut chars = typed.chars();
+    let (Some(first), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
+    let first = first.to_ascii_lowercase();
+    let next = char::from_u32(first as u32 + 1).unwrap_or(char::MAX);
+    Some((first.to_string(), next.to_string()))
 }
 
 /// The ranking: among the newest `count` matches, products where every typed word starts a

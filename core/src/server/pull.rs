@@ -12,7 +12,9 @@
 //! against its name; a pull that fails removes what it wrote.
 
 use super::migrations as server_migrations;
-use super::push::{compare_table, mismatch, server_cell, server_columns, Cell, Kind, Table, TABLES};
+use super::push::{
+    column_list, compare_table, mismatch, server_cell, server_columns, Cell, Kind, Table, TABLES,
+};
 use crate::catalog::search::REINDEX_ALL;
 use crate::db::{self, Access};
 use crate::error::{Error, Result};
@@ -171,12 +173,11 @@ fn copy_table(
     sqlite: &rusqlite::Transaction<'_>,
     table: &Table,
 ) -> Result<()> {
-    let columns: Vec<&str> = table.columns.iter().map(|(c, _)| *c).collect();
-    let placeholders = vec!["?"; columns.len()].join(", ");
+    let placeholders = vec!["?"; table.columns.len()].join(", ");
     let mut insert = sqlite.prepare(&format!(
         "INSERT INTO {} ({}) VALUES ({placeholders})",
         table.name,
-        columns.join(", ")
+        column_list(table)
     ))?;
     let select = format!(
         "SELECT {} FROM {} ORDER BY {}",
@@ -186,7 +187,7 @@ fn copy_table(
     );
     let mut rows = tx.query_raw(select.as_str(), std::iter::empty::<i32>())?;
     while let Some(row) = rows.next()? {
-        let mut values = Vec::with_capacity(columns.len());
+        let mut values = Vec::with_capacity(table.columns.len());
         for (i, (_, kind)) in table.columns.iter().enumerate() {
             values.push(match (server_cell(&row, i, *kind)?, kind) {
                 (Cell::Null, _) => Value::Null,

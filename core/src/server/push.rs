@@ -238,13 +238,6 @@ const IDENTITIES: &[&str] = &[
     "deletion_log",
 ];
 
-/// A category comes after its parent, whatever their ids.
-const CATEGORIES_PARENTS_FIRST: &str = "WITH RECURSIVE depth (id, d) AS (
-    SELECT id, 0 FROM categories WHERE parent_id IS NULL
-    UNION ALL SELECT c.id, depth.d + 1 FROM categories AS c JOIN depth ON c.parent_id = depth.id)
-  SELECT c.id, c.name, c.parent_id, c.created_at, c.updated_at
-  FROM categories AS c JOIN depth ON depth.id = c.id ORDER BY depth.d, c.id";
-
 const SERVER_IS_EMPTY: &str =
     "SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM products)
   AND NOT EXISTS (SELECT 1 FROM categories) AND NOT EXISTS (SELECT 1 FROM tags)
@@ -381,7 +374,7 @@ fn push_snapshot(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     Ok(report)
 }
 
-fn column_list(table: &Table) -> String {
+pub(super) fn column_list(table: &Table) -> String {
     table
         .columns
         .iter()
@@ -399,10 +392,7 @@ fn copy_table(
 ) -> Result<()> {
     let columns = column_list(table);
     let photos = table.name == "originals";
-    let select = match table.name {
-        "categories" => CATEGORIES_PARENTS_FIRST.to_owned(),
-        _ => format!("SELECT {columns} FROM {} ORDER BY {}", table.name, table.key),
-    };
+    let select = format!("SELECT {columns} FROM {} ORDER BY {}", table.name, table.key);
     let copy = if photos {
         format!("COPY {} ({columns}, bytes) FROM STDIN", table.name)
     } else {

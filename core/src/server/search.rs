@@ -8,7 +8,7 @@
 //! BENCHMARKS.md, "Team server", for what each choice measured.
 
 use crate::catalog::products::Status;
-use crate::catalog::search::{folded_words, SearchHit};
+use crate::catalog::search::{folded_words, one_letter_range, SearchHit, CANDIDATES};
 use crate::error::Result;
 use postgres::{Client, Row};
 
@@ -38,9 +38,6 @@ const SKU_STARTS_WITH: &str = concat!(
     " FROM products AS p WHERE lower(p.sku::text) >= $1 AND lower(p.sku::text) < $2
       AND p.deleted_at IS NULL ORDER BY lower(p.sku::text), p.id LIMIT $3"
 );
-
-/// How many of the newest matches are ranked, as on SQLite.
-const CANDIDATES: i64 = 256;
 
 /// The ranked search; `$1` is the typed prefixes, `$2` the same restricted to weight A (the
 /// SKU's and name's words), so the ranking reads the stored document. `$3` is the exact SKU
@@ -102,10 +99,7 @@ pub fn search(client: &mut Client, typed: &str, limit: u32) -> Result<Vec<Search
     if !hits.is_empty() && !typed.contains(char::is_whitespace) {
         return Ok(hits);
     }
-    let mut chars = typed.chars();
-    if let (Some(first), None) = (chars.next(), chars.next()) {
-        let next = char::from_u32(first.to_ascii_lowercase() as u32 + 1).unwrap_or(char::MAX);
-        let (from, to) = (first.to_ascii_lowercase().to_string(), next.to_string());
+    if let Some((from, to)) = one_letter_range(typed) {
         for statement in [NAME_STARTS_WITH, SKU_STARTS_WITH] {
             for row in client.query(statement, &[&from, &to, &limit])? {
                 let found = hit(&row);
