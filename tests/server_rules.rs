@@ -426,3 +426,89 @@ fn a_server_over_tls_is_verified_and_a_certificate_that_does_not_verify_is_refus
         .get(0);
     assert!(!plain, "on this computer, TLS only when asked for");
 }
+
+/// The server's own guards, each refusing a bad write from a plain connection and leaving
+/// every table as it was: the rules the shared cases of `catalog_rules` don't reach (variants
+/// and options, truncation, immutable photos, nested categories, the default currency).
+#[rstest::rstest]
+#[case::variant_of_a_product_without_options(
+    "INSERT INTO variants (product_id, sku, option1, price_minor) SELECT id, 'MUG-1-X', 'X', 1 FROM products WHERE sku = 'MUG-1'",
+    "variant_needs_options"
+)]
+#[case::value_for_an_option_the_product_lacks(
+    "INSERT INTO variants (product_id, sku, option1, option2, price_minor) SELECT id, 'TEE-X', 'X', 'Y', 1 FROM products WHERE sku = 'TEE'",
+    "variant_options_mismatch"
+)]
+#[case::value_cleared_later(
+    "UPDATE variants SET option1 = NULL WHERE sku = 'TEE-S'",
+    "variant_options_mismatch"
+)]
+#[case::same_combination_in_other_case(
+    "INSERT INTO variants (product_id, sku, option1, price_minor) SELECT id, 'TEE-S2', 's', 1 FROM products WHERE sku = 'TEE'",
+    "variant_combination_unique"
+)]
+#[case::blank_option_value("UPDATE variants SET option1 = ' ' WHERE sku = 'TEE-S'", "option_value_shape")]
+#[case::variant_sku_renamed_onto_a_product(
+    "UPDATE variants SET sku = 'mug-1' WHERE sku = 'TEE-S'",
+    "sku_taken"
+)]
+#[case::product_renamed_onto_a_variant("UPDATE products SET sku = 'tee-m' WHERE sku = 'MUG-1'", "sku_taken")]
+#[case::variant_photo_not_of_its_product(
+    "UPDATE variants SET image_sha256 = encode(sha256('mug'), 'hex') WHERE sku = 'TEE-S'",
+    "variant_image_not_of_product"
+)]
+#[case::stray_delete_of_variants("DELETE FROM variants", "variant_not_in_trash")]
+#[case::variant_moved_to_another_product(
+    "UPDATE variants SET product_id = (SELECT id FROM products WHERE sku = 'MUG-1') WHERE sku = 'TEE-S'",
+    "variant_id_is_fixed"
+)]
+#[case::variant_version_backwards(
+    "UPDATE variants SET version = 0 WHERE sku = 'TEE-S'",
+    "version_only_forward"
+)]
+#[case::option_in_use("DELETE FROM product_options", "option_in_use")]
+#[case::option_moved_while_in_use("UPDATE product_options SET position = 2", "option_in_use")]
+#[case::fourth_option(
+    "INSERT INTO product_options (product_id, position, name) SELECT id, 4, 'Fit' FROM products WHERE sku = 'TEE'",
+    "option_position_range"
+)]
+#[case::option_named_twice_in_other_case(
+    "INSERT INTO product_options (product_id, position, name) SELECT id, 2, 'SIZE' FROM products WHERE sku = 'TEE'",
+    "option_name_unique"
+)]
+#[case::product_stock_written_over_its_variants(
+    "UPDATE products SET stock = 99 WHERE sku = 'TEE'",
+    "product_sells_through_variants"
+)]
+#[case::truncate_products("TRUNCATE products CASCADE", "product_not_in_trash")]
+#[case::truncate_variants("TRUNCATE variants CASCADE", "variant_not_in_trash")]
+#[case::truncate_audit_log("TRUNCATE audit_log CASCADE", "audit_log_append_only")]
+#[case::photo_changed_in_place("UPDATE originals SET mime = 'image/png'", "original_is_immutable")]
+#[case::category_with_children("DELETE FROM categories WHERE name = 'Home'", "category_has_children")]
+#[case::category_under_its_own_child(
+    "UPDATE categories SET parent_id = (SELECT id FROM categories WHERE name = 'Kitchen') WHERE name = 'Home'",
+    "category_cycle"
+)]
+#[case::unknown_default_currency(
+    "UPDATE settings SET value = '\"XYZ\"' WHERE key = 'default_currency'",
+    "currency_unknown"
+)]
+fn the_servers_own_guards_refuse_bad_writes_and_change_nothing(#[case] sql: &str, #[case] expected: &str) {
+    let (db, _) = with_owner_and_product();
+    db.client()
+        .batch_execute(
+            "INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('TEE', 'Tee', 1, 1);
+             INSERT INTO product_options (product_id, position, name) SELECT id, 1, 'Size' FROM products WHERE sku = 'TEE';
+             INSERT INTO variants (product_id, sku, option1, price_minor, stock)
+               SELECT id, v.sku, v.size, 500, 2 FROM products, (VALUES ('TEE-S', 'S'), ('TEE-M', 'M')) AS v (sku, size)
+               WHERE products.sku = 'TEE';
+             UPDATE variants SET stock = 3 WHERE sku = 'TEE-S';
+             INSERT INTO originals (sha256, byte_size, mime, width, height, file_name, bytes)
+               VALUES (encode(sha256('mug'), 'hex'), 3, 'image/jpeg', 4, 3, 'mug.jpg', 'mug');
+             INSERT INTO product_images (product_id, sha256) SELECT id, encode(sha256('mug'), 'hex') FROM products WHERE sku = 'MUG-1';
+             INSERT INTO categories (name) VALUES ('Home');
+             INSERT INTO categories (name, parent_id) SELECT 'Kitchen', id FROM categories WHERE name = 'Home';",
+        )
+        .unwrap();
+    db.assert_refused_unchanged(sql, expected);
+}
