@@ -342,7 +342,7 @@ fn migrating_a_fresh_server_twice_at_once_applies_each_migration_once() {
     let latest = migrations::latest_version();
     assert_eq!(
         reports,
-        [(0, 0), (0, latest)],
+        [(0, latest), (latest, latest)],
         "one migrated, the other found it done"
     );
     let mut client = db.client();
@@ -511,4 +511,46 @@ fn the_servers_own_guards_refuse_bad_writes_and_change_nothing(#[case] sql: &str
         )
         .unwrap();
     db.assert_refused_unchanged(sql, expected);
+}
+
+#[test]
+fn a_listener_turns_what_others_save_into_change_batches_and_says_when_the_server_is_gone() {
+    use shelf_core::catalog::{ChangeKind, Entity};
+    use shelf_core::server::changes::Listener;
+    let (db, product) = with_owner_and_product();
+    let mut client = db.client();
+    let backend: i32 = client.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+    let mut listener = Listener::start(client).unwrap();
+    assert_eq!(listener.next(Duration::from_millis(200)).unwrap(), None);
+
+    let started = Instant::now();
+    db.client()
+        .execute("UPDATE products SET stock = 9 WHERE id = $1", &[&product])
+        .unwrap();
+    let batch = listener
+        .next(Duration::from_secs(1))
+        .unwrap()
+        .expect("a batch within a second");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(batch.len(), 1);
+    assert_eq!(
+        (batch[0].entity, batch[0].id.clone(), batch[0].kind),
+        (Entity::Product, product.to_string(), ChangeKind::Updated)
+    );
+    // Anyone may NOTIFY the channel: what isn't the triggers' shape asks for a full refresh.
+    db.client()
+        .batch_execute("NOTIFY shelf_changes, '{\"ids\": \"everything; DROP TABLE products\"}'")
+        .unwrap();
+    assert_eq!(listener.next(Duration::from_secs(1)).unwrap(), Some(vec![]));
+
+    db.client()
+        .execute("SELECT pg_terminate_backend($1)", &[&backend])
+        .unwrap();
+    let err = listener.next(Duration::from_secs(5)).unwrap_err();
+    assert_eq!(err.kind(), shelf_core::ErrorKind::Io, "{err}");
+    assert!(err.to_string().contains("stopped answering"), "{err}");
+    assert!(
+        listener.next(Duration::from_millis(10)).is_err(),
+        "and stays said"
+    );
 }

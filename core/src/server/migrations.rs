@@ -24,14 +24,19 @@ macro_rules! migration {
 }
 
 /// Every server migration, in order. Add new ones at the end; never edit or reorder these.
-pub const MIGRATIONS: &[Migration] = &[migration!(1, "0001_catalog.sql")];
+pub const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_catalog.sql"),
+    migration!(2, "0002_millisecond_timestamps.sql"),
+    migration!(3, "0003_search_words_in_order.sql"),
+    migration!(4, "0004_product_json.sql"),
+];
 
 /// The server schema version this build of the app writes.
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
-/// The advisory lock every migrating transaction holds ("shelf" in ASCII).
+/// The advisory lock a migrating connection holds ("shelf" in ASCII).
 const MIGRATION_LOCK: i64 = 0x73_6865_6c66;
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -40,7 +45,8 @@ const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
   sha256 text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 )";
-const TAKE_LOCK: &str = "SELECT pg_advisory_xact_lock($1)";
+const TAKE_LOCK: &str = "SELECT pg_advisory_lock($1)";
+const RELEASE_LOCK: &str = "SELECT pg_advisory_unlock($1)";
 const LEDGER_EXISTS: &str = "SELECT to_regclass('schema_migrations') IS NOT NULL";
 const APPLIED: &str = "SELECT version::bigint, sha256 FROM schema_migrations ORDER BY version";
 const RECORD_APPLIED: &str = "INSERT INTO schema_migrations (version, name, sha256) VALUES ($1, $2, $3)";
@@ -65,6 +71,18 @@ fn applied(client: &mut Client) -> Result<Vec<(i64, String)>> {
 /// business (its own dumps and snapshots), so unlike SQLite no copy is taken first; each
 /// migration is one transaction, and a failed one leaves the database as it was.
 pub fn migrate(client: &mut Client) -> Result<MigrationReport> {
+    // Held for the whole run, so a second computer migrating at the same moment waits, then
+    // finds every migration done (each is still its own transaction).
+    client.execute(TAKE_LOCK, &[&MIGRATION_LOCK])?;
+    let migrated = migrate_holding_lock(client);
+    let released = client.execute(RELEASE_LOCK, &[&MIGRATION_LOCK]);
+    let report = migrated?;
+    released?;
+    Ok(report)
+}
+
+fn migrate_holding_lock(client: &mut Client) -> Result<MigrationReport> {
+    client.batch_execute(CREATE_LEDGER)?;
     let from = current_version(client)?;
     let mut report = MigrationReport {
         from,
@@ -73,8 +91,6 @@ pub fn migrate(client: &mut Client) -> Result<MigrationReport> {
     };
     for migration in MIGRATIONS {
         let mut tx = client.transaction()?;
-        tx.execute(TAKE_LOCK, &[&MIGRATION_LOCK])?;
-        tx.batch_execute(CREATE_LEDGER)?;
         let done = verified(tx.query(APPLIED, &[])?.iter().map(|r| (r.get(0), r.get(1))))?;
         if done >= migration.version {
             continue;
