@@ -12,7 +12,7 @@ use shelf_core::ErrorKind;
 /// A library with a bit of everything a push must carry: photos and thumbnails, tags, a
 /// category whose parent was made after it, a product with variants, edits, a trashed and a
 /// purged product (audit, deletion and undo logs), a second user and a default currency.
-fn busy_library() -> TestLibrary {
+pub(crate) fn busy_library() -> TestLibrary {
     let (lib, skus) = library_with(Shape::ManyImages);
     let mut catalog = lib.catalog();
     let child = catalog.create_category("Cups", None).unwrap();
@@ -360,4 +360,135 @@ fn plain_connection_to(path: &std::path::Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
     conn
+}
+
+/// A server's tables but those that record when they were made (the migration ledger, and
+/// the settings rows a migration wrote and a push updated).
+fn contents(db: &TestDatabase) -> Vec<(String, String)> {
+    db.fingerprint()
+        .into_iter()
+        .filter(|(table, _)| table != "schema_migrations" && table != "settings")
+        .collect()
+}
+
+#[test]
+fn a_team_backup_is_a_verified_zip_that_restores_into_a_library_or_another_server() {
+    let lib = busy_library();
+    let source = server().empty_database();
+    push::push(&lib.catalog(), &mut source.client()).unwrap();
+    // Saved on the server after the push: the backup is of the server, not of the library.
+    source
+        .client()
+        .execute(
+            "UPDATE products SET name = 'Tee shirt, as the team left it' WHERE sku = 'TEE'",
+            &[],
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("team.zip");
+    let unused = dir.path().join("unused-library");
+    let backed_up = shelf_in(
+        &unused,
+        &[
+            "server",
+            "backup",
+            "--from",
+            &source.url(ADMIN),
+            "--out",
+            zip.to_str().unwrap(),
+        ],
+    );
+    assert!(backed_up.status.success(), "{}", stderr(&backed_up));
+    assert!(stdout(&backed_up).contains("verified"), "{}", stdout(&backed_up));
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "the scratch library is gone: {beside:?}");
+    let verified = shelf_in(&unused, &["verify-backup", zip.to_str().unwrap()]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+
+    // Into a local library: what a pull of the server gives, row for row.
+    let local = dir.path().join("local");
+    let restored = shelf_in(&local, &["restore", zip.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let pulled = dir.path().join("pulled");
+    shelf_core::server::pull::pull(&mut source.client(), &pulled).unwrap();
+    let mut from_zip = crate::transfer::dump_tables(&local.join("catalog.db"));
+    let mut from_server = crate::transfer::dump_tables(&pulled.join("catalog.db"));
+    for table in ["settings", "schema_migrations"] {
+        from_zip.remove(table);
+        from_server.remove(table);
+    }
+    assert_eq!(from_zip, from_server);
+    assert_eq!(
+        crate::transfer::files_under(&local.join("originals")),
+        crate::transfer::files_under(&pulled.join("originals"))
+    );
+    let shown = shelf_in(&local, &["product", "show", "TEE"]);
+    assert!(
+        stdout(&shown).contains("as the team left it"),
+        "{}",
+        stdout(&shown)
+    );
+
+    // Into another server: the same catalog, derived tables and SKU register included.
+    let target = server().empty_database();
+    let into_server = shelf_in(
+        &unused,
+        &[
+            "server",
+            "restore",
+            zip.to_str().unwrap(),
+            "--to",
+            &target.url(ADMIN),
+        ],
+    );
+    assert!(into_server.status.success(), "{}", stderr(&into_server));
+    assert!(
+        stdout(&into_server).contains("matches"),
+        "{}",
+        stdout(&into_server)
+    );
+    assert_eq!(contents(&target), contents(&source));
+}
+
+#[test]
+fn a_team_restore_refuses_a_server_with_a_catalog_or_a_bad_backup_and_changes_nothing() {
+    let lib = busy_library();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("shop.zip");
+    assert!(lib
+        .shelf(&["backup", "--out", zip.to_str().unwrap()])
+        .status
+        .success());
+    let busy = server().empty_database();
+    push::push(&lib.catalog(), &mut busy.client()).unwrap();
+    let before = busy.fingerprint();
+    let job = shelf_core::job::Job::silent();
+    let err = shelf_core::server::backup::restore_into(&mut busy.client(), &zip, &job).unwrap_err();
+    assert!(err.to_string().contains("already holds a catalog"), "{err}");
+    assert_eq!(busy.fingerprint(), before);
+
+    // A damaged backup: one byte of the catalog snapshot flipped in the middle of the zip.
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    let damaged = dir.path().join("damaged.zip");
+    std::fs::write(&damaged, bytes).unwrap();
+    let empty = server().empty_database();
+    let err = shelf_core::server::backup::restore_into(&mut empty.client(), &damaged, &job).unwrap_err();
+    assert_ne!(err.kind(), ErrorKind::Internal, "{err}");
+    assert_eq!(
+        count(&empty, "SELECT count(*) FROM products") + count(&empty, "SELECT count(*) FROM users"),
+        0,
+        "{err}"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap_or_default())
+        .filter(|name| name.starts_with(&format!("shelfkeeper-team-restore-{}-", std::process::id())))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -39,6 +39,8 @@ mod server_push;
 mod server_rules;
 /// Shop files with variants: Shopify, WooCommerce and Etsy, in and (round trips) out.
 mod shop_files;
+/// The storage layer: each operation on both engines, SQLite and the team server.
+mod store;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).
 mod transfer;
 /// Options and variants: the schema's rules from a plain connection, the core's API, the

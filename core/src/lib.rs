@@ -16,6 +16,7 @@ pub mod money;
 pub mod rules;
 pub mod sample;
 pub mod server;
+pub mod store;
 
 pub use catalog::Catalog;
 pub use error::{Error, ErrorKind, ErrorReport, Result};

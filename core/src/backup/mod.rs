@@ -6,7 +6,7 @@
 
 mod archive;
 pub mod auto;
-mod clock;
+pub(crate) mod clock;
 mod manifest;
 pub mod restore;
 pub mod schedule;

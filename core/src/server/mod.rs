@@ -10,8 +10,11 @@
 //! The catalog code above it is not yet split over the two engines; until it is, the app and
 //! `shelf` open SQLite libraries only.
 
+pub mod backup;
+pub mod changes;
 pub mod connect;
 pub mod migrations;
+pub mod products;
 pub mod pull;
 pub mod push;
 pub mod search;

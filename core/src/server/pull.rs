@@ -86,17 +86,23 @@ fn holds_files(dir: &Path) -> Result<bool> {
     Ok(false)
 }
 
-fn pull_into(client: &mut Client, library: &Library) -> Result<PullReport> {
+/// Refuses a server whose catalog is not at this app's schema version.
+pub(super) fn refuse_other_schema(client: &mut Client) -> Result<()> {
     let version = server_migrations::current_version(client)?;
-    if version != server_migrations::latest_version() {
-        return Err(Error::Refused {
-            field: Some("server"),
-            message: format!(
-                "The server's catalog is at schema {version} and this app writes {}; open it once as the shop's owner to bring it up to date, then pull again.",
-                server_migrations::latest_version()
-            ),
-        });
+    if version == server_migrations::latest_version() {
+        return Ok(());
     }
+    Err(Error::Refused {
+        field: Some("server"),
+        message: format!(
+            "The server's catalog is at schema {version} and this app writes {}. Connect once as the role that owns the shop's database (that brings the catalog up to date), then try again.",
+            server_migrations::latest_version()
+        ),
+    })
+}
+
+fn pull_into(client: &mut Client, library: &Library) -> Result<PullReport> {
+    refuse_other_schema(client)?;
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)

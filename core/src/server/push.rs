@@ -293,16 +293,21 @@ pub fn push(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     Ok(report)
 }
 
+/// A push only fills a server that holds no catalog yet (its schema may be there).
+pub(super) fn refuse_unless_empty(client: &mut impl postgres::GenericClient) -> Result<()> {
+    if client.query_one(SERVER_IS_EMPTY, &[])?.get::<_, bool>(0) {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        field: Some("server"),
+        message: "The server already holds a catalog; a push only fills an empty one. Nothing was changed."
+            .into(),
+    })
+}
+
 fn push_snapshot(catalog: &Catalog, client: &mut Client) -> Result<PushReport> {
     let mut tx = client.transaction()?;
-    if !tx.query_one(SERVER_IS_EMPTY, &[])?.get::<_, bool>(0) {
-        return Err(Error::Refused {
-            field: Some("server"),
-            message:
-                "The server already holds a catalog; a push only fills an empty one. Nothing was changed."
-                    .into(),
-        });
-    }
+    refuse_unless_empty(&mut tx)?;
     for table in TABLES {
         tx.batch_execute(&format!("ALTER TABLE {} DISABLE TRIGGER USER", table.name))?;
     }

@@ -118,7 +118,7 @@ enum Command {
     VerifyBackup { file: PathBuf },
     /// Replace the library with a backup; the current one is moved aside, never deleted.
     Restore { file: PathBuf },
-    /// Team mode: move this library to a shared PostgreSQL server.
+    /// Team mode: move a library to or from a shared PostgreSQL server, and back it up.
     #[command(subcommand)]
     Server(server_cmds::ServerCmd),
 }
@@ -138,8 +138,10 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
     match &cli.command {
         Command::VerifyBackup { file } => return transfer_cmds::verify_backup(file, out),
         Command::Restore { file } => return transfer_cmds::restore(&library, file, out),
-        Command::Server(server_cmds::ServerCmd::Pull { from, ca }) => {
-            return server_cmds::pull(&library, from, ca.as_deref(), out)
+        Command::Server(cmd) => {
+            if let Some(done) = server_cmds::without_catalog(&library, cmd, out) {
+                return done;
+            }
         }
         _ => {}
     }

@@ -2,7 +2,8 @@
 
 use crate::output::Out;
 use clap::Subcommand;
-use shelf_core::server::{connect, pull, push};
+use shelf_core::job::Job;
+use shelf_core::server::{backup, connect, pull, push};
 use shelf_core::{Catalog, Library, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,10 +32,74 @@ pub enum ServerCmd {
         #[arg(long, value_name = "FILE")]
         ca: Option<PathBuf>,
     },
+    /// Write a verified backup of the team server's catalog: the same zip `shelf backup`
+    /// writes, which `shelf restore` (a local library) or `shelf server restore` takes.
+    Backup {
+        /// The server: postgresql://you@host:5432/shop (no password in it).
+        #[arg(long, value_name = "ADDRESS")]
+        from: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The shop's own certificate authority (PEM), as for push.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+    },
+    /// Restore a backup (of a team server or of a local library) into an empty team
+    /// server database, compared row by row before it commits. Run it as the role that owns
+    /// the server's database.
+    Restore {
+        file: PathBuf,
+        /// The server: postgresql://you@host:5432/shop (no password in it).
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+        /// The shop's own certificate authority (PEM), as for push.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+    },
+}
+
+/// The commands that need no local catalog (pull makes one): they run before anything
+/// opens one. `None` for push, which copies the library's.
+pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<Result<ExitCode>> {
+    match cmd {
+        ServerCmd::Push { .. } => None,
+        ServerCmd::Pull { from, ca } => Some(pull(library, from, ca.as_deref(), out)),
+        ServerCmd::Backup { from, out: file, ca } => Some(back_up(from, file, ca.as_deref(), out)),
+        ServerCmd::Restore { file, to, ca } => Some(restore(file, to, ca.as_deref(), out)),
+    }
+}
+
+fn back_up(from: &str, file: &Path, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
+    let mut client = connect::connect(from, ca)?;
+    let summary = backup::back_up(&mut client, file, &Job::silent())?;
+    out.show(&summary, || {
+        format!(
+            "Backed up the team catalog, {} products and {} photos, to {} ({} bytes); verified.",
+            summary.row_counts.get("products").copied().unwrap_or(0),
+            summary.originals,
+            summary.path.display(),
+            summary.bytes
+        )
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(file: &Path, to: &str, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
+    let mut client = connect::connect(to, ca)?;
+    let report = backup::restore_into(&mut client, file, &Job::silent())?;
+    out.show(&report, || {
+        let rows: u64 = report.tables.iter().map(|(_, n)| n).sum();
+        format!(
+            "Restored {} into the team server: {rows} rows (history included) and {} photos; every row was read back and matches.",
+            file.display(),
+            report.photos
+        )
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `server pull` makes the library's catalog, so it runs before anything opens one.
-pub fn pull(library: &Library, from: &str, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
+fn pull(library: &Library, from: &str, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
     let mut client = connect::connect(from, ca)?;
     let report = pull::pull(&mut client, library.root())?;
     out.show(&report, || {
@@ -69,6 +134,8 @@ pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> 
             });
             Ok(ExitCode::SUCCESS)
         }
-        ServerCmd::Pull { .. } => unreachable!("run before the catalog is opened"),
+        ServerCmd::Pull { .. } | ServerCmd::Backup { .. } | ServerCmd::Restore { .. } => {
+            unreachable!("run before the catalog is opened")
+        }
     }
 }

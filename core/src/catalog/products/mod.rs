@@ -17,7 +17,7 @@ pub use read::{
     as_fields_by_handle, as_fields_by_sku, by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash,
     AsFields,
 };
-pub(crate) use write::{insert, update_in};
+pub(crate) use write::{already_used, category_gone, insert, unknown_currency, update_in};
 
 use super::{options::ProductOption, tags, variants::Variant, ProductId};
 use crate::error::{Error, Result};
@@ -215,14 +215,19 @@ fn status_from(text: &str) -> Status {
 /// The error for an edit whose version is no longer current: NotFound when the product is
 /// gone, otherwise a Conflict carrying the current row for the side-by-side view.
 fn stale_edit(conn: &Connection, id: ProductId) -> Result<Error> {
-    let current = get(conn, id)?;
+    stale_against(&get(conn, id)?)
+}
+
+/// The Conflict for an edit that started from an older version than `current`, on either
+/// engine.
+pub(crate) fn stale_against(current: &Product) -> Result<Error> {
     Ok(Error::Conflict {
         field: None,
         message: format!(
             "{} was changed by someone else since you opened it (now at version {}). Nothing was overwritten: compare both versions and choose.",
             current.name, current.version
         ),
-        current: Some(Box::new(serde_json::to_value(&current)?)),
+        current: Some(Box::new(serde_json::to_value(current)?)),
     })
 }
 

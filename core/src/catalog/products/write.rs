@@ -30,11 +30,7 @@ fn check_references(conn: &Connection, fields: &ProductFields, this: Option<Prod
             .query_row([value], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match holder.filter(|(id, _)| Some(*id) != this) {
-            Some((id, name)) => Err(Error::Conflict {
-                field: Some(field),
-                message: format!("{what} is already used by {name} (product {id})."),
-                current: None,
-            }),
+            Some((id, name)) => Err(already_used(field, &what, &name, id)),
             None => Ok(()),
         }
     };
@@ -49,17 +45,33 @@ fn check_references(conn: &Connection, fields: &ProductFields, this: Option<Prod
             .optional()?
             .is_none()
         {
-            return Err(Error::validation(
-                "currency",
-                format!("{code} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
-            ));
+            return Err(unknown_currency(code));
         }
     }
     if let Some(category) = fields.category_id {
-        categories::by_id(conn, category)
-            .map_err(|_| Error::validation("category", "That category doesn't exist any more."))?;
+        categories::by_id(conn, category).map_err(|_| category_gone())?;
     }
     Ok(())
+}
+
+/// What the friendly checks say, on either engine.
+pub(crate) fn already_used(field: &'static str, what: &str, name: &str, id: ProductId) -> Error {
+    Error::Conflict {
+        field: Some(field),
+        message: format!("{what} is already used by {name} (product {id})."),
+        current: None,
+    }
+}
+
+pub(crate) fn unknown_currency(code: &str) -> Error {
+    Error::validation(
+        "currency",
+        format!("{code} isn't a known currency (use an ISO 4217 code like USD or EUR)."),
+    )
+}
+
+pub(crate) fn category_gone() -> Error {
+    Error::validation("category", "That category doesn't exist any more.")
 }
 
 /// Inserts one product (fields already tidied and checked) and its tags.

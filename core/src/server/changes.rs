@@ -1,0 +1,98 @@
+//! Changes saved on other computers, as the change batches a window already handles: a
+//! connection of its own LISTENs on `shelf_changes`, where the server's `notify_changed`
+//! triggers name, on commit, the products each statement touched. Each notification becomes
+//! a product [`Change`] per id, or an empty batch ("look again at everything", as for a write
+//! by another program on a local library) when a statement touched more than 500 products.
+//!
+//! Any login may NOTIFY any channel, so a payload is not trusted: one that isn't what the
+//! triggers send asks for a full refresh, which costs a window a reload and nothing else.
+//! A window's own writes come back too; refreshing what it has just saved is harmless.
+
+use crate::catalog::{Change, ChangeKind, Entity};
+use crate::error::{Error, Result};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::Client;
+use serde::Deserialize;
+use std::time::Duration;
+
+const LISTEN: &str = "LISTEN shelf_changes";
+
+/// What `notify_changed` sends.
+#[derive(Deserialize)]
+struct Notification {
+    #[allow(dead_code)]
+    table: String,
+    ids: Option<Vec<i64>>,
+}
+
+pub struct Listener {
+    client: Client,
+}
+
+impl Listener {
+    /// Listens on `client`, a connection used for nothing else.
+    pub fn start(mut client: Client) -> Result<Listener> {
+        client.batch_execute(LISTEN)?;
+        Ok(Listener { client })
+    }
+
+    /// Waits up to `timeout` for what others saved: `None` when nothing was, otherwise the
+    /// changes (empty: refresh everything). A lost connection is an error in plain words;
+    /// start a new listener once the server answers again, and refresh everything then.
+    pub fn next(&mut self, timeout: Duration) -> Result<Option<Vec<Change>>> {
+        if self.client.is_closed() {
+            return Err(lost());
+        }
+        let mut notifications = self.client.notifications();
+        let mut waiting = notifications.timeout_iter(timeout);
+        match waiting.next() {
+            Ok(Some(note)) => Ok(Some(changes_in(note.payload()))),
+            Ok(None) => Ok(None),
+            // A server shut down or a connection cut: there is nothing else it can be here.
+            Err(_) => Err(lost()),
+        }
+    }
+}
+
+fn lost() -> Error {
+    Error::Storage(
+        "The team server stopped answering, so changes made on other computers can't be shown until it answers again."
+            .into(),
+    )
+}
+
+/// The changes a notification's payload names.
+fn changes_in(payload: &str) -> Vec<Change> {
+    let Ok(Notification { ids: Some(ids), .. }) = serde_json::from_str::<Notification>(payload) else {
+        return Vec::new();
+    };
+    ids.into_iter()
+        .map(|id| Change {
+            entity: Entity::Product,
+            id: id.to_string(),
+            kind: ChangeKind::Updated,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes_in;
+
+    #[test]
+    fn a_payload_names_products_or_asks_for_everything() {
+        let ids: Vec<String> = changes_in(r#"{"table":"variants","ids":[4,9]}"#)
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["4", "9"]);
+        for everything in [
+            r#"{"table":"products","ids":null}"#,
+            "not json",
+            r#"{"ids":[1]}"#,
+            r#"{"table":"products","ids":["1; DROP"]}"#,
+        ] {
+            assert!(changes_in(everything).is_empty(), "{everything}");
+        }
+    }
+}

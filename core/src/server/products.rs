@@ -1,0 +1,285 @@
+//! A product's life in the editor on a team server: the server side of [`Store`].
+//!
+//! Each write is one transaction. Who acts is the login: the server's triggers record it in
+//! the audit log and its grants decide what that login may do (staff can't purge), so
+//! nothing here names an actor. The friendly checks before a write (the SKU or handle is
+//! free, the currency and category exist) are the SQLite catalog's, asked of the server, so
+//! a seller reads the same sentence on either engine; the server's rules refuse the same
+//! writes again if two people race.
+
+use crate::catalog::products::{self, Product, ProductFields};
+use crate::catalog::search::SearchHit;
+use crate::catalog::ProductId;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use postgres::{Client, GenericClient};
+
+const PRODUCT: &str = "SELECT product_json($1)";
+const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
+/// The person the login is (`users.username`), for the owner of a new product.
+const PERSON: &str = "SELECT id FROM users WHERE username = session_user AND is_active = 1";
+const DEFAULT_CURRENCY: &str = "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";
+/// Who holds a SKU: a product, or the product whose variant it is.
+const SKU_OWNER: &str = "SELECT id, name FROM products WHERE sku = $1::citext
+  UNION ALL SELECT p.id, p.name FROM variants AS v JOIN products AS p ON p.id = v.product_id
+  WHERE v.sku = $1::citext";
+const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::citext";
+const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
+const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
+
+const INSERT: &str = "INSERT INTO products
+    (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode,
+     vendor, product_type, handle, compare_at_minor, cost_minor, weight_grams)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+/// The row an edit starts from, locked until the edit commits, so a second save waits and
+/// then finds the version moved.
+const LOCK: &str = "SELECT version, currency, price_minor, stock,
+    EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
+  FROM products WHERE id = $1 FOR UPDATE";
+const UPDATE: &str = "UPDATE products SET sku = $2, name = $3, description = $4, price_minor = $5,
+    currency = $6, stock = $7, status = $8, category_id = $9, barcode = $10, vendor = $11,
+    product_type = $12, handle = $13, compare_at_minor = $14, cost_minor = $15, weight_grams = $16,
+    version = version + 1, updated_at = now()
+  WHERE id = $1";
+const DETACH_OTHER_TAGS: &str = "DELETE FROM product_tags WHERE product_id = $1
+  AND tag_id NOT IN (SELECT id FROM tags WHERE name = ANY ($2::text[]::citext[]))";
+const ADD_TAGS: &str = "INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING";
+const ATTACH_TAGS: &str = "INSERT INTO product_tags (product_id, tag_id)
+  SELECT $1, id FROM tags WHERE name = ANY ($2::text[]::citext[]) ON CONFLICT DO NOTHING";
+
+const MISSING: &str = "SELECT min(ids.id) FROM unnest($1::bigint[]) AS ids(id)
+  WHERE NOT EXISTS (SELECT 1 FROM products AS p WHERE p.id = ids.id)";
+const TRASH: &str = "UPDATE products SET deleted_at = now() WHERE id = ANY ($1) AND deleted_at IS NULL";
+const RESTORE: &str = "UPDATE products SET deleted_at = NULL WHERE id = ANY ($1) AND deleted_at IS NOT NULL";
+const NOT_IN_TRASH: &str = "SELECT min(id) FROM products WHERE id = ANY ($1) AND deleted_at IS NULL";
+/// A purge, children first (each statement's triggers copy what it removes to the deletion log).
+const PURGE: [&str; 5] = [
+    "DELETE FROM variants WHERE product_id = ANY ($1)",
+    "DELETE FROM product_options WHERE product_id = ANY ($1)",
+    "DELETE FROM product_images WHERE product_id = ANY ($1)",
+    "DELETE FROM product_tags WHERE product_id = ANY ($1)",
+    "DELETE FROM products WHERE id = ANY ($1)",
+];
+
+/// A team catalog: a connection to the shop's server, logged in as one person.
+pub struct TeamCatalog {
+    client: Client,
+}
+
+impl TeamCatalog {
+    /// Opens the catalog on the server `client` is connected to. A catalog at an older
+    /// schema is brought up to date when the login owns the database (anyone else is
+    /// refused, by the server); one at a newer schema is refused.
+    pub fn open(mut client: Client) -> Result<TeamCatalog> {
+        if super::migrations::current_version(&mut client)? < super::migrations::latest_version() {
+            super::migrations::migrate(&mut client)?;
+        }
+        super::pull::refuse_other_schema(&mut client)?;
+        Ok(TeamCatalog { client })
+    }
+
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
+fn product_in(client: &mut impl GenericClient, id: ProductId) -> Result<Product> {
+    let json: Option<serde_json::Value> = client.query_one(PRODUCT, &[&id])?.get(0);
+    let json = json.ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+    Ok(serde_json::from_value(json)?)
+}
+
+/// The SQLite catalog's friendly checks (`products::write`), asked of the server.
+fn check_references(
+    client: &mut impl GenericClient,
+    fields: &ProductFields,
+    this: Option<ProductId>,
+) -> Result<()> {
+    let mut taken = |statement: &str, field: &'static str, what: String, value: &str| -> Result<()> {
+        let holder = client.query_opt(statement, &[&value])?;
+        match holder.map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1))) {
+            Some((id, name)) if Some(id) != this => Err(products::already_used(field, &what, &name, id)),
+            _ => Ok(()),
+        }
+    };
+    taken(SKU_OWNER, "sku", format!("SKU {}", fields.sku), &fields.sku)?;
+    if let Some(handle) = &fields.shop.handle {
+        taken(HANDLE_OWNER, "handle", format!("The handle {handle}"), handle)?;
+    }
+    if let Some(code) = &fields.currency {
+        if client.query_opt(CURRENCY_EXISTS, &[code])?.is_none() {
+            return Err(products::unknown_currency(code));
+        }
+    }
+    if let Some(category) = fields.category_id {
+        if client.query_opt(CATEGORY_EXISTS, &[&category])?.is_none() {
+            return Err(products::category_gone());
+        }
+    }
+    Ok(())
+}
+
+/// Gives the product exactly `names` (tidied) as its tags.
+fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) -> Result<()> {
+    client.execute(DETACH_OTHER_TAGS, &[&id, &names])?;
+    client.execute(ADD_TAGS, &[&names])?;
+    client.execute(ATTACH_TAGS, &[&id, &names])?;
+    Ok(())
+}
+
+/// The first id of `ids` that is not a product, as NotFound.
+fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
+    match client.query_one(MISSING, &[&ids])?.get::<_, Option<i64>>(0) {
+        Some(id) => Err(Error::NotFound(format!("There is no product with id {id}."))),
+        None => Ok(()),
+    }
+}
+
+impl Store for TeamCatalog {
+    fn product(&mut self, id: ProductId) -> Result<Product> {
+        product_in(&mut self.client, id)
+    }
+
+    fn product_id_by_sku(&mut self, sku: &str) -> Result<Option<ProductId>> {
+        Ok(self
+            .client
+            .query_opt(ID_BY_SKU, &[&sku.trim()])?
+            .map(|r| r.get(0)))
+    }
+
+    fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        super::search::search(&mut self.client, typed, limit)
+    }
+
+    fn create_product(&mut self, fields: &ProductFields) -> Result<Product> {
+        let fields = fields.tidied()?;
+        let mut tx = self.client.transaction()?;
+        check_references(&mut tx, &fields, None)?;
+        let owner: i64 = tx.query_opt(PERSON, &[])?.map(|r| r.get(0)).ok_or_else(|| {
+            Error::refused(
+                "Your login isn't one of the shop's people on this server (or they are deactivated); ask the owner to add you.",
+            )
+        })?;
+        let currency = match &fields.currency {
+            Some(code) => code.clone(),
+            None => tx.query_one(DEFAULT_CURRENCY, &[])?.get(0),
+        };
+        let shop = &fields.shop;
+        let id: i64 = tx
+            .query_one(
+                INSERT,
+                &[
+                    &fields.sku,
+                    &fields.name,
+                    &fields.description,
+                    &fields.price_minor,
+                    &currency,
+                    &fields.stock,
+                    &fields.status.as_str(),
+                    &fields.category_id,
+                    &owner,
+                    &fields.barcode,
+                    &shop.vendor,
+                    &shop.product_type,
+                    &shop.handle,
+                    &shop.compare_at_minor,
+                    &shop.cost_minor,
+                    &shop.weight_grams,
+                ],
+            )?
+            .get(0);
+        if !fields.tags.is_empty() {
+            set_tags(&mut tx, id, &fields.tags)?;
+        }
+        let product = product_in(&mut tx, id)?;
+        tx.commit()?;
+        Ok(product)
+    }
+
+    fn update_product(
+        &mut self,
+        id: ProductId,
+        expected_version: i64,
+        fields: &ProductFields,
+    ) -> Result<Product> {
+        let mut fields = fields.tidied()?;
+        let mut tx = self.client.transaction()?;
+        let current = tx
+            .query_opt(LOCK, &[&id])?
+            .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+        let (version, currency, price, stock, has_options): (i64, String, i64, i64, bool) = (
+            current.get(0),
+            current.get(1),
+            current.get(2),
+            current.get(3),
+            current.get(4),
+        );
+        if version != expected_version {
+            return Err(products::stale_against(&product_in(&mut tx, id)?)?);
+        }
+        check_references(&mut tx, &fields, Some(id))?;
+        if has_options {
+            // It sells through its variants: its price and stock are theirs.
+            fields.price_minor = price;
+            fields.stock = stock;
+        }
+        let currency = fields.currency.clone().unwrap_or(currency);
+        let shop = &fields.shop;
+        tx.execute(
+            UPDATE,
+            &[
+                &id,
+                &fields.sku,
+                &fields.name,
+                &fields.description,
+                &fields.price_minor,
+                &currency,
+                &fields.stock,
+                &fields.status.as_str(),
+                &fields.category_id,
+                &fields.barcode,
+                &shop.vendor,
+                &shop.product_type,
+                &shop.handle,
+                &shop.compare_at_minor,
+                &shop.cost_minor,
+                &shop.weight_grams,
+            ],
+        )?;
+        set_tags(&mut tx, id, &fields.tags)?;
+        let product = product_in(&mut tx, id)?;
+        tx.commit()?;
+        Ok(product)
+    }
+
+    fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        let mut tx = self.client.transaction()?;
+        refuse_missing(&mut tx, ids)?;
+        let moved = tx.execute(TRASH, &[&ids])?;
+        tx.commit()?;
+        Ok(moved as usize)
+    }
+
+    fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        let mut tx = self.client.transaction()?;
+        refuse_missing(&mut tx, ids)?;
+        let restored = tx.execute(RESTORE, &[&ids])?;
+        tx.commit()?;
+        Ok(restored as usize)
+    }
+
+    fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
+        let mut tx = self.client.transaction()?;
+        refuse_missing(&mut tx, ids)?;
+        if let Some(id) = tx.query_one(NOT_IN_TRASH, &[&ids])?.get::<_, Option<i64>>(0) {
+            return Err(Error::refused(format!(
+                "Product {id} is not in the trash; only products in the trash can be deleted for good."
+            )));
+        }
+        for statement in PURGE {
+            tx.execute(statement, &[&ids])?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+}

@@ -1,0 +1,92 @@
+//! The storage layer: what the editor asks of a catalog, whichever engine holds it. A local
+//! library is a [`Catalog`] on SQLite; a team catalog is a [`TeamCatalog`] on a PostgreSQL
+//! server (issue 14). Code written against [`Store`] does not know which, and the tests run
+//! each of its operations on both (`tests/store.rs`).
+//!
+//! So far it covers a product's life in the editor: open it, search, create, save an edit
+//! (a stale one is the same Conflict, carrying the row as it is now), the trash and purge.
+//! Variants, photos, imports, exports and the rest of the catalog still run on SQLite only;
+//! they move behind this trait one concern at a time.
+//!
+//! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
+//! on a server each person logs in as their own role and the server's triggers record that
+//! login, so a staff member refused a purge is refused by the server itself.
+
+use crate::catalog::products::{self, Product, ProductFields};
+use crate::catalog::search::{self, SearchHit};
+use crate::catalog::ProductId;
+use crate::error::{Error, Result};
+use crate::Catalog;
+
+pub use crate::server::products::TeamCatalog;
+
+pub trait Store {
+    /// One product, whole (tags, options, live variants, category path, first photo).
+    fn product(&mut self, id: ProductId) -> Result<Product>;
+    /// The product with this SKU (compared without case), if there is one.
+    fn product_id_by_sku(&mut self, sku: &str) -> Result<Option<ProductId>>;
+    /// Search as you type: an exact SKU first, then the best `limit` matches.
+    fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>>;
+    fn create_product(&mut self, fields: &ProductFields) -> Result<Product>;
+    /// Saves an edit that started from `expected_version`; if someone saved first, nothing
+    /// is written and the Conflict carries their version.
+    fn update_product(
+        &mut self,
+        id: ProductId,
+        expected_version: i64,
+        fields: &ProductFields,
+    ) -> Result<Product>;
+    /// Products to the trash; those already there are left as they are. Returns how many moved.
+    fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize>;
+    fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize>;
+    /// Deletes trashed products for good, with their variants, options, photo links and
+    /// tags; one that is not in the trash refuses the whole purge.
+    fn purge(&mut self, ids: &[ProductId]) -> Result<usize>;
+
+    /// The product with this SKU, or NotFound saying so.
+    fn product_by_sku(&mut self, sku: &str) -> Result<Product> {
+        let id = self
+            .product_id_by_sku(sku)?
+            .ok_or_else(|| Error::NotFound(format!("There is no product with SKU {}.", sku.trim())))?;
+        self.product(id)
+    }
+}
+
+impl Store for Catalog {
+    fn product(&mut self, id: ProductId) -> Result<Product> {
+        products::get(self.conn(), id)
+    }
+
+    fn product_id_by_sku(&mut self, sku: &str) -> Result<Option<ProductId>> {
+        products::id_by_sku(self.conn(), sku)
+    }
+
+    fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        search::search(self.conn(), typed, limit)
+    }
+
+    fn create_product(&mut self, fields: &ProductFields) -> Result<Product> {
+        Catalog::create_product(self, fields)
+    }
+
+    fn update_product(
+        &mut self,
+        id: ProductId,
+        expected_version: i64,
+        fields: &ProductFields,
+    ) -> Result<Product> {
+        Catalog::update_product(self, id, expected_version, fields)
+    }
+
+    fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        Catalog::move_to_trash(self, ids)
+    }
+
+    fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
+        Catalog::restore_from_trash(self, ids)
+    }
+
+    fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
+        Catalog::purge(self, ids)
+    }
+}

@@ -1,0 +1,296 @@
+//! The storage layer (`shelf_core::store::Store`): each of its operations run on both engines,
+//! a SQLite library and a team server, from the same test body. Two people are two stores:
+//! two `Catalog`s on one library, or two logins on one server, as two computers would be.
+
+use crate::server::{server, TestDatabase};
+use crate::util::*;
+use rstest::rstest;
+use shelf_core::catalog::products::{ProductFields, ShopFields};
+use shelf_core::catalog::users::{NewUser, Role};
+use shelf_core::store::{Store, TeamCatalog};
+use shelf_core::{Error, ErrorKind};
+
+#[derive(Debug, Clone, Copy)]
+enum Engine {
+    Sqlite,
+    Server,
+}
+
+/// One shop on one engine, with its people.
+enum Shop {
+    Sqlite(TestLibrary),
+    Server(TestDatabase),
+}
+
+impl Shop {
+    /// A shop whose owner is `olga`.
+    fn new(engine: Engine) -> Shop {
+        let shop = match engine {
+            Engine::Sqlite => Shop::Sqlite(TestLibrary::new()),
+            Engine::Server => Shop::Server(server().database()),
+        };
+        shop.add_person("olga", Role::Owner);
+        shop
+    }
+
+    fn add_person(&self, username: &str, role: Role) {
+        match self {
+            Shop::Sqlite(lib) => {
+                lib.catalog()
+                    .create_user(NewUser {
+                        username,
+                        display_name: username,
+                        email: None,
+                        role,
+                    })
+                    .unwrap();
+            }
+            Shop::Server(db) => {
+                db.add_person(username, role.as_str());
+            }
+        }
+    }
+
+    /// The catalog as `username` has it open on their computer.
+    fn open_as(&self, username: &str) -> Box<dyn Store> {
+        match self {
+            Shop::Sqlite(lib) => {
+                let mut catalog = lib.catalog();
+                catalog.set_actor(username).unwrap();
+                Box::new(catalog)
+            }
+            Shop::Server(db) => Box::new(TeamCatalog::open(db.client_as(username)).unwrap()),
+        }
+    }
+
+    /// Who the audit log says made the product's last change.
+    fn last_actor(&self, id: i64) -> String {
+        const LAST: &str = "SELECT actor FROM audit_log WHERE table_name = 'products' AND CAST(row_id AS TEXT) = $1 ORDER BY id DESC LIMIT 1";
+        match self {
+            Shop::Sqlite(lib) => lib
+                .plain_connection()
+                .query_row(LAST, [id.to_string()], |r| r.get(0))
+                .unwrap(),
+            Shop::Server(db) => db.client().query_one(LAST, &[&id.to_string()]).unwrap().get(0),
+        }
+    }
+}
+
+fn mug() -> ProductFields {
+    ProductFields {
+        description: "Stoneware, 350 ml".into(),
+        stock: 12,
+        barcode: Some("4006381333931".into()),
+        tags: vec!["kitchen".into(), "Gift".into()],
+        shop: ShopFields {
+            vendor: Some("Blue Kiln".into()),
+            handle: Some("blue-mug".into()),
+            compare_at_minor: Some(1800),
+            weight_grams: Some(340),
+            ..ShopFields::default()
+        },
+        ..product("MUG-1", "Blue mug", 1500)
+    }
+}
+
+#[rstest]
+fn a_product_reads_back_as_it_was_saved_and_is_found(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    let mut store = shop.open_as("olga");
+    let created = store.create_product(&mug()).unwrap();
+    assert_eq!(
+        (created.sku.as_str(), created.version, created.minor_units),
+        ("MUG-1", 0, 2)
+    );
+    assert_eq!(
+        created.tags,
+        ["Gift", "kitchen"],
+        "tags in name order, without case"
+    );
+    assert_eq!(created.shop.handle.as_deref(), Some("blue-mug"));
+    assert_eq!(store.product(created.id).unwrap(), created);
+    assert_eq!(store.product_by_sku(" mug-1 ").unwrap(), created);
+    assert_eq!(shop.last_actor(created.id), "olga");
+    let hits = store.search("blue mu", 10).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [created.id]);
+    let err = store.product_by_sku("NOPE").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+}
+
+#[rstest]
+fn a_stale_edit_is_a_conflict_carrying_the_row_as_it_is_now(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut olga = shop.open_as("olga");
+    let mut sam = shop.open_as("sam");
+    let opened = olga.create_product(&mug()).unwrap();
+
+    // Sam saves first, from his own computer.
+    let mut his = mug();
+    his.name = "Blue mug, large".into();
+    his.tags = vec!["kitchen".into(), "large".into()];
+    let saved = sam.update_product(opened.id, opened.version, &his).unwrap();
+    assert_eq!(saved.version, opened.version + 1);
+    assert_eq!(saved.tags, ["kitchen", "large"]);
+    assert_eq!(shop.last_actor(opened.id), "sam");
+
+    // Olga's edit started from the version before his.
+    let mut hers = mug();
+    hers.price_minor = 1700;
+    let err = olga.update_product(opened.id, opened.version, &hers).unwrap_err();
+    let Error::Conflict {
+        current: Some(current),
+        message,
+        ..
+    } = &err
+    else {
+        panic!("expected a conflict carrying the current row, got {err:?}");
+    };
+    assert!(message.contains("changed by someone else"), "{message}");
+    assert_eq!(current["name"], "Blue mug, large");
+    assert_eq!(current["version"], saved.version);
+    assert_eq!(olga.product(opened.id).unwrap(), saved, "nothing was overwritten");
+
+    // Chosen again from the current version, it saves.
+    let merged = olga.update_product(opened.id, saved.version, &hers).unwrap();
+    assert_eq!((merged.price_minor, merged.version), (1700, saved.version + 1));
+}
+
+#[rstest]
+fn a_taken_sku_an_unknown_currency_and_a_bad_field_are_refused_in_the_same_words(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    let mut store = shop.open_as("olga");
+    let first = store.create_product(&mug()).unwrap();
+    let other = store.create_product(&product("CUP-1", "Cup", 900)).unwrap();
+
+    let err = store
+        .create_product(&product("mug-1", "Another mug", 1000))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(
+        err.to_string().contains(&format!(
+            "SKU mug-1 is already used by Blue mug (product {})",
+            first.id
+        )),
+        "{err}"
+    );
+    let mut renamed = product("MUG-1", "Cup", 900);
+    renamed.currency = Some("XYZ".into());
+    let err = store
+        .update_product(other.id, other.version, &renamed)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "the SKU is checked first: {err}");
+    renamed.sku = "CUP-1".into();
+    let err = store
+        .update_product(other.id, other.version, &renamed)
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.to_string().contains("XYZ isn't a known currency")),
+        (ErrorKind::Validation, true),
+        "{err}"
+    );
+    let err = store
+        .create_product(&product("NEG-1", "Negative", -5))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
+    assert_eq!(store.product(other.id).unwrap(), other, "nothing was written");
+    assert_eq!(store.product_id_by_sku("NEG-1").unwrap(), None);
+}
+
+#[rstest]
+fn the_trash_restores_and_only_the_trash_purges(#[values(Engine::Sqlite, Engine::Server)] engine: Engine) {
+    let shop = Shop::new(engine);
+    let mut store = shop.open_as("olga");
+    let kept = store.create_product(&product("KEEP-1", "Kept", 100)).unwrap();
+    let gone = store.create_product(&mug()).unwrap();
+
+    assert_eq!(store.move_to_trash(&[gone.id]).unwrap(), 1);
+    assert_eq!(store.move_to_trash(&[gone.id]).unwrap(), 0, "already there");
+    assert!(store.product(gone.id).unwrap().deleted_at.is_some());
+    assert_eq!(store.restore_from_trash(&[gone.id]).unwrap(), 1);
+    assert!(store.product(gone.id).unwrap().deleted_at.is_none());
+    assert_eq!(store.move_to_trash(&[gone.id]).unwrap(), 1);
+
+    let err = store.purge(&[gone.id, kept.id]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
+    assert!(err.to_string().contains("not in the trash"), "{err}");
+    assert!(store.product(gone.id).is_ok(), "a refused purge purges nothing");
+    let err = store.move_to_trash(&[kept.id, 999_999]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    assert!(
+        store.product(kept.id).unwrap().deleted_at.is_none(),
+        "all or nothing"
+    );
+
+    assert_eq!(store.purge(&[gone.id]).unwrap(), 1);
+    assert_eq!(store.product(gone.id).unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(store.product_id_by_sku("MUG-1").unwrap(), None);
+    let reused = store.create_product(&mug()).unwrap();
+    assert_eq!(
+        reused.tags,
+        ["Gift", "kitchen"],
+        "its SKU and handle are free again"
+    );
+}
+
+/// Every product of a library with variants, options, photos, categories and tags reads
+/// the same from the library and from the server it was pushed to.
+#[test]
+fn every_product_reads_the_same_from_either_engine() {
+    let lib = crate::server_push::busy_library();
+    let db = server().empty_database();
+    shelf_core::server::push::push(&lib.catalog(), &mut db.client()).unwrap();
+    let mut local = lib.catalog();
+    let mut team = TeamCatalog::open(db.client()).unwrap();
+    let ids: Vec<i64> = lib
+        .plain_connection()
+        .prepare("SELECT id FROM products ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(ids.len() >= 8);
+    let mut with_variants = 0;
+    for id in ids {
+        let ours = Store::product(&mut local, id).unwrap();
+        with_variants += usize::from(!ours.variants.is_empty());
+        assert_eq!(team.product(id).unwrap(), ours, "product {id}");
+    }
+    assert!(with_variants >= 1);
+}
+
+/// The server decides what a login may do: staff save edits and use the trash, but the
+/// purge is the owners', and the refusal says so.
+#[test]
+fn the_server_refuses_a_staff_purge_and_keeps_the_product() {
+    let shop = Shop::new(Engine::Server);
+    shop.add_person("sam", Role::Staff);
+    let mut sam = shop.open_as("sam");
+    let made = sam.create_product(&mug()).unwrap();
+    assert_eq!(sam.move_to_trash(&[made.id]).unwrap(), 1);
+    let err = sam.purge(&[made.id]).unwrap_err();
+    assert!(err.to_string().contains("for owners"), "{err}");
+    assert!(
+        sam.product(made.id).unwrap().deleted_at.is_some(),
+        "still in the trash"
+    );
+    let mut olga = shop.open_as("olga");
+    assert_eq!(olga.purge(&[made.id]).unwrap(), 1);
+    let Shop::Server(db) = &shop else { unreachable!() };
+    let logged: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM deletion_log WHERE table_name = 'products' AND deleted_by = 'olga'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(logged, 1);
+}
