@@ -114,6 +114,15 @@ impl TestServer {
             String::from_utf8_lossy(&initdb.stderr)
         );
         make_certificates(&folder);
+        // Members of `password_logins` must give a password (the login tests); everyone else
+        // is trusted, as a test cluster on loopback can be.
+        let hba = data.join("pg_hba.conf");
+        let trusted = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(
+            &hba,
+            format!("host all +password_logins 127.0.0.1/32 scram-sha-256\n{trusted}"),
+        )
+        .unwrap();
         // Loopback only, sockets in the cluster's own folder; durability settings off,
         // because a test cluster dies with the run (the benchmarks use the defaults).
         let port = free_port();
@@ -136,7 +145,7 @@ impl TestServer {
             .spawn()
             .expect("start postgres");
         drop(postmaster);
-        watch(std::process::id(), &folder);
+        watch(&folder);
         let server = TestServer { port, folder };
         server.wait_until_ready();
         server.make_template();
@@ -182,6 +191,9 @@ impl TestServer {
         let mut admin = self.try_connect("postgres", ADMIN).unwrap();
         admin
             .batch_execute(&format!("CREATE DATABASE {TEMPLATE}"))
+            .unwrap();
+        admin
+            .batch_execute("CREATE ROLE password_logins NOLOGIN")
             .unwrap();
         let mut template = self.try_connect(TEMPLATE, ADMIN).unwrap();
         shelf_core::server::migrations::migrate(&mut template).expect("migrate the template");
@@ -293,17 +305,25 @@ fn make_certificates(folder: &Path) {
     }
 }
 
-/// Stops the cluster (a fast shutdown) and removes its folder once `test_pid` is gone. The
+/// Stops the cluster (a fast shutdown) and removes its folder once the test run is over. The
 /// postmaster's own pid is read from its pid file: the spawned process may be `runuser`.
-#[allow(clippy::zombie_processes)] // it must outlive this process, so nothing waits for it
-fn watch(test_pid: u32, folder: &Path) {
-    let script = format!(
-        "while kill -0 {test_pid} 2>/dev/null; do sleep 0.5; done; \
-         pg=$(head -n 1 '{0}/data/postmaster.pid' 2>/dev/null); \
+fn watch(folder: &Path) {
+    after_this_run(&format!(
+        "pg=$(head -n 1 '{0}/data/postmaster.pid' 2>/dev/null); \
          [ -n \"$pg\" ] && kill -INT \"$pg\" 2>/dev/null; \
          for i in $(seq 1 100); do [ -n \"$pg\" ] && kill -0 \"$pg\" 2>/dev/null || break; sleep 0.1; done; \
          rm -rf '{0}'",
         folder.display()
+    ));
+}
+
+/// Runs the shell command `then` once this test process has exited, however it exits: how
+/// the servers a test run starts are stopped.
+#[allow(clippy::zombie_processes)] // it must outlive this process, so nothing waits for it
+pub fn after_this_run(then: &str) {
+    let script = format!(
+        "while kill -0 {} 2>/dev/null; do sleep 0.5; done; {then}",
+        std::process::id()
     );
     Command::new("sh")
         .args(["-c", &script])
@@ -311,7 +331,7 @@ fn watch(test_pid: u32, folder: &Path) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("start the cluster's watcher");
+        .expect("start a watcher for after the test run");
 }
 
 /// One test's database on the shared cluster.

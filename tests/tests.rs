@@ -33,6 +33,8 @@ mod migrations;
 mod rules;
 /// A throwaway PostgreSQL cluster for the team-mode tests, one database per test.
 mod server;
+/// Passwords for team servers: checked, kept in the system keyring, forgotten.
+mod server_login;
 /// `shelf server push`: a local library into an empty team server, verified.
 mod server_push;
 /// The team server's own rules: who acts, what staff may do, races, notifications, migrations.

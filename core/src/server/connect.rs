@@ -2,10 +2,11 @@
 //! is not on this computer (127.0.0.1, ::1, localhost or a Unix socket) is reached only over
 //! TLS, with its certificate verified against the public authorities (webpki-roots, as the
 //! photo downloads use) or the shop's own authority given with `--ca`, and a password never
-//! travels in an address (a command line or a settings row would keep it); it belongs in the
-//! system keyring, which is the next part of team mode. `sslmode=require` in the address asks
-//! for TLS on this computer too.
+//! travels in an address (a command line or a settings row would keep it): `log_in` checks it
+//! with the server and keeps it in the system keyring (`credentials`), where `connect` finds
+//! it. `sslmode=require` in the address asks for TLS on this computer too.
 
+use super::credentials;
 use crate::error::{Error, Result};
 use postgres::config::{Host, SslMode};
 use postgres::{Client, Config, NoTls};
@@ -63,14 +64,37 @@ fn on_this_computer(host: &Host) -> bool {
     }
 }
 
-/// Connects to the server at `address` (see [`parse`]); `ca` is the certificate (PEM) of
-/// the shop's own certificate authority, when its server's certificate isn't from a public one.
+/// Connects to the server at `address` (see [`parse`]) with the password the keyring keeps
+/// for it, if any; `ca` is the certificate (PEM) of the shop's own certificate authority,
+/// when its server's certificate isn't from a public one.
 pub fn connect(address: &str, ca: Option<&Path>) -> Result<Client> {
-    let config = parse(address)?;
-    if config.get_ssl_mode() != SslMode::Require {
-        return config.connect(NoTls).map_err(|err| in_words(err, ca));
+    let mut config = parse(address)?;
+    if let Some(password) = credentials::recall(&config) {
+        config.password(password);
     }
-    config.connect(tls(ca)?).map_err(|err| in_words(err, ca))
+    connect_with(&config, ca)
+}
+
+/// Connects with `password` (just typed) and, once the server has accepted it, keeps it in
+/// the keyring for [`connect`]; a password the server refuses is not kept.
+pub fn log_in(address: &str, ca: Option<&Path>, password: &str) -> Result<Client> {
+    let mut config = parse(address)?;
+    config.password(password);
+    let client = connect_with(&config, ca)?;
+    credentials::remember(&config, password)?;
+    Ok(client)
+}
+
+/// Forgets the password kept for `address`; `false` when none was kept.
+pub fn log_out(address: &str) -> Result<bool> {
+    credentials::forget(&parse(address)?)
+}
+
+fn connect_with(config: &Config, ca: Option<&Path>) -> Result<Client> {
+    if config.get_ssl_mode() != SslMode::Require {
+        return config.connect(NoTls).map_err(|err| in_words(err, config, ca));
+    }
+    config.connect(tls(ca)?).map_err(|err| in_words(err, config, ca))
 }
 
 /// rustls (already the photo downloads' TLS) with the public authorities, and the shop's own.
@@ -101,8 +125,8 @@ fn tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
 }
 
 /// Why a connection could not be made, in words: a certificate that does not verify, a
-/// server without TLS, a server that isn't there, a login it refuses.
-fn in_words(err: postgres::Error, ca: Option<&Path>) -> Error {
+/// server without TLS, a password it wants or refuses, a server that isn't there.
+fn in_words(err: postgres::Error, config: &Config, ca: Option<&Path>) -> Error {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
     while let Some(cause) = source {
         // An io::Error hides the rustls error it carries from `source()`: look inside it.
@@ -130,6 +154,27 @@ fn in_words(err: postgres::Error, ca: Option<&Path>) -> Error {
         return Error::Refused {
             field: Some("server"),
             message: "The team server doesn't offer TLS, and a server on another computer is reached only over TLS. Turn on ssl in its postgresql.conf. Nothing was sent.".into(),
+        };
+    }
+    let login = credentials::entry_name(config);
+    // tokio-postgres says "password missing" when the server asks for one and none was given.
+    let cause = std::error::Error::source(&err)
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    if cause.contains("password missing") {
+        return Error::Refused {
+            field: Some("password"),
+            message: format!(
+                "The team server asks {login} for a password, and this computer keeps none for that login. Log in once with `shelf server login --server ADDRESS`: the password is then kept in the system keyring."
+            ),
+        };
+    }
+    if err.code() == Some(&postgres::error::SqlState::INVALID_PASSWORD) {
+        return Error::Refused {
+            field: Some("password"),
+            message: format!(
+                "The team server refused the password for {login}. Log in again with `shelf server login --server ADDRESS` and the right password; nothing was sent."
+            ),
         };
     }
     if err.as_db_error().is_some() {

@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod changes;
 pub mod connect;
+pub mod credentials;
 pub mod migrations;
 pub mod products;
 pub mod pull;

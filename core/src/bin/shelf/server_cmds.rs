@@ -3,7 +3,7 @@
 use crate::output::Out;
 use clap::Subcommand;
 use shelf_core::job::Job;
-use shelf_core::server::{backup, connect, pull, push};
+use shelf_core::server::{backup, connect, credentials, pull, push};
 use shelf_core::{Catalog, Library, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -56,6 +56,24 @@ pub enum ServerCmd {
         #[arg(long, value_name = "FILE")]
         ca: Option<PathBuf>,
     },
+    /// Log in to a team server once: the password is checked with the server and kept in the
+    /// system keyring, where every later `shelf server` command (and the app) finds it.
+    Login {
+        /// The server: postgresql://you@host:5432/shop (no password in it).
+        #[arg(long, value_name = "ADDRESS")]
+        server: String,
+        /// The shop's own certificate authority (PEM), as for push.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Read the password from the first line of standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Forget the password this computer keeps for a team server login.
+    Logout {
+        #[arg(long, value_name = "ADDRESS")]
+        server: String,
+    },
 }
 
 /// The commands that need no local catalog (pull makes one): they run before anything
@@ -66,7 +84,44 @@ pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<
         ServerCmd::Pull { from, ca } => Some(pull(library, from, ca.as_deref(), out)),
         ServerCmd::Backup { from, out: file, ca } => Some(back_up(from, file, ca.as_deref(), out)),
         ServerCmd::Restore { file, to, ca } => Some(restore(file, to, ca.as_deref(), out)),
+        ServerCmd::Login {
+            server,
+            ca,
+            password_stdin,
+        } => Some(log_in(server, ca.as_deref(), *password_stdin, out)),
+        ServerCmd::Logout { server } => Some(log_out(server, out)),
     }
+}
+
+fn log_in(address: &str, ca: Option<&Path>, from_stdin: bool, out: &Out) -> Result<ExitCode> {
+    let login = credentials::entry_name(&connect::parse(address)?);
+    let password = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map_err(|e| {
+            shelf_core::Error::Internal(format!("Can't read the password from standard input: {e}"))
+        })?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    } else {
+        rpassword::prompt_password(format!("Password for {login}: "))
+            .map_err(|e| shelf_core::Error::Internal(format!("Can't ask for the password: {e}")))?
+    };
+    connect::log_in(address, ca, &password)?;
+    out.show(&serde_json::json!({ "login": login, "kept": true }), || {
+        format!("Logged in as {login}; the password is kept in the system keyring.")
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn log_out(address: &str, out: &Out) -> Result<ExitCode> {
+    let forgotten = connect::log_out(address)?;
+    out.show(&serde_json::json!({ "forgotten": forgotten }), || {
+        if forgotten {
+            "The password for that login is no longer kept on this computer.".to_owned()
+        } else {
+            "This computer kept no password for that login.".to_owned()
+        }
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 fn back_up(from: &str, file: &Path, ca: Option<&Path>, out: &Out) -> Result<ExitCode> {
@@ -134,8 +189,6 @@ pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> 
             });
             Ok(ExitCode::SUCCESS)
         }
-        ServerCmd::Pull { .. } | ServerCmd::Backup { .. } | ServerCmd::Restore { .. } => {
-            unreachable!("run before the catalog is opened")
-        }
+        _ => unreachable!("run before the catalog is opened"),
     }
 }
