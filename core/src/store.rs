@@ -3,7 +3,8 @@
 //! server (issue 14). Code written against [`Store`] does not know which, and the tests run
 //! each of its operations on both (`tests/store.rs`).
 //!
-//! So far it covers a product's life in the editor: open it, search, create, save an edit
+//! So far it covers the product list and a product's life in the editor: pages, search,
+//! open, create, save an edit
 //! (a stale one is the same Conflict, carrying the row as it is now), the trash and purge.
 //! Variants, photos, imports, exports and the rest of the catalog still run on SQLite only;
 //! they move behind this trait one concern at a time.
@@ -12,9 +13,10 @@
 //! on a server each person logs in as their own role and the server's triggers record that
 //! login, so a staff member refused a purge is refused by the server itself.
 
-use crate::catalog::products::{self, Product, ProductFields};
+use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::{self, SearchHit};
 use crate::catalog::ProductId;
+use crate::catalog::{currencies, settings};
 use crate::error::{Error, Result};
 use crate::Catalog;
 
@@ -25,6 +27,11 @@ pub trait Store {
     fn product(&mut self, id: ProductId) -> Result<Product>;
     /// The product with this SKU (compared without case), if there is one.
     fn product_id_by_sku(&mut self, sku: &str) -> Result<Option<ProductId>>;
+    /// One page of the product list or grid: its filters, its order, after its cursor.
+    fn list(&mut self, query: &ProductQuery) -> Result<Page>;
+    /// The currency (the catalog's default when `None`) and its decimal places, for reading
+    /// and showing prices.
+    fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)>;
     /// Search as you type: an exact SKU first, then the best `limit` matches.
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>>;
     fn create_product(&mut self, fields: &ProductFields) -> Result<Product>;
@@ -59,6 +66,19 @@ impl Store for Catalog {
 
     fn product_id_by_sku(&mut self, sku: &str) -> Result<Option<ProductId>> {
         products::id_by_sku(self.conn(), sku)
+    }
+
+    fn list(&mut self, query: &ProductQuery) -> Result<Page> {
+        products::list(self.conn(), query)
+    }
+
+    fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)> {
+        let code = match code {
+            Some(code) => code.to_owned(),
+            None => settings::default_currency(self.conn())?,
+        };
+        let currency = currencies::by_code(self.conn(), &code)?;
+        Ok((currency.code, currency.minor_units))
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_millisecond_timestamps.sql"),
     migration!(3, "0003_search_words_in_order.sql"),
     migration!(4, "0004_product_json.sql"),
+    migration!(5, "0005_product_pages.sql"),
 ];
 
 /// The server schema version this build of the app writes.

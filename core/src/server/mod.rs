@@ -15,6 +15,7 @@ pub mod changes;
 pub mod connect;
 pub mod credentials;
 pub mod migrations;
+pub mod pages;
 pub mod products;
 pub mod pull;
 pub mod push;

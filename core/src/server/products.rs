@@ -7,7 +7,7 @@
 //! a seller reads the same sentence on either engine; the server's rules refuse the same
 //! writes again if two people race.
 
-use crate::catalog::products::{self, Product, ProductFields};
+use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
@@ -25,6 +25,7 @@ const SKU_OWNER: &str = "SELECT id, name FROM products WHERE sku = $1::citext
   WHERE v.sku = $1::citext";
 const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::citext";
 const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
+const MINOR_UNITS: &str = "SELECT minor_units FROM currencies WHERE code = $1";
 const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
 
 const INSERT: &str = "INSERT INTO products
@@ -145,6 +146,21 @@ impl Store for TeamCatalog {
             .client
             .query_opt(ID_BY_SKU, &[&sku.trim()])?
             .map(|r| r.get(0)))
+    }
+
+    fn list(&mut self, query: &ProductQuery) -> Result<Page> {
+        super::pages::list(&mut self.client, query)
+    }
+
+    fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)> {
+        let code = match code {
+            Some(code) => code.trim().to_ascii_uppercase(),
+            None => self.client.query_one(DEFAULT_CURRENCY, &[])?.get(0),
+        };
+        match self.client.query_opt(MINOR_UNITS, &[&code])? {
+            Some(row) => Ok((code, row.get::<_, i32>(0) as u32)),
+            None => Err(products::unknown_currency(&code)),
+        }
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

@@ -80,7 +80,7 @@ fn hit(row: &Row) -> SearchHit {
 
 /// The typed words as a tsquery of prefixes (`weight` "A" for the SKU's and name's words
 /// only). Only letters and digits reach it, folded as the documents are.
-fn prefixes(words: &[String], weight: &str) -> String {
+pub(super) fn prefixes(words: &[String], weight: &str) -> String {
     words
         .iter()
         .map(|w| format!("{w}:*{weight}"))

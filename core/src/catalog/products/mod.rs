@@ -13,6 +13,7 @@ mod write;
 pub use bulk::BulkEdit;
 pub(crate) use bulk::{insert_rows, update_rows};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
+pub(crate) use page::{page_limit, page_of, start_cursor};
 pub use read::{
     as_fields_by_handle, as_fields_by_sku, by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash,
     AsFields,
@@ -208,7 +209,7 @@ pub struct ProductSummary {
     pub variant_count: i64,
 }
 
-fn status_from(text: &str) -> Status {
+pub(crate) fn status_from(text: &str) -> Status {
     Status::parse(text).unwrap_or_default()
 }
 

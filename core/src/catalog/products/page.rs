@@ -134,7 +134,7 @@ fn page_statement(sort: SortKey, descending: bool) -> &'static str {
 }
 
 /// The cursor that comes before every row in this order (first page).
-fn start_cursor(sort: SortKey, descending: bool) -> Cursor {
+pub(crate) fn start_cursor(sort: SortKey, descending: bool) -> Cursor {
     let value = match (sort, descending) {
         (SortKey::Price | SortKey::Stock, false) => CursorValue::Number(i64::MIN),
         (SortKey::Price | SortKey::Stock, true) => CursorValue::Number(i64::MAX),
@@ -178,12 +178,29 @@ fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<ProductSummary> {
     })
 }
 
-/// One page of products in the query's order.
-pub fn list(conn: &Connection, query: &ProductQuery) -> Result<Page> {
-    let limit = match query.limit {
+/// How many rows a page of `query` holds.
+pub(crate) fn page_limit(query: &ProductQuery) -> u32 {
+    match query.limit {
         0 => 100,
         n => n.min(1000),
+    }
+}
+
+/// A page from the `limit + 1` rows read for it: the extra row, if it came, says there is a
+/// next page, which starts after the last row kept.
+pub(crate) fn page_of(mut items: Vec<ProductSummary>, limit: u32, sort: SortKey) -> Page {
+    let next = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|last| cursor_of(last, sort))
+    } else {
+        None
     };
+    Page { items, next }
+}
+
+/// One page of products in the query's order.
+pub fn list(conn: &Connection, query: &ProductQuery) -> Result<Page> {
+    let limit = page_limit(query);
     let cursor = query
         .after
         .clone()
@@ -216,14 +233,7 @@ pub fn list(conn: &Connection, query: &ProductQuery) -> Result<Page> {
             summary_from_row,
         )?
         .collect::<rusqlite::Result<_>>()?;
-    let mut items = items;
-    let next = if items.len() > limit as usize {
-        items.truncate(limit as usize);
-        items.last().map(|last| cursor_of(last, query.sort))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(page_of(items, limit, query.sort))
 }
 
 #[cfg(test)]
