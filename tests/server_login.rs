@@ -145,7 +145,7 @@ fn a_password_is_checked_kept_in_the_keyring_used_and_forgotten() {
         stderr(&refused)
     );
 
-    let login = ["server", "login", "--server", &address, "--password-stdin"];
+    let login = ["server", "login", &address, "--password-stdin"];
     let wrong = keyring.shelf(&library, &login, "Tr0ub4dor&3\n");
     assert!(!wrong.status.success());
     assert!(
@@ -182,11 +182,11 @@ fn a_password_is_checked_kept_in_the_keyring_used_and_forgotten() {
         .collect::<Vec<_>>();
     assert!(in_files.is_empty(), "the password is in {in_files:?}");
 
-    let logout = keyring.shelf(&library, &["server", "logout", "--server", &address], "");
+    let logout = keyring.shelf(&library, &["server", "logout", &address], "");
     assert!(stdout(&logout).contains("no longer kept"), "{}", stdout(&logout));
     let after = keyring.shelf(&library, &back_up, "");
     assert!(stderr(&after).contains("keeps none"), "{}", stderr(&after));
-    let again = keyring.shelf(&library, &["server", "logout", "--server", &address], "");
+    let again = keyring.shelf(&library, &["server", "logout", &address], "");
     assert!(stdout(&again).contains("kept no password"), "{}", stdout(&again));
 }
 
@@ -198,13 +198,7 @@ fn without_a_keyring_a_login_is_refused_in_plain_words_and_nothing_is_kept() {
     let out = Command::new(env!("CARGO_BIN_EXE_shelf"))
         .arg("--library")
         .arg(dir.path().join("library"))
-        .args([
-            "server",
-            "login",
-            "--server",
-            &db.url("pw_bo"),
-            "--password-stdin",
-        ])
+        .args(["server", "login", &db.url("pw_bo"), "--password-stdin"])
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             format!("unix:path={}", dir.path().join("no-bus").display()),

@@ -467,3 +467,80 @@ fn every_order_on_the_server_seeks_in_its_index() {
         }
     }
 }
+
+/// `shelf --server`: the product commands and search on a team server, run by the same
+/// code as on a library, acting as the login.
+#[test]
+fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() {
+    let lib = crate::server_push::busy_library();
+    let db = server().empty_database();
+    shelf_core::server::push::push(&lib.catalog(), &mut db.client()).unwrap();
+    db.add_person("sam", "staff");
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no-library");
+    let sam = db.url("sam");
+    let on_server = |args: &[&str]| shelf_in(&nowhere, &[&["--server", &sam][..], args].concat());
+
+    let listed = on_server(&["product", "list", "--sort", "sku", "--limit", "3"]);
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let edited = on_server(&[
+        "product",
+        "edit",
+        "sku-0001",
+        "--name",
+        "Edited by Sam",
+        "--category",
+        "Tableware > Cups",
+        "--price",
+        "19.99",
+    ]);
+    assert!(edited.status.success(), "{}", stderr(&edited));
+    let shown = on_server(&["--json", "product", "show", "SKU-0001"]);
+    let product: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(product["name"], "Edited by Sam");
+    assert_eq!(product["category_path"], "Tableware > Cups");
+    assert_eq!(product["price_minor"], 1999);
+    let version = product["version"].as_i64().unwrap();
+    let actor: String = db
+        .client()
+        .query_one(
+            "SELECT actor FROM audit_log WHERE table_name = 'products' ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(actor, "sam");
+
+    let stale = on_server(&[
+        "product",
+        "edit",
+        "SKU-0001",
+        "--name",
+        "From an old window",
+        "--expect-version",
+        &(version - 1).to_string(),
+    ]);
+    assert!(!stale.status.success());
+    assert!(
+        stderr(&stale).contains("changed by someone else"),
+        "{}",
+        stderr(&stale)
+    );
+    assert!(stdout(&on_server(&["search", "edited by"])).contains("SKU-0001"));
+
+    assert!(on_server(&["product", "trash", "SKU-0001"]).status.success());
+    let purge = on_server(&["product", "purge", "SKU-0001"]);
+    assert!(!purge.status.success());
+    assert!(stderr(&purge).contains("for owners"), "{}", stderr(&purge));
+    let trash = on_server(&["product", "list", "--trash"]);
+    assert!(stdout(&trash).contains("SKU-0001"), "{}", stdout(&trash));
+
+    let elsewhere = on_server(&["stats"]);
+    assert!(!elsewhere.status.success());
+    assert!(
+        stderr(&elsewhere).contains("works on a local library"),
+        "{}",
+        stderr(&elsewhere)
+    );
+    assert!(!nowhere.exists(), "no library was made for a server command");
+}

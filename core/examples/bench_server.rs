@@ -5,8 +5,8 @@
 //! Run with `scripts/bench-server`, which makes the library with the catalog benchmark (so
 //! its SQLite figures are of the same catalog, in the same run) and starts the server.
 //!
-//! Search is the core's `server::search`; the paging statements are the ones the server's
-//! storage layer is to run. The app does not run either yet (issue 14 is in progress).
+//! Search is the core's `server::search` and the pages its `server::pages`, which the
+//! storage layer (`shelf_core::store`) runs for `shelf --server`.
 //!
 //! Usage: bench_server LIBRARY ADDRESS
 
@@ -15,19 +15,11 @@ mod common;
 use common::time_many;
 
 use shelf_core::backup;
+use shelf_core::catalog::products::{ProductQuery, SortKey};
 use shelf_core::job::Job;
-use shelf_core::server::{self, changes, connect, push, search};
+use shelf_core::server::{self, changes, connect, pages, push, search};
 use shelf_core::{Catalog, Library};
 use std::time::Duration;
-
-const PAGE_BY_NAME: &str =
-    "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status, lower(p.name)
-  FROM products AS p WHERE p.deleted_at IS NULL AND (lower(p.name), p.id) > ($1, $2)
-  ORDER BY lower(p.name), p.id LIMIT 100";
-const PAGE_BY_PRICE: &str =
-    "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status, p.price_minor::text
-  FROM products AS p WHERE p.deleted_at IS NULL AND (p.price_minor, p.id) > ($1::text::bigint, $2)
-  ORDER BY p.price_minor, p.id LIMIT 100";
 
 fn main() -> shelf_core::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -101,17 +93,20 @@ fn main() -> shelf_core::Result<()> {
     });
     println!("| search, 1-letter prefix (names, then SKUs, from their indexes), top 50 | p50 {p50:.2} ms, p95 {p95:.2} ms |");
 
-    for (label, sql, start) in [("name", PAGE_BY_NAME, ""), ("price", PAGE_BY_PRICE, "-1")] {
-        let page = client.prepare(sql)?;
-        let mut after: (String, i64) = (start.to_owned(), 0);
+    // The product list as `shelf --server ... product list` pages it (`server::pages`).
+    for (label, sort) in [("name", SortKey::Name), ("price", SortKey::Price)] {
+        let mut query = ProductQuery {
+            sort,
+            limit: 100,
+            ..ProductQuery::default()
+        };
         let (p50, p95) = time_many(300, |i| {
             if i % 50 == 0 {
-                after = (start.to_owned(), 0);
+                query.after = None;
             }
-            let rows = client.query(&page, &[&after.0, &after.1]).unwrap();
-            assert_eq!(rows.len(), 100);
-            let last = rows.last().unwrap();
-            after = (last.get(7), last.get(0));
+            let page = pages::list(&mut client, &query).unwrap();
+            assert_eq!(page.items.len(), 100);
+            query.after = page.next;
         });
         println!(
             "| page of 100, sorted by {label} (pages 1-50 in turn) | p50 {p50:.2} ms, p95 {p95:.2} ms |"

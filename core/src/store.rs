@@ -4,7 +4,7 @@
 //! each of its operations on both (`tests/store.rs`).
 //!
 //! So far it covers the product list and a product's life in the editor: pages, search,
-//! open, create, save an edit
+//! categories by path, open, create, save an edit
 //! (a stale one is the same Conflict, carrying the row as it is now), the trash and purge.
 //! Variants, photos, imports, exports and the rest of the catalog still run on SQLite only;
 //! they move behind this trait one concern at a time.
@@ -13,6 +13,7 @@
 //! on a server each person logs in as their own role and the server's triggers record that
 //! login, so a staff member refused a purge is refused by the server itself.
 
+use crate::catalog::categories::{self, Category};
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::{self, SearchHit};
 use crate::catalog::ProductId;
@@ -32,6 +33,10 @@ pub trait Store {
     /// The currency (the catalog's default when `None`) and its decimal places, for reading
     /// and showing prices.
     fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)>;
+    /// Every category with its path (`Home > Kitchen > Mugs`), in path order.
+    fn categories(&mut self) -> Result<Vec<Category>>;
+    /// Finds or creates every level of `A > B > C`; the last level.
+    fn ensure_category_path(&mut self, path: &str) -> Result<Category>;
     /// Search as you type: an exact SKU first, then the best `limit` matches.
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>>;
     fn create_product(&mut self, fields: &ProductFields) -> Result<Product>;
@@ -49,6 +54,14 @@ pub trait Store {
     /// Deletes trashed products for good, with their variants, options, photo links and
     /// tags; one that is not in the trash refuses the whole purge.
     fn purge(&mut self, ids: &[ProductId]) -> Result<usize>;
+
+    /// Purges everything that has been in the trash for more than `days` days.
+    fn empty_trash_older_than(&mut self, days: u32) -> Result<usize>;
+
+    /// A category by its path or, failing that, by a name only it has.
+    fn category_by_path(&mut self, path: &str) -> Result<Category> {
+        categories::find_by_path(self.categories()?, path)
+    }
 
     /// The product with this SKU, or NotFound saying so.
     fn product_by_sku(&mut self, sku: &str) -> Result<Product> {
@@ -79,6 +92,18 @@ impl Store for Catalog {
         };
         let currency = currencies::by_code(self.conn(), &code)?;
         Ok((currency.code, currency.minor_units))
+    }
+
+    fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
+        Catalog::empty_trash_older_than(self, days)
+    }
+
+    fn categories(&mut self) -> Result<Vec<Category>> {
+        categories::list(self.conn())
+    }
+
+    fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
+        Catalog::ensure_category_path(self, path)
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

@@ -73,8 +73,12 @@ pub fn by_id(conn: &Connection, id: CategoryId) -> Result<Category> {
 
 /// Finds a category by its path (`Kitchen > Mugs`) or, failing that, by a unique name.
 pub fn by_path(conn: &Connection, path: &str) -> Result<Category> {
+    find_by_path(list(conn)?, path)
+}
+
+/// [`by_path`] among `all`, the catalog's categories on either engine.
+pub(crate) fn find_by_path(all: Vec<Category>, path: &str) -> Result<Category> {
     let wanted = normalise_path(path);
-    let all = list(conn)?;
     if let Some(c) = all.iter().find(|c| c.path.eq_ignore_ascii_case(&wanted)) {
         return Ok(c.clone());
     }
@@ -91,7 +95,7 @@ pub fn by_path(conn: &Connection, path: &str) -> Result<Category> {
     }
 }
 
-fn normalise_path(path: &str) -> String {
+pub(crate) fn normalise_path(path: &str) -> String {
     path.split('>')
         .map(str::trim)
         .filter(|p| !p.is_empty())

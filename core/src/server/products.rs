@@ -7,10 +7,12 @@
 //! a seller reads the same sentence on either engine; the server's rules refuse the same
 //! writes again if two people race.
 
+use crate::catalog::categories::{self, Category};
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
+use crate::rules;
 use crate::store::Store;
 use postgres::{Client, GenericClient};
 
@@ -27,6 +29,19 @@ const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::cit
 const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
 const MINOR_UNITS: &str = "SELECT minor_units FROM currencies WHERE code = $1";
 const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
+
+/// Every category with its full path, in path order as SQLite orders it (NOCASE).
+const CATEGORIES: &str = "WITH RECURSIVE tree(id, name, parent_id, path) AS (
+    SELECT id, name, parent_id, name FROM categories WHERE parent_id IS NULL
+    UNION ALL
+    SELECT c.id, c.name, c.parent_id, tree.path || ' > ' || c.name
+    FROM categories AS c JOIN tree ON c.parent_id = tree.id)
+  SELECT tree.id, tree.name, tree.parent_id, tree.path,
+    (SELECT count(*) FROM products AS p WHERE p.category_id = tree.id AND p.deleted_at IS NULL)
+  FROM tree ORDER BY nocase(tree.path) COLLATE \"C\", tree.id";
+const CATEGORY_IN_PARENT: &str = "SELECT id FROM categories
+  WHERE nocase(name) = nocase($1) AND parent_id IS NOT DISTINCT FROM $2";
+const ADD_CATEGORY: &str = "INSERT INTO categories (name, parent_id) VALUES ($1, $2) RETURNING id";
 
 const INSERT: &str = "INSERT INTO products
     (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode,
@@ -52,6 +67,8 @@ const MISSING: &str = "SELECT min(ids.id) FROM unnest($1::bigint[]) AS ids(id)
   WHERE NOT EXISTS (SELECT 1 FROM products AS p WHERE p.id = ids.id)";
 const TRASH: &str = "UPDATE products SET deleted_at = now() WHERE id = ANY ($1) AND deleted_at IS NULL";
 const RESTORE: &str = "UPDATE products SET deleted_at = NULL WHERE id = ANY ($1) AND deleted_at IS NOT NULL";
+const TRASHED_BEFORE: &str = "SELECT id FROM products
+  WHERE deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $1)";
 const NOT_IN_TRASH: &str = "SELECT min(id) FROM products WHERE id = ANY ($1) AND deleted_at IS NULL";
 /// A purge, children first (each statement's triggers copy what it removes to the deletion log).
 const PURGE: [&str; 5] = [
@@ -161,6 +178,52 @@ impl Store for TeamCatalog {
             Some(row) => Ok((code, row.get::<_, i32>(0) as u32)),
             None => Err(products::unknown_currency(&code)),
         }
+    }
+
+    fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
+        let ids: Vec<i64> = self
+            .client
+            .query(TRASHED_BEFORE, &[&i32::try_from(days).unwrap_or(i32::MAX)])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        self.purge(&ids)
+    }
+
+    fn categories(&mut self) -> Result<Vec<Category>> {
+        Ok(self
+            .client
+            .query(CATEGORIES, &[])?
+            .iter()
+            .map(|r| Category {
+                id: r.get(0),
+                name: r.get(1),
+                parent_id: r.get(2),
+                path: r.get(3),
+                product_count: r.get(4),
+            })
+            .collect())
+    }
+
+    fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
+        let mut tx = self.client.transaction()?;
+        let mut parent: Option<i64> = None;
+        for part in categories::normalise_path(path)
+            .split(" > ")
+            .filter(|p| !p.is_empty())
+        {
+            rules::check_category_name(part)?;
+            parent = Some(match tx.query_opt(CATEGORY_IN_PARENT, &[&part, &parent])? {
+                Some(row) => row.get(0),
+                None => tx.query_one(ADD_CATEGORY, &[&part, &parent])?.get(0),
+            });
+        }
+        let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
+        tx.commit()?;
+        self.categories()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

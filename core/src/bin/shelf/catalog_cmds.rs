@@ -8,8 +8,9 @@ use shelf_core::catalog::products::{
     self, BulkEdit, ProductFields, ProductQuery, ShopFields, SortKey, Status,
 };
 use shelf_core::catalog::users::{NewUser, Role};
-use shelf_core::catalog::{categories, maintenance, search, settings, tags, users, ProductId};
+use shelf_core::catalog::{categories, maintenance, tags, users, ProductId};
 use shelf_core::money::{self, format_price, parse_price, PriceChange};
+use shelf_core::store::Store;
 use shelf_core::{Catalog, Error, Result};
 use std::process::ExitCode;
 
@@ -262,20 +263,21 @@ pub fn init(catalog: &Catalog, out: &Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<ExitCode> {
+/// The product commands, on a local library or a team server alike (`Store`).
+pub fn product(store: &mut dyn Store, cmd: ProductCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         ProductCmd::Add(args) => {
-            let fields = args.into_fields(catalog, ProductFields::default())?;
-            let product = catalog.create_product(&fields)?;
+            let fields = args.into_fields(store, ProductFields::default())?;
+            let product = store.create_product(&fields)?;
             out.show(&product, || format!("Added {} {}.", product.sku, product.name));
         }
         ProductCmd::List(args) => {
-            let query = args.query(catalog)?;
-            let page = products::list(catalog.conn(), &query)?;
+            let query = args.query(store)?;
+            let page = store.list(&query)?;
             out.show(&page, || page_text(&page));
         }
         ProductCmd::Show { sku } => {
-            let product = products::by_sku(catalog.conn(), &sku)?;
+            let product = store.product_by_sku(&sku)?;
             out.show(&product, || product_text(&product));
         }
         ProductCmd::Edit {
@@ -283,7 +285,7 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
             fields,
             expect_version,
         } => {
-            let current = products::by_sku(catalog.conn(), &target)?;
+            let current = store.product_by_sku(&target)?;
             let version = expect_version.unwrap_or(current.version);
             let base = ProductFields {
                 sku: current.sku.clone(),
@@ -298,28 +300,33 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
                 tags: current.tags.clone(),
                 shop: current.shop.clone(),
             };
-            let fields = fields.into_fields(catalog, base)?;
-            let product = catalog.update_product(current.id, version, &fields)?;
+            let fields = fields.into_fields(store, base)?;
+            let product = store.update_product(current.id, version, &fields)?;
             out.show(&product, || {
                 format!("Saved {} (version {}).", product.sku, product.version)
             });
         }
         ProductCmd::Trash { skus } => {
-            let n = catalog.move_to_trash(&ids_of(catalog, &skus)?)?;
+            let ids = ids_of(store, &skus)?;
+            let n = store.move_to_trash(&ids)?;
             out.show(&serde_json::json!({"trashed": n}), || {
                 format!("Moved {n} to the trash.")
             });
         }
         ProductCmd::Restore { skus } => {
-            let n = catalog.restore_from_trash(&ids_of(catalog, &skus)?)?;
+            let ids = ids_of(store, &skus)?;
+            let n = store.restore_from_trash(&ids)?;
             out.show(&serde_json::json!({"restored": n}), || {
                 format!("Restored {n} from the trash.")
             });
         }
         ProductCmd::Purge { skus, older_than } => {
             let n = match older_than {
-                Some(days) => catalog.empty_trash_older_than(days)?,
-                None => catalog.purge(&ids_of(catalog, &skus)?)?,
+                Some(days) => store.empty_trash_older_than(days)?,
+                None => {
+                    let ids = ids_of(store, &skus)?;
+                    store.purge(&ids)?
+                }
             };
             out.show(&serde_json::json!({"purged": n}), || {
                 format!("Deleted {n} for good.")
@@ -329,10 +336,11 @@ pub fn product(catalog: &mut Catalog, cmd: ProductCmd, out: &Out) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn ids_of(catalog: &Catalog, skus: &[String]) -> Result<Vec<ProductId>> {
+fn ids_of(store: &mut dyn Store, skus: &[String]) -> Result<Vec<ProductId>> {
     skus.iter()
         .map(|sku| {
-            products::id_by_sku(catalog.conn(), sku)?
+            store
+                .product_id_by_sku(sku)?
                 .ok_or_else(|| Error::NotFound(format!("There is no product with SKU {sku}.")))
         })
         .collect()
@@ -351,16 +359,12 @@ pub(crate) fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
 
 impl ProductArgs {
     /// `base` with every field that was given on the command line replaced.
-    fn into_fields(self, catalog: &mut Catalog, base: ProductFields) -> Result<ProductFields> {
+    fn into_fields(self, store: &mut dyn Store, base: ProductFields) -> Result<ProductFields> {
         let mut f = base;
         if let Some(currency) = self.currency {
             f.currency = Some(currency.trim().to_ascii_uppercase());
         }
-        let currency = match &f.currency {
-            Some(c) => c.clone(),
-            None => settings::default_currency(catalog.conn())?,
-        };
-        let units = minor_units(catalog, &currency)?;
+        let (_, units) = store.currency_units(f.currency.as_deref())?;
         if let Some(price) = self.price {
             f.price_minor = parse_price(&price, units)?;
         }
@@ -375,7 +379,7 @@ impl ProductArgs {
         if let Some(category) = self.category {
             f.category_id = match category.trim() {
                 "" => None,
-                path => Some(catalog.ensure_category_path(path)?.id),
+                path => Some(store.ensure_category_path(path)?.id),
             };
         }
         if let Some(barcode) = self.barcode {
@@ -389,7 +393,7 @@ impl ProductArgs {
 }
 
 impl ListArgs {
-    fn query(self, catalog: &Catalog) -> Result<ProductQuery> {
+    fn query(self, store: &mut dyn Store) -> Result<ProductQuery> {
         let sort = match self.sort.as_str() {
             "name" => SortKey::Name,
             "sku" => SortKey::Sku,
@@ -408,7 +412,7 @@ impl ListArgs {
             category_id: self
                 .category
                 .as_deref()
-                .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+                .map(|p| store.category_by_path(p).map(|c| c.id))
                 .transpose()?,
             tag: self.tag,
             stock_at_most: self.low_stock,
@@ -515,8 +519,8 @@ fn product_text(p: &products::Product) -> String {
     lines.join("\n")
 }
 
-pub fn search(catalog: &Catalog, text: &str, limit: u32, out: &Out) -> Result<ExitCode> {
-    let hits = search::search(catalog.conn(), text, limit)?;
+pub fn search(store: &mut dyn Store, text: &str, limit: u32, out: &Out) -> Result<ExitCode> {
+    let hits = store.search(text, limit)?;
     out.show(&hits, || {
         hits.iter()
             .map(|h| format!("{:<20} {}", h.sku, h.name))

@@ -12,6 +12,7 @@ mod variant_cmds;
 
 use clap::{Parser, Subcommand};
 use output::Out;
+use shelf_core::store::TeamCatalog;
 use shelf_core::{Catalog, Library};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,14 @@ struct Cli {
     /// Act as this user (recorded in the audit log). Defaults to the first owner.
     #[arg(long = "as", global = true, value_name = "USERNAME")]
     as_user: Option<String>,
+    /// Work on a team server's catalog instead of a library:
+    /// postgresql://you@host:5432/shop (no password in it; `shelf server login` keeps it).
+    /// So far `product` and `search` run there.
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    server: Option<String>,
+    /// The shop's own certificate authority (PEM), for --server.
+    #[arg(long, global = true, value_name = "FILE")]
+    server_ca: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -133,6 +142,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
+    if let Some(address) = &cli.server {
+        return on_team_server(
+            address,
+            cli.server_ca.as_deref(),
+            cli.as_user.is_some(),
+            cli.command,
+            out,
+        );
+    }
     let library = Library::locate(cli.library)?;
     // These must not open (and so migrate or lock) the catalog first.
     match &cli.command {
@@ -160,7 +178,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Init => catalog_cmds::init(&catalog, out),
         Command::Product(cmd) => catalog_cmds::product(&mut catalog, cmd, out),
         Command::Variant(cmd) => variant_cmds::variant(&mut catalog, cmd, out),
-        Command::Search { text, limit } => catalog_cmds::search(&catalog, &text, limit, out),
+        Command::Search { text, limit } => catalog_cmds::search(&mut catalog, &text, limit, out),
         Command::History { sku, restore } => catalog_cmds::history(&mut catalog, &sku, restore, out),
         Command::Undo => catalog_cmds::undo(&mut catalog, out),
         Command::User(cmd) => catalog_cmds::user(&mut catalog, cmd, out),
@@ -183,5 +201,31 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::VerifyBackup { .. } | Command::Restore { .. } => {
             unreachable!("handled before opening the catalog")
         }
+    }
+}
+
+/// `shelf --server ADDRESS ...`: the commands the storage layer carries to a team server so
+/// far, run by the same code as on a library; the others say so.
+fn on_team_server(
+    address: &str,
+    ca: Option<&std::path::Path>,
+    acting_as: bool,
+    command: Command,
+    out: &Out,
+) -> shelf_core::Result<ExitCode> {
+    if acting_as {
+        return Err(shelf_core::Error::refused(
+            "On a team server you act as the login you connect with; leave out --as (connect as that person instead).",
+        ));
+    }
+    let team = || -> shelf_core::Result<TeamCatalog> {
+        TeamCatalog::open(shelf_core::server::connect::connect(address, ca)?)
+    };
+    match command {
+        Command::Product(cmd) => catalog_cmds::product(&mut team()?, cmd, out),
+        Command::Search { text, limit } => catalog_cmds::search(&mut team()?, &text, limit, out),
+        _ => Err(shelf_core::Error::refused(
+            "That command works on a local library; on a team server, `shelf --server` runs `product` and `search` so far. Leave out --server to use this computer's library.",
+        )),
     }
 }

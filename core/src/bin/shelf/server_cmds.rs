@@ -60,8 +60,8 @@ pub enum ServerCmd {
     /// system keyring, where every later `shelf server` command (and the app) finds it.
     Login {
         /// The server: postgresql://you@host:5432/shop (no password in it).
-        #[arg(long, value_name = "ADDRESS")]
-        server: String,
+        #[arg(value_name = "ADDRESS")]
+        address: String,
         /// The shop's own certificate authority (PEM), as for push.
         #[arg(long, value_name = "FILE")]
         ca: Option<PathBuf>,
@@ -71,8 +71,8 @@ pub enum ServerCmd {
     },
     /// Forget the password this computer keeps for a team server login.
     Logout {
-        #[arg(long, value_name = "ADDRESS")]
-        server: String,
+        #[arg(value_name = "ADDRESS")]
+        address: String,
     },
 }
 
@@ -85,11 +85,11 @@ pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<
         ServerCmd::Backup { from, out: file, ca } => Some(back_up(from, file, ca.as_deref(), out)),
         ServerCmd::Restore { file, to, ca } => Some(restore(file, to, ca.as_deref(), out)),
         ServerCmd::Login {
-            server,
+            address,
             ca,
             password_stdin,
-        } => Some(log_in(server, ca.as_deref(), *password_stdin, out)),
-        ServerCmd::Logout { server } => Some(log_out(server, out)),
+        } => Some(log_in(address, ca.as_deref(), *password_stdin, out)),
+        ServerCmd::Logout { address } => Some(log_out(address, out)),
     }
 }
 
