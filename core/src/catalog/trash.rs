@@ -2,7 +2,7 @@
 //! the explicit, confirmed step that removes rows for good: children first, one transaction,
 //! every removed row copied to `deletion_log` by the triggers.
 
-use super::{options, variants, Catalog, ChangeKind, Entity, ProductId, Write};
+use super::{options, products, variants, Catalog, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::OptionalExtension;
 
@@ -32,15 +32,13 @@ impl Catalog {
         self.write(|w| {
             for &id in ids {
                 if !ensure_exists(w.tx(), id)? {
-                    return Err(Error::refused(format!(
-                        "Product {id} is not in the trash; only products in the trash can be deleted for good."
-                    )));
+                    return Err(not_in_trash(id));
                 }
                 variants::purge_of_product(w, id)?;
                 options::purge_of_product(w, id)?;
-                w.tx().prepare_cached(PURGE_IMAGES)?.execute( [id])?;
-                w.tx().prepare_cached(PURGE_TAGS)?.execute( [id])?;
-                w.tx().prepare_cached(PURGE_PRODUCT)?.execute( [id])?;
+                w.tx().prepare_cached(PURGE_IMAGES)?.execute([id])?;
+                w.tx().prepare_cached(PURGE_TAGS)?.execute([id])?;
+                w.tx().prepare_cached(PURGE_PRODUCT)?.execute([id])?;
                 w.record(Entity::Product, id, ChangeKind::Deleted);
             }
             Ok(ids.len())
@@ -56,6 +54,13 @@ impl Catalog {
         };
         self.purge(&ids)
     }
+}
+
+/// The refusal of a purge that names a product outside the trash, on either engine.
+pub(crate) fn not_in_trash(id: ProductId) -> Error {
+    Error::refused(format!(
+        "Product {id} is not in the trash; only products in the trash can be deleted for good."
+    ))
 }
 
 /// [`Catalog::move_to_trash`] inside a write already open (undo runs it with its own log).
@@ -87,5 +92,5 @@ fn ensure_exists(conn: &rusqlite::Connection, id: ProductId) -> Result<bool> {
     conn.prepare_cached(IN_TRASH)?
         .query_row([id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))
+        .ok_or_else(|| products::no_such_product(id))
 }

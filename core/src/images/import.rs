@@ -132,7 +132,7 @@ fn check_product_usable(conn: &Connection, id: ProductId) -> Result<()> {
 /// The SKU of the product photos go to: refused when it is gone or in the trash.
 fn product_sku(conn: &Connection, id: ProductId) -> Result<String> {
     match products::sku_and_trash(conn, id)? {
-        None => Err(Error::NotFound(format!("There is no product with id {id}."))),
+        None => Err(products::no_such_product(id)),
         Some((_, Some(_))) => Err(Error::refused(
             "That product is in the trash; restore it before adding photos.",
         )),

@@ -10,7 +10,7 @@
 use crate::catalog::categories::{self, Category};
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
-use crate::catalog::ProductId;
+use crate::catalog::{trash, ProductId};
 use crate::error::{Error, Result};
 use crate::rules;
 use crate::store::Store;
@@ -99,11 +99,21 @@ impl TeamCatalog {
     pub fn client(&mut self) -> &mut Client {
         &mut self.client
     }
+
+    /// Runs `statement` (TRASH or RESTORE) over `ids` if every one is a product; the rows
+    /// it changed.
+    fn all_or_none(&mut self, statement: &str, ids: &[ProductId]) -> Result<usize> {
+        let mut tx = self.client.transaction()?;
+        refuse_missing(&mut tx, ids)?;
+        let changed = tx.execute(statement, &[&ids])?;
+        tx.commit()?;
+        Ok(changed as usize)
+    }
 }
 
 fn product_in(client: &mut impl GenericClient, id: ProductId) -> Result<Product> {
     let json: Option<serde_json::Value> = client.query_one(PRODUCT, &[&id])?.get(0);
-    let json = json.ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+    let json = json.ok_or_else(|| products::no_such_product(id))?;
     Ok(serde_json::from_value(json)?)
 }
 
@@ -148,7 +158,7 @@ fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) ->
 /// The first id of `ids` that is not a product, as NotFound.
 fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
     match client.query_one(MISSING, &[&ids])?.get::<_, Option<i64>>(0) {
-        Some(id) => Err(Error::NotFound(format!("There is no product with id {id}."))),
+        Some(id) => Err(products::no_such_product(id)),
         None => Ok(()),
     }
 }
@@ -285,7 +295,7 @@ impl Store for TeamCatalog {
         let mut tx = self.client.transaction()?;
         let current = tx
             .query_opt(LOCK, &[&id])?
-            .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+            .ok_or_else(|| products::no_such_product(id))?;
         let (version, currency, price, stock, has_options): (i64, String, i64, i64, bool) = (
             current.get(0),
             current.get(1),
@@ -332,28 +342,18 @@ impl Store for TeamCatalog {
     }
 
     fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
-        let mut tx = self.client.transaction()?;
-        refuse_missing(&mut tx, ids)?;
-        let moved = tx.execute(TRASH, &[&ids])?;
-        tx.commit()?;
-        Ok(moved as usize)
+        self.all_or_none(TRASH, ids)
     }
 
     fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
-        let mut tx = self.client.transaction()?;
-        refuse_missing(&mut tx, ids)?;
-        let restored = tx.execute(RESTORE, &[&ids])?;
-        tx.commit()?;
-        Ok(restored as usize)
+        self.all_or_none(RESTORE, ids)
     }
 
     fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
         let mut tx = self.client.transaction()?;
         refuse_missing(&mut tx, ids)?;
         if let Some(id) = tx.query_one(NOT_IN_TRASH, &[&ids])?.get::<_, Option<i64>>(0) {
-            return Err(Error::refused(format!(
-                "Product {id} is not in the trash; only products in the trash can be deleted for good."
-            )));
+            return Err(trash::not_in_trash(id));
         }
         for statement in PURGE {
             tx.execute(statement, &[&ids])?;

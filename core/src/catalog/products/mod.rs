@@ -232,6 +232,11 @@ pub(crate) fn stale_against(current: &Product) -> Result<Error> {
     })
 }
 
+/// The error for a product id that names no product, on either engine.
+pub(crate) fn no_such_product(id: ProductId) -> Error {
+    Error::NotFound(format!("There is no product with id {id}."))
+}
+
 /// Names the product in an error from a bulk write, so the seller knows which row failed.
 fn with_sku(err: Error, sku: &str) -> Error {
     err.prefixed(&format!("{sku}: "))

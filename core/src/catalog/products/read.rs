@@ -54,7 +54,7 @@ pub fn get(conn: &Connection, id: ProductId) -> Result<Product> {
             })
         })
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("There is no product with id {id}.")))?;
+        .ok_or_else(|| super::no_such_product(id))?;
     product.tags = tags::of_product(conn, id)?;
     product.options = options::of_product(conn, id)?;
     if !product.options.is_empty() {
