@@ -4,10 +4,11 @@
 //! each of its operations on both (`tests/store.rs`).
 //!
 //! So far it covers the product list and a product's life in the editor: pages, search,
-//! categories by path, open, create, save an edit
-//! (a stale one is the same Conflict, carrying the row as it is now), the trash and purge.
-//! Variants, photos, imports, exports and the rest of the catalog still run on SQLite only;
-//! they move behind this trait one concern at a time.
+//! categories by path, open, create, save an edit (a stale one is the same Conflict,
+//! carrying the row as it is now), the trash and purge; `shelf --server` runs its product
+//! and search commands through it. Variants, photos, imports, exports, history and the rest
+//! of the catalog still run on SQLite only, and so does the app; they move behind this
+//! trait one concern at a time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that

@@ -3,12 +3,17 @@
 //! SQLite catalog (`migrations/postgres/`), so a refusal names the same rule whichever engine
 //! refused it and maps to the same sentence (`error::schema_rule`).
 //!
-//! This module holds what is particular to the server: its migrations, the connection rules,
-//! `push` (a local library into an empty server), `pull` (a new library from a server) and
-//! `search`, the first of the catalog's
-//! reads on the server.
-//! The catalog code above it is not yet split over the two engines; until it is, the app and
-//! `shelf` open SQLite libraries only.
+//! This module holds what is particular to the server:
+//! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
+//!   keyring only);
+//! - `products`, `pages` and `search`: the server's side of the storage layer
+//!   (`crate::store`), the product list and editor on a team catalog;
+//! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
+//! - `push` (a local library into an empty server), `pull` (a new library from a server) and
+//!   `backup` (the same verified zip as a library's, restorable into either engine).
+//!
+//! The app's window opens local libraries only so far; `shelf --server` runs the product
+//! and search commands on a team catalog.
 
 pub mod backup;
 pub mod changes;
