@@ -221,3 +221,130 @@ fn without_a_keyring_a_login_is_refused_in_plain_words_and_nothing_is_kept() {
         stderr(&out)
     );
 }
+
+/// `shelf` with `stdin` as its standard input, outside any keyring session.
+fn shelf_with_input(library: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env_remove("SHELF_LIBRARY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shelf");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_owner_adds_a_person_whose_password_reaches_the_server_only_hashed() {
+    let db = server().database();
+    db.add_person("olga_people", "owner");
+    db.add_person("sam_people", "staff");
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    let password = "cara's own long password";
+    let add = |as_login: &str, username: &str, password: &str| {
+        shelf_with_input(
+            &library,
+            &[
+                "server",
+                "add-person",
+                &db.url(as_login),
+                username,
+                "--display-name",
+                "Cara",
+                "--password-stdin",
+            ],
+            &format!("{password}\n"),
+        )
+    };
+
+    let added = add("olga_people", "pw_cara", password);
+    assert!(added.status.success(), "{}", stderr(&added));
+    assert!(
+        stdout(&added).contains("Added pw_cara (staff)"),
+        "{}",
+        stdout(&added)
+    );
+    let mut admin = db.client();
+    let (stored, staff): (String, bool) = {
+        let row = admin
+            .query_one(
+                "SELECT rolpassword, pg_has_role('pw_cara', 'shelf_staff', 'member') FROM pg_authid WHERE rolname = 'pw_cara'",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert!(
+        stored.starts_with("SCRAM-SHA-256$") && !stored.contains(password),
+        "{stored}"
+    );
+    assert!(staff, "in the staff group");
+    let (role, name, actor): (String, String, String) = {
+        let row = admin
+            .query_one(
+                "SELECT u.role, u.display_name, a.actor FROM users AS u
+                 JOIN audit_log AS a ON a.table_name = 'users' AND a.row_id = u.id::text
+                 WHERE u.username = 'pw_cara'",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!(
+        (role.as_str(), name.as_str(), actor.as_str()),
+        ("staff", "Cara", "olga_people")
+    );
+
+    // Cara's login takes her password, and only hers.
+    admin.batch_execute("GRANT password_logins TO pw_cara").unwrap();
+    let mut config: postgres::Config = db.url("pw_cara").parse().unwrap();
+    assert!(config
+        .clone()
+        .password("not hers at all")
+        .connect(postgres::NoTls)
+        .is_err());
+    let mut cara = config.password(password).connect(postgres::NoTls).unwrap();
+    let who: String = cara.query_one("SELECT session_user::text", &[]).unwrap().get(0);
+    assert_eq!(who, "pw_cara");
+
+    // Staff can't add people; a short password and a taken login are refused; each changes nothing.
+    let people = |admin: &mut postgres::Client| -> i64 {
+        admin.query_one("SELECT count(*) FROM users", &[]).unwrap().get(0)
+    };
+    let before = people(&mut admin);
+    let by_staff = add("sam_people", "pw_dan", "a long enough password");
+    assert!(stderr(&by_staff).contains("for owners"), "{}", stderr(&by_staff));
+    let short = add("olga_people", "pw_dan", "short");
+    assert!(stderr(&short).contains("at least 8"), "{}", stderr(&short));
+    let other_shop = server().database();
+    other_shop.add_person("olga_people", "owner");
+    let taken = shelf_with_input(
+        &library,
+        &[
+            "server",
+            "add-person",
+            &other_shop.url("olga_people"),
+            "pw_cara",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
+    assert!(
+        stderr(&taken).contains("already has a login"),
+        "{}",
+        stderr(&taken)
+    );
+    assert_eq!(people(&mut admin), before);
+    let dan: i64 = admin
+        .query_one("SELECT count(*) FROM pg_roles WHERE rolname = 'pw_dan'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(dan, 0, "no login was made");
+    assert!(!library.exists(), "no library was made for a server command");
+}

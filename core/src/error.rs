@@ -304,6 +304,21 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
         ),
         "image_not_in_trash" => (Refused, None, "Only images in the trash can be deleted for good."),
         "product_id_is_fixed" => (Refused, None, "A product's id can't be changed."),
+        "login_taken" => (
+            Conflict,
+            Some("username"),
+            "The team server already has a login with that name (perhaps for another shop); choose another username.",
+        ),
+        "login_password_hashed" => (
+            Validation,
+            Some("password"),
+            "A new login's password reaches the server only as a SCRAM-SHA-256 hash; use `shelf server add-person`, which makes one.",
+        ),
+        "server_makes_no_logins" => (
+            Refused,
+            None,
+            "The team server doesn't let the catalog's owner make logins (it needs the CREATEROLE right). Ask whoever runs the server to grant it, or to make the login.",
+        ),
         "user_owns_products" => (
             Refused,
             None,

@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_search_words_in_order.sql"),
     migration!(4, "0004_product_json.sql"),
     migration!(5, "0005_product_pages.sql"),
+    migration!(6, "0006_people.sql"),
 ];
 
 /// The server schema version this build of the app writes.

@@ -21,6 +21,7 @@ pub mod connect;
 pub mod credentials;
 pub mod migrations;
 pub mod pages;
+pub mod people;
 pub mod products;
 pub mod pull;
 pub mod push;

@@ -151,6 +151,11 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
             out,
         );
     }
+    if let Command::Server(cmd) = &cli.command {
+        if let Some(done) = server_cmds::without_library(cmd, out) {
+            return done;
+        }
+    }
     let library = Library::locate(cli.library)?;
     // These must not open (and so migrate or lock) the catalog first.
     match &cli.command {

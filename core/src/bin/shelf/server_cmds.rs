@@ -2,8 +2,9 @@
 
 use crate::output::Out;
 use clap::Subcommand;
+use shelf_core::catalog::users::Role;
 use shelf_core::job::Job;
-use shelf_core::server::{backup, connect, credentials, pull, push};
+use shelf_core::server::{backup, connect, credentials, people, pull, push};
 use shelf_core::{Catalog, Library, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,6 +70,26 @@ pub enum ServerCmd {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Add a person to the shop on a team server (as an owner): their own login, in the
+    /// owners' or the staff's group, with a password that only reaches the server hashed.
+    AddPerson {
+        /// The server, with your (an owner's) login: postgresql://you@host:5432/shop.
+        #[arg(value_name = "ADDRESS")]
+        address: String,
+        /// Their username, which is also their login.
+        username: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// owner or staff.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// The shop's own certificate authority (PEM), as for push.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Read their password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Forget the password this computer keeps for a team server login.
     Logout {
         #[arg(value_name = "ADDRESS")]
@@ -76,12 +97,11 @@ pub enum ServerCmd {
     },
 }
 
-/// The commands that need no local catalog (pull makes one): they run before anything
-/// opens one. `None` for push, which copies the library's.
-pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<Result<ExitCode>> {
+/// The commands that work on a server alone: they run before a library is even located
+/// (which would make its folder). `None` for push and pull, which need the library.
+pub fn without_library(cmd: &ServerCmd, out: &Out) -> Option<Result<ExitCode>> {
     match cmd {
-        ServerCmd::Push { .. } => None,
-        ServerCmd::Pull { from, ca } => Some(pull(library, from, ca.as_deref(), out)),
+        ServerCmd::Push { .. } | ServerCmd::Pull { .. } => None,
         ServerCmd::Backup { from, out: file, ca } => Some(back_up(from, file, ca.as_deref(), out)),
         ServerCmd::Restore { file, to, ca } => Some(restore(file, to, ca.as_deref(), out)),
         ServerCmd::Login {
@@ -90,21 +110,49 @@ pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<
             password_stdin,
         } => Some(log_in(address, ca.as_deref(), *password_stdin, out)),
         ServerCmd::Logout { address } => Some(log_out(address, out)),
+        ServerCmd::AddPerson {
+            address,
+            username,
+            display_name,
+            role,
+            ca,
+            password_stdin,
+        } => Some(add_person(
+            address,
+            ca.as_deref(),
+            username,
+            display_name.as_deref(),
+            role,
+            *password_stdin,
+            out,
+        )),
     }
 }
 
-fn log_in(address: &str, ca: Option<&Path>, from_stdin: bool, out: &Out) -> Result<ExitCode> {
-    let login = credentials::entry_name(&connect::parse(address)?);
-    let password = if from_stdin {
+/// Pull makes the library's catalog, so it runs before anything opens one.
+pub fn without_catalog(library: &Library, cmd: &ServerCmd, out: &Out) -> Option<Result<ExitCode>> {
+    match cmd {
+        ServerCmd::Pull { from, ca } => Some(pull(library, from, ca.as_deref(), out)),
+        _ => None,
+    }
+}
+
+/// A password from the first line of standard input, or asked for without echo.
+fn read_password(from_stdin: bool, prompt: &str) -> Result<String> {
+    if from_stdin {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line).map_err(|e| {
             shelf_core::Error::Internal(format!("Can't read the password from standard input: {e}"))
         })?;
-        line.trim_end_matches(['\n', '\r']).to_owned()
-    } else {
-        rpassword::prompt_password(format!("Password for {login}: "))
-            .map_err(|e| shelf_core::Error::Internal(format!("Can't ask for the password: {e}")))?
-    };
+        return Ok(line.trim_end_matches(['\n', '\r']).to_owned());
+    }
+    rpassword::prompt_password(prompt)
+        .map_err(|e| shelf_core::Error::Internal(format!("Can't ask for the password: {e}")))
+}
+
+fn log_in(address: &str, ca: Option<&Path>, from_stdin: bool, out: &Out) -> Result<ExitCode> {
+    let login = credentials::entry_name(&connect::parse(address)?);
+    let password = read_password(from_stdin, &format!("Password for {login}: "))?;
     connect::log_in(address, ca, &password)?;
     out.show(&serde_json::json!({ "login": login, "kept": true }), || {
         format!("Logged in as {login}; the password is kept in the system keyring.")
@@ -191,4 +239,29 @@ pub fn server(catalog: &Catalog, cmd: ServerCmd, out: &Out) -> Result<ExitCode> 
         }
         _ => unreachable!("run before the catalog is opened"),
     }
+}
+
+fn add_person(
+    address: &str,
+    ca: Option<&Path>,
+    username: &str,
+    display_name: Option<&str>,
+    role: &str,
+    from_stdin: bool,
+    out: &Out,
+) -> Result<ExitCode> {
+    let role = Role::parse(role)?;
+    let mut client = connect::connect(address, ca)?;
+    let password = read_password(from_stdin, &format!("Password for the new login {username}: "))?;
+    let id = people::add(&mut client, username, display_name.unwrap_or(""), role, &password)?;
+    out.show(
+        &serde_json::json!({ "id": id, "username": username, "role": role.as_str() }),
+        || {
+            format!(
+                "Added {username} ({}) with their own login. They log in once on their computer with `shelf server login`.",
+                role.as_str()
+            )
+        },
+    );
+    Ok(ExitCode::SUCCESS)
 }
