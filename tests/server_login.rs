@@ -83,20 +83,25 @@ impl TestKeyring {
     }
 
     fn shelf(&self, library: &Path, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command(env!("CARGO_BIN_EXE_shelf"))
-            .arg("--library")
-            .arg(library)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run shelf");
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
+        with_input(self.command(env!("CARGO_BIN_EXE_shelf")), library, args, stdin)
     }
+}
+
+/// `shelf` (as `command` sets it up) on `library` with `stdin` as its standard input.
+fn with_input(mut command: Command, library: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = command
+        .arg("--library")
+        .arg(library)
+        .args(args)
+        .env_remove("SHELF_LIBRARY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shelf");
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 /// A person whose login needs a password.
@@ -195,25 +200,17 @@ fn without_a_keyring_a_login_is_refused_in_plain_words_and_nothing_is_kept() {
     let db = server().database();
     person_with_password(&db, "pw_bo", "secret enough");
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--library")
-        .arg(dir.path().join("library"))
-        .args(["server", "login", &db.url("pw_bo"), "--password-stdin"])
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            format!("unix:path={}", dir.path().join("no-bus").display()),
-        )
-        .env_remove("SHELF_LIBRARY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(b"secret enough\n")?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let mut no_bus = Command::new(env!("CARGO_BIN_EXE_shelf"));
+    no_bus.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        format!("unix:path={}", dir.path().join("no-bus").display()),
+    );
+    let out = with_input(
+        no_bus,
+        &dir.path().join("library"),
+        &["server", "login", &db.url("pw_bo"), "--password-stdin"],
+        "secret enough\n",
+    );
     assert!(!out.status.success());
     assert!(
         stderr(&out).contains("system keyring can't be reached"),
@@ -224,19 +221,7 @@ fn without_a_keyring_a_login_is_refused_in_plain_words_and_nothing_is_kept() {
 
 /// `shelf` with `stdin` as its standard input, outside any keyring session.
 fn shelf_with_input(library: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .env_remove("SHELF_LIBRARY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shelf");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    with_input(Command::new(env!("CARGO_BIN_EXE_shelf")), library, args, stdin)
 }
 
 #[test]
