@@ -65,8 +65,12 @@ pub fn path_of(conn: &Connection, id: CategoryId) -> Result<String> {
 }
 
 pub fn by_id(conn: &Connection, id: CategoryId) -> Result<Category> {
-    list(conn)?
-        .into_iter()
+    find_by_id(list(conn)?, id)
+}
+
+/// [`by_id`] among `all`, the catalog's categories on either engine.
+pub(crate) fn find_by_id(all: Vec<Category>, id: CategoryId) -> Result<Category> {
+    all.into_iter()
         .find(|c| c.id == id)
         .ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
 }

@@ -20,7 +20,6 @@ const PRODUCT: &str = "SELECT product_json($1)";
 const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
 /// The person the login is (`users.username`), for the owner of a new product.
 const PERSON: &str = "SELECT id FROM users WHERE username = session_user AND is_active = 1";
-const DEFAULT_CURRENCY: &str = "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";
 /// Who holds a SKU: a product, or the product whose variant it is.
 const SKU_OWNER: &str = "SELECT id, name FROM products WHERE sku = $1::citext
   UNION ALL SELECT p.id, p.name FROM variants AS v JOIN products AS p ON p.id = v.product_id
@@ -89,15 +88,15 @@ impl TeamCatalog {
     /// schema is brought up to date when the login owns the database (anyone else is
     /// refused, by the server); one at a newer schema is refused.
     pub fn open(mut client: Client) -> Result<TeamCatalog> {
-        if super::migrations::current_version(&mut client)? < super::migrations::latest_version() {
-            super::migrations::migrate(&mut client)?;
+        let version = super::migrations::current_version(&mut client)?;
+        match version.cmp(&super::migrations::latest_version()) {
+            std::cmp::Ordering::Less => {
+                super::migrations::migrate(&mut client)?;
+            }
+            std::cmp::Ordering::Equal => {}
+            std::cmp::Ordering::Greater => return Err(super::pull::other_schema(version)),
         }
-        super::pull::refuse_other_schema(&mut client)?;
         Ok(TeamCatalog { client })
-    }
-
-    pub fn client(&mut self) -> &mut Client {
-        &mut self.client
     }
 
     /// Runs `statement` (TRASH or RESTORE) over `ids` if every one is a product; the rows
@@ -182,7 +181,10 @@ impl Store for TeamCatalog {
     fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)> {
         let code = match code {
             Some(code) => code.trim().to_ascii_uppercase(),
-            None => self.client.query_one(DEFAULT_CURRENCY, &[])?.get(0),
+            None => self
+                .client
+                .query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?
+                .get(0),
         };
         match self.client.query_opt(MINOR_UNITS, &[&code])? {
             Some(row) => Ok((code, row.get::<_, i32>(0) as u32)),
@@ -230,10 +232,7 @@ impl Store for TeamCatalog {
         }
         let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
         tx.commit()?;
-        self.categories()?
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
+        categories::find_by_id(self.categories()?, id)
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
@@ -251,7 +250,7 @@ impl Store for TeamCatalog {
         })?;
         let currency = match &fields.currency {
             Some(code) => code.clone(),
-            None => tx.query_one(DEFAULT_CURRENCY, &[])?.get(0),
+            None => tx.query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?.get(0),
         };
         let shop = &fields.shop;
         let id: i64 = tx

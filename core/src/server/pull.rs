@@ -87,18 +87,23 @@ fn holds_files(dir: &Path) -> Result<bool> {
 }
 
 /// Refuses a server whose catalog is not at this app's schema version.
-pub(super) fn refuse_other_schema(client: &mut Client) -> Result<()> {
+fn refuse_other_schema(client: &mut Client) -> Result<()> {
     let version = server_migrations::current_version(client)?;
     if version == server_migrations::latest_version() {
         return Ok(());
     }
-    Err(Error::Refused {
+    Err(other_schema(version))
+}
+
+/// The refusal of a server catalog at `version`, another schema than this app's.
+pub(super) fn other_schema(version: i64) -> Error {
+    Error::Refused {
         field: Some("server"),
         message: format!(
             "The server's catalog is at schema {version} and this app writes {}. Connect once as the role that owns the shop's database (that brings the catalog up to date), then try again.",
             server_migrations::latest_version()
         ),
-    })
+    }
 }
 
 fn pull_into(client: &mut Client, library: &Library) -> Result<PullReport> {

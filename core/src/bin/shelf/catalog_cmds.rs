@@ -346,17 +346,6 @@ fn ids_of(store: &mut dyn Store, skus: &[String]) -> Result<Vec<ProductId>> {
         .collect()
 }
 
-pub(crate) fn minor_units(catalog: &Catalog, currency: &str) -> Result<u32> {
-    catalog
-        .conn()
-        .query_row(
-            "SELECT minor_units FROM currencies WHERE code = ?1",
-            [currency],
-            |r| r.get(0),
-        )
-        .map_err(|_| Error::validation("currency", format!("{currency} isn't a known currency.")))
-}
-
 impl ProductArgs {
     /// `base` with every field that was given on the command line replaced.
     fn into_fields(self, store: &mut dyn Store, base: ProductFields) -> Result<ProductFields> {

@@ -1,7 +1,7 @@
 //! `shelf variant`: a product's variants (one per combination of its options' values).
 //! Variants are named by their own SKU, products by theirs.
 
-use crate::catalog_cmds::{minor_units, set_amount, set_grams};
+use crate::catalog_cmds::{set_amount, set_grams};
 use crate::output::Out;
 use clap::{Args, Subcommand};
 use shelf_core::catalog::options::ProductOption;
@@ -95,7 +95,7 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
                 price_minor: product.price_minor,
                 ..VariantFields::default()
             };
-            let fields = fields.into_fields(catalog, &product, base)?;
+            let fields = fields.into_fields(&product, base)?;
             let variant = catalog.create_variant(product.id, &fields)?;
             out.show(&variant, || {
                 format!("Added variant {} to {}.", variant.sku, product.sku)
@@ -119,7 +119,7 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
                         .collect(),
                 })
                 .collect::<Vec<_>>();
-            let price = parse_price(&price, minor_units(catalog, &product.currency)?)?;
+            let price = parse_price(&price, product.minor_units)?;
             let before = product.variants.len();
             let product = catalog.generate_variants(product.id, &options, price, stock)?;
             let added = product.variants.len() - before;
@@ -162,7 +162,7 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
                 weight_grams: current.weight_grams,
                 image_sha256: current.image_sha256.clone(),
             };
-            let fields = fields.into_fields(catalog, &product, base)?;
+            let fields = fields.into_fields(&product, base)?;
             let variant = catalog.update_variant(current.id, version, &fields)?;
             out.show(&variant, || {
                 format!("Saved variant {} (version {}).", variant.sku, variant.version)
@@ -225,8 +225,8 @@ fn slot_of(options: &[ProductOption], name: &str) -> Result<u8> {
 
 impl VariantArgs {
     /// `base` with every field given on the command line replaced.
-    fn into_fields(self, catalog: &Catalog, product: &Product, base: VariantFields) -> Result<VariantFields> {
-        let units = minor_units(catalog, &product.currency)?;
+    fn into_fields(self, product: &Product, base: VariantFields) -> Result<VariantFields> {
+        let units = product.minor_units;
         let mut f = base;
         for (name, value) in name_value_pairs(&self.options)? {
             let slot = match slot_of(&product.options, &name)? {
