@@ -493,6 +493,18 @@ fn a_server_over_tls_is_verified_and_a_certificate_that_does_not_verify_is_refus
     "UPDATE settings SET value = '\"XYZ\"' WHERE key = 'default_currency'",
     "currency_unknown"
 )]
+#[case::person_with_an_unknown_role(
+    "SELECT add_person('pw_eve', 'Eve', 'boss', 'SCRAM-SHA-256$4096:c2FsdA==$a:b')",
+    "role_known"
+)]
+#[case::person_with_a_plain_password(
+    "SELECT add_person('pw_eve', 'Eve', 'staff', 'plain text password')",
+    "login_password_hashed"
+)]
+#[case::person_with_a_badly_shaped_username(
+    "SELECT add_person('eve smith', 'Eve', 'staff', 'SCRAM-SHA-256$4096:c2FsdA==$a:b')",
+    "username_shape"
+)]
 fn the_servers_own_guards_refuse_bad_writes_and_change_nothing(#[case] sql: &str, #[case] expected: &str) {
     let (db, _) = with_owner_and_product();
     db.client()
