@@ -46,6 +46,7 @@ pub fn export_all(dir: &Path) -> Result<(), ExportError> {
     shelf_core::backup::BackupSummary::export_all(&cfg)?;
     crate::picked::CsvImportArgs::export_all(&cfg)?;
     crate::services::ServicesStatus::export_all(&cfg)?;
+    crate::team::TeamStatus::export_all(&cfg)?;
     shelf_core::backup::auto::AutoBackup::export_all(&cfg)?;
     Ok(())
 }

@@ -16,11 +16,12 @@ pub const COMMANDS_FILE: &str = "ui/src/lib/api/commands.ts";
 pub const NAMES_FILE: &str = "ui/src/lib/api/names.ts";
 
 /// The events the app emits to the page, by the name the UI knows them by.
-fn events() -> [(&'static str, &'static str); 3] {
+fn events() -> [(&'static str, &'static str); 4] {
     [
         ("catalogChanged", crate::events::CATALOG_CHANGED),
         ("menu", crate::menu::MENU_EVENT),
         ("serviceReport", crate::services::SERVICE_EVENT),
+        ("teamStatus", crate::team::TEAM_EVENT),
     ]
 }
 

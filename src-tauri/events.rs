@@ -66,7 +66,7 @@ fn coalesce(first: Vec<Change>, receiver: &Receiver<Vec<Change>>) -> Vec<Change>
     batch
 }
 
-fn emit<R: Runtime>(app: &AppHandle<R>, batch: &[Change]) {
+pub fn emit<R: Runtime>(app: &AppHandle<R>, batch: &[Change]) {
     // No window (closing down) means nobody to tell.
     let _ = app.emit(CATALOG_CHANGED, batch);
 }

@@ -1,32 +1,40 @@
-//! What the window shows about the open library: where it is, who is acting, the versions
-//! for Help › About.
+//! What the window shows about the catalog it is on: this computer's library or a team
+//! server, who is acting, the default currency, the versions for Help › About.
 
 use serde::Serialize;
-use shelf_core::catalog::maintenance;
-use shelf_core::catalog::users::{self, User};
-use shelf_core::Catalog;
+use shelf_core::catalog::users::User;
+use shelf_core::store::Store;
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LibraryInfo {
-    /// The library folder.
+    /// The library folder (this computer's profile, also on a team catalog).
     pub root: String,
+    /// The team server the window shows instead of the library's own catalog, if any.
+    pub team_server: Option<String>,
     pub schema_version: i64,
     pub app_version: String,
     pub tauri_version: String,
-    /// Who the history records as making changes.
+    /// Who the history records as making changes: on a team server, the login's person.
     pub acting_user: User,
     /// Products outside the trash.
     pub product_count: i64,
+    /// The currency new products get.
+    pub default_currency: String,
 }
 
-pub fn gather(catalog: &Catalog) -> shelf_core::Result<LibraryInfo> {
-    let stats = maintenance::stats(catalog.conn())?;
+pub fn gather(
+    store: &mut dyn Store,
+    root: String,
+    team_server: Option<String>,
+) -> shelf_core::Result<LibraryInfo> {
     Ok(LibraryInfo {
-        root: catalog.library().root().display().to_string(),
-        schema_version: stats.schema_version,
+        root,
+        team_server,
+        schema_version: store.schema_version()?,
         app_version: env!("CARGO_PKG_VERSION").to_owned(),
         tauri_version: tauri::VERSION.to_owned(),
-        acting_user: users::by_id(catalog.conn(), catalog.actor())?,
-        product_count: stats.products,
+        acting_user: store.acting_user()?,
+        product_count: store.product_count()?,
+        default_currency: store.currency_units(None)?.0,
     })
 }

@@ -17,6 +17,7 @@ mod picked;
 mod schemes;
 mod services;
 pub mod state;
+mod team;
 
 use shelf_core::{Catalog, Library};
 use state::AppState;
@@ -89,6 +90,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             });
             remember_drops(app.handle());
             services::start_from_settings(app.handle(), &state.library, &mut state.writer_blocking());
+            team::resume(app.handle(), &state.writer_blocking());
             #[cfg(feature = "e2e")]
             app.add_capability(
                 tauri::ipc::CapabilityBuilder::new("e2e-drop")
@@ -167,6 +169,9 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::services::choose_backup_folder,
             commands::services::set_auto_backup,
             commands::jobs::cancel_job,
+            commands::team::connect_team_server,
+            commands::team::disconnect_team_server,
+            commands::team::team_status,
         ])
 }
 

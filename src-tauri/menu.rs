@@ -20,6 +20,7 @@ pub enum MenuAction {
     BackupNow,
     RestoreBackup,
     OpenLibraryFolder,
+    ConnectTeamServer,
     Undo,
     Find,
     ViewGrid,
@@ -30,7 +31,7 @@ pub enum MenuAction {
 }
 
 impl MenuAction {
-    const ALL: [MenuAction; 14] = [
+    const ALL: [MenuAction; 15] = [
         MenuAction::NewProduct,
         MenuAction::ImportImages,
         MenuAction::ImportCsv,
@@ -38,6 +39,7 @@ impl MenuAction {
         MenuAction::BackupNow,
         MenuAction::RestoreBackup,
         MenuAction::OpenLibraryFolder,
+        MenuAction::ConnectTeamServer,
         MenuAction::Undo,
         MenuAction::Find,
         MenuAction::ViewGrid,
@@ -56,6 +58,7 @@ impl MenuAction {
             MenuAction::BackupNow => "backup-now",
             MenuAction::RestoreBackup => "restore-backup",
             MenuAction::OpenLibraryFolder => "open-library-folder",
+            MenuAction::ConnectTeamServer => "connect-team-server",
             MenuAction::Undo => "undo",
             MenuAction::Find => "find",
             MenuAction::ViewGrid => "view-grid",
@@ -75,6 +78,7 @@ impl MenuAction {
             MenuAction::BackupNow => "Back up now",
             MenuAction::RestoreBackup => "Restore from backup…",
             MenuAction::OpenLibraryFolder => "Open library folder",
+            MenuAction::ConnectTeamServer => "Connect to a team server…",
             MenuAction::Undo => "Undo last change",
             MenuAction::Find => "Find",
             MenuAction::ViewGrid => "Grid",
@@ -103,6 +107,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item(MenuAction::BackupNow)?)
         .item(&item(MenuAction::RestoreBackup)?)
         .item(&item(MenuAction::OpenLibraryFolder)?)
+        .separator()
+        .item(&item(MenuAction::ConnectTeamServer)?)
         .separator()
         .quit()
         .build()?;

@@ -2,8 +2,9 @@
 //! (`thumb://localhost/<sha256>`, `http://thumb.localhost/<sha256>` on Windows). An original
 //! never changes, so it is cacheable forever; a thumbnail is re-made under the same hash when
 //! the photo is rotated, so it is fetched again each time (it comes from a local BLOB). The hash is validated before
-//! anything is looked up; thumbnails come from the catalog, originals from the originals
-//! folder through the images API (which derives the path from the hash).
+//! anything is looked up; thumbnails come from the catalog the window shows (the library's
+//! or the team server's), originals from the originals folder through the images API (which
+//! derives the path from the hash; on a team catalog, a photo this computer also holds).
 
 use crate::state::{lock_blocking, AppState};
 use shelf_core::library::is_sha256_hex;
@@ -87,8 +88,8 @@ pub fn thumb<R: Runtime>(
     responder: UriSchemeResponder,
 ) {
     serve(ctx, request, responder, |state| {
-        let reader = state.image_reader();
-        move |hash| match images::thumbnail(&lock_blocking(&reader), &hash) {
+        let thumbnails = state.thumbnails();
+        move |hash| match thumbnails.get(&hash) {
             Ok(thumb) => bytes(&thumb.mime, REVALIDATE, thumb.bytes),
             Err(err) => failure(&err),
         }

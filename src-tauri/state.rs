@@ -1,14 +1,22 @@
 //! What the commands share: the catalog's one writer connection, read-only connections for
 //! browsing (so the grid and search stay responsive while an import holds the writer), the
-//! running jobs' cancel tokens, and the paths the seller has just dropped or picked.
+//! team catalog when this library profile works on one, the running jobs' cancel tokens, and
+//! the paths the seller has just dropped or picked.
 //!
-//! Every database call runs on a blocking thread ([`AppState::read`], [`AppState::write`]),
-//! never on the window's event loop or an async worker.
+//! Every database call runs on a blocking thread, never on the window's event loop or an
+//! async worker. The grid, search and editor ask [`AppState::browse`] and [`AppState::edit`],
+//! which run on whichever catalog the window shows: this computer's library or the team
+//! server (issue 14). What runs on the library only so far asks [`AppState::read`] and
+//! [`AppState::write`], which a window on a team catalog refuses rather than quietly
+//! changing this computer's copy.
 
 use crate::error::{CommandError, CommandResult};
 use crate::picked::PickedPaths;
 use rusqlite::Connection;
+use shelf_core::images::Thumbnail;
 use shelf_core::job::CancelToken;
+use shelf_core::server::session::TeamSession;
+use shelf_core::store::Store;
 use shelf_core::{Catalog, Library};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +26,7 @@ pub struct AppState {
     pub library: Library,
     writer: Arc<Mutex<Catalog>>,
     /// For list/search/get commands.
-    reader: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Catalog>>,
     /// For the `thumb` URI scheme, so a screenful of thumbnails doesn't queue behind a search.
     image_reader: Arc<Mutex<Connection>>,
     /// A second catalog handle that only looks up originals for the `original` URI scheme
@@ -31,6 +39,43 @@ pub struct AppState {
     /// at the library that was moved aside, so every write is refused until the app has
     /// restarted on the restored one.
     replaced: AtomicBool,
+    /// The team catalog the window shows instead of the library's, when it shows one.
+    team: Mutex<Option<Team>>,
+}
+
+/// A window on a team catalog: one session for the grid, search and editor, one for
+/// thumbnails (so a screenful of them doesn't queue behind a search), and the flag that
+/// stops the thread following others' changes.
+#[derive(Clone)]
+pub struct Team {
+    pub address: String,
+    session: Arc<Mutex<TeamSession>>,
+    images: Arc<Mutex<TeamSession>>,
+    /// Set to stop the thread following others' changes.
+    pub following: Arc<AtomicBool>,
+    /// Why the server can't be reached, while it can't (the follower's last word).
+    pub problem: Arc<Mutex<Option<String>>>,
+}
+
+impl Team {
+    /// The window's sessions on `first`'s server; the thumbnails' connects when first asked.
+    pub fn new(first: TeamSession) -> shelf_core::Result<Team> {
+        let images = TeamSession::at(first.address())?;
+        Ok(Team {
+            address: first.address().to_owned(),
+            session: Arc::new(Mutex::new(first)),
+            images: Arc::new(Mutex::new(images)),
+            following: Arc::new(AtomicBool::new(false)),
+            problem: Arc::new(Mutex::new(None)),
+        })
+    }
+}
+
+/// What every library-only command meets while the window shows a team catalog.
+fn not_on_team() -> shelf_core::Error {
+    shelf_core::Error::refused(
+        "This window shows the team catalog, and that works on this computer's own library only so far. Disconnect from the team server to use it there.",
+    )
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -49,7 +94,7 @@ impl AppState {
             eprintln!("Shelfkeeper: start-up sweep of the originals folder failed: {err}");
         }
         let originals = Catalog::open(&library)?;
-        let reader = Catalog::open_reader(&library)?;
+        let reader = catalog.reader()?;
         let image_reader = Catalog::open_reader(&library)?;
         Ok(AppState {
             library,
@@ -61,28 +106,100 @@ impl AppState {
             picked: PickedPaths::default(),
             services: crate::services::Services::default(),
             replaced: AtomicBool::new(false),
+            team: Mutex::new(None),
         })
     }
 
-    /// Runs `f` with the read-only connection on a blocking thread.
+    /// The team catalog the window shows, if it shows one.
+    pub fn team(&self) -> Option<Team> {
+        lock(&self.team).clone()
+    }
+
+    /// Shows `team` instead of the library's catalog (`None`: the library's again); the
+    /// team it replaces, if any, stops following changes.
+    pub fn set_team(&self, team: Option<Team>) {
+        if let Some(old) = std::mem::replace(&mut *lock(&self.team), team) {
+            old.following.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Runs a read of the catalog the window shows on a blocking thread: the team
+    /// catalog's (asked again once on a new connection if the old one was lost) or the
+    /// library's read-only connection.
+    pub async fn browse<T, F>(&self, mut f: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut dyn Store) -> shelf_core::Result<T> + Send + 'static,
+    {
+        match self.team() {
+            Some(team) => blocking(move || lock(&team.session).read(|catalog| f(catalog))).await,
+            None => {
+                let reader = Arc::clone(&self.reader);
+                blocking(move || f(&mut *lock(&reader))).await
+            }
+        }
+    }
+
+    /// Runs a write to the catalog the window shows on a blocking thread: once on the team
+    /// catalog (a lost connection is the error, and the edit stays in the editor), or with
+    /// the library's writer.
+    pub async fn edit<T, F>(&self, f: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn Store) -> shelf_core::Result<T> + Send + 'static,
+    {
+        match self.team() {
+            Some(team) => blocking(move || lock(&team.session).write(|catalog| f(catalog))).await,
+            None => self.write(move |catalog| f(catalog)).await,
+        }
+    }
+
+    /// Where the URI scheme's worker thread finds thumbnails: the catalog the window shows.
+    pub fn thumbnails(&self) -> Thumbnails {
+        match self.team() {
+            Some(team) => Thumbnails::Team(team.images),
+            None => Thumbnails::Library(Arc::clone(&self.image_reader)),
+        }
+    }
+
+    /// Runs `f` with the library's read-only connection on a blocking thread.
     pub async fn read<T, F>(&self, f: F) -> CommandResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> shelf_core::Result<T> + Send + 'static,
     {
+        self.refuse_on_team()?;
         let reader = Arc::clone(&self.reader);
-        blocking(move || f(&lock(&reader))).await
+        blocking(move || f(lock(&reader).conn())).await
     }
 
-    /// Runs `f` with the writer on a blocking thread; waits while a job holds it.
+    /// Runs `f` with the library's writer on a blocking thread; waits while a job holds it.
     pub async fn write<T, F>(&self, f: F) -> CommandResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Catalog) -> shelf_core::Result<T> + Send + 'static,
     {
         self.refuse_if_replaced()?;
+        self.refuse_on_team()?;
+        self.write_library(f).await
+    }
+
+    /// Runs `f` with the library's writer whichever catalog the window shows: for what
+    /// belongs to this computer's profile (which team server it works on).
+    pub async fn write_library<T, F>(&self, f: F) -> CommandResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Catalog) -> shelf_core::Result<T> + Send + 'static,
+    {
         let writer = Arc::clone(&self.writer);
         blocking(move || f(&mut lock(&writer))).await
+    }
+
+    fn refuse_on_team(&self) -> shelf_core::Result<()> {
+        match self.team() {
+            Some(_) => Err(not_on_team()),
+            None => Ok(()),
+        }
     }
 
     /// Marks the library as replaced by a restore (see `replaced`) and stops the background
@@ -112,10 +229,20 @@ impl AppState {
     pub fn originals_handle(&self) -> Arc<Mutex<Catalog>> {
         Arc::clone(&self.originals)
     }
+}
 
-    /// The image reader, used from the URI scheme's worker thread.
-    pub fn image_reader(&self) -> Arc<Mutex<Connection>> {
-        Arc::clone(&self.image_reader)
+pub enum Thumbnails {
+    Team(Arc<Mutex<TeamSession>>),
+    Library(Arc<Mutex<Connection>>),
+}
+
+impl Thumbnails {
+    /// The thumbnail of the photo with this content hash (on a blocking thread).
+    pub fn get(&self, sha256: &str) -> shelf_core::Result<Thumbnail> {
+        match self {
+            Thumbnails::Team(session) => lock(session).read(|catalog| catalog.thumbnail(sha256)),
+            Thumbnails::Library(reader) => shelf_core::images::thumbnail(&lock(reader), sha256),
+        }
     }
 }
 

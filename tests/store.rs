@@ -264,6 +264,68 @@ fn every_product_reads_the_same_from_either_engine() {
         assert_eq!(team.product(id).unwrap(), ours, "product {id}");
     }
     assert!(with_variants >= 1);
+
+    // What the window's pickers and header read, and every photo's thumbnail.
+    assert_eq!(team.currencies().unwrap(), Store::currencies(&mut local).unwrap());
+    assert_eq!(team.categories().unwrap(), Store::categories(&mut local).unwrap());
+    assert_eq!(team.tags().unwrap(), Store::tags(&mut local).unwrap());
+    assert_eq!(
+        team.product_count().unwrap(),
+        Store::product_count(&mut local).unwrap()
+    );
+    let photos: Vec<String> = lib
+        .plain_connection()
+        .prepare("SELECT sha256 FROM thumbnails ORDER BY sha256")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(photos.len() >= 3, "{}", photos.len());
+    for sha256 in &photos {
+        let (ours, theirs) = (
+            Store::thumbnail(&mut local, sha256).unwrap(),
+            team.thumbnail(sha256).unwrap(),
+        );
+        assert_eq!(
+            (theirs.bytes, theirs.mime, theirs.width, theirs.height),
+            (ours.bytes, ours.mime, ours.width, ours.height),
+            "{sha256}"
+        );
+    }
+    let missing = team.thumbnail(&"0".repeat(64)).unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound, "{missing}");
+    let bad = team.thumbnail("../catalog.db").unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::Validation, "{bad}");
+}
+
+/// Who the header shows, and prices as the editor reads and shows them.
+#[rstest]
+fn the_acting_person_and_prices_read_the_same_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut sam = shop.open_as("sam");
+    let me = sam.acting_user().unwrap();
+    assert_eq!(
+        (me.username.as_str(), me.role, me.is_active),
+        ("sam", Role::Staff, true)
+    );
+    assert_eq!(
+        me.created_at.len(),
+        "2026-12-02T10:00:00.000Z".len(),
+        "{}",
+        me.created_at
+    );
+    assert_eq!(shop.open_as("olga").acting_user().unwrap().role, Role::Owner);
+    assert_eq!(sam.parse_price("12.5", "USD").unwrap(), 1250);
+    assert_eq!(sam.parse_price("1200", "JPY").unwrap(), 1200);
+    assert_eq!(sam.format_price(1250, "usd").unwrap(), "12.50");
+    let err = sam.parse_price("12.5", "XXZ").unwrap_err();
+    assert_eq!(err.field(), Some("currency"), "{err}");
+    assert_eq!(sam.product_count().unwrap(), 0);
+    assert!(sam.schema_version().unwrap() >= 1);
 }
 
 /// The server decides what a login may do: staff save edits and use the trash, but the

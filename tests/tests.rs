@@ -43,6 +43,8 @@ mod server_rules;
 mod shop_files;
 /// The storage layer: each operation on both engines, SQLite and the team server.
 mod store;
+/// The app window's team catalog, below the window: sessions, the remembered server, following.
+mod team_window;
 /// Fixtures shared by the export, CSV import and backup tests (issue 5).
 mod transfer;
 /// Options and variants: the schema's rules from a plain connection, the core's API, the

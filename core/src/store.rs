@@ -4,10 +4,11 @@
 //! each of its operations on both (`tests/store.rs`).
 //!
 //! So far it covers the product list and a product's life in the editor: pages, search,
-//! categories by path, open, create, save an edit (a stale one is the same Conflict,
-//! carrying the row as it is now), the trash and purge; `shelf --server` runs its product
-//! and search commands through it. Variants, photos, imports, exports, history and the rest
-//! of the catalog still run on SQLite only, and so does the app; they move behind this
+//! categories by path, currencies and tags to choose from, open, create, save an edit (a
+//! stale one is the same Conflict, carrying the row as it is now), the trash and purge, and
+//! photos' thumbnails. `shelf --server` runs its product and search commands through it, and
+//! the app's window its grid, search and editor. Variants, photo import, imports, exports,
+//! history and the rest of the catalog still run on SQLite only; they move behind this
 //! trait one concern at a time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
@@ -15,11 +16,14 @@
 //! login, so a staff member refused a purge is refused by the server itself.
 
 use crate::catalog::categories::{self, Category};
+use crate::catalog::currencies::{self, Currency};
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::{self, SearchHit};
-use crate::catalog::ProductId;
-use crate::catalog::{currencies, settings};
+use crate::catalog::tags::{self, Tag};
+use crate::catalog::users::{self, User};
+use crate::catalog::{maintenance, settings, ProductId};
 use crate::error::{Error, Result};
+use crate::images::{self, Thumbnail};
 use crate::Catalog;
 
 pub use crate::server::products::TeamCatalog;
@@ -34,8 +38,21 @@ pub trait Store {
     /// The currency (the catalog's default when `None`) and its decimal places, for reading
     /// and showing prices.
     fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)>;
+    /// Every currency the catalog knows, by code.
+    fn currencies(&mut self) -> Result<Vec<Currency>>;
     /// Every category with its path (`Home > Kitchen > Mugs`), in path order.
     fn categories(&mut self) -> Result<Vec<Category>>;
+    /// Every tag with how many products carry it, by name.
+    fn tags(&mut self) -> Result<Vec<Tag>>;
+    /// Who the history records as making this store's changes: a library's acting user, a
+    /// server login's person.
+    fn acting_user(&mut self) -> Result<User>;
+    /// Products outside the trash.
+    fn product_count(&mut self) -> Result<i64>;
+    /// The catalog's schema version (its migrations).
+    fn schema_version(&mut self) -> Result<i64>;
+    /// The thumbnail of the photo with this content hash.
+    fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail>;
     /// Finds or creates every level of `A > B > C`; the last level.
     fn ensure_category_path(&mut self, path: &str) -> Result<Category>;
     /// Search as you type: an exact SKU first, then the best `limit` matches.
@@ -58,6 +75,18 @@ pub trait Store {
 
     /// Purges everything that has been in the trash for more than `days` days.
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize>;
+
+    /// Reads a price typed in `currency` as minor units (the editor never parses money).
+    fn parse_price(&mut self, text: &str, currency: &str) -> Result<i64> {
+        let (_, units) = self.currency_units(Some(currency))?;
+        crate::money::parse_price(text, units)
+    }
+
+    /// Shows minor units of `currency` as a plain decimal.
+    fn format_price(&mut self, minor: i64, currency: &str) -> Result<String> {
+        let (_, units) = self.currency_units(Some(currency))?;
+        Ok(crate::money::format_price(minor, units))
+    }
 
     /// A category by its path or, failing that, by a name only it has.
     fn category_by_path(&mut self, path: &str) -> Result<Category> {
@@ -99,8 +128,32 @@ impl Store for Catalog {
         Catalog::empty_trash_older_than(self, days)
     }
 
+    fn currencies(&mut self) -> Result<Vec<Currency>> {
+        currencies::list(self.conn())
+    }
+
     fn categories(&mut self) -> Result<Vec<Category>> {
         categories::list(self.conn())
+    }
+
+    fn tags(&mut self) -> Result<Vec<Tag>> {
+        tags::list(self.conn())
+    }
+
+    fn acting_user(&mut self) -> Result<User> {
+        users::by_id(self.conn(), self.actor())
+    }
+
+    fn product_count(&mut self) -> Result<i64> {
+        Ok(maintenance::stats(self.conn())?.products)
+    }
+
+    fn schema_version(&mut self) -> Result<i64> {
+        crate::migrations::current_version(self.conn())
+    }
+
+    fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail> {
+        images::thumbnail(self.conn(), sha256)
     }
 
     fn ensure_category_path(&mut self, path: &str) -> Result<Category> {

@@ -2,12 +2,12 @@
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-use shelf_core::catalog::categories::{self, Category};
+use shelf_core::catalog::categories::Category;
 use tauri::State;
 
 #[tauri::command]
 pub async fn list_categories(state: State<'_, AppState>) -> CommandResult<Vec<Category>> {
-    state.read(categories::list).await
+    state.browse(|store| store.categories()).await
 }
 
 #[tauri::command]

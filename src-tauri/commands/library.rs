@@ -1,4 +1,5 @@
-//! Which library is open, and the versions Help › About shows.
+//! Which catalog the window is on (the library's or a team server's), and the versions
+//! Help › About shows.
 
 use crate::error::CommandResult;
 use crate::info::{self, LibraryInfo};
@@ -7,7 +8,9 @@ use tauri::State;
 
 #[tauri::command]
 pub async fn library_info(state: State<'_, AppState>) -> CommandResult<LibraryInfo> {
-    state.write(|catalog| info::gather(catalog)).await
+    let root = state.library.root().display().to_string();
+    let team = state.team().map(|team| team.address);
+    state.edit(move |store| info::gather(store, root, team)).await
 }
 
 /// Shows the library folder in the file manager (the only folder this can open).

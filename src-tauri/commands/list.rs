@@ -64,4 +64,7 @@
     "stop_inbox",
     "choose_backup_folder",
     "set_auto_backup",
+    "connect_team_server",
+    "disconnect_team_server",
+    "team_status",
 ]

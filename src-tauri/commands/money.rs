@@ -2,24 +2,24 @@
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-use shelf_core::catalog::currencies::{self, Currency};
+use shelf_core::catalog::currencies::Currency;
 use tauri::State;
 
 #[tauri::command]
 pub async fn parse_price(state: State<'_, AppState>, text: String, currency: String) -> CommandResult<i64> {
     state
-        .read(move |conn| currencies::parse_price(conn, &text, &currency))
+        .browse(move |store| store.parse_price(&text, &currency))
         .await
 }
 
 #[tauri::command]
 pub async fn format_price(state: State<'_, AppState>, minor: i64, currency: String) -> CommandResult<String> {
     state
-        .read(move |conn| currencies::format_price(conn, minor, &currency))
+        .browse(move |store| store.format_price(minor, &currency))
         .await
 }
 
 #[tauri::command]
 pub async fn list_currencies(state: State<'_, AppState>) -> CommandResult<Vec<Currency>> {
-    state.read(currencies::list).await
+    state.browse(|store| store.currencies()).await
 }

@@ -3,8 +3,8 @@
 use crate::error::CommandResult;
 use crate::state::AppState;
 use shelf_core::catalog::history::{self, HistoryEntry};
-use shelf_core::catalog::products::{self, BulkEdit, Page, Product, ProductFields, ProductQuery};
-use shelf_core::catalog::search::{self, SearchHit};
+use shelf_core::catalog::products::{BulkEdit, Page, Product, ProductFields, ProductQuery};
+use shelf_core::catalog::search::SearchHit;
 use tauri::State;
 
 /// How many history entries the editor's history panel shows.
@@ -12,7 +12,7 @@ const HISTORY_LIMIT: u32 = 200;
 
 #[tauri::command]
 pub async fn list_products(state: State<'_, AppState>, query: ProductQuery) -> CommandResult<Page> {
-    state.read(move |conn| products::list(conn, &query)).await
+    state.browse(move |store| store.list(&query)).await
 }
 
 #[tauri::command]
@@ -21,17 +21,17 @@ pub async fn search_products(
     text: String,
     limit: u32,
 ) -> CommandResult<Vec<SearchHit>> {
-    state.read(move |conn| search::search(conn, &text, limit)).await
+    state.browse(move |store| store.search(&text, limit)).await
 }
 
 #[tauri::command]
 pub async fn get_product(state: State<'_, AppState>, id: i64) -> CommandResult<Product> {
-    state.read(move |conn| products::get(conn, id)).await
+    state.browse(move |store| store.product(id)).await
 }
 
 #[tauri::command]
 pub async fn create_product(state: State<'_, AppState>, fields: ProductFields) -> CommandResult<Product> {
-    state.write(move |catalog| catalog.create_product(&fields)).await
+    state.edit(move |store| store.create_product(&fields)).await
 }
 
 #[tauri::command]
@@ -42,7 +42,7 @@ pub async fn update_product(
     fields: ProductFields,
 ) -> CommandResult<Product> {
     state
-        .write(move |catalog| catalog.update_product(id, expected_version, &fields))
+        .edit(move |store| store.update_product(id, expected_version, &fields))
         .await
 }
 

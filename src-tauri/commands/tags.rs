@@ -2,12 +2,12 @@
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-use shelf_core::catalog::tags::{self, Tag};
+use shelf_core::catalog::tags::Tag;
 use tauri::State;
 
 #[tauri::command]
 pub async fn list_tags(state: State<'_, AppState>) -> CommandResult<Vec<Tag>> {
-    state.read(tags::list).await
+    state.browse(|store| store.tags()).await
 }
 
 #[tauri::command]

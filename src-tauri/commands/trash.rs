@@ -8,12 +8,12 @@ use tauri::{AppHandle, Manager, Runtime, State};
 
 #[tauri::command]
 pub async fn trash_products(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.move_to_trash(&ids)).await
+    state.edit(move |store| store.move_to_trash(&ids)).await
 }
 
 #[tauri::command]
 pub async fn restore_products(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.restore_from_trash(&ids)).await
+    state.edit(move |store| store.restore_from_trash(&ids)).await
 }
 
 /// Deletes products in the trash for good once the seller confirms; `None` when they don't.
@@ -27,7 +27,7 @@ pub async fn purge_products<R: Runtime>(app: AppHandle<R>, ids: Vec<i64>) -> Com
         return Ok(None);
     }
     let state = app.state::<AppState>();
-    state.write(move |catalog| catalog.purge(&ids)).await.map(Some)
+    state.edit(move |store| store.purge(&ids)).await.map(Some)
 }
 
 /// Empties what has been in the trash longer than `older_than_days`, once the seller
@@ -45,7 +45,7 @@ pub async fn empty_trash<R: Runtime>(
     }
     let state = app.state::<AppState>();
     state
-        .write(move |catalog| catalog.empty_trash_older_than(older_than_days))
+        .edit(move |store| store.empty_trash_older_than(older_than_days))
         .await
         .map(Some)
 }

@@ -46,8 +46,11 @@ def port_free(port):
 class App:
     """One test's world: library folder, tauri-driver, WebDriver session."""
 
-    def __init__(self, name, library=None):
+    def __init__(self, name, library=None, ports=(DRIVER_PORT, NATIVE_PORT)):
+        """`ports`: tauri-driver's and WebKitWebDriver's; a second window in one test needs
+        its own pair."""
         self.name = name
+        self.ports = ports
         self.keep_library = library is not None
         self.library = Path(library) if library else Path(tempfile.mkdtemp(prefix=f"shelf-e2e-{name}-"))
         self.files = Path(tempfile.mkdtemp(prefix=f"shelf-e2e-files-{name}-"))
@@ -69,21 +72,22 @@ class App:
 
     # --- life cycle -------------------------------------------------------------------
     def launch(self):
-        for port in (DRIVER_PORT, NATIVE_PORT):
+        driver_port, native_port = self.ports
+        for port in self.ports:
             deadline = time.time() + 10
             while not port_free(port) and time.time() < deadline:
                 time.sleep(0.2)
         env = dict(os.environ, SHELF_LIBRARY=str(self.library))
         self.driver_proc = subprocess.Popen(
-            ["tauri-driver", "--port", str(DRIVER_PORT), "--native-port", str(NATIVE_PORT)],
+            ["tauri-driver", "--port", str(driver_port), "--native-port", str(native_port)],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        wait_port(DRIVER_PORT)
-        wait_port(NATIVE_PORT)
+        wait_port(driver_port)
+        wait_port(native_port)
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
-        self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
+        self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{driver_port}", options=options)
         self.wait_for(lambda: self.js("return document.readyState") == "complete", "the page to load")
         return self
 

@@ -155,6 +155,19 @@ impl Catalog {
         db::open(&library.catalog_path(), Access::ReadOnly)
     }
 
+    /// A read-only handle on the same catalog, for browsing beside this one through
+    /// [`crate::store::Store`] (the grid and search stay responsive while an import holds
+    /// the writer). SQLite refuses every write through it; who acts is this handle's
+    /// business, so ask this one.
+    pub fn reader(&self) -> Result<Catalog> {
+        Ok(Catalog {
+            conn: Self::open_reader(&self.library)?,
+            library: self.library.clone(),
+            actor: self.actor,
+            listener: None,
+        })
+    }
+
     pub fn library(&self) -> &Library {
         &self.library
     }

@@ -158,7 +158,7 @@ pub fn thumbnail(conn: &Connection, sha256: &str) -> Result<Thumbnail> {
     })
 }
 
-fn check_hash(sha256: &str) -> Result<()> {
+pub(crate) fn check_hash(sha256: &str) -> Result<()> {
     if is_sha256_hex(sha256) {
         Ok(())
     } else {

@@ -8,14 +8,20 @@
 //! triggers send asks for a full refresh, which costs a window a reload and nothing else.
 //! A window's own writes come back too; refreshing what it has just saved is harmless.
 
+use super::connect;
 use crate::catalog::{Change, ChangeKind, Entity};
 use crate::error::{Error, Result};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::Client;
 use serde::Deserialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 const LISTEN: &str = "LISTEN shelf_changes";
+/// How often [`follow`] looks at its stop flag.
+const TICK: Duration = Duration::from_millis(250);
+/// How long [`follow`] waits between attempts to reach a server that went away.
+const RETRY: Duration = Duration::from_secs(2);
 
 /// What `notify_changed` sends.
 #[derive(Deserialize)]
@@ -51,6 +57,60 @@ impl Listener {
             // A server shut down or a connection cut: there is nothing else it can be here.
             Err(_) => Err(lost()),
         }
+    }
+}
+
+/// Follows what is saved on the server at `address` until `stop` is set, as the app's window
+/// does: each batch goes to `on_batch`. When the server can't be reached or the connection
+/// is lost, `on_status` gets the problem in words and the server is tried again every few
+/// seconds; once it answers again, `on_status(None)` and an empty batch follow (what was
+/// saved meanwhile is unknown, so everything is looked at again).
+pub fn follow(
+    address: &str,
+    stop: &AtomicBool,
+    mut on_batch: impl FnMut(Vec<Change>),
+    mut on_status: impl FnMut(Option<&Error>),
+) {
+    let mut listener: Option<Listener> = None;
+    let mut lost_since_reported = false;
+    while !stop.load(Ordering::SeqCst) {
+        let Some(listening) = listener.as_mut() else {
+            match connect::connect(address, None).and_then(Listener::start) {
+                Ok(started) => {
+                    listener = Some(started);
+                    if lost_since_reported {
+                        lost_since_reported = false;
+                        on_status(None);
+                        on_batch(Vec::new());
+                    }
+                }
+                Err(err) => {
+                    if !lost_since_reported {
+                        lost_since_reported = true;
+                        on_status(Some(&err));
+                    }
+                    wait_unless_stopped(stop, RETRY);
+                }
+            }
+            continue;
+        };
+        match listening.next(TICK) {
+            Ok(Some(batch)) => on_batch(batch),
+            Ok(None) => {}
+            Err(err) => {
+                listener = None;
+                lost_since_reported = true;
+                on_status(Some(&err));
+            }
+        }
+    }
+}
+
+fn wait_unless_stopped(stop: &AtomicBool, wait: Duration) {
+    let mut waited = Duration::ZERO;
+    while waited < wait && !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(TICK);
+        waited += TICK;
     }
 }
 

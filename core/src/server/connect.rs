@@ -165,7 +165,7 @@ fn in_words(err: postgres::Error, config: &Config, ca: Option<&Path>) -> Error {
         return Error::Refused {
             field: Some("password"),
             message: format!(
-                "The team server asks {login} for a password, and this computer keeps none for that login. Log in once with `shelf server login ADDRESS`: the password is then kept in the system keyring."
+                "The team server asks {login} for a password, and this computer keeps none for that login. Type it once (in Connect to a team server…, or with `shelf server login ADDRESS`): it is then kept in the system keyring."
             ),
         };
     }
@@ -173,7 +173,7 @@ fn in_words(err: postgres::Error, config: &Config, ca: Option<&Path>) -> Error {
         return Error::Refused {
             field: Some("password"),
             message: format!(
-                "The team server refused the password for {login}. Log in again with `shelf server login ADDRESS` and the right password; nothing was sent."
+                "The team server refused the password for {login}. Type the right one (in Connect to a team server…, or with `shelf server login ADDRESS`); nothing was sent."
             ),
         };
     }

@@ -12,8 +12,11 @@
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
 //!
-//! The app's window opens local libraries only so far; `shelf --server` runs the product
-//! and search commands on a team catalog.
+//! - `session`: a team catalog kept open by the app's window, connecting again after a
+//!   lost connection, and the team server a library profile remembers.
+//!
+//! `shelf --server` runs the product and search commands on a team catalog, and the app's
+//! window its grid, search and editor.
 
 pub mod backup;
 pub mod changes;
@@ -26,5 +29,6 @@ pub mod products;
 pub mod pull;
 pub mod push;
 pub mod search;
+pub mod session;
 
 pub use postgres::Client;

@@ -8,10 +8,14 @@
 //! writes again if two people race.
 
 use crate::catalog::categories::{self, Category};
+use crate::catalog::currencies::Currency;
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
+use crate::catalog::tags::Tag;
+use crate::catalog::users::{Role, User};
 use crate::catalog::{trash, ProductId};
 use crate::error::{Error, Result};
+use crate::images::{self, Thumbnail};
 use crate::rules;
 use crate::store::Store;
 use postgres::{Client, GenericClient};
@@ -28,6 +32,17 @@ const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::cit
 const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
 const MINOR_UNITS: &str = "SELECT minor_units FROM currencies WHERE code = $1";
 const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
+const CURRENCIES: &str = "SELECT code, name, minor_units FROM currencies ORDER BY code COLLATE \"C\"";
+/// As SQLite lists them: by name without case.
+const TAGS: &str = "SELECT t.id, t.name::text, count(pt.product_id) FROM tags AS t
+  LEFT JOIN product_tags AS pt ON pt.tag_id = t.id
+  GROUP BY t.id ORDER BY nocase(t.name::text) COLLATE \"C\", t.id";
+/// The login's person, whether active or not (a deactivated one still reads).
+const ME: &str = "SELECT id, username::text, display_name, email, role, is_active, iso_ms(created_at),
+    iso_ms(deleted_at)
+  FROM users WHERE username = session_user";
+const PRODUCT_COUNT: &str = "SELECT count(*) FROM products WHERE deleted_at IS NULL";
+const THUMBNAIL: &str = "SELECT bytes, mime, width, height FROM thumbnails WHERE sha256 = $1";
 
 /// Every category with its full path, in path order as SQLite orders it (NOCASE).
 const CATEGORIES: &str = "WITH RECURSIVE tree(id, name, parent_id, path) AS (
@@ -99,6 +114,11 @@ impl TeamCatalog {
         Ok(TeamCatalog { client })
     }
 
+    /// Whether the connection has been found lost (by the last call).
+    pub fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+
     /// Runs `statement` (TRASH or RESTORE) over `ids` if every one is a product; the rows
     /// it changed.
     fn all_or_none(&mut self, statement: &str, ids: &[ProductId]) -> Result<usize> {
@@ -155,6 +175,12 @@ fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) ->
 }
 
 /// The first id of `ids` that is not a product, as NotFound.
+fn not_a_person() -> Error {
+    Error::refused(
+        "Your login isn't one of the shop's people on this server (or they are deactivated); ask the owner to add you.",
+    )
+}
+
 fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
     match client.query_one(MISSING, &[&ids])?.get::<_, Option<i64>>(0) {
         Some(id) => Err(products::no_such_product(id)),
@@ -202,6 +228,72 @@ impl Store for TeamCatalog {
         self.purge(&ids)
     }
 
+    fn currencies(&mut self) -> Result<Vec<Currency>> {
+        Ok(self
+            .client
+            .query(CURRENCIES, &[])?
+            .iter()
+            .map(|r| Currency {
+                code: r.get(0),
+                name: r.get(1),
+                minor_units: r.get::<_, i32>(2) as u32,
+            })
+            .collect())
+    }
+
+    fn tags(&mut self) -> Result<Vec<Tag>> {
+        Ok(self
+            .client
+            .query(TAGS, &[])?
+            .iter()
+            .map(|r| Tag {
+                id: r.get(0),
+                name: r.get(1),
+                product_count: r.get(2),
+            })
+            .collect())
+    }
+
+    fn acting_user(&mut self) -> Result<User> {
+        let row = self.client.query_opt(ME, &[])?.ok_or_else(not_a_person)?;
+        Ok(User {
+            id: row.get(0),
+            username: row.get(1),
+            display_name: row.get(2),
+            email: row.get(3),
+            role: if row.get::<_, &str>(4) == "owner" {
+                Role::Owner
+            } else {
+                Role::Staff
+            },
+            is_active: row.get::<_, i32>(5) == 1,
+            created_at: row.get(6),
+            deleted_at: row.get(7),
+        })
+    }
+
+    fn product_count(&mut self) -> Result<i64> {
+        Ok(self.client.query_one(PRODUCT_COUNT, &[])?.get(0))
+    }
+
+    fn schema_version(&mut self) -> Result<i64> {
+        super::migrations::current_version(&mut self.client)
+    }
+
+    fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail> {
+        images::check_hash(sha256)?;
+        let row = self
+            .client
+            .query_opt(THUMBNAIL, &[&sha256])?
+            .ok_or_else(|| Error::NotFound(format!("No thumbnail for photo {sha256}.")))?;
+        Ok(Thumbnail {
+            bytes: row.get(0),
+            mime: row.get(1),
+            width: row.get::<_, i32>(2).into(),
+            height: row.get::<_, i32>(3).into(),
+        })
+    }
+
     fn categories(&mut self) -> Result<Vec<Category>> {
         Ok(self
             .client
@@ -243,11 +335,10 @@ impl Store for TeamCatalog {
         let fields = fields.tidied()?;
         let mut tx = self.client.transaction()?;
         check_references(&mut tx, &fields, None)?;
-        let owner: i64 = tx.query_opt(PERSON, &[])?.map(|r| r.get(0)).ok_or_else(|| {
-            Error::refused(
-                "Your login isn't one of the shop's people on this server (or they are deactivated); ask the owner to add you.",
-            )
-        })?;
+        let owner: i64 = tx
+            .query_opt(PERSON, &[])?
+            .map(|r| r.get(0))
+            .ok_or_else(not_a_person)?;
         let currency = match &fields.currency {
             Some(code) => code.clone(),
             None => tx.query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?.get(0),

@@ -48,6 +48,9 @@ export function runMenu(id: MenuAction, focusSearch: () => void): void {
     case 'about':
       screens.dialog = { kind: 'about' };
       break;
+    case 'connect-team-server':
+      screens.dialog = { kind: 'team' };
+      break;
     default:
       // "Open library folder" is handled by the shell; image import waits for its commands.
       announcer.say(`“${id}” is not available in this window yet.`);

@@ -12,7 +12,8 @@ export type Dialog =
   | { kind: 'bulk'; ids: number[] }
   | { kind: 'export'; ids: number[] }
   | { kind: 'import-csv'; path?: string }
-  | { kind: 'about' };
+  | { kind: 'about' }
+  | { kind: 'team' };
 
 class Screens {
   screen = $state<Screen>('products');

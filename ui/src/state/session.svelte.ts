@@ -2,7 +2,7 @@
  * Things most screens need and that change rarely: the library, the acting user, currencies,
  * categories and tags. Refreshed on start and when `catalog-changed` says they changed.
  */
-import { libraryInfo, listCategories, listCurrencies, listTags, getSetting } from '../lib/api';
+import { libraryInfo, listCategories, listCurrencies, listTags } from '../lib/api';
 import type { Category, Currency, LibraryInfo, Tag } from '../lib/api';
 import { toCommandError } from '../lib/api';
 
@@ -17,6 +17,8 @@ class Session {
   async refreshInfo(): Promise<void> {
     try {
       this.info = await libraryInfo();
+      this.defaultCurrency = this.info.default_currency;
+      this.error = null;
     } catch (err) {
       this.error = toCommandError(err).message;
     }
@@ -35,8 +37,6 @@ class Session {
   async refreshCurrencies(): Promise<void> {
     try {
       this.currencies = await listCurrencies();
-      const setting = await getSetting('default_currency');
-      if (typeof setting === 'string') this.defaultCurrency = setting;
     } catch (err) {
       this.error = toCommandError(err).message;
     }

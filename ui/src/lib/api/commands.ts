@@ -30,6 +30,7 @@ import type { Role } from './bindings/Role';
 import type { SearchHit } from './bindings/SearchHit';
 import type { ServicesStatus } from './bindings/ServicesStatus';
 import type { Tag } from './bindings/Tag';
+import type { TeamStatus } from './bindings/TeamStatus';
 import type { User } from './bindings/User';
 import type { Variant } from './bindings/Variant';
 import type { VariantBulkEdit } from './bindings/VariantBulkEdit';
@@ -186,6 +187,23 @@ export const commands = {
   },
   deleteTag(name: string): Promise<number> {
     return call('delete_tag', { name });
+  },
+  /**
+   * Connects to the team server at `address` (`postgresql://you@host:5432/shop`) and shows
+   * its catalog; `password` is kept in the system keyring once the server accepts it
+   * (`None`: the one kept there, or none for a server that asks for none).
+   */
+  connectTeamServer(address: string, password: string | null): Promise<TeamStatus> {
+    return call('connect_team_server', { address, password });
+  },
+  /**
+   * Shows this computer's own library again.
+   */
+  disconnectTeamServer(): Promise<TeamStatus> {
+    return call('disconnect_team_server');
+  },
+  teamStatus(): Promise<TeamStatus> {
+    return call('team_status');
   },
   /**
    * Asks where to save, then exports the products matching `query` (or only `ids`), with

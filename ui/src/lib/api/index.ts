@@ -62,6 +62,7 @@ import type { AutoBackup } from './bindings/AutoBackup';
 import type { ServiceReport } from './bindings/ServiceReport';
 import type { ServicesStatus } from './bindings/ServicesStatus';
 import type { Tag } from './bindings/Tag';
+import type { TeamStatus } from './bindings/TeamStatus';
 import type { User } from './bindings/User';
 import type { Variant } from './bindings/Variant';
 import type { VariantBulkEdit } from './bindings/VariantBulkEdit';
@@ -116,6 +117,7 @@ export type * from './bindings/SearchHit';
 export type * from './bindings/SortKey';
 export type * from './bindings/Status';
 export type * from './bindings/Tag';
+export type * from './bindings/TeamStatus';
 export type * from './bindings/User';
 export type * from './bindings/OptionValues';
 export type * from './bindings/ProductOption';
@@ -144,6 +146,32 @@ export function libraryInfo(): Promise<LibraryInfo> {
 /** Shows the library folder in the file manager. */
 export function openLibraryFolder(): Promise<void> {
   return commands.openLibraryFolder();
+}
+
+// ---------------------------------------------------------------------------------------
+// Team server: the window on a shared catalog instead of this computer's library
+
+/**
+ * Connects to `address` (`postgresql://you@host:5432/shop`) and shows its catalog. The
+ * password goes to the system keyring once the server accepts it; `null` uses the one kept
+ * there. Refusals name `field` `server` (the address, TLS, the certificate) or `password`.
+ */
+export function connectTeamServer(address: string, password: string | null): Promise<TeamStatus> {
+  return commands.connectTeamServer(address, password);
+}
+
+/** Shows this computer's own library again. */
+export function disconnectTeamServer(): Promise<TeamStatus> {
+  return commands.disconnectTeamServer();
+}
+
+export function teamStatus(): Promise<TeamStatus> {
+  return commands.teamStatus();
+}
+
+/** The window moved to or from a team server, or its server stopped or started answering. */
+export function onTeamStatus(handler: (status: TeamStatus) => void): Promise<UnlistenFn> {
+  return listen<TeamStatus>(EVENTS.teamStatus, (event) => handler(event.payload));
 }
 
 // ---------------------------------------------------------------------------------------

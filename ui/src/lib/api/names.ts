@@ -6,6 +6,7 @@ export const EVENTS = {
   catalogChanged: 'catalog-changed',
   menu: 'menu',
   serviceReport: 'service-report',
+  teamStatus: 'team-status',
 } as const;
 
 /** The URI schemes the page loads photos from. */

@@ -3,14 +3,22 @@ import type { User } from "./User";
 
 export type LibraryInfo = { 
 /**
- * The library folder.
+ * The library folder (this computer's profile, also on a team catalog).
  */
-root: string, schema_version: number, app_version: string, tauri_version: string, 
+root: string, 
 /**
- * Who the history records as making changes.
+ * The team server the window shows instead of the library's own catalog, if any.
+ */
+team_server: string | null, schema_version: number, app_version: string, tauri_version: string, 
+/**
+ * Who the history records as making changes: on a team server, the login's person.
  */
 acting_user: User, 
 /**
  * Products outside the trash.
  */
-product_count: number, };
+product_count: number, 
+/**
+ * The currency new products get.
+ */
+default_currency: string, };

