@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 
 packages=(libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev librsvg2-dev
-  pkg-config xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3-pip)
+  pkg-config xvfb xauth webkit2gtk-driver imagemagick sqlite3 python3-pip xdotool)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

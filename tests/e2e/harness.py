@@ -216,6 +216,21 @@ class App:
         if error:
             raise AssertionError(f"emitting the drop failed: {error}")
 
+    def confirm_native_dialog(self, title):
+        """Presses the confirming button of the app's native dialog titled `title` (WebDriver
+        can't reach it; xdotool types into it as a seller would)."""
+        found = subprocess.run(["xdotool", "search", "--sync", "--name", title], capture_output=True, text=True,
+                               timeout=WAIT_SECONDS)
+        window = found.stdout.split()[-1] if found.stdout.split() else None
+        if window is None:
+            raise AssertionError(f"no native dialog titled {title!r}")
+        # Xvfb runs no window manager: give the dialog the keyboard focus directly, then press
+        # Return as real (XTEST) key events, which GTK takes (it ignores sent ones). The
+        # confirming button is the dialog's first, where its focus starts.
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True, timeout=WAIT_SECONDS)
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "key", "Return"], check=True, timeout=WAIT_SECONDS)
+
     def open_screen(self, label):
         """Clicks the sidebar entry named `label` (Settings, Integrity check...)."""
         self.js("""[...document.querySelectorAll('nav[aria-label="Screens"] button')]

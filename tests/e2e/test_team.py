@@ -82,6 +82,27 @@ def test_two_windows_share_one_team_catalog(app):
         other.testid("conflict-view")
         other.shot("bob-conflict-view")
         assert server.sql("shop", "SELECT name FROM products WHERE sku = 'LAMP-1'") == "Brass desk lamp"
+        other.testid("conflict-take-theirs").click()
+        other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
+                    .find(b => b.textContent.trim() === 'Cancel').click()""")
+        other.wait_for(lambda: not other.testids("product-editor"), "bob's editor to close")
+
+        # Bob (staff) may use the trash, but the purge is refused by the server, in words.
+        other.wait_card("OLD-1").click()
+        other.testid("trash-selected").click()
+        other.wait_no_card("OLD-1")
+        other.testid("trash-view").click()
+        other.wait_card("OLD-1").click()
+        other.js("""[...document.querySelectorAll('button')]
+                    .find(b => b.textContent.includes('Delete selected for good')).click()""")
+        other.confirm_native_dialog("Delete for good?")
+        refusal = other.wait_for(lambda: other.js(
+            "return [...document.querySelectorAll('.toast')].map(t => t.textContent).join(' ')").find("for owners") >= 0,
+            "the window to say the purge is for owners")
+        assert refusal
+        other.shot("staff-purge-refused")
+        assert server.sql("shop", "SELECT deleted_at IS NOT NULL FROM products WHERE sku = 'OLD-1'") == "t"
+        other.testid("trash-view").click()
 
         # The server stops answering: said in the window; an edit stays and saves afterwards.
         open_editor(app, "MUG-1")
