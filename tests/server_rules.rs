@@ -11,7 +11,8 @@ use shelf_core::server::migrations;
 use shelf_core::{Error, ErrorKind};
 use std::time::{Duration, Instant};
 
-fn with_owner_and_product() -> (TestDatabase, i64) {
+/// A database whose owner `olga` has one product, MUG-1; its id.
+pub(crate) fn with_owner_and_product() -> (TestDatabase, i64) {
     let db = server().database();
     let owner = db.add_person("olga", "owner");
     let product: i64 = db

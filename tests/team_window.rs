@@ -3,7 +3,8 @@
 //! server a library profile remembers (checked as one typed in), and the follower that
 //! turns others' saves into change batches and says when the server is gone and back.
 
-use crate::server::{server, TestDatabase};
+use crate::server::TestDatabase;
+use crate::server_rules::with_owner_and_product;
 use crate::util::*;
 use shelf_core::catalog::{ChangeKind, Entity};
 use shelf_core::server::session::{self, TeamSession, TEAM_SERVER_SETTING};
@@ -12,20 +13,6 @@ use shelf_core::ErrorKind;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
-
-fn shop_with_a_product() -> (TestDatabase, i64) {
-    let db = server().database();
-    let owner = db.add_person("olga", "owner");
-    let product: i64 = db
-        .client()
-        .query_one(
-            "INSERT INTO products (sku, name, price_minor, owner_id) VALUES ('MUG-1', 'Mug', 900, $1) RETURNING id",
-            &[&owner],
-        )
-        .unwrap()
-        .get(0);
-    (db, product)
-}
 
 /// Ends every connection `login` has to the test database, as a server restart or a cut
 /// network would; how many it ended.
@@ -53,7 +40,7 @@ fn saves_of(db: &TestDatabase, name: &str) -> i64 {
 
 #[test]
 fn a_session_asks_a_read_again_after_a_lost_connection_and_a_write_never_twice() {
-    let (db, id) = shop_with_a_product();
+    let (db, id) = with_owner_and_product();
     let mut session = TeamSession::connect(&db.url("olga")).unwrap();
     assert_eq!(session.read(|c| c.product_count()).unwrap(), 1);
 
@@ -136,7 +123,7 @@ fn a_library_remembers_its_team_server_and_a_hostile_setting_is_refused() {
 
 #[test]
 fn the_follower_says_a_lost_server_and_asks_for_everything_once_it_answers_again() {
-    let (db, id) = shop_with_a_product();
+    let (db, id) = with_owner_and_product();
     let address = db.url("olga");
     let stop = Arc::new(AtomicBool::new(false));
     let (batches, got_batch) = mpsc::channel();
