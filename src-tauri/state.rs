@@ -51,8 +51,8 @@ pub struct Team {
     pub address: String,
     session: Arc<Mutex<TeamSession>>,
     images: Arc<Mutex<TeamSession>>,
-    /// Set to stop the thread following others' changes.
-    pub following: Arc<AtomicBool>,
+    /// Set once the window has left this server: the thread following its changes stops.
+    pub left: Arc<AtomicBool>,
     /// Why the server can't be reached, while it can't (the follower's last word).
     pub problem: Arc<Mutex<Option<String>>>,
 }
@@ -65,7 +65,7 @@ impl Team {
             address: first.address().to_owned(),
             session: Arc::new(Mutex::new(first)),
             images: Arc::new(Mutex::new(images)),
-            following: Arc::new(AtomicBool::new(false)),
+            left: Arc::new(AtomicBool::new(false)),
             problem: Arc::new(Mutex::new(None)),
         })
     }
@@ -119,7 +119,7 @@ impl AppState {
     /// team it replaces, if any, stops following changes.
     pub fn set_team(&self, team: Option<Team>) {
         if let Some(old) = std::mem::replace(&mut *lock(&self.team), team) {
-            old.following.store(true, Ordering::SeqCst);
+            old.left.store(true, Ordering::SeqCst);
         }
     }
 

@@ -111,10 +111,10 @@ fn follow<R: Runtime>(app: &AppHandle<R>, team: Team) {
         .spawn(move || {
             shelf_core::server::changes::follow(
                 &team.address,
-                &team.following,
+                &team.left,
                 |batch| events::emit(&app, &batch),
                 |problem| {
-                    if team.following.load(Ordering::SeqCst) {
+                    if team.left.load(Ordering::SeqCst) {
                         return;
                     }
                     *team.problem.lock().unwrap_or_else(|e| e.into_inner()) =

@@ -261,11 +261,7 @@ impl Store for TeamCatalog {
             username: row.get(1),
             display_name: row.get(2),
             email: row.get(3),
-            role: if row.get::<_, &str>(4) == "owner" {
-                Role::Owner
-            } else {
-                Role::Staff
-            },
+            role: Role::parse(row.get(4))?,
             is_active: row.get::<_, i32>(5) == 1,
             created_at: row.get(6),
             deleted_at: row.get(7),
