@@ -13,8 +13,9 @@ use shelf_core::Catalog;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime};
 
-/// Runs `work` with the catalog's writer on a blocking thread as job `job_id`, holding the
-/// writer throughout (the seller's edits wait until it ends).
+/// Runs `work` with the library's writer on a blocking thread as job `job_id`, holding the
+/// writer throughout (the seller's edits wait until it ends); refused while the window
+/// shows a team catalog.
 pub async fn run_job<R, T, F>(
     app: AppHandle<R>,
     job_id: String,
@@ -26,6 +27,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut Catalog, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
+    app.state::<AppState>().refuse_on_team()?;
     run_job_without_writer(app, job_id, progress, move |state, job| {
         work(&mut state.writer_blocking(), job)
     })
@@ -45,6 +47,7 @@ where
     T: Send + 'static,
     F: FnOnce(BatchWriter<'_>, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
 {
+    app.state::<AppState>().refuse_on_team()?;
     run_job_without_writer(app, job_id, progress, move |state, job| {
         work(BatchWriter { state }, job)
     })

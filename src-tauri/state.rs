@@ -6,19 +6,22 @@
 //! Every database call runs on a blocking thread, never on the window's event loop or an
 //! async worker. The grid, search and editor ask [`AppState::browse`] and [`AppState::edit`],
 //! which run on whichever catalog the window shows: this computer's library or the team
-//! server (issue 14). What runs on the library only so far asks [`AppState::read`] and
-//! [`AppState::write`], which a window on a team catalog refuses rather than quietly
-//! changing this computer's copy.
+//! server (issue 14), as do an export ([`AppState::own_reader`]) and "Back up now"
+//! ([`AppState::back_up`]). What runs on the library only so far asks [`AppState::read`] and
+//! [`AppState::write`] or runs as a job with the writer, which a window on a team catalog
+//! refuses rather than quietly reading or changing this computer's copy.
 
 use crate::error::{CommandError, CommandResult};
 use crate::picked::PickedPaths;
 use rusqlite::Connection;
+use shelf_core::backup::{self, BackupSummary};
 use shelf_core::images::Thumbnail;
-use shelf_core::job::CancelToken;
+use shelf_core::job::{CancelToken, Job};
 use shelf_core::server::session::TeamSession;
-use shelf_core::store::Store;
+use shelf_core::store::{Store, TeamCatalog};
 use shelf_core::{Catalog, Library};
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -154,6 +157,29 @@ impl AppState {
         }
     }
 
+    /// A handle of its own on the catalog the window shows, for a long read on a job's
+    /// thread (an export): a second connection to the team server, or a read-only one to
+    /// the library, so the window's own keeps answering meanwhile.
+    pub fn own_reader(&self) -> shelf_core::Result<Box<dyn Store>> {
+        match self.team() {
+            Some(team) => Ok(Box::new(TeamCatalog::connect(&team.address, None)?)),
+            None => Ok(Box::new(lock(&self.reader).reader()?)),
+        }
+    }
+
+    /// Writes a verified backup of the catalog the window shows to `out` (on a job's
+    /// thread): the team server's, pulled through a scratch library beside the file, or
+    /// the library's.
+    pub fn back_up(&self, out: &Path, job: &Job) -> shelf_core::Result<BackupSummary> {
+        match self.team() {
+            Some(team) => {
+                let mut client = shelf_core::server::connect::connect(&team.address, None)?;
+                shelf_core::server::backup::back_up(&mut client, out, job)
+            }
+            None => backup::create(&self.library, out, job),
+        }
+    }
+
     /// Where the URI scheme's worker thread finds thumbnails: the catalog the window shows.
     pub fn thumbnails(&self) -> Thumbnails {
         match self.team() {
@@ -195,7 +221,8 @@ impl AppState {
         blocking(move || f(&mut lock(&writer))).await
     }
 
-    fn refuse_on_team(&self) -> shelf_core::Result<()> {
+    /// What works on the library only refuses while the window shows a team catalog.
+    pub fn refuse_on_team(&self) -> shelf_core::Result<()> {
         match self.team() {
             Some(_) => Err(not_on_team()),
             None => Ok(()),

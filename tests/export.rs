@@ -30,7 +30,7 @@ fn export_all(
 ) -> export::ExportSummary {
     let catalog = lib.catalog();
     export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         format,
         out,
         images.map(export::PhotosOut::to),
@@ -92,7 +92,7 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
     ] {
         let out = lib.dir.path().join("formulas.csv");
         export::export(
-            catalog.library(),
+            &mut catalog.reader().unwrap(),
             format,
             &out,
             None,
@@ -124,7 +124,7 @@ fn every_dangerous_prefix_is_neutralised_in_csv_but_kept_in_the_catalog() {
     );
     let out = lib.dir.path().join("formulas.csv");
     export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         ExportFormat::Csv,
         &out,
         None,
@@ -265,7 +265,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         ..ProductQuery::default()
     };
     let summary = export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         ExportFormat::Csv,
         &out,
         None,
@@ -284,7 +284,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         ..ProductQuery::default()
     };
     let summary = export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         ExportFormat::Csv,
         &out,
         None,
@@ -304,7 +304,7 @@ fn filters_and_the_selection_choose_what_is_exported() {
         })
         .collect();
     let summary = export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         ExportFormat::Json,
         &out,
         None,
@@ -371,7 +371,7 @@ fn an_export_shows_the_catalog_as_it_was_when_it_started() {
         }
     });
     let summary = export::export(
-        catalog.library(),
+        &mut catalog.reader().unwrap(),
         ExportFormat::Csv,
         &out,
         None,

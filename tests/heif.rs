@@ -50,7 +50,7 @@ fn heic_with(pixels: &DynamicImage, edit: impl FnOnce(&mut Image)) -> Vec<u8> {
     context.write_to_bytes().unwrap()
 }
 
-fn heic(pixels: &DynamicImage) -> Vec<u8> {
+pub(crate) fn heic(pixels: &DynamicImage) -> Vec<u8> {
     heic_with(pixels, |_| {})
 }
 
@@ -588,7 +588,7 @@ fn the_viewer_gets_a_cached_jpeg_rendition_and_exports_write_jpeg_unless_origina
         std::fs::create_dir_all(out.parent().unwrap()).unwrap();
         let dir = out.parent().unwrap().join("images");
         let summary = export::export(
-            catalog.library(),
+            &mut catalog.reader().unwrap(),
             ExportFormat::Shopify,
             &out,
             Some(PhotosOut {

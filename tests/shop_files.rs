@@ -548,7 +548,7 @@ fn shape(lib: &TestLibrary) -> Shape {
 fn export_to(lib: &TestLibrary, format: shelf_core::export::ExportFormat, name: &str) -> PathBuf {
     let out = lib.dir.path().join(name);
     shelf_core::export::export(
-        lib.catalog().library(),
+        &mut lib.catalog().reader().unwrap(),
         format,
         &out,
         None,

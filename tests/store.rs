@@ -590,6 +590,19 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
     );
     assert!(stdout(&on_server(&["search", "edited by"])).contains("SKU-0001"));
 
+    let file = dir.path().join("team.json");
+    let exported = on_server(&["export", "--format", "json", "--out", file.to_str().unwrap()]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    assert!(stdout(&exported).contains("Exported"), "{}", stdout(&exported));
+    let document: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let names: Vec<&str> = document["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Edited by Sam"), "{names:?}");
+
     assert!(on_server(&["product", "trash", "SKU-0001"]).status.success());
     let purge = on_server(&["product", "purge", "SKU-0001"]);
     assert!(!purge.status.success());
@@ -605,4 +618,164 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
         stderr(&elsewhere)
     );
     assert!(!nowhere.exists(), "no library was made for a server command");
+}
+
+#[rstest]
+fn a_snapshot_reads_the_catalog_as_it_was_when_it_began(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    let mut olga = shop.open_as("olga");
+    let opened = olga.create_product(&mug()).unwrap();
+    let mut reader = shop.open_as("olga");
+    let mut seen = Vec::new();
+    reader
+        .snapshot(&mut |store| {
+            seen.push(store.product(opened.id)?.name);
+            let mut renamed = mug();
+            renamed.name = "Renamed meanwhile".into();
+            olga.update_product(opened.id, opened.version, &renamed)?;
+            olga.create_product(&product("NEW-1", "Made meanwhile", 100))?;
+            seen.push(store.product(opened.id)?.name);
+            seen.push(store.list(&ProductQuery::default())?.items.len().to_string());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, ["Blue mug", "Blue mug", "1"], "others' saves are not seen");
+    assert_eq!(reader.product(opened.id).unwrap().name, "Renamed meanwhile");
+
+    let failed = reader
+        .snapshot(&mut |store| store.product(999_999).map(drop))
+        .unwrap_err();
+    assert_eq!(failed.kind(), ErrorKind::NotFound, "{failed}");
+    assert_eq!(
+        reader.product_count().unwrap(),
+        2,
+        "the store reads on after a failed snapshot"
+    );
+}
+
+/// The busy library with two phone photos on the tee shirt: a HEIC, and a swatch only one
+/// of its variants still shows (the product's link to it is in the trash).
+fn library_with_phone_photos() -> (TestLibrary, String, String) {
+    use shelf_core::images::{self, ImportTarget};
+    let lib = crate::server_push::busy_library();
+    let phone = lib.dir.path().join("phone");
+    std::fs::create_dir_all(&phone).unwrap();
+    let pixels = image::DynamicImage::ImageRgb8(crate::images::quadrants(64, 48));
+    let heic = phone.join("IMG_0001.HEIC");
+    std::fs::write(&heic, crate::heif::heic(&pixels)).unwrap();
+    let swatch = phone.join("swatch.png");
+    pixels.save(&swatch).unwrap();
+    let mut catalog = lib.catalog();
+    let tee = Store::product_by_sku(&mut catalog, "TEE").unwrap();
+    let report = images::import(
+        &mut catalog,
+        &[heic, swatch],
+        ImportTarget::Product(tee.id),
+        &shelf_core::job::Job::silent(),
+    )
+    .unwrap();
+    assert_eq!(report.count(shelf_core::job::Outcome::Done), 2, "{report:?}");
+    let photos = images::product_images(catalog.conn(), tee.id).unwrap();
+    let (heic_sha, swatch_sha) = (photos[0].sha256.clone(), photos[1].sha256.clone());
+    assert_eq!(photos[0].mime, "image/heic");
+    let variant = tee.variants[0].sku.clone();
+    assert_eq!(
+        catalog
+            .set_variant_images(&[(variant, swatch_sha.clone())])
+            .unwrap(),
+        1
+    );
+    catalog.trash_image(photos[1].id).unwrap();
+    drop(catalog);
+    (lib, heic_sha, swatch_sha)
+}
+
+/// Every file under `dir`, by its name there, with its bytes.
+fn files_in(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walk_files(dir)
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_export_writes_the_same_files_from_either_engine() {
+    use shelf_core::export::{self, ExportFormat, ExportPhotos};
+    let (lib, heic_sha, swatch_sha) = library_with_phone_photos();
+    let db = server().empty_database();
+    shelf_core::server::push::push(&lib.catalog(), &mut db.client()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cases = [
+        (ExportFormat::Csv, ExportPhotos::None),
+        (ExportFormat::Json, ExportPhotos::Originals),
+        (ExportFormat::Shopify, ExportPhotos::ShopReady),
+        (ExportFormat::Woocommerce, ExportPhotos::ShopReady),
+    ];
+    for (format, photos) in cases {
+        let mut written = Vec::new();
+        for engine in ["sqlite", "server"] {
+            let folder = out.path().join(format!("{format:?}-{engine}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            let file = folder.join("products.out");
+            let images = folder.join("images");
+            let mut store: Box<dyn Store> = match engine {
+                "sqlite" => Box::new(lib.catalog().reader().unwrap()),
+                _ => Box::new(TeamCatalog::open(db.client()).unwrap()),
+            };
+            let summary = export::export(
+                &mut *store,
+                format,
+                &file,
+                photos.out_to(&images),
+                &ProductQuery::default(),
+                None,
+                &shelf_core::job::Job::silent(),
+            )
+            .unwrap();
+            // The JSON names the schema it was read from, and each engine counts its own.
+            let text = String::from_utf8(std::fs::read(&file).unwrap()).unwrap();
+            let text: Vec<&str> = text
+                .lines()
+                .filter(|line| !line.starts_with("\"schema_version\""))
+                .collect();
+            let summary = (
+                summary.products,
+                summary.rows,
+                summary.images_copied,
+                summary.images_missing,
+            );
+            written.push((summary, text.join("\n"), files_in(&images)));
+        }
+        let (sqlite, server) = (&written[0], &written[1]);
+        assert!(sqlite.0 .0 >= 8, "{format:?}: {:?}", sqlite.0);
+        assert_eq!(server.0, sqlite.0, "{format:?}: what was written");
+        assert!(server.1 == sqlite.1, "{format:?}: the file differs");
+        let names: Vec<&str> = server.2.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            sqlite.2.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
+            "{format:?}"
+        );
+        assert!(server.2 == sqlite.2, "{format:?}: a photo's bytes differ");
+        let has = |name: String| names.contains(&name.as_str());
+        match photos {
+            ExportPhotos::None => assert!(names.is_empty()),
+            ExportPhotos::Originals => assert!(has(format!("{heic_sha}.heic")), "{names:?}"),
+            ExportPhotos::ShopReady => {
+                assert!(has(format!("{heic_sha}.jpg")), "{names:?}");
+                assert!(
+                    has(format!("{swatch_sha}.png")),
+                    "the photo only a variant shows: {names:?}"
+                );
+                assert!(sqlite.0 .2 >= 40, "{:?}", sqlite.0);
+            }
+        }
+    }
 }

@@ -6,10 +6,11 @@
 //! So far it covers the product list and a product's life in the editor: pages, search,
 //! categories by path, currencies and tags to choose from, open, create, save an edit (a
 //! stale one is the same Conflict, carrying the row as it is now), the trash and purge, and
-//! photos' thumbnails. `shelf --server` runs its product and search commands through it, and
-//! the app's window its grid, search and editor. Variants, photo import, imports, exports,
-//! history and the rest of the catalog still run on SQLite only; they move behind this
-//! trait one concern at a time.
+//! photos' thumbnails; and what an export reads (one snapshot, each product's photos and
+//! their originals). `shelf --server` runs its product, search and export commands through
+//! it, and the app's window its grid, search, editor and export. Variants, photo import,
+//! CSV imports, history and the rest of the catalog still run on SQLite only; they move
+//! behind this trait one concern at a time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that
@@ -23,10 +24,30 @@ use crate::catalog::tags::{self, Tag};
 use crate::catalog::users::{self, User};
 use crate::catalog::{maintenance, settings, ProductId};
 use crate::error::{Error, Result};
+use crate::export::{self, ExportImage};
 use crate::images::{self, Thumbnail};
 use crate::Catalog;
+use std::path::PathBuf;
 
 pub use crate::server::products::TeamCatalog;
+
+/// Where an original photo's bytes are: a library's file, or a server's row read whole (one
+/// photo at a time, so memory stays that of the largest photo).
+pub enum Original {
+    File(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+impl Original {
+    pub fn read(self) -> Result<Vec<u8>> {
+        match self {
+            Original::File(path) => {
+                std::fs::read(&path).map_err(|e| Error::io("Can't read the photo", &path, e))
+            }
+            Original::Bytes(bytes) => Ok(bytes),
+        }
+    }
+}
 
 pub trait Store {
     /// One product, whole (tags, options, live variants, category path, first photo).
@@ -76,6 +97,21 @@ pub trait Store {
     /// Purges everything that has been in the trash for more than `days` days.
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize>;
 
+    /// Runs `f` on one unchanging view of the catalog (a read transaction), so what it reads
+    /// is the catalog as it was when it started, whatever others save meanwhile. `f`'s
+    /// error is the result; nothing `f` does through it is meant to write.
+    fn snapshot(&mut self, f: &mut dyn FnMut(&mut dyn Store) -> Result<()>) -> Result<()>;
+    /// The product's live photos in position order, named as an export names them.
+    fn photos(&mut self, id: ProductId) -> Result<Vec<ExportImage>>;
+    /// The original photo with this hash, if the catalog has it (a variant may show a photo
+    /// its product has since moved to the trash).
+    fn original_photo(&mut self, sha256: &str) -> Result<Option<ExportImage>>;
+    /// Where the original's bytes are; `None` when they are missing (a library's file gone,
+    /// which the integrity check reports).
+    fn original(&mut self, image: &ExportImage) -> Result<Option<Original>>;
+    /// Every handle the seller gave a product, trash included.
+    fn handles(&mut self) -> Result<Vec<String>>;
+
     /// Reads a price typed in `currency` as minor units (the editor never parses money).
     fn parse_price(&mut self, text: &str, currency: &str) -> Result<i64> {
         let (_, units) = self.currency_units(Some(currency))?;
@@ -102,6 +138,11 @@ pub trait Store {
     }
 }
 
+/// A read transaction: SQLite takes its snapshot at the first read after BEGIN.
+const BEGIN: &str = "BEGIN DEFERRED";
+const COMMIT: &str = "COMMIT";
+const ROLLBACK: &str = "ROLLBACK";
+
 impl Store for Catalog {
     fn product(&mut self, id: ProductId) -> Result<Product> {
         products::get(self.conn(), id)
@@ -126,6 +167,31 @@ impl Store for Catalog {
 
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
         Catalog::empty_trash_older_than(self, days)
+    }
+
+    fn snapshot(&mut self, f: &mut dyn FnMut(&mut dyn Store) -> Result<()>) -> Result<()> {
+        self.conn().execute_batch(BEGIN)?;
+        let done = f(self);
+        let ended = self
+            .conn()
+            .execute_batch(if done.is_ok() { COMMIT } else { ROLLBACK });
+        done.and(ended.map_err(Error::from))
+    }
+
+    fn photos(&mut self, id: ProductId) -> Result<Vec<ExportImage>> {
+        export::photos_of(self.conn(), id)
+    }
+
+    fn original_photo(&mut self, sha256: &str) -> Result<Option<ExportImage>> {
+        export::original_photo(self.conn(), sha256)
+    }
+
+    fn original(&mut self, image: &ExportImage) -> Result<Option<Original>> {
+        Ok(export::find_original(self.library(), &image.sha256, &image.mime)?.map(Original::File))
+    }
+
+    fn handles(&mut self) -> Result<Vec<String>> {
+        products::given_handles(self.conn())
     }
 
     fn currencies(&mut self) -> Result<Vec<Currency>> {

@@ -9,7 +9,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 
 /// The catalog file's checks, then the image library's (`deep` re-hashes every original),
-/// through a read-only connection: the seller's edits save while it runs.
+/// through a read-only connection: the seller's edits save while it runs. The library's
+/// only so far (refused while the window shows a team catalog).
 #[tauri::command]
 pub async fn check_catalog<R: Runtime>(
     app: AppHandle<R>,
@@ -18,6 +19,7 @@ pub async fn check_catalog<R: Runtime>(
     on_progress: Channel<Progress>,
 ) -> CommandResult<CheckReport> {
     run_job_without_writer(app, job_id, on_progress, move |state, job| {
+        state.refuse_on_team()?;
         images::check_library(&state.library, deep, job)
     })
     .await

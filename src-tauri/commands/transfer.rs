@@ -35,7 +35,7 @@ pub async fn export_catalog<R: Runtime>(
     let folder = (photos != ExportPhotos::None).then(|| picked::images_folder_beside(&out));
     run_job_without_writer(app, job_id, on_progress, move |state, job| {
         export::export(
-            &state.library,
+            &mut *state.own_reader()?,
             format,
             &out,
             folder.as_deref().and_then(|dir| photos.out_to(dir)),
@@ -87,7 +87,7 @@ pub async fn import_csv<R: Runtime>(
 }
 
 /// "Back up now": asks where (the library's backups folder by default), writes a verified
-/// backup there. `None` when the seller cancels.
+/// backup of the catalog the window shows there. `None` when the seller cancels.
 #[tauri::command]
 pub async fn backup_now<R: Runtime>(
     app: AppHandle<R>,
@@ -98,7 +98,7 @@ pub async fn backup_now<R: Runtime>(
         return Ok(None);
     };
     run_job_without_writer(app, job_id, on_progress, move |state, job| {
-        backup::create(&state.library, &out, job)
+        state.back_up(&out, job)
     })
     .await
     .map(Some)
@@ -107,7 +107,8 @@ pub async fn backup_now<R: Runtime>(
 /// How long the seller can read "restored" before the app restarts on the restored library.
 const RESTART_AFTER: std::time::Duration = std::time::Duration::from_millis(2500);
 
-/// "Restore from backup…": the seller picks an archive, sees what it holds and confirms; it is
+/// "Restore from backup…" (into this computer's library, so not while the window shows a
+/// team catalog): the seller picks an archive, sees what it holds and confirms; it is
 /// checked entry by entry in a staging folder and only then swapped in, the current library
 /// moved aside (never deleted). The app's connections still point at the library that was
 /// moved aside, so from that moment every write is refused, and the app restarts on the
@@ -118,6 +119,7 @@ pub async fn restore_from_backup<R: Runtime>(
     job_id: String,
     on_progress: Channel<Progress>,
 ) -> CommandResult<Option<String>> {
+    app.state::<AppState>().refuse_on_team()?;
     let Some(path) = picked::pick_backup(&app).await? else {
         return Ok(None);
     };

@@ -50,6 +50,9 @@ def test_two_windows_share_one_team_catalog(app):
         connect(app, server, "ann")
         app.wait_for(lambda: "Blue mug" in card_text(app, "MUG-1"), "ann's window to show the server's MUG-1")
         app.shot("ann-on-team")
+        files = app.js("return document.querySelector('[aria-label=\"Files\"]').textContent")
+        assert "Export" in files and "Back up now" in files, files
+        assert "Import images" not in files and "Import CSV" not in files, files
 
         other = App(f"{app.name}-bob", ports=(4446, 4447))
         other.launch()

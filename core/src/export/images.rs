@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::images::decode::{Format, MAX_SIDE};
 use crate::images::rendition;
 use crate::library::Library;
+use crate::store::{Original, Store};
 use std::path::{Component, Path, PathBuf};
 
 pub(crate) enum Copied {
@@ -18,7 +19,6 @@ pub(crate) enum Copied {
 }
 
 pub(crate) struct Copier {
-    library: Library,
     dir: PathBuf,
     /// How rows name the folder: relative to the export file when inside its folder.
     prefix: String,
@@ -26,7 +26,7 @@ pub(crate) struct Copier {
 }
 
 impl Copier {
-    pub fn new(library: &Library, photos: PhotosOut<'_>, out: &Path) -> Result<Self> {
+    pub fn new(photos: PhotosOut<'_>, out: &Path) -> Result<Self> {
         let dir = photos.dir;
         std::fs::create_dir_all(dir).map_err(|e| Error::io("Can't create the images folder", dir, e))?;
         let dir = dir
@@ -40,7 +40,6 @@ impl Copier {
             Err(_) => format!("{}/", dir.display()),
         };
         Ok(Copier {
-            library: library.clone(),
             dir,
             prefix,
             keep_originals: photos.keep_originals,
@@ -64,9 +63,10 @@ impl Copier {
         }
     }
 
-    /// Copies one original, or writes its JPEG, to a temporary name then renamed, unless it
-    /// is already there (names are content hashes, so a file of the name is that photo).
-    pub fn copy(&self, image: &ExportImage) -> Result<Copied> {
+    /// Copies one original from `store`, or writes its JPEG, to a temporary name then
+    /// renamed, unless it is already there (names are content hashes, so a file of the name
+    /// is that photo).
+    pub fn copy(&self, image: &ExportImage, store: &mut dyn Store) -> Result<Copied> {
         let name = self.file_name(image);
         let target = self.dir.join(&name);
         let converts = self.converts(image);
@@ -75,21 +75,19 @@ impl Copier {
         if there {
             return Ok(Copied::AlreadyThere);
         }
-        let Some(source) = find_original(&self.library, &image.sha256, &image.mime)? else {
+        let Some(source) = store.original(image)? else {
             return Ok(Copied::Missing);
         };
         let partial = self.dir.join(format!(".{name}.partial-{}", std::process::id()));
-        let written = match converts {
-            None => std::fs::copy(&source, &partial)
+        let written = match (converts, source) {
+            (None, Original::File(source)) => std::fs::copy(&source, &partial)
                 .map(drop)
                 .map_err(|e| Error::io("Can't copy the photo", &source, e)),
-            Some(format) => std::fs::read(&source)
-                .map_err(|e| Error::io("Can't read the photo", &source, e))
+            (None, Original::Bytes(bytes)) => write_file(&partial, &bytes),
+            (Some(format), source) => source
+                .read()
                 .and_then(|bytes| rendition::jpeg(&bytes, format, MAX_SIDE))
-                .and_then(|jpeg| {
-                    std::fs::write(&partial, jpeg)
-                        .map_err(|e| Error::io("Can't write the photo", &partial, e))
-                }),
+                .and_then(|jpeg| write_file(&partial, &jpeg)),
         };
         let placed = written
             .and_then(|()| {
@@ -106,6 +104,10 @@ impl Copier {
         }
         placed.map(|()| Copied::Yes)
     }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::io("Can't write the photo", path, e))
 }
 
 impl Copier {

@@ -4,7 +4,8 @@
 //! {
 //!   "format": "shelfkeeper-catalog",     // always this string
 //!   "version": 1,                        // bumped on any incompatible change
-//!   "schema_version": 2,                 // the catalog schema it was exported from
+//!   "schema_version": 2,                 // the catalog schema it was exported from (a
+//!                                        // team server's counts its own migrations)
 //!   "app_version": "0.1.0",
 //!   "categories": [ {"id", "name", "parent_id", "path"} ... ],
 //!   "tags": [ "name" ... ],
@@ -29,11 +30,10 @@
 //! time, so the document is never held in memory whole.
 
 use super::{flush_to_disk, write_all, ExportImage, ExportItem, Sink};
-use crate::catalog::{categories, tags};
 use crate::error::Result;
 use crate::money::format_price;
-use crate::{migrations, Error};
-use rusqlite::Connection;
+use crate::store::Store;
+use crate::Error;
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -63,8 +63,8 @@ pub(crate) struct JsonDocument {
 }
 
 impl JsonDocument {
-    pub fn new(mut writer: BufWriter<File>, conn: &Connection) -> Result<Self> {
-        let cats = categories::list(conn)?;
+    pub fn new(mut writer: BufWriter<File>, store: &mut dyn Store) -> Result<Self> {
+        let cats = store.categories()?;
         let cats: Vec<JsonCategory<'_>> = cats
             .iter()
             .map(|c| JsonCategory {
@@ -74,11 +74,11 @@ impl JsonDocument {
                 path: &c.path,
             })
             .collect();
-        let tag_names: Vec<String> = tags::list(conn)?.into_iter().map(|t| t.name).collect();
+        let tag_names: Vec<String> = store.tags()?.into_iter().map(|t| t.name).collect();
         let head = format!(
             "{{\n\"format\": {},\n\"version\": {JSON_VERSION},\n\"schema_version\": {},\n\"app_version\": {},\n\"categories\": {},\n\"tags\": {},\n\"products\": [",
             serde_json::to_string(JSON_FORMAT)?,
-            migrations::current_version(conn)?,
+            store.schema_version()?,
             serde_json::to_string(env!("CARGO_PKG_VERSION"))?,
             serde_json::to_string(&cats)?,
             serde_json::to_string(&tag_names)?,

@@ -23,11 +23,11 @@ pub use json::{JSON_FORMAT, JSON_VERSION};
 pub use shopify::SHOPIFY_COLUMNS;
 pub use woocommerce::WOOCOMMERCE_COLUMNS;
 
-use crate::catalog::products::{self, Product, ProductQuery, SortKey};
-use crate::catalog::{Catalog, ProductId};
+use crate::catalog::products::{Product, ProductQuery, SortKey};
+use crate::catalog::ProductId;
 use crate::error::{Error, Result};
 use crate::job::{Job, Progress};
-use crate::library::Library;
+use crate::store::Store;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -169,11 +169,12 @@ pub(crate) trait Sink {
 /// HEIC/AVIF written as JPEG) into its folder and the rows name them relative to the output
 /// file's folder.
 ///
-/// Like a backup, it reads through its own connection, inside one read transaction: the file
-/// shows the catalog as it was when the export started, and the writer stays free for the
-/// seller's edits meanwhile.
+/// `store` is either engine's catalog; it is read inside one snapshot ([`Store::snapshot`]),
+/// so the file shows the catalog as it was when the export started. Give it a handle of its
+/// own (a library's [`crate::Catalog::reader`], a second connection to the team server) and
+/// the seller's edits save meanwhile.
 pub fn export(
-    library: &Library,
+    store: &mut dyn Store,
     format: ExportFormat,
     out: &Path,
     photos: Option<PhotosOut<'_>>,
@@ -182,7 +183,14 @@ pub fn export(
     job: &Job,
 ) -> Result<ExportSummary> {
     let partial = partial_path(out);
-    let result = write_export(library, format, out, &partial, photos, query, only_ids, job);
+    let mut written = None;
+    let snapshot = store.snapshot(&mut |store| {
+        written = Some(write_export(
+            store, format, out, &partial, photos, query, only_ids, job,
+        )?);
+        Ok(())
+    });
+    let result = snapshot.map(|()| written.expect("written when the snapshot succeeded"));
     match result {
         Ok(mut summary) => {
             std::fs::rename(&partial, out).map_err(|e| Error::io("Can't save the export as", out, e))?;
@@ -207,7 +215,7 @@ fn partial_path(out: &Path) -> PathBuf {
 
 #[allow(clippy::too_many_arguments)]
 fn write_export(
-    library: &Library,
+    store: &mut dyn Store,
     format: ExportFormat,
     out: &Path,
     partial: &Path,
@@ -216,19 +224,16 @@ fn write_export(
     only_ids: Option<&[ProductId]>,
     job: &Job,
 ) -> Result<ExportSummary> {
-    let conn = Catalog::open_reader(library)?;
-    let _snapshot = conn.unchecked_transaction()?;
-    let conn = &conn;
     let file = File::create(partial).map_err(|e| Error::io("Can't create the export file", partial, e))?;
     let writer = BufWriter::with_capacity(256 * 1024, file);
     let mut sink: Box<dyn Sink> = match format {
         ExportFormat::Csv => Box::new(generic::GenericCsv::new(writer)?),
-        ExportFormat::Json => Box::new(json::JsonDocument::new(writer, conn)?),
-        ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer, conn)?),
+        ExportFormat::Json => Box::new(json::JsonDocument::new(writer, store)?),
+        ExportFormat::Shopify => Box::new(shopify::ShopifyCsv::new(writer, store)?),
         ExportFormat::Woocommerce => Box::new(woocommerce::WooCommerceCsv::new(writer)?),
     };
     let copier = photos
-        .map(|photos| images::Copier::new(library, photos, out))
+        .map(|photos| images::Copier::new(photos, out))
         .transpose()?;
     let mut summary = ExportSummary {
         format,
@@ -243,12 +248,12 @@ fn write_export(
         Some(ids) => ids.len() as u64,
         None => 0,
     };
-    let mut visit = |id: ProductId| -> Result<()> {
+    let mut visit = |store: &mut dyn Store, id: ProductId| -> Result<()> {
         job.check_cancelled()?;
-        let item = load_item(conn, id)?;
+        let item = load_item(store, id)?;
         if let Some(copier) = &copier {
             for image in item.images.iter().chain(&item.variant_images) {
-                match copier.copy(image)? {
+                match copier.copy(image, store)? {
                     images::Copied::Yes => summary.images_copied += 1,
                     images::Copied::AlreadyThere => {}
                     images::Copied::Missing => summary.images_missing.push(image.sha256.clone()),
@@ -274,10 +279,10 @@ fn write_export(
     match only_ids {
         Some(ids) => {
             for &id in ids {
-                visit(id)?;
+                visit(store, id)?;
             }
         }
-        None => for_each_matching(conn, query, &mut visit)?,
+        None => for_each_matching(store, query, &mut visit)?,
     }
     sink.finish()?;
     if let Some(copier) = &copier {
@@ -294,9 +299,9 @@ fn write_export(
 /// Calls `visit` with the id of every product matching the query's filters, in SKU order,
 /// one page of ids at a time.
 fn for_each_matching(
-    conn: &Connection,
+    store: &mut dyn Store,
     query: &ProductQuery,
-    visit: &mut dyn FnMut(ProductId) -> Result<()>,
+    visit: &mut dyn FnMut(&mut dyn Store, ProductId) -> Result<()>,
 ) -> Result<()> {
     let mut page_query = ProductQuery {
         sort: SortKey::Sku,
@@ -306,9 +311,9 @@ fn for_each_matching(
         ..query.clone()
     };
     loop {
-        let page = products::list(conn, &page_query)?;
+        let page = store.list(&page_query)?;
         for item in &page.items {
-            visit(item.id)?;
+            visit(store, item.id)?;
         }
         match page.next {
             Some(next) => page_query.after = Some(next),
@@ -326,35 +331,69 @@ const IMAGES_OF: &str =
 const ORIGINAL: &str = "SELECT sha256, -1, '', mime, width, height, byte_size, file_name
   FROM originals WHERE sha256 = ?1";
 
-fn image_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportImage> {
-    let sha256: String = r.get(0)?;
-    let mime: String = r.get(3)?;
-    Ok(ExportImage {
-        file_name: format!("{sha256}.{}", extension_for_mime(&mime)),
-        sha256,
-        position: r.get(1)?,
-        alt_text: r.get(2)?,
-        mime,
-        width: r.get(4)?,
-        height: r.get(5)?,
-        byte_size: r.get(6)?,
-        original_file_name: r.get(7)?,
-    })
-}
-
-fn load_item(conn: &Connection, id: ProductId) -> Result<ExportItem> {
-    let mut product = products::get(conn, id)?;
-    let images = conn
+/// A library's side of [`Store::photos`].
+pub(crate) fn photos_of(conn: &Connection, id: ProductId) -> Result<Vec<ExportImage>> {
+    Ok(conn
         .prepare_cached(IMAGES_OF)?
         .query_map([id], image_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A library's side of [`Store::original_photo`].
+pub(crate) fn original_photo(conn: &Connection, sha256: &str) -> Result<Option<ExportImage>> {
+    Ok(conn
+        .prepare_cached(ORIGINAL)?
+        .query_row([sha256], image_from_row)
+        .optional()?)
+}
+
+fn image_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportImage> {
+    Ok(ExportImage::new(
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        (r.get(4)?, r.get(5)?),
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+impl ExportImage {
+    /// The photo as a row of either engine gives it (`position` -1 for a variant's photo
+    /// its product no longer shows).
+    pub(crate) fn new(
+        sha256: String,
+        position: i64,
+        alt_text: String,
+        mime: String,
+        (width, height): (i64, i64),
+        byte_size: i64,
+        original_file_name: String,
+    ) -> ExportImage {
+        ExportImage {
+            file_name: format!("{sha256}.{}", extension_for_mime(&mime)),
+            sha256,
+            position,
+            alt_text,
+            mime,
+            width,
+            height,
+            byte_size,
+            original_file_name,
+        }
+    }
+}
+
+fn load_item(store: &mut dyn Store, id: ProductId) -> Result<ExportItem> {
+    let mut product = store.product(id)?;
+    let images = store.photos(id)?;
     product.primary_image = images.first().map(|i| i.sha256.clone());
     let mut variant_images: Vec<ExportImage> = Vec::new();
     for sha in product.variants.iter().filter_map(|v| v.image_sha256.as_deref()) {
         let known = images.iter().chain(&variant_images).any(|i| i.sha256 == sha);
         if !known {
-            let mut stmt = conn.prepare_cached(ORIGINAL)?;
-            if let Some(image) = stmt.query_row([sha], image_from_row).optional()? {
+            if let Some(image) = store.original_photo(sha)? {
                 variant_images.push(image);
             }
         }

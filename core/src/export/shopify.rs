@@ -16,7 +16,7 @@ use super::{csv_error, finish_csv, ExportImage, ExportItem, Sink};
 use crate::catalog::products::{Product, Status};
 use crate::error::Result;
 use crate::money::format_price;
-use rusqlite::Connection;
+use crate::store::Store;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufWriter;
@@ -79,8 +79,6 @@ fn column(name: &str) -> usize {
 
 /// Every handle a seller gave a product, read before the first row, so that a handle made
 /// from another product's SKU never takes one of them (the catalog keeps them unique).
-const GIVEN_HANDLES: &str = "SELECT handle FROM products WHERE handle IS NOT NULL";
-
 /// One row of the file, filled by column name.
 struct Row(Vec<String>);
 
@@ -105,12 +103,8 @@ pub(crate) struct ShopifyCsv {
 }
 
 impl ShopifyCsv {
-    pub fn new(out: BufWriter<File>, conn: &Connection) -> Result<Self> {
-        let mut handles = HashSet::new();
-        let mut stmt = conn.prepare(GIVEN_HANDLES)?;
-        for handle in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            handles.insert(handle?.to_lowercase());
-        }
+    pub fn new(out: BufWriter<File>, store: &mut dyn Store) -> Result<Self> {
+        let handles = store.handles()?.into_iter().map(|h| h.to_lowercase()).collect();
         let mut writer = csv::WriterBuilder::new().from_writer(out);
         writer.write_record(SHOPIFY_COLUMNS).map_err(csv_error)?;
         Ok(ShopifyCsv { writer, handles })

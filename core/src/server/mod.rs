@@ -6,8 +6,8 @@
 //! This module holds what is particular to the server:
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
-//! - `products`, `pages` and `search`: the server's side of the storage layer
-//!   (`crate::store`), the product list and editor on a team catalog;
+//! - `products`, `pages`, `search` and `photos`: the server's side of the storage layer
+//!   (`crate::store`), the product list, editor and export on a team catalog;
 //! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
@@ -15,8 +15,8 @@
 //! - `session`: a team catalog kept open by the app's window, connecting again after a
 //!   lost connection, and the team server a library profile remembers.
 //!
-//! `shelf --server` runs the product and search commands on a team catalog, and the app's
-//! window its grid, search and editor.
+//! `shelf --server` runs the product, search and export commands on a team catalog, and the
+//! app's window its grid, search, editor and export.
 
 pub mod backup;
 pub mod changes;
@@ -25,6 +25,7 @@ pub mod credentials;
 pub mod migrations;
 pub mod pages;
 pub mod people;
+pub mod photos;
 pub mod products;
 pub mod pull;
 pub mod push;

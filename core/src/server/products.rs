@@ -15,9 +15,10 @@ use crate::catalog::tags::Tag;
 use crate::catalog::users::{Role, User};
 use crate::catalog::{trash, ProductId};
 use crate::error::{Error, Result};
+use crate::export::ExportImage;
 use crate::images::{self, Thumbnail};
 use crate::rules;
-use crate::store::Store;
+use crate::store::{Original, Store};
 use postgres::{Client, GenericClient};
 
 const PRODUCT: &str = "SELECT product_json($1)";
@@ -41,6 +42,7 @@ const TAGS: &str = "SELECT t.id, t.name::text, count(pt.product_id) FROM tags AS
 const ME: &str = "SELECT id, username::text, display_name, email, role, is_active, iso_ms(created_at),
     iso_ms(deleted_at)
   FROM users WHERE username = session_user";
+const GIVEN_HANDLES: &str = "SELECT handle::text FROM products WHERE handle IS NOT NULL";
 const PRODUCT_COUNT: &str = "SELECT count(*) FROM products WHERE deleted_at IS NULL";
 const THUMBNAIL: &str = "SELECT bytes, mime, width, height FROM thumbnails WHERE sha256 = $1";
 
@@ -93,6 +95,9 @@ const PURGE: [&str; 5] = [
     "DELETE FROM products WHERE id = ANY ($1)",
 ];
 
+/// One unchanging view for a long read (an export), which refuses writes.
+const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 /// A team catalog: a connection to the shop's server, logged in as one person.
 pub struct TeamCatalog {
     client: Client,
@@ -112,6 +117,12 @@ impl TeamCatalog {
             std::cmp::Ordering::Greater => return Err(super::pull::other_schema(version)),
         }
         Ok(TeamCatalog { client })
+    }
+
+    /// The team catalog at `address`, connected with the password the keyring keeps (and
+    /// the shop's own certificate authority, if given).
+    pub fn connect(address: &str, ca: Option<&std::path::Path>) -> Result<TeamCatalog> {
+        TeamCatalog::open(super::connect::connect(address, ca)?)
     }
 
     /// Whether the connection has been found lost (by the last call).
@@ -216,6 +227,36 @@ impl Store for TeamCatalog {
             Some(row) => Ok((code, row.get::<_, i32>(0) as u32)),
             None => Err(products::unknown_currency(&code)),
         }
+    }
+
+    fn snapshot(&mut self, f: &mut dyn FnMut(&mut dyn Store) -> Result<()>) -> Result<()> {
+        self.client.batch_execute(SNAPSHOT)?;
+        let done = f(self);
+        let ended = self
+            .client
+            .batch_execute(if done.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        done.and(ended.map_err(Error::from))
+    }
+
+    fn photos(&mut self, id: ProductId) -> Result<Vec<ExportImage>> {
+        super::photos::photos_of(&mut self.client, id)
+    }
+
+    fn original_photo(&mut self, sha256: &str) -> Result<Option<ExportImage>> {
+        super::photos::original_photo(&mut self.client, sha256)
+    }
+
+    fn original(&mut self, image: &ExportImage) -> Result<Option<Original>> {
+        Ok(super::photos::original_bytes(&mut self.client, &image.sha256)?.map(Original::Bytes))
+    }
+
+    fn handles(&mut self) -> Result<Vec<String>> {
+        Ok(self
+            .client
+            .query(GIVEN_HANDLES, &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
     }
 
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {

@@ -15,6 +15,7 @@ import { count } from '../format/count';
 import { selection } from './selection.svelte';
 import { screens } from './screens.svelte';
 import { browser } from './browser.svelte';
+import { team } from './team.svelte';
 
 export async function trashSelection(): Promise<void> {
   const ids = selection.list();
@@ -23,7 +24,9 @@ export async function trashSelection(): Promise<void> {
     const n = await trashProducts(ids);
     selection.clear();
     void browser.follow(ids.map((id) => ({ entity: 'product', id: String(id), kind: 'trashed' })));
-    announcer.say(`Moved ${count(n, 'product')} to the trash. Ctrl+Z brings back.`);
+    // Undo works on this computer's library only so far; the trash view brings back either.
+    const back = team.on ? 'The trash view brings them back.' : 'Ctrl+Z brings back.';
+    announcer.say(`Moved ${count(n, 'product')} to the trash. ${back}`);
   } catch (err) {
     announcer.say(toCommandError(err).message, 'error');
   }
@@ -59,7 +62,7 @@ export async function backUpNow(): Promise<void> {
     if (summary) {
       const mb = Math.round(summary.bytes / 104857.6) / 10;
       announcer.say(
-        `Backed up ${summary.originals} photos and the catalog (${mb} MB) to ${summary.path}.`,
+        `Backed up ${summary.originals} photos and the ${team.on ? 'team ' : ''}catalog (${mb} MB) to ${summary.path}.`,
       );
       if (summary.originals_missing.length > 0) {
         announcer.say(

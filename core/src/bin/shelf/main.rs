@@ -198,7 +198,7 @@ fn run(cli: Cli, out: &Out) -> shelf_core::Result<ExitCode> {
         Command::Thumbnail { sha256, out: file } => image_cmds::thumbnail(&catalog, &sha256, &file, out),
         Command::Watch { dir } => image_cmds::watch(catalog, &dir, out),
         Command::Repair => image_cmds::repair(&mut catalog, out),
-        Command::Export(args) => transfer_cmds::export(&catalog, args, out),
+        Command::Export(args) => transfer_cmds::export(&mut catalog.reader()?, args, out),
         Command::ImportCsv(args) => transfer_cmds::import_csv(&mut catalog, args, out),
         Command::Backup { out: file } => transfer_cmds::backup(&catalog, &file, out),
         Command::AutoBackup(cmd) => transfer_cmds::auto_backup(&mut catalog, cmd, out),
@@ -223,14 +223,13 @@ fn on_team_server(
             "On a team server you act as the login you connect with; leave out --as (connect as that person instead).",
         ));
     }
-    let team = || -> shelf_core::Result<TeamCatalog> {
-        TeamCatalog::open(shelf_core::server::connect::connect(address, ca)?)
-    };
+    let team = || TeamCatalog::connect(address, ca);
     match command {
         Command::Product(cmd) => catalog_cmds::product(&mut team()?, cmd, out),
         Command::Search { text, limit } => catalog_cmds::search(&mut team()?, &text, limit, out),
+        Command::Export(args) => transfer_cmds::export(&mut team()?, args, out),
         _ => Err(shelf_core::Error::refused(
-            "That command works on a local library; on a team server, `shelf --server` runs `product` and `search` so far. Leave out --server to use this computer's library.",
+            "That command works on a local library; on a team server, `shelf --server` runs `product`, `search` and `export` so far. Leave out --server to use this computer's library.",
         )),
     }
 }

@@ -5,11 +5,11 @@
 use crate::output::Out;
 use clap::Args;
 use shelf_core::backup;
-use shelf_core::catalog::categories;
 use shelf_core::catalog::products::{ProductQuery, Status};
 use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, Field};
 use shelf_core::export::{self, ExportFormat, PhotosOut};
 use shelf_core::job::Job;
+use shelf_core::store::Store;
 use shelf_core::{Catalog, Error, Library, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -63,21 +63,22 @@ pub struct ImportCsvArgs {
     report: Option<PathBuf>,
 }
 
-pub fn export(catalog: &Catalog, args: ExportArgs, out: &Out) -> Result<ExitCode> {
+/// `shelf export`, from a library (through a read-only handle of its own) or a team server.
+pub fn export(store: &mut dyn Store, args: ExportArgs, out: &Out) -> Result<ExitCode> {
     let format = ExportFormat::parse(&args.format)?;
     let query = ProductQuery {
         status: args.status.as_deref().map(Status::parse).transpose()?,
         category_id: args
             .category
             .as_deref()
-            .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+            .map(|p| store.category_by_path(p).map(|c| c.id))
             .transpose()?,
         tag: args.tag,
         search: args.search,
         ..ProductQuery::default()
     };
     let summary = export::export(
-        catalog.library(),
+        store,
         format,
         &args.out,
         args.images.as_deref().map(|dir| PhotosOut {

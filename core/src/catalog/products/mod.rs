@@ -15,8 +15,8 @@ pub(crate) use bulk::{insert_rows, update_rows};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
 pub(crate) use page::{page_limit, page_of, start_cursor};
 pub use read::{
-    as_fields_by_handle, as_fields_by_sku, by_sku, get, id_and_trash_by_sku, id_by_sku, sku_and_trash,
-    AsFields,
+    as_fields_by_handle, as_fields_by_sku, by_sku, get, given_handles, id_and_trash_by_sku, id_by_sku,
+    sku_and_trash, AsFields,
 };
 pub(crate) use write::{already_used, category_gone, insert, unknown_currency, update_in};
 

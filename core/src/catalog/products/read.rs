@@ -14,6 +14,7 @@ const GET: &str = "SELECT p.id, p.sku, p.name, p.description, p.price_minor, p.c
     p.vendor, p.product_type, p.handle, p.compare_at_minor, p.cost_minor, p.weight_grams
   FROM products AS p JOIN currencies AS c ON c.code = p.currency WHERE p.id = ?1";
 const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = ?1";
+const GIVEN_HANDLES: &str = "SELECT handle FROM products WHERE handle IS NOT NULL";
 const SKU_AND_TRASH: &str = "SELECT sku, deleted_at FROM products WHERE id = ?1";
 const ID_AND_TRASH_BY_SKU: &str = "SELECT id, deleted_at FROM products WHERE sku = ?1";
 
@@ -72,6 +73,14 @@ pub fn id_by_sku(conn: &Connection, sku: &str) -> Result<Option<ProductId>> {
         .prepare_cached(ID_BY_SKU)?
         .query_row([sku.trim()], |r| r.get(0))
         .optional()?)
+}
+
+/// Every handle the seller gave a product, trash included.
+pub fn given_handles(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(GIVEN_HANDLES)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// A product's SKU, and since when it is in the trash (if it is): what a photo import needs

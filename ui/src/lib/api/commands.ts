@@ -107,7 +107,8 @@ export const commands = {
   },
   /**
    * The catalog file's checks, then the image library's (`deep` re-hashes every original),
-   * through a read-only connection: the seller's edits save while it runs.
+   * through a read-only connection: the seller's edits save while it runs. The library's
+   * only so far (refused while the window shows a team catalog).
    */
   checkCatalog(deep: boolean, onProgress: (progress: Progress) => void): RunningJob<CheckReport> {
     return startJob('check_catalog', { deep }, onProgress, (jobId) => commands.cancelJob(jobId));
@@ -234,13 +235,14 @@ export const commands = {
   },
   /**
    * "Back up now": asks where (the library's backups folder by default), writes a verified
-   * backup there. `None` when the seller cancels.
+   * backup of the catalog the window shows there. `None` when the seller cancels.
    */
   backupNow(onProgress: (progress: Progress) => void): RunningJob<BackupSummary | null> {
     return startJob('backup_now', {}, onProgress, (jobId) => commands.cancelJob(jobId));
   },
   /**
-   * "Restore from backup…": the seller picks an archive, sees what it holds and confirms; it is
+   * "Restore from backup…" (into this computer's library, so not while the window shows a
+   * team catalog): the seller picks an archive, sees what it holds and confirms; it is
    * checked entry by entry in a staging folder and only then swapped in, the current library
    * moved aside (never deleted). The app's connections still point at the library that was
    * moved aside, so from that moment every write is refused, and the app restarts on the
