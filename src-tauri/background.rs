@@ -60,6 +60,12 @@ pub struct BatchWriter<'a> {
     state: &'a AppState,
 }
 
+impl<'a> BatchWriter<'a> {
+    pub fn new(state: &'a AppState) -> Self {
+        BatchWriter { state }
+    }
+}
+
 impl WriterAccess for BatchWriter<'_> {
     fn with_writer<T>(
         &mut self,

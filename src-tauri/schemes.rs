@@ -3,12 +3,13 @@
 //! never changes, so it is cacheable forever; a thumbnail is re-made under the same hash when
 //! the photo is rotated, so it is fetched again each time (it comes from a local BLOB). The hash is validated before
 //! anything is looked up; thumbnails come from the catalog the window shows (the library's
-//! or the team server's), originals from the originals folder through the images API (which
-//! derives the path from the hash; on a team catalog, a photo this computer also holds).
+//! or the team server's), originals through the storage layer (a library's from its originals
+//! folder, the path derived from the hash; a team catalog's from this computer's photo
+//! cache, fetched from the server once).
 
-use crate::state::{lock_blocking, AppState};
+use crate::state::AppState;
 use shelf_core::library::is_sha256_hex;
-use shelf_core::{images, ErrorKind};
+use shelf_core::ErrorKind;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -104,17 +105,10 @@ pub fn original<R: Runtime>(
     responder: UriSchemeResponder,
 ) {
     serve(ctx, request, responder, |state| {
-        let originals = state.originals_handle();
-        move |hash| {
-            let found = images::viewable_file(&lock_blocking(&originals), &hash);
-            match found.and_then(|(path, mime)| read_original(&path).map(|b| (b, mime))) {
-                Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
-                Err(err) => failure(&err),
-            }
+        let originals = state.originals();
+        move |hash| match originals.get(&hash) {
+            Ok((body, mime)) => bytes(&mime, IMMUTABLE, body),
+            Err(err) => failure(&err),
         }
     });
-}
-
-fn read_original(path: &std::path::Path) -> shelf_core::Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| shelf_core::Error::io("Can't read the original photo", path, e))
 }

@@ -6,22 +6,23 @@
 //! Every database call runs on a blocking thread, never on the window's event loop or an
 //! async worker. The grid, search and editor ask [`AppState::browse`] and [`AppState::edit`],
 //! which run on whichever catalog the window shows: this computer's library or the team
-//! server (issue 14), as do an export ([`AppState::own_reader`]) and "Back up now"
-//! ([`AppState::back_up`]). What runs on the library only so far asks [`AppState::read`] and
+//! server (issue 14), as do a photo import ([`AppState::import_photos`]), an export
+//! ([`AppState::own_reader`]) and "Back up now" ([`AppState::back_up`]). What runs on the library only so far asks [`AppState::read`] and
 //! [`AppState::write`] or runs as a job with the writer, which a window on a team catalog
 //! refuses rather than quietly reading or changing this computer's copy.
 
+use crate::background::BatchWriter;
 use crate::error::{CommandError, CommandResult};
 use crate::picked::PickedPaths;
 use rusqlite::Connection;
 use shelf_core::backup::{self, BackupSummary};
-use shelf_core::images::Thumbnail;
-use shelf_core::job::{CancelToken, Job};
+use shelf_core::images::{self, ImportTarget, Thumbnail};
+use shelf_core::job::{CancelToken, Job, JobReport};
 use shelf_core::server::session::TeamSession;
 use shelf_core::store::{Store, TeamCatalog};
 use shelf_core::{Catalog, Library};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -180,6 +181,21 @@ impl AppState {
         }
     }
 
+    /// Imports photos into the catalog the window shows (on a job's thread): the team
+    /// server's, on a connection of the job's own, or the library's, taking its writer one
+    /// batch at a time so the seller's edits are saved in between.
+    pub fn import_photos(
+        &self,
+        paths: &[PathBuf],
+        target: ImportTarget,
+        job: &Job,
+    ) -> shelf_core::Result<JobReport> {
+        match self.team() {
+            Some(team) => TeamCatalog::connect(&team.address, None)?.import_photos(paths, target, job),
+            None => images::import(BatchWriter::new(self), paths, target, job),
+        }
+    }
+
     /// Where the URI scheme's worker thread finds thumbnails: the catalog the window shows.
     pub fn thumbnails(&self) -> Thumbnails {
         match self.team() {
@@ -252,9 +268,29 @@ impl AppState {
         lock(&self.writer)
     }
 
-    /// The originals lookup, used from the URI scheme's worker thread.
-    pub fn originals_handle(&self) -> Arc<Mutex<Catalog>> {
-        Arc::clone(&self.originals)
+    /// Where the URI scheme's worker thread finds what the photo viewer shows: the catalog
+    /// the window shows.
+    pub fn originals(&self) -> Originals {
+        match self.team() {
+            Some(team) => Originals::Team(team.images),
+            None => Originals::Library(Arc::clone(&self.originals)),
+        }
+    }
+}
+
+pub enum Originals {
+    Team(Arc<Mutex<TeamSession>>),
+    Library(Arc<Mutex<Catalog>>),
+}
+
+impl Originals {
+    /// The viewer's bytes for the photo with this content hash, and their MIME type (on a
+    /// blocking thread).
+    pub fn get(&self, sha256: &str) -> shelf_core::Result<(Vec<u8>, String)> {
+        match self {
+            Originals::Team(session) => lock(session).read(|catalog| catalog.viewable_photo(sha256)),
+            Originals::Library(catalog) => lock(catalog).viewable_photo(sha256),
+        }
     }
 }
 
@@ -271,11 +307,6 @@ impl Thumbnails {
             Thumbnails::Library(reader) => shelf_core::images::thumbnail(&lock(reader), sha256),
         }
     }
-}
-
-/// Locks a shared connection or catalog on the current (blocking) thread.
-pub fn lock_blocking<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    lock(mutex)
 }
 
 /// Runs `f` on a blocking thread (for core calls that need no connection, like reading a

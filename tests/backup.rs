@@ -149,16 +149,11 @@ fn write_archive(path: &Path, entries: &[Entry], manifest: &serde_json::Value) {
     zip.finish().unwrap();
 }
 
-fn sha(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(bytes))
-}
-
 fn list_in_manifest(manifest: &mut serde_json::Value, name: &str, bytes: &[u8]) {
     manifest["entries"]
         .as_array_mut()
         .unwrap()
-        .push(serde_json::json!({"path": name, "size": bytes.len(), "sha256": sha(bytes)}));
+        .push(serde_json::json!({"path": name, "size": bytes.len(), "sha256": sha256_hex(bytes)}));
 }
 
 fn extra(name: &str, bytes: &[u8]) -> Entry {
@@ -267,7 +262,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
             "zip bomb",
             |e, m| {
                 let zeros = vec![0u8; 64 << 20];
-                let sha = sha(&zeros);
+                let sha = sha256_hex(&zeros);
                 let name = format!("originals/{}/{sha}.tif", &sha[..2]);
                 list_in_manifest(m, &name, &zeros);
                 e.push(Entry {
@@ -303,7 +298,7 @@ fn hostile_cases() -> Vec<(&'static str, Tamper, &'static str)> {
                 for b in &mut e[db].bytes[len / 2..len / 2 + 4096] {
                     *b = 0x5A;
                 }
-                let fixed = sha(&e[db].bytes);
+                let fixed = sha256_hex(&e[db].bytes);
                 for entry in m["entries"].as_array_mut().unwrap() {
                     if entry["path"] == "catalog.db" {
                         entry["sha256"] = serde_json::json!(fixed);
@@ -462,7 +457,7 @@ fn add_original_sized(
     size: usize,
 ) -> String {
     let bytes = photo_bytes(&format!("big-{i}"), size);
-    let sha = sha(&bytes);
+    let sha = sha256_hex(&bytes);
     let path = library.original_path(&sha, "jpg").unwrap();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, &bytes).unwrap();
@@ -750,7 +745,7 @@ fn a_backup_whose_catalog_schema_was_tampered_with_is_refused_by_name() {
     for listed in manifest["entries"].as_array_mut().unwrap() {
         if listed["path"] == "catalog.db" {
             listed["size"] = bytes.len().into();
-            listed["sha256"] = sha(&bytes).into();
+            listed["sha256"] = sha256_hex(&bytes).into();
         }
     }
     entries[at].bytes = bytes;

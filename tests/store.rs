@@ -51,7 +51,8 @@ impl Shop {
         }
     }
 
-    /// The catalog as `username` has it open on their computer.
+    /// The catalog as `username` has it open on their computer (a team catalog's photo
+    /// cache is the tests' own, shared: its files are named by their content).
     fn open_as(&self, username: &str) -> Box<dyn Store> {
         match self {
             Shop::Sqlite(lib) => {
@@ -59,7 +60,11 @@ impl Shop {
                 catalog.set_actor(username).unwrap();
                 Box::new(catalog)
             }
-            Shop::Server(db) => Box::new(TeamCatalog::open(db.client_as(username)).unwrap()),
+            Shop::Server(db) => {
+                let mut team = TeamCatalog::open(db.client_as(username)).unwrap();
+                team.keep_photos_in(std::env::temp_dir().join("shelfkeeper-tests-photo-cache"));
+                Box::new(team)
+            }
         }
     }
 
@@ -610,6 +615,41 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
     let trash = on_server(&["product", "list", "--trash"]);
     assert!(stdout(&trash).contains("SKU-0001"), "{}", stdout(&trash));
 
+    // Photos go to the server, kept first in this computer's cache (here, the test's).
+    let photo = dir.path().join("SKU-0002.jpg");
+    image::DynamicImage::ImageRgb8(crate::images::quadrants(40, 30))
+        .save(&photo)
+        .unwrap();
+    let cache = dir.path().join("cache");
+    let imported = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(["--server", &sam, "import", "--by-sku"])
+        .arg(&photo)
+        .env("XDG_CACHE_HOME", &cache)
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    assert!(
+        stdout(&imported).contains("Added to SKU-0002"),
+        "{}",
+        stdout(&imported)
+    );
+    let sha = sha256_hex(&std::fs::read(&photo).unwrap());
+    let cached = cache
+        .join("shelfkeeper/photos")
+        .join(&sha[..2])
+        .join(format!("{sha}.jpg"));
+    assert!(cached.is_file(), "{cached:?}");
+    let on_product: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM product_images AS i JOIN products AS p ON p.id = i.product_id
+             WHERE p.sku = 'SKU-0002' AND i.sha256 = $1",
+            &[&sha],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(on_product, 1);
+
     let elsewhere = on_server(&["stats"]);
     assert!(!elsewhere.status.success());
     assert!(
@@ -778,4 +818,260 @@ fn every_export_writes_the_same_files_from_either_engine() {
             }
         }
     }
+}
+
+/// A seller's folder of photos named by SKU, with the awkward ones: the same photo under two
+/// names, one for a product in the trash, a damaged file, a phone's HEIC and a text file.
+fn folder_of_photos(dir: &std::path::Path) -> std::path::PathBuf {
+    let photos = dir.join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let pixels = image::DynamicImage::ImageRgb8(crate::images::quadrants(80, 60));
+    pixels.save(photos.join("MUG-1.jpg")).unwrap();
+    std::fs::copy(photos.join("MUG-1.jpg"), photos.join("NEW-7_2.jpg")).unwrap();
+    pixels.fliph().save(photos.join("MUG-1_2.png")).unwrap();
+    pixels.flipv().save(photos.join("NEW-7.jpg")).unwrap();
+    pixels.rotate180().save(photos.join("OLD-3.jpg")).unwrap();
+    std::fs::write(photos.join("IMG_0001.HEIC"), crate::heif::heic(&pixels.fliph())).unwrap();
+    std::fs::write(
+        photos.join("BROKEN-1.jpg"),
+        b"\xff\xd8\xff\xe0 not really a photo",
+    )
+    .unwrap();
+    std::fs::write(photos.join("notes.txt"), "order more mugs").unwrap();
+    photos
+}
+
+type PhotoRow = (String, i64, String, String, (i64, i64), bool);
+
+/// Each product's SKU and status, with its photos as the editor lists them.
+fn products_with_photos(store: &mut dyn Store) -> Vec<(String, String, Vec<PhotoRow>)> {
+    let query = ProductQuery {
+        limit: 100,
+        ..ProductQuery::default()
+    };
+    let page = store.list(&query).unwrap();
+    let mut all = Vec::new();
+    for row in page.items {
+        let photos = store.product_images(row.id).unwrap();
+        let photos = photos
+            .into_iter()
+            .map(|p| {
+                let at = (p.sha256, p.position, p.mime, p.file_name);
+                (
+                    at.0,
+                    at.1,
+                    at.2,
+                    at.3,
+                    (p.width, p.height),
+                    p.deleted_at.is_some(),
+                )
+            })
+            .collect();
+        all.push((row.sku, format!("{:?}", row.status), photos));
+    }
+    all.sort();
+    all
+}
+
+#[test]
+fn a_photo_import_gives_every_file_the_same_result_and_rows_on_either_engine() {
+    use shelf_core::images::ImportTarget;
+    use shelf_core::job::{Job, Outcome};
+    let dir = tempfile::tempdir().unwrap();
+    let photos = folder_of_photos(dir.path());
+    let mut seen = Vec::new();
+    for engine in [Engine::Sqlite, Engine::Server] {
+        let shop = Shop::new(engine);
+        shop.add_person("sam", Role::Staff);
+        let mut store = shop.open_as("sam");
+        store.create_product(&mug()).unwrap();
+        let old = store.create_product(&product("OLD-3", "Old jug", 900)).unwrap();
+        store.move_to_trash(&[old.id]).unwrap();
+        let first = store
+            .import_photos(std::slice::from_ref(&photos), ImportTarget::BySku, &Job::silent())
+            .unwrap();
+        let again = store
+            .import_photos(std::slice::from_ref(&photos), ImportTarget::BySku, &Job::silent())
+            .unwrap();
+        let said = |report: &shelf_core::job::JobReport| -> Vec<(String, Outcome, String)> {
+            let mut items: Vec<_> = report
+                .items
+                .iter()
+                .map(|i| {
+                    let name = i.name.rsplit('/').next().unwrap().to_owned();
+                    (name, i.outcome, i.message.clone())
+                })
+                .collect();
+            items.sort_by(|a, b| a.0.cmp(&b.0));
+            items
+        };
+        let rows = products_with_photos(&mut *store);
+        // Every original the catalog names reads back as the photo it was, and the viewer
+        // gets it (a HEIC as its JPEG copy), twice: the second time from what it kept.
+        for (_, _, photos) in &rows {
+            for (sha, _, mime, ..) in photos {
+                let image = store.original_photo(sha).unwrap().expect(sha);
+                let bytes = store.original(&image).unwrap().unwrap().read().unwrap();
+                assert_eq!(sha256_hex(&bytes), *sha, "{engine:?}");
+                for _ in 0..2 {
+                    let (shown, shown_mime) = store.viewable_photo(sha).unwrap();
+                    if mime == "image/heic" {
+                        assert_eq!(shown_mime, "image/jpeg", "{engine:?}");
+                        assert!(image::load_from_memory(&shown).is_ok(), "{engine:?}");
+                    } else {
+                        assert_eq!((shown_mime.as_str(), shown == bytes), (mime.as_str(), true));
+                    }
+                }
+            }
+        }
+        seen.push((said(&first), said(&again), rows));
+    }
+    let (sqlite, server) = (&seen[0], &seen[1]);
+    let outcome = |name: &str| sqlite.0.iter().find(|i| i.0 == name).unwrap().1;
+    assert_eq!(outcome("MUG-1.jpg"), Outcome::Done, "{:?}", sqlite.0);
+    assert_eq!(outcome("OLD-3.jpg"), Outcome::Refused, "a product in the trash");
+    assert_eq!(outcome("BROKEN-1.jpg"), Outcome::Refused, "a damaged file");
+    assert!(
+        sqlite.0.iter().any(|i| i.2.contains("stored once")),
+        "the same photo twice: {:?}",
+        sqlite.0
+    );
+    assert!(
+        sqlite.1.iter().all(|i| i.1 != Outcome::Done),
+        "a second import adds nothing: {:?}",
+        sqlite.1
+    );
+    assert_eq!(server.0, sqlite.0, "what each file's import said");
+    assert_eq!(server.1, sqlite.1, "what the second import said");
+    assert_eq!(server.2, sqlite.2, "the products and their photos");
+    let new = sqlite.2.iter().find(|p| p.0 == "NEW-7").unwrap();
+    assert_eq!((new.1.as_str(), new.2.len()), ("Draft", 2), "{new:?}");
+    let old = sqlite.2.iter().find(|p| p.0 == "OLD-3");
+    assert!(old.is_none_or(|p| p.2.is_empty()), "{old:?}");
+}
+
+#[test]
+fn a_cached_photo_that_changed_on_disk_is_replaced_before_it_is_sent() {
+    use shelf_core::images::ImportTarget;
+    use shelf_core::job::{Job, Outcome};
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("MUG-1.jpg");
+    image::DynamicImage::ImageRgb8(crate::images::quadrants(80, 60))
+        .save(&photo)
+        .unwrap();
+    let sha = sha256_hex(&std::fs::read(&photo).unwrap());
+    let cache = dir.path().join("cache");
+    let cached = cache.join(&sha[..2]).join(format!("{sha}.jpg"));
+    std::fs::create_dir_all(cached.parent().unwrap()).unwrap();
+    std::fs::write(&cached, b"something else entirely").unwrap();
+    let shop = Shop::new(Engine::Server);
+    let Shop::Server(db) = &shop else { unreachable!() };
+    let mut team = TeamCatalog::open(db.client_as("olga")).unwrap();
+    team.keep_photos_in(cache.clone());
+    let mug = team.create_product(&mug()).unwrap();
+    let report = team
+        .import_photos(
+            std::slice::from_ref(&photo),
+            ImportTarget::Product(mug.id),
+            &Job::silent(),
+        )
+        .unwrap();
+    assert_eq!(report.items[0].outcome, Outcome::Done, "{report:?}");
+    assert_eq!(std::fs::read(&cached).unwrap(), std::fs::read(&photo).unwrap());
+    let image = team.original_photo(&sha).unwrap().unwrap();
+    let bytes = team.original(&image).unwrap().unwrap().read().unwrap();
+    assert_eq!(sha256_hex(&bytes), sha);
+}
+
+#[rstest]
+fn a_products_photos_reorder_describe_turn_and_come_back(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    use shelf_core::images::ImportTarget;
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut store = shop.open_as("sam");
+    let mug = store.create_product(&mug()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pixels = image::DynamicImage::ImageRgb8(crate::images::quadrants(80, 60));
+    let files = ["front.jpg", "side.png", "top.jpg"].map(|name| dir.path().join(name));
+    pixels.save(&files[0]).unwrap();
+    pixels.fliph().save(&files[1]).unwrap();
+    pixels.flipv().save(&files[2]).unwrap();
+    let report = store
+        .import_photos(
+            &files,
+            ImportTarget::Product(mug.id),
+            &shelf_core::job::Job::silent(),
+        )
+        .unwrap();
+    assert!(!report.any_refused(), "{report:?}");
+    let shown = |store: &mut dyn Store| -> Vec<(String, i64, bool)> {
+        let images = store.product_images(mug.id).unwrap();
+        images
+            .into_iter()
+            .map(|i| (i.file_name, i.position, i.deleted_at.is_some()))
+            .collect()
+    };
+    let ids: Vec<i64> = store
+        .product_images(mug.id)
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let (front, side, top) = (ids[0], ids[1], ids[2]);
+
+    store.reorder_images(mug.id, &[top, front, side]).unwrap();
+    assert_eq!(
+        shown(&mut *store),
+        [
+            ("top.jpg".into(), 0, false),
+            ("front.jpg".into(), 1, false),
+            ("side.png".into(), 2, false)
+        ]
+    );
+    assert_eq!(
+        store.product(mug.id).unwrap().primary_image,
+        Some(store.product_images(mug.id).unwrap()[0].sha256.clone())
+    );
+    let stale = store.reorder_images(mug.id, &[front, side]).unwrap_err();
+    assert_eq!(stale.kind(), ErrorKind::Conflict, "{stale}");
+
+    store
+        .set_image_alt_text(front, "  Blue mug, from the front ")
+        .unwrap();
+    let missing = store.set_image_alt_text(999_999, "nothing").unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound, "{missing}");
+    let too_long = store.set_image_alt_text(front, &"x".repeat(600)).unwrap_err();
+    assert_eq!(too_long.kind(), ErrorKind::Validation, "{too_long}");
+
+    let sha = store.product_images(mug.id).unwrap()[0].sha256.clone();
+    let before = store.thumbnail(&sha).unwrap();
+    assert!(before.width > before.height, "{before:?}");
+    store.rotate_image(top).unwrap();
+    let turned = store.thumbnail(&sha).unwrap();
+    assert_eq!((turned.width, turned.height), (before.height, before.width));
+    assert_eq!(store.product_images(mug.id).unwrap()[0].rotation, 90);
+
+    store.trash_image(front).unwrap();
+    store.trash_image(front).unwrap();
+    assert_eq!(
+        shown(&mut *store),
+        [
+            ("top.jpg".into(), 0, false),
+            ("side.png".into(), 2, false),
+            ("front.jpg".into(), 1, true)
+        ]
+    );
+    assert_eq!(
+        store.photos(mug.id).unwrap().len(),
+        2,
+        "an export leaves out removed photos"
+    );
+    store.restore_image(front).unwrap();
+    let back = store.product_images(mug.id).unwrap();
+    assert_eq!(
+        (back[2].id, back[2].position, back[2].alt_text.as_str()),
+        (front, 3, "Blue mug, from the front")
+    );
 }

@@ -132,6 +132,12 @@ impl shelf_core::catalog::WriterAccess for Shared<'_> {
     }
 }
 
+/// A file's content hash as the catalog names originals.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 /// Every file below `dir`, folders walked.
 pub fn walk_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

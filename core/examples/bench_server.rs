@@ -1,7 +1,7 @@
 //! The team-server benchmark (issue 14): `shelf server push` of a library into an empty
 //! server (products per second, COPY), then on the server over loopback: search by prefix,
-//! pages of 100, how long a change takes to reach another connection (LISTEN/NOTIFY), and a
-//! team backup beside a local one.
+//! pages of 100, how long a change takes to reach another connection (LISTEN/NOTIFY), a
+//! team backup beside a local one, and a photo import into either.
 //! Run with `scripts/bench-server`, which makes the library with the catalog benchmark (so
 //! its SQLite figures are of the same catalog, in the same run) and starts the server.
 //!
@@ -18,6 +18,7 @@ use shelf_core::backup;
 use shelf_core::catalog::products::{ProductQuery, SortKey};
 use shelf_core::job::Job;
 use shelf_core::server::{self, changes, connect, pages, push, search};
+use shelf_core::store::Store;
 use shelf_core::{Catalog, Library};
 use std::time::Duration;
 
@@ -145,5 +146,55 @@ fn main() -> shelf_core::Result<()> {
         team / 1000.0,
         team / local
     );
+
+    // The same import (`images::import`, what a drop or `shelf import` runs) of phone-sized
+    // JPEGs onto one product, into the library and into the server; each run new photos.
+    let photos = work.join("photos");
+    let sets: Vec<Vec<std::path::PathBuf>> = (0..6).map(|set| phone_photos(&photos, set)).collect();
+    let mut local_catalog = Catalog::open(&library)?;
+    let product =
+        shelf_core::catalog::products::list(local_catalog.conn(), &ProductQuery::default())?.items[0].id;
+    let mut team = shelf_core::store::TeamCatalog::connect(&address, None)?;
+    team.keep_photos_in(work.join("photo-cache"));
+    let target = shelf_core::images::ImportTarget::Product(product);
+    let (local, _) = time_many(3, |i| {
+        let report = shelf_core::images::import(&mut local_catalog, &sets[i], target, &job).unwrap();
+        assert!(!report.any_refused(), "{report:?}");
+    });
+    let (team_ms, _) = time_many(3, |i| {
+        let report = team.import_photos(&sets[3 + i], target, &job).unwrap();
+        assert!(!report.any_refused(), "{report:?}");
+    });
+    let each = sets[0].len() as f64;
+    let bytes: u64 = sets
+        .iter()
+        .flatten()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    println!(
+        "| photo import of {} new 12-megapixel JPEGs ({:.1} MB each) onto a product, median of 3: local library, team server (original sent, kept in this computer's cache) | {:.1} photos/s, {:.1} photos/s (team / local time {:.2}) |",
+        sets[0].len(),
+        bytes as f64 / (6.0 * each) / 1e6,
+        each / (local / 1000.0),
+        each / (team_ms / 1000.0),
+        team_ms / local
+    );
     Ok(())
+}
+
+/// 20 photos the size a phone takes (4000×3000), different in every set.
+fn phone_photos(dir: &std::path::Path, set: u32) -> Vec<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    (0..20)
+        .map(|n| {
+            let seed = set * 100 + n;
+            let pixels = image::RgbImage::from_fn(4000, 3000, |x, y| {
+                let v = (x.wrapping_mul(31) ^ y.wrapping_mul(17)).wrapping_add(seed * 7919);
+                image::Rgb([(v % 251) as u8, (x / 16 + seed) as u8, (y / 12) as u8])
+            });
+            let path = dir.join(format!("set{set}-{n}.jpg"));
+            pixels.save(&path).unwrap();
+            path
+        })
+        .collect()
 }

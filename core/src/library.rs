@@ -136,24 +136,27 @@ impl Library {
     /// Where the original with this hash and extension lives. The hash is checked first, so
     /// no caller can make this point outside the originals folder.
     pub fn original_path(&self, sha256: &str, extension: &str) -> Result<PathBuf> {
-        if !is_sha256_hex(sha256) {
-            return Err(Error::Validation {
-                field: Some("sha256"),
-                message: format!("{sha256:?} is not a SHA-256 content hash."),
-            });
-        }
-        if !extension
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            || extension.is_empty()
-        {
-            return Err(Error::Internal(format!("bad file extension {extension:?}")));
-        }
-        Ok(self
-            .originals_dir()
-            .join(&sha256[..2])
-            .join(format!("{sha256}.{extension}")))
+        content_path(&self.originals_dir(), sha256, extension)
     }
+}
+
+/// `root/ab/<sha256>.<extension>`, the hash and extension checked first, so no caller can
+/// make this point outside `root`.
+pub(crate) fn content_path(root: &Path, sha256: &str, extension: &str) -> Result<PathBuf> {
+    if !is_sha256_hex(sha256) {
+        return Err(Error::Validation {
+            field: Some("sha256"),
+            message: format!("{sha256:?} is not a SHA-256 content hash."),
+        });
+    }
+    if !extension
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        || extension.is_empty()
+    {
+        return Err(Error::Internal(format!("bad file extension {extension:?}")));
+    }
+    Ok(root.join(&sha256[..2]).join(format!("{sha256}.{extension}")))
 }
 
 /// Flushes a folder's entries (a rename into it, new files) to disk, so a power cut can't

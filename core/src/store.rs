@@ -6,11 +6,13 @@
 //! So far it covers the product list and a product's life in the editor: pages, search,
 //! categories by path, currencies and tags to choose from, open, create, save an edit (a
 //! stale one is the same Conflict, carrying the row as it is now), the trash and purge, and
-//! photos' thumbnails; and what an export reads (one snapshot, each product's photos and
-//! their originals). `shelf --server` runs its product, search and export commands through
-//! it, and the app's window its grid, search, editor and export. Variants, photo import,
-//! CSV imports, history and the rest of the catalog still run on SQLite only; they move
-//! behind this trait one concern at a time.
+//! a product's photos (thumbnails, the viewer's copy, order, alt text, rotation, removal); a
+//! photo import (`images::import`, the same pipeline on either engine); and what an export
+//! reads (one snapshot, each product's photos and their originals). `shelf --server` runs
+//! its product, search, import and export commands through it, and the app's window its
+//! grid, search, editor with its photos, photo imports and export. Variants, CSV imports,
+//! history and the rest of the catalog still run on SQLite only; they move behind this
+//! trait one concern at a time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that
@@ -25,7 +27,8 @@ use crate::catalog::users::{self, User};
 use crate::catalog::{maintenance, settings, ProductId};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportImage};
-use crate::images::{self, Thumbnail};
+use crate::images::{self, ImportTarget, Thumbnail};
+use crate::job::{Job, JobReport};
 use crate::Catalog;
 use std::path::PathBuf;
 
@@ -101,6 +104,23 @@ pub trait Store {
     /// is the catalog as it was when it started, whatever others save meanwhile. `f`'s
     /// error is the result; nothing `f` does through it is meant to write.
     fn snapshot(&mut self, f: &mut dyn FnMut(&mut dyn Store) -> Result<()>) -> Result<()>;
+    /// A product's photos as the editor shows them: the shown ones by position (0 is the
+    /// primary), then the removed ones.
+    fn product_images(&mut self, id: ProductId) -> Result<Vec<images::ProductImage>>;
+    /// What the photo viewer shows for a photo: its original, or the JPEG copy of one a web
+    /// view can't show (HEIC), with its MIME type.
+    fn viewable_photo(&mut self, sha256: &str) -> Result<(Vec<u8>, String)>;
+    /// Puts a product's shown photos in this order (the first becomes the primary); the
+    /// list must name each shown photo once, or it is a Conflict (someone changed them).
+    fn reorder_images(&mut self, product: ProductId, image_ids_in_order: &[i64]) -> Result<()>;
+    /// The text that describes a photo to people who can't see it.
+    fn set_image_alt_text(&mut self, image_id: i64, text: &str) -> Result<()>;
+    /// Turns a photo 90° clockwise (its thumbnail made again; the original untouched).
+    fn rotate_image(&mut self, image_id: i64) -> Result<()>;
+    /// Removes a photo from its product into its removed photos (the original stays).
+    fn trash_image(&mut self, image_id: i64) -> Result<()>;
+    /// Puts a removed photo back on its product, as its last photo.
+    fn restore_image(&mut self, image_id: i64) -> Result<()>;
     /// The product's live photos in position order, named as an export names them.
     fn photos(&mut self, id: ProductId) -> Result<Vec<ExportImage>>;
     /// The original photo with this hash, if the catalog has it (a variant may show a photo
@@ -111,6 +131,9 @@ pub trait Store {
     fn original(&mut self, image: &ExportImage) -> Result<Option<Original>>;
     /// Every handle the seller gave a product, trash included.
     fn handles(&mut self) -> Result<Vec<String>>;
+    /// Imports photo files and folders onto one product or by the SKU in each file name
+    /// (`images::import`): every file gets a result, and a bad one never stops the others.
+    fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport>;
 
     /// Reads a price typed in `currency` as minor units (the editor never parses money).
     fn parse_price(&mut self, text: &str, currency: &str) -> Result<i64> {
@@ -220,6 +243,40 @@ impl Store for Catalog {
 
     fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail> {
         images::thumbnail(self.conn(), sha256)
+    }
+
+    fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport> {
+        images::import(self, paths, target, job)
+    }
+
+    fn product_images(&mut self, id: ProductId) -> Result<Vec<images::ProductImage>> {
+        images::product_images(self.conn(), id)
+    }
+
+    fn viewable_photo(&mut self, sha256: &str) -> Result<(Vec<u8>, String)> {
+        let (path, mime) = images::viewable_file(self, sha256)?;
+        let bytes = std::fs::read(&path).map_err(|e| Error::io("Can't read the original photo", &path, e))?;
+        Ok((bytes, mime))
+    }
+
+    fn reorder_images(&mut self, product: ProductId, image_ids_in_order: &[i64]) -> Result<()> {
+        Catalog::reorder_images(self, product, image_ids_in_order)
+    }
+
+    fn set_image_alt_text(&mut self, image_id: i64, text: &str) -> Result<()> {
+        Catalog::set_image_alt_text(self, image_id, text)
+    }
+
+    fn rotate_image(&mut self, image_id: i64) -> Result<()> {
+        Catalog::rotate_image(self, image_id)
+    }
+
+    fn trash_image(&mut self, image_id: i64) -> Result<()> {
+        Catalog::trash_image(self, image_id)
+    }
+
+    fn restore_image(&mut self, image_id: i64) -> Result<()> {
+        Catalog::restore_image(self, image_id)
     }
 
     fn ensure_category_path(&mut self, path: &str) -> Result<Category> {

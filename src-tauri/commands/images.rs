@@ -1,17 +1,18 @@
 //! Product photos: import (from a drop or a picker, as a job), the images panel's operations,
 //! and the first-start sample catalog.
 
-use crate::background::{run_job, run_sharing_job};
+use crate::background::{run_job, run_job_without_writer};
 use crate::error::CommandResult;
 use crate::picked::{self, ImportTargetArg};
 use crate::state::AppState;
-use shelf_core::images::{self, ProductImage};
+use shelf_core::images::ProductImage;
 use shelf_core::job::{JobReport, Progress};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 /// Imports dropped or picked files and folders onto one product or by the SKU in each file
-/// name. Paths nobody dropped or picked are refused before anything is read.
+/// name, into the catalog the window shows. Paths nobody dropped or picked are refused
+/// before anything is read.
 #[tauri::command]
 pub async fn import_images<R: Runtime>(
     app: AppHandle<R>,
@@ -21,8 +22,8 @@ pub async fn import_images<R: Runtime>(
     on_progress: Channel<Progress>,
 ) -> CommandResult<JobReport> {
     let paths = app.state::<AppState>().picked.check(&paths)?;
-    run_sharing_job(app, job_id, on_progress, move |catalog, job| {
-        images::import(catalog, &paths, target.into(), job)
+    run_job_without_writer(app, job_id, on_progress, move |state, job| {
+        state.import_photos(&paths, target.into(), job)
     })
     .await
 }
@@ -35,9 +36,7 @@ pub async fn pick_images<R: Runtime>(app: AppHandle<R>) -> CommandResult<Vec<Str
 
 #[tauri::command]
 pub async fn product_images(state: State<'_, AppState>, product_id: i64) -> CommandResult<Vec<ProductImage>> {
-    state
-        .read(move |conn| images::product_images(conn, product_id))
-        .await
+    state.browse(move |store| store.product_images(product_id)).await
 }
 
 #[tauri::command]
@@ -47,7 +46,7 @@ pub async fn reorder_images(
     image_ids: Vec<i64>,
 ) -> CommandResult<()> {
     state
-        .write(move |catalog| catalog.reorder_images(product_id, &image_ids))
+        .edit(move |store| store.reorder_images(product_id, &image_ids))
         .await
 }
 
@@ -58,23 +57,23 @@ pub async fn set_image_alt_text(
     text: String,
 ) -> CommandResult<()> {
     state
-        .write(move |catalog| catalog.set_image_alt_text(image_id, &text))
+        .edit(move |store| store.set_image_alt_text(image_id, &text))
         .await
 }
 
 #[tauri::command]
 pub async fn rotate_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.rotate_image(image_id)).await
+    state.edit(move |store| store.rotate_image(image_id)).await
 }
 
 #[tauri::command]
 pub async fn trash_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.trash_image(image_id)).await
+    state.edit(move |store| store.trash_image(image_id)).await
 }
 
 #[tauri::command]
 pub async fn restore_image(state: State<'_, AppState>, image_id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.restore_image(image_id)).await
+    state.edit(move |store| store.restore_image(image_id)).await
 }
 
 /// First start: a small catalog with generated photos to look around in.

@@ -252,8 +252,13 @@ fn hash_file(path: &std::path::Path) -> Result<String> {
 pub fn thumbnail_from_original(catalog: &Catalog, sha256: &str, rotation: i64) -> Result<Thumbnail> {
     let (path, _) = super::original_file(catalog, sha256)?;
     let bytes = fs::read(&path).map_err(|e| Error::io("Can't read", &path, e))?;
-    let format = decode::sniff(&bytes)?;
-    let decoded = decode::decode(&bytes, format, thumbnail::THUMBNAIL_SIDE as u16)?;
+    thumbnail_from_bytes(&bytes, rotation)
+}
+
+/// The thumbnail of an original's `bytes`, turned `rotation` degrees clockwise.
+pub(crate) fn thumbnail_from_bytes(bytes: &[u8], rotation: i64) -> Result<Thumbnail> {
+    let format = decode::sniff(bytes)?;
+    let decoded = decode::decode(bytes, format, thumbnail::THUMBNAIL_SIDE as u16)?;
     thumbnail::make(decoded, rotation)
 }
 

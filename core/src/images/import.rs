@@ -5,10 +5,18 @@
 //! others. Workers hand results over a bounded channel, so memory stays bounded by the
 //! number of workers; cancellation stops workers taking new files, and everything they have
 //! started is still committed whole.
+//!
+//! The pipeline is the same on either engine; a [`Destination`] says where the files and
+//! rows go. A library keeps each original in its `originals/` and its rows in its catalog; a
+//! team catalog (`server::photos`) keeps each original in this computer's [`PhotoCache`] and
+//! sends it from there to the server with its rows. Which product a file goes to, and what
+//! the seller reads for each file, is decided here once ([`link`]) for both.
 
+use super::cache::PhotoCache;
 use super::decode::{self, Format, MAX_FILE_BYTES};
 use super::grouping::{sku_from_file_name, SkuName};
-use super::{store, thumbnail, ImportTarget, Thumbnail};
+use super::store::{self, ImportLock};
+use super::{thumbnail, ImportTarget, Thumbnail};
 use crate::catalog::products::{self, ProductFields};
 use crate::catalog::{settings, ChangeKind, Entity, ProductId, Write, WriterAccess};
 use crate::error::{Error, Result};
@@ -50,21 +58,78 @@ impl Candidate {
 }
 
 /// A file ready for the writer: its original is on disk, its thumbnail made.
-struct Prepared {
-    sha256: String,
-    format: Format,
-    byte_size: u64,
-    width: u32,
-    height: u32,
-    file_name: String,
+pub struct Prepared {
+    pub(crate) sha256: String,
+    pub(crate) format: Format,
+    pub(crate) byte_size: u64,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) file_name: String,
+    /// Where the original is kept (in the library, or in this computer's cache).
+    pub(crate) kept: PathBuf,
     /// `None` when the catalog already had this photo and its thumbnail.
-    thumbnail: Option<Thumbnail>,
+    pub(crate) thumbnail: Option<Thumbnail>,
     warning: Option<String>,
 }
 
-/// Imports `candidates` (in this order) into the catalog.
+/// Where workers keep each original before its rows are committed.
+pub enum Keeper {
+    /// A library's `originals/`, locked shared against its sweep for the whole import.
+    Library { library: Library, _lock: ImportLock },
+    /// This computer's cache of a team catalog's originals.
+    Cache(PhotoCache),
+}
+
+impl Keeper {
+    fn keep(&self, sha256: &str, format: Format, bytes: &[u8]) -> Result<PathBuf> {
+        match self {
+            Keeper::Library { library, .. } => store::write_original(library, sha256, format, bytes),
+            Keeper::Cache(cache) => cache.keep(sha256, format, bytes),
+        }
+    }
+
+    /// A worker's read-only view of the catalog, to skip the thumbnail of a photo it has.
+    fn reader(&self) -> Option<Connection> {
+        match self {
+            Keeper::Library { library, .. } => Catalog::open_reader(library).ok(),
+            Keeper::Cache(_) => None,
+        }
+    }
+}
+
+/// Where an import's files and rows go: a library or a team catalog.
+pub trait Destination {
+    /// Before any file is read: refuses a target product that is gone or in the trash, and
+    /// says where the originals are kept.
+    fn begin(&mut self, target: &ImportTarget) -> Result<Keeper>;
+    /// One transaction for `files` files, `each(i, rows)` run for each in its own savepoint
+    /// (undone when it fails). `Err` when the transaction as a whole could not be written.
+    fn in_batch(
+        &mut self,
+        files: usize,
+        each: &mut dyn FnMut(usize, &mut dyn PhotoRows) -> Result<ItemResult>,
+    ) -> Result<Vec<Result<ItemResult>>>;
+}
+
+/// The reads and writes of one file's import, inside its savepoint, on either engine.
+pub trait PhotoRows {
+    /// The product's SKU and whether it is in the trash.
+    fn product_sku(&mut self, id: ProductId) -> Result<Option<(String, bool)>>;
+    /// The product with this SKU (without case) and whether it is in the trash.
+    fn product_by_sku(&mut self, sku: &str) -> Result<Option<(ProductId, bool)>>;
+    /// A new draft product (its currency the catalog's default).
+    fn add_draft(&mut self, fields: &ProductFields) -> Result<ProductId>;
+    /// The original's row (and thumbnail); false when the catalog already had it.
+    fn add_original(&mut self, prepared: &Prepared) -> Result<bool>;
+    /// `Some(removed)` when the photo is already on the product.
+    fn image_on_product(&mut self, product: ProductId, sha256: &str) -> Result<Option<bool>>;
+    /// The photo on the product, after its others.
+    fn add_to_product(&mut self, product: ProductId, sha256: &str) -> Result<()>;
+}
+
+/// Imports `candidates` (in this order) into `destination`.
 pub fn run(
-    mut catalog: impl WriterAccess,
+    mut destination: impl Destination,
     mut candidates: Vec<Candidate>,
     target: ImportTarget,
     job: &Job,
@@ -72,16 +137,7 @@ pub fn run(
     if target == ImportTarget::BySku {
         candidates.sort_by_cached_key(|c| sku_from_file_name(&c.path).map(|s| (s.sku, s.index)));
     }
-    let (library, currency) = catalog.with_writer(|catalog| {
-        if let ImportTarget::Product(id) = target {
-            check_product_usable(catalog.conn(), id)?;
-        }
-        Ok((
-            catalog.library().clone(),
-            settings::default_currency(catalog.conn())?,
-        ))
-    })?;
-    let _lock = store::lock_shared(&library)?;
+    let keeper = destination.begin(&target)?;
     let total = candidates.len();
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -91,15 +147,15 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
-            let (library, candidates, next) = (&library, &candidates, &next);
+            let (keeper, candidates, next) = (&keeper, &candidates, &next);
             scope.spawn(move || {
-                let reader = Catalog::open_reader(library).ok();
+                let reader = keeper.reader();
                 while !job.cancel.is_cancelled() {
                     let index = next.fetch_add(1, Ordering::SeqCst);
                     let Some(candidate) = candidates.get(index) else {
                         break;
                     };
-                    let prepared = prepare_guarded(library, reader.as_ref(), candidate);
+                    let prepared = prepare_guarded(keeper, reader.as_ref(), candidate);
                     if sender.send((index, prepared)).is_err() {
                         break;
                     }
@@ -108,10 +164,9 @@ pub fn run(
         }
         drop(sender);
         let mut writer = Writer {
-            catalog,
+            destination,
             candidates: &candidates,
             target: &target,
-            currency: &currency,
             job,
             report: JobReport::default(),
             progress: Progress {
@@ -125,30 +180,84 @@ pub fn run(
     })
 }
 
-fn check_product_usable(conn: &Connection, id: ProductId) -> Result<()> {
-    product_sku(conn, id).map(|_| ())
+/// A library's catalog as an import's destination.
+pub struct ToLibrary<C> {
+    catalog: C,
+    /// The catalog's default currency, for draft products.
+    currency: String,
 }
 
-/// The SKU of the product photos go to: refused when it is gone or in the trash.
-fn product_sku(conn: &Connection, id: ProductId) -> Result<String> {
-    match products::sku_and_trash(conn, id)? {
+impl<C: WriterAccess> ToLibrary<C> {
+    pub fn new(catalog: C) -> Self {
+        ToLibrary {
+            catalog,
+            currency: String::new(),
+        }
+    }
+}
+
+const SAVEPOINT: &str = "SAVEPOINT import_file";
+const RELEASE: &str = "RELEASE import_file";
+const UNDO: &str = "ROLLBACK TO import_file; RELEASE import_file";
+
+impl<C: WriterAccess> Destination for ToLibrary<C> {
+    fn begin(&mut self, target: &ImportTarget) -> Result<Keeper> {
+        let (library, currency) = self.catalog.with_writer(|catalog| {
+            if let ImportTarget::Product(id) = target {
+                usable_sku(
+                    products::sku_and_trash(catalog.conn(), *id)?.map(|(sku, t)| (sku, t.is_some())),
+                    *id,
+                )?;
+            }
+            Ok((
+                catalog.library().clone(),
+                settings::default_currency(catalog.conn())?,
+            ))
+        })?;
+        self.currency = currency;
+        let lock = store::lock_shared(&library)?;
+        Ok(Keeper::Library { library, _lock: lock })
+    }
+
+    fn in_batch(
+        &mut self,
+        files: usize,
+        each: &mut dyn FnMut(usize, &mut dyn PhotoRows) -> Result<ItemResult>,
+    ) -> Result<Vec<Result<ItemResult>>> {
+        let currency = &self.currency;
+        self.catalog.with_writer(|catalog| {
+            catalog.write(|w| {
+                let mut results = Vec::with_capacity(files);
+                for index in 0..files {
+                    w.tx().execute_batch(SAVEPOINT)?;
+                    let result = each(index, &mut LibraryRows { w, currency });
+                    w.tx()
+                        .execute_batch(if result.is_ok() { RELEASE } else { UNDO })?;
+                    results.push(result);
+                }
+                Ok(results)
+            })
+        })
+    }
+}
+
+/// The SKU of the product photos go to (`found`: its SKU and whether it is in the trash):
+/// refused when it is gone or in the trash.
+pub(crate) fn usable_sku(found: Option<(String, bool)>, id: ProductId) -> Result<String> {
+    match found {
         None => Err(products::no_such_product(id)),
-        Some((_, Some(_))) => Err(Error::refused(
+        Some((_, true)) => Err(Error::refused(
             "That product is in the trash; restore it before adding photos.",
         )),
-        Some((sku, None)) => Ok(sku),
+        Some((sku, false)) => Ok(sku),
     }
 }
 
 /// [`prepare`], with a decoder panic on a hostile file turned into that file's refusal
 /// instead of the end of the whole import.
-fn prepare_guarded(
-    library: &Library,
-    reader: Option<&Connection>,
-    candidate: &Candidate,
-) -> Result<Prepared> {
+fn prepare_guarded(keeper: &Keeper, reader: Option<&Connection>, candidate: &Candidate) -> Result<Prepared> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        prepare(library, reader, candidate)
+        prepare(keeper, reader, candidate)
     }))
     .unwrap_or_else(|_| {
         Err(Error::Damaged(
@@ -157,9 +266,9 @@ fn prepare_guarded(
     })
 }
 
-/// Everything a worker does for one file. The original is stored before this returns, so a
+/// Everything a worker does for one file. The original is kept before this returns, so a
 /// row committed later always has its file.
-fn prepare(library: &Library, reader: Option<&Connection>, candidate: &Candidate) -> Result<Prepared> {
+fn prepare(keeper: &Keeper, reader: Option<&Connection>, candidate: &Candidate) -> Result<Prepared> {
     if let Some(problem) = &candidate.problem {
         return Err(clone_error(problem));
     }
@@ -171,35 +280,27 @@ fn prepare(library: &Library, reader: Option<&Connection>, candidate: &Candidate
         Some(conn) => known_dimensions(conn, &sha256)?,
         None => None,
     };
-    let prepared = match known {
-        Some((width, height)) => Prepared {
-            sha256,
-            format,
-            byte_size: bytes.len() as u64,
-            width,
-            height,
-            file_name,
-            thumbnail: None,
-            warning: None,
-        },
+    let (width, height, thumbnail, warning) = match known {
+        Some((width, height)) => (width, height, None, None),
         None => {
             let decoded = decode::decode(&bytes, format, thumbnail::THUMBNAIL_SIDE as u16)?;
             let (width, height, warning) = (decoded.width, decoded.height, decoded.warning.clone());
-            let thumbnail = thumbnail::make(decoded, 0)?;
-            Prepared {
-                sha256,
-                format,
-                byte_size: bytes.len() as u64,
-                width,
-                height,
-                file_name,
-                thumbnail: Some(thumbnail),
-                warning,
-            }
+            (width, height, Some(thumbnail::make(decoded, 0)?), warning)
         }
     };
-    store::write_original(library, &prepared.sha256, format, &bytes)?;
-    Ok(prepared)
+    // Only a file that decoded is kept: a refused one leaves nothing on disk.
+    let kept = keeper.keep(&sha256, format, &bytes)?;
+    Ok(Prepared {
+        sha256,
+        format,
+        byte_size: bytes.len() as u64,
+        width,
+        height,
+        file_name,
+        kept,
+        thumbnail,
+        warning,
+    })
 }
 
 /// Reads the whole file (once), refusing anything over the size limit before reading it.
@@ -276,13 +377,11 @@ fn clone_error(err: &Error) -> Error {
     }
 }
 
-/// The writer: commits prepared files in input order, taking the catalog's writer for one
-/// batch at a time.
-struct Writer<'a, 'j, C> {
-    catalog: C,
+/// The writer: commits prepared files in input order, one batch per transaction.
+struct Writer<'a, 'j, D> {
+    destination: D,
     candidates: &'a [Candidate],
     target: &'a ImportTarget,
-    currency: &'a str,
     job: &'a Job<'j>,
     report: JobReport,
     progress: Progress,
@@ -290,7 +389,7 @@ struct Writer<'a, 'j, C> {
 
 type Arrival = (usize, Result<Prepared>);
 
-impl<C: WriterAccess> Writer<'_, '_, C> {
+impl<D: Destination> Writer<'_, '_, D> {
     fn run(&mut self, receiver: Receiver<Arrival>) {
         let mut waiting: BTreeMap<usize, Result<Prepared>> = BTreeMap::new();
         let mut next = 0;
@@ -324,33 +423,37 @@ impl<C: WriterAccess> Writer<'_, '_, C> {
         if batch.is_empty() {
             return;
         }
-        let (candidates, target, currency) = (self.candidates, self.target, self.currency);
+        let (candidates, target) = (self.candidates, self.target);
         let names: Vec<(String, u64)> = batch
             .iter()
             .map(|(i, p)| (candidates[*i].name.clone(), p.as_ref().map_or(0, |p| p.byte_size)))
             .collect();
-        let written = self.catalog.with_writer(|catalog| {
-            catalog.write(|w| {
-                let mut results = Vec::with_capacity(batch.len());
-                for (index, item) in batch {
-                    let name = &candidates[index].name;
-                    let result = match item {
-                        Err(err) => ItemResult::refused(name, &err),
-                        Ok(prepared) => commit_one(w, &candidates[index], &prepared, target, currency)
-                            .unwrap_or_else(|err| ItemResult::refused(name, &err)),
-                    };
-                    results.push(result);
-                }
-                Ok(results)
-            })
-        });
-        let results = written.unwrap_or_else(|err| {
-            names
-                .iter()
-                .map(|(name, _)| ItemResult::refused(name, &err))
-                .collect()
-        });
-        for (result, (name, bytes)) in results.into_iter().zip(names) {
+        let mut results: Vec<Option<ItemResult>> = vec![None; batch.len()];
+        let mut ready = Vec::with_capacity(batch.len());
+        for (at, (index, item)) in batch.into_iter().enumerate() {
+            match item {
+                Err(err) => results[at] = Some(ItemResult::refused(&names[at].0, &err)),
+                Ok(prepared) => ready.push((at, index, prepared)),
+            }
+        }
+        if !ready.is_empty() {
+            let written = self.destination.in_batch(ready.len(), &mut |i, rows| {
+                let (_, index, prepared) = &ready[i];
+                link(rows, &candidates[*index], prepared, target)
+            });
+            for (n, (at, _, _)) in ready.iter().enumerate() {
+                let name = &names[*at].0;
+                results[*at] = Some(match &written {
+                    Ok(each) => match &each[n] {
+                        Ok(result) => result.clone(),
+                        Err(err) => ItemResult::refused(name, err),
+                    },
+                    Err(err) => ItemResult::refused(name, err),
+                });
+            }
+        }
+        let results = results.into_iter().flatten();
+        for (result, (name, bytes)) in results.zip(names) {
             self.progress.done += 1;
             self.progress.bytes += bytes;
             self.progress.current = Some(name);
@@ -361,67 +464,84 @@ impl<C: WriterAccess> Writer<'_, '_, C> {
     }
 }
 
-/// Commits one file inside its own savepoint: all its rows, or none.
-fn commit_one(
-    w: &mut Write<'_>,
-    candidate: &Candidate,
-    prepared: &Prepared,
-    target: &ImportTarget,
-    currency: &str,
-) -> Result<ItemResult> {
-    w.tx().execute_batch("SAVEPOINT import_file")?;
-    match link(w, candidate, prepared, target, currency) {
-        Ok(result) => {
-            w.tx().execute_batch("RELEASE import_file")?;
-            Ok(result)
-        }
-        Err(err) => {
-            w.tx()
-                .execute_batch("ROLLBACK TO import_file; RELEASE import_file")?;
-            Err(err)
-        }
-    }
+/// A library's side of [`PhotoRows`]: its catalog's writer, in the file's savepoint.
+struct LibraryRows<'w, 't> {
+    w: &'w mut Write<'t>,
+    currency: &'w str,
 }
 
 const INSERT_ORIGINAL: &str = "INSERT INTO originals (sha256, byte_size, mime, width, height, file_name)
   VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (sha256) DO NOTHING";
 const INSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, width, height)
   VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256) DO NOTHING";
-const IMAGE_ON_PRODUCT: &str = "SELECT deleted_at FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
+const IMAGE_ON_PRODUCT: &str =
+    "SELECT deleted_at IS NOT NULL FROM product_images WHERE product_id = ?1 AND sha256 = ?2";
 const INSERT_PRODUCT_IMAGE: &str = "INSERT INTO product_images (product_id, sha256, position)
   VALUES (?1, ?2, (SELECT coalesce(max(position) + 1, 0) FROM product_images WHERE product_id = ?1))";
 
+impl PhotoRows for LibraryRows<'_, '_> {
+    fn product_sku(&mut self, id: ProductId) -> Result<Option<(String, bool)>> {
+        Ok(products::sku_and_trash(self.w.tx(), id)?.map(|(sku, trashed)| (sku, trashed.is_some())))
+    }
+
+    fn product_by_sku(&mut self, sku: &str) -> Result<Option<(ProductId, bool)>> {
+        Ok(products::id_and_trash_by_sku(self.w.tx(), sku)?.map(|(id, trashed)| (id, trashed.is_some())))
+    }
+
+    fn add_draft(&mut self, fields: &ProductFields) -> Result<ProductId> {
+        products::insert(self.w, fields, self.currency)
+    }
+
+    fn add_original(&mut self, p: &Prepared) -> Result<bool> {
+        let tx = self.w.tx();
+        let new = tx.execute(
+            INSERT_ORIGINAL,
+            params![
+                p.sha256,
+                p.byte_size as i64,
+                p.format.mime(),
+                p.width,
+                p.height,
+                p.file_name
+            ],
+        )? == 1;
+        if let Some(t) = &p.thumbnail {
+            tx.execute(
+                INSERT_THUMBNAIL,
+                params![p.sha256, t.bytes, t.mime, t.width, t.height],
+            )?;
+        }
+        Ok(new)
+    }
+
+    fn image_on_product(&mut self, product: ProductId, sha256: &str) -> Result<Option<bool>> {
+        Ok(self
+            .w
+            .tx()
+            .query_row(IMAGE_ON_PRODUCT, params![product, sha256], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn add_to_product(&mut self, product: ProductId, sha256: &str) -> Result<()> {
+        let tx = self.w.tx();
+        tx.execute(INSERT_PRODUCT_IMAGE, params![product, sha256])?;
+        let image_id = tx.last_insert_rowid();
+        self.w.record(Entity::Image, image_id, ChangeKind::Created);
+        Ok(())
+    }
+}
+
+/// One file's rows: its original, and the photo on the product it goes to.
 fn link(
-    w: &mut Write<'_>,
+    rows: &mut dyn PhotoRows,
     candidate: &Candidate,
     p: &Prepared,
     target: &ImportTarget,
-    currency: &str,
 ) -> Result<ItemResult> {
-    let (product, sku, created) = resolve_product(w, candidate, target, currency)?;
-    let tx = w.tx();
-    let new_original = tx.execute(
-        INSERT_ORIGINAL,
-        params![
-            p.sha256,
-            p.byte_size as i64,
-            p.format.mime(),
-            p.width,
-            p.height,
-            p.file_name
-        ],
-    )? == 1;
-    if let Some(t) = &p.thumbnail {
-        tx.execute(
-            INSERT_THUMBNAIL,
-            params![p.sha256, t.bytes, t.mime, t.width, t.height],
-        )?;
-    }
-    let existing: Option<Option<String>> = tx
-        .query_row(IMAGE_ON_PRODUCT, params![product, p.sha256], |r| r.get(0))
-        .optional()?;
-    if let Some(deleted_at) = existing {
-        let where_ = if deleted_at.is_some() {
+    let (product, sku, created) = resolve_product(rows, candidate, target)?;
+    let new_original = rows.add_original(p)?;
+    if let Some(removed) = rows.image_on_product(product, &p.sha256)? {
+        let where_ = if removed {
             " (in its removed photos; restore it from there)"
         } else {
             ""
@@ -431,9 +551,7 @@ fn link(
             format!("This photo is already on {sku}{where_}; nothing to do."),
         ));
     }
-    tx.execute(INSERT_PRODUCT_IMAGE, params![product, p.sha256])?;
-    let image_id = tx.last_insert_rowid();
-    w.record(Entity::Image, image_id, ChangeKind::Created);
+    rows.add_to_product(product, &p.sha256)?;
     let mut message = format!("Added to {sku}");
     if created {
         message.push_str(" (new draft product)");
@@ -451,19 +569,21 @@ fn link(
 /// The product a file goes to: the given one, or the one its file name names (created as a
 /// draft when the SKU is new). Returns (id, SKU, created).
 fn resolve_product(
-    w: &mut Write<'_>,
+    rows: &mut dyn PhotoRows,
     candidate: &Candidate,
     target: &ImportTarget,
-    currency: &str,
 ) -> Result<(ProductId, String, bool)> {
-    if let ImportTarget::Product(id) = target {
-        return Ok((*id, product_sku(w.tx(), *id)?, false));
-    }
-    if *target == ImportTarget::Each {
-        let id = candidate
-            .product
-            .ok_or_else(|| Error::Internal("a photo was given no product".into()))?;
-        return Ok((id, product_sku(w.tx(), id)?, false));
+    let given = match target {
+        ImportTarget::Product(id) => Some(*id),
+        ImportTarget::Each => Some(
+            candidate
+                .product
+                .ok_or_else(|| Error::Internal("a photo was given no product".into()))?,
+        ),
+        ImportTarget::BySku => None,
+    };
+    if let Some(id) = given {
+        return Ok((id, usable_sku(rows.product_sku(id)?, id)?, false));
     }
     let Some(SkuName { sku, .. }) = sku_from_file_name(&candidate.path) else {
         return Err(Error::validation(
@@ -479,13 +599,13 @@ fn resolve_product(
         .map(str::trim)
         .unwrap_or_default();
     for name in [whole, sku.as_str()] {
-        if let Some((id, deleted_at)) = products::id_and_trash_by_sku(w.tx(), name)? {
-            if deleted_at.is_some() {
+        if let Some((id, trashed)) = rows.product_by_sku(name)? {
+            if trashed {
                 return Err(Error::refused(format!(
                     "Product {name} is in the trash; restore it before adding photos to it."
                 )));
             }
-            return Ok((id, product_sku(w.tx(), id)?, false));
+            return Ok((id, usable_sku(rows.product_sku(id)?, id)?, false));
         }
     }
     let fields = ProductFields {
@@ -496,6 +616,6 @@ fn resolve_product(
     }
     .tidied()
     .map_err(|e| Error::validation("sku", format!("{sku:?} from the file name can't be a SKU: {e}")))?;
-    let id = products::insert(w, &fields, currency)?;
+    let id = rows.add_draft(&fields)?;
     Ok((id, fields.sku, true))
 }

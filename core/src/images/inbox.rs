@@ -155,7 +155,12 @@ fn import_and_file(catalog: &mut Catalog, inbox: &Path, files: Vec<PathBuf>, job
         .iter()
         .map(|c| (c.name.clone(), c.path.clone()))
         .collect();
-    let mut report = import::run(catalog, candidates, ImportTarget::BySku, job)?;
+    let mut report = import::run(
+        import::ToLibrary::new(catalog),
+        candidates,
+        ImportTarget::BySku,
+        job,
+    )?;
     for item in &mut report.items {
         let Some(path) = by_name.get(&item.name) else {
             continue;

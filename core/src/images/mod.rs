@@ -11,6 +11,7 @@
 //!   EXIF orientation and rotation.
 
 pub mod budget;
+pub mod cache;
 pub mod check;
 pub mod colour;
 pub mod decode;
@@ -59,7 +60,17 @@ pub fn import(
     target: ImportTarget,
     job: &Job,
 ) -> Result<JobReport> {
-    import::run(catalog, walk::candidates(paths), target, job)
+    import_into(import::ToLibrary::new(catalog), paths, target, job)
+}
+
+/// [`import`] into either engine's catalog (a team catalog is `&mut TeamCatalog`).
+pub fn import_into(
+    destination: impl import::Destination,
+    paths: &[PathBuf],
+    target: ImportTarget,
+    job: &Job,
+) -> Result<JobReport> {
+    import::run(destination, walk::candidates(paths), target, job)
 }
 
 /// Imports each file onto the product it is paired with, in the given order (a product's
@@ -77,7 +88,12 @@ pub fn import_each(
             ..import::Candidate::new(path.clone())
         })
         .collect();
-    import::run(catalog, candidates, ImportTarget::Each, job)
+    import::run(
+        import::ToLibrary::new(catalog),
+        candidates,
+        ImportTarget::Each,
+        job,
+    )
 }
 
 /// One photo on one product, with the original's metadata.
@@ -218,7 +234,17 @@ const UPSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, wid
     width = excluded.width, height = excluded.height,
     created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
-fn image_not_found(image_id: i64) -> Error {
+/// A reorder that does not name each shown photo once: someone changed them meanwhile.
+pub(crate) fn photos_changed() -> Error {
+    Error::Conflict {
+        field: Some("images"),
+        message: "The photos of this product changed while you were reordering them; reload and try again."
+            .into(),
+        current: None,
+    }
+}
+
+pub(crate) fn image_not_found(image_id: i64) -> Error {
     Error::NotFound(format!("There is no product photo with id {image_id}."))
 }
 
@@ -235,13 +261,7 @@ impl Catalog {
         current.sort_unstable();
         wanted.sort_unstable();
         if current != wanted {
-            return Err(Error::Conflict {
-                field: Some("images"),
-                message:
-                    "The photos of this product changed while you were reordering them; reload and try again."
-                        .into(),
-                current: None,
-            });
+            return Err(photos_changed());
         }
         self.write(|w| {
             for (position, id) in image_ids_in_order.iter().enumerate() {

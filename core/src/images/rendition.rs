@@ -6,6 +6,7 @@
 //! EXIF orientation), without the seller's rotation, which is applied wherever the original
 //! is shown (the viewer turns both alike), and flattened on white.
 
+use super::cache::PhotoCache;
 use super::decode::{self, Format};
 use super::{original_file, store, thumbnail};
 use crate::error::{Error, Result};
@@ -27,6 +28,40 @@ pub fn jpeg(bytes: &[u8], format: Format, side: u32) -> Result<Vec<u8>> {
         .encode_image(&picture)
         .map_err(|e| Error::Internal(format!("Can't encode the JPEG copy: {e}")))?;
     Ok(out)
+}
+
+/// What the viewer shows for a team catalog's photo (`mime` its type), from this computer's
+/// cache: the original when a web view can show it (fetched from the server with `fetch`
+/// and kept, when the cache lacks it), else its JPEG rendition, made once and kept. The
+/// bytes and their MIME type.
+pub fn viewable_in_cache(
+    cache: &PhotoCache,
+    sha256: &str,
+    mime: &str,
+    fetch: impl FnOnce() -> Result<Vec<u8>>,
+) -> Result<(Vec<u8>, String)> {
+    let format = Format::from_mime(mime)
+        .ok_or_else(|| Error::Damaged(format!("Photo {sha256} has an unknown type {mime}.")))?;
+    let shown = format.shown_by_web_views();
+    if !shown {
+        if let Some(jpeg) = cache.rendition(sha256)? {
+            return Ok((jpeg, "image/jpeg".into()));
+        }
+    }
+    let original = match cache.read(sha256, format)? {
+        Some(bytes) => bytes,
+        None => {
+            let bytes = fetch()?;
+            cache.keep(sha256, format, &bytes)?;
+            bytes
+        }
+    };
+    if shown {
+        return Ok((original, mime.to_owned()));
+    }
+    let rendition = jpeg(&original, format, VIEWER_SIDE)?;
+    cache.keep_rendition(sha256, &rendition)?;
+    Ok((rendition, "image/jpeg".into()))
 }
 
 /// What the viewer shows for a photo: its original when a web view can show that, else the

@@ -21,21 +21,21 @@ const LOCK_NAME: &str = "images.lock";
 /// Copies `bytes` to the original's place unless it is already there.
 pub fn write_original(library: &Library, sha256: &str, format: Format, bytes: &[u8]) -> Result<PathBuf> {
     let path = library.original_path(sha256, format.extension())?;
-    place(library, &path, sha256, bytes)?;
+    place(&library.tmp_dir(), &path, sha256, bytes)?;
     Ok(path)
 }
 
 /// Saves the JPEG rendition of an original (`renditions/ab/<sha256>.jpg`), the same way.
 pub fn write_rendition(library: &Library, sha256: &str, bytes: &[u8]) -> Result<PathBuf> {
     let path = library.rendition_path(sha256)?;
-    place(library, &path, sha256, bytes)?;
+    place(&library.tmp_dir(), &path, sha256, bytes)?;
     Ok(path)
 }
 
-/// Writes `bytes` to `path` whole or not at all: under `tmp/`, flushed, made read-only,
-/// renamed into place and the folder flushed. A file already there at that length is kept
-/// (the names are content hashes).
-fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<()> {
+/// Writes `bytes` to `path` whole or not at all: under `tmp` (on the same disk), flushed,
+/// made read-only, renamed into place and the folder flushed. A file already there at that
+/// length is kept (the names are content hashes).
+pub(crate) fn place(tmp: &Path, path: &Path, sha256: &str, bytes: &[u8]) -> Result<()> {
     if fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64) {
         return Ok(());
     }
@@ -48,7 +48,7 @@ fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<(
             sync_folder(parent)?;
         }
     }
-    let temp = temp_path(library, sha256);
+    let temp = temp_path(tmp, sha256);
     let result = write_temp(&temp, bytes)
         .and_then(|()| fs::rename(&temp, path).map_err(|e| Error::io("Can't move the photo into", path, e)));
     if result.is_err() {
@@ -59,12 +59,10 @@ fn place(library: &Library, path: &Path, sha256: &str, bytes: &[u8]) -> Result<(
 }
 
 /// A name no other writer (thread or process) uses at the same time.
-fn temp_path(library: &Library, sha256: &str) -> PathBuf {
+fn temp_path(tmp: &Path, sha256: &str) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    library
-        .tmp_dir()
-        .join(format!("{sha256}.{}.{n}.part", std::process::id()))
+    tmp.join(format!("{sha256}.{}.{n}.part", std::process::id()))
 }
 
 fn write_temp(temp: &Path, bytes: &[u8]) -> Result<()> {

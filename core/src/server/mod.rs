@@ -7,7 +7,7 @@
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
 //! - `products`, `pages`, `search` and `photos`: the server's side of the storage layer
-//!   (`crate::store`), the product list, editor and export on a team catalog;
+//!   (`crate::store`), the product list, editor, photo import and export on a team catalog;
 //! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
@@ -15,8 +15,8 @@
 //! - `session`: a team catalog kept open by the app's window, connecting again after a
 //!   lost connection, and the team server a library profile remembers.
 //!
-//! `shelf --server` runs the product, search and export commands on a team catalog, and the
-//! app's window its grid, search, editor and export.
+//! `shelf --server` runs the product, search, import and export commands on a team catalog,
+//! and the app's window its grid, search, editor, photo imports and export.
 
 pub mod backup;
 pub mod changes;

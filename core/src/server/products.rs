@@ -16,10 +16,13 @@ use crate::catalog::users::{Role, User};
 use crate::catalog::{trash, ProductId};
 use crate::error::{Error, Result};
 use crate::export::ExportImage;
-use crate::images::{self, Thumbnail};
+use crate::images::cache::PhotoCache;
+use crate::images::{self, ImportTarget, Thumbnail};
+use crate::job::{Job, JobReport};
 use crate::rules;
 use crate::store::{Original, Store};
 use postgres::{Client, GenericClient};
+use std::path::PathBuf;
 
 const PRODUCT: &str = "SELECT product_json($1)";
 const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
@@ -101,6 +104,8 @@ const SNAPSHOT: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 /// A team catalog: a connection to the shop's server, logged in as one person.
 pub struct TeamCatalog {
     client: Client,
+    /// Where imports keep originals (`None`: this computer's cache).
+    photo_cache: Option<PathBuf>,
 }
 
 impl TeamCatalog {
@@ -116,13 +121,35 @@ impl TeamCatalog {
             std::cmp::Ordering::Equal => {}
             std::cmp::Ordering::Greater => return Err(super::pull::other_schema(version)),
         }
-        Ok(TeamCatalog { client })
+        Ok(TeamCatalog {
+            client,
+            photo_cache: None,
+        })
     }
 
     /// The team catalog at `address`, connected with the password the keyring keeps (and
     /// the shop's own certificate authority, if given).
     pub fn connect(address: &str, ca: Option<&std::path::Path>) -> Result<TeamCatalog> {
         TeamCatalog::open(super::connect::connect(address, ca)?)
+    }
+
+    /// Keeps the originals this catalog's imports send in `cache` instead of this
+    /// computer's own cache.
+    pub fn keep_photos_in(&mut self, cache: PathBuf) {
+        self.photo_cache = Some(cache);
+    }
+
+    /// The connection, for the server's side of the other concerns (`server::photos`).
+    pub(crate) fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Where imports keep originals: the cache given, or this computer's.
+    pub(crate) fn photo_cache(&self) -> Result<PhotoCache> {
+        match &self.photo_cache {
+            Some(root) => PhotoCache::at(root),
+            None => PhotoCache::for_this_computer(),
+        }
     }
 
     /// Whether the connection has been found lost (by the last call).
@@ -185,13 +212,57 @@ fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) ->
     Ok(())
 }
 
-/// The first id of `ids` that is not a product, as NotFound.
+/// A new product from tidied `fields`, owned by the login's person (in the caller's
+/// transaction).
+pub(crate) fn insert_product(client: &mut impl GenericClient, fields: &ProductFields) -> Result<ProductId> {
+    check_references(client, fields, None)?;
+    let owner: i64 = client
+        .query_opt(PERSON, &[])?
+        .map(|r| r.get(0))
+        .ok_or_else(not_a_person)?;
+    let currency = match &fields.currency {
+        Some(code) => code.clone(),
+        None => client
+            .query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?
+            .get(0),
+    };
+    let shop = &fields.shop;
+    let id: i64 = client
+        .query_one(
+            INSERT,
+            &[
+                &fields.sku,
+                &fields.name,
+                &fields.description,
+                &fields.price_minor,
+                &currency,
+                &fields.stock,
+                &fields.status.as_str(),
+                &fields.category_id,
+                &owner,
+                &fields.barcode,
+                &shop.vendor,
+                &shop.product_type,
+                &shop.handle,
+                &shop.compare_at_minor,
+                &shop.cost_minor,
+                &shop.weight_grams,
+            ],
+        )?
+        .get(0);
+    if !fields.tags.is_empty() {
+        set_tags(client, id, &fields.tags)?;
+    }
+    Ok(id)
+}
+
 fn not_a_person() -> Error {
     Error::refused(
         "Your login isn't one of the shop's people on this server (or they are deactivated); ask the owner to add you.",
     )
 }
 
+/// The first id of `ids` that is not a product, as NotFound.
 fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
     match client.query_one(MISSING, &[&ids])?.get::<_, Option<i64>>(0) {
         Some(id) => Err(products::no_such_product(id)),
@@ -317,6 +388,44 @@ impl Store for TeamCatalog {
         super::migrations::current_version(&mut self.client)
     }
 
+    fn product_images(&mut self, id: ProductId) -> Result<Vec<images::ProductImage>> {
+        super::photos::product_images(&mut self.client, id)
+    }
+
+    fn viewable_photo(&mut self, sha256: &str) -> Result<(Vec<u8>, String)> {
+        images::check_hash(sha256)?;
+        let not_here = || Error::NotFound(format!("There is no photo {sha256} in the catalog."));
+        let image = super::photos::original_photo(&mut self.client, sha256)?.ok_or_else(not_here)?;
+        let cache = self.photo_cache()?;
+        images::rendition::viewable_in_cache(&cache, sha256, &image.mime, || {
+            super::photos::original_bytes(&mut self.client, sha256)?.ok_or_else(not_here)
+        })
+    }
+
+    fn reorder_images(&mut self, product: ProductId, image_ids_in_order: &[i64]) -> Result<()> {
+        super::photos::reorder(&mut self.client, product, image_ids_in_order)
+    }
+
+    fn set_image_alt_text(&mut self, image_id: i64, text: &str) -> Result<()> {
+        super::photos::set_alt_text(&mut self.client, image_id, text)
+    }
+
+    fn rotate_image(&mut self, image_id: i64) -> Result<()> {
+        super::photos::rotate(&mut self.client, image_id)
+    }
+
+    fn trash_image(&mut self, image_id: i64) -> Result<()> {
+        super::photos::set_trashed(&mut self.client, image_id, true)
+    }
+
+    fn restore_image(&mut self, image_id: i64) -> Result<()> {
+        super::photos::set_trashed(&mut self.client, image_id, false)
+    }
+
+    fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport> {
+        images::import_into(self, paths, target, job)
+    }
+
     fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail> {
         images::check_hash(sha256)?;
         let row = self
@@ -371,42 +480,7 @@ impl Store for TeamCatalog {
     fn create_product(&mut self, fields: &ProductFields) -> Result<Product> {
         let fields = fields.tidied()?;
         let mut tx = self.client.transaction()?;
-        check_references(&mut tx, &fields, None)?;
-        let owner: i64 = tx
-            .query_opt(PERSON, &[])?
-            .map(|r| r.get(0))
-            .ok_or_else(not_a_person)?;
-        let currency = match &fields.currency {
-            Some(code) => code.clone(),
-            None => tx.query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?.get(0),
-        };
-        let shop = &fields.shop;
-        let id: i64 = tx
-            .query_one(
-                INSERT,
-                &[
-                    &fields.sku,
-                    &fields.name,
-                    &fields.description,
-                    &fields.price_minor,
-                    &currency,
-                    &fields.stock,
-                    &fields.status.as_str(),
-                    &fields.category_id,
-                    &owner,
-                    &fields.barcode,
-                    &shop.vendor,
-                    &shop.product_type,
-                    &shop.handle,
-                    &shop.compare_at_minor,
-                    &shop.cost_minor,
-                    &shop.weight_grams,
-                ],
-            )?
-            .get(0);
-        if !fields.tags.is_empty() {
-            set_tags(&mut tx, id, &fields.tags)?;
-        }
+        let id = insert_product(&mut tx, &fields)?;
         let product = product_in(&mut tx, id)?;
         tx.commit()?;
         Ok(product)

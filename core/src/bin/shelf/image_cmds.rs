@@ -6,6 +6,7 @@ use clap::Args;
 use shelf_core::catalog::products;
 use shelf_core::images::{self, ImportTarget};
 use shelf_core::job::{CancelToken, ItemResult, Job, JobReport, Outcome};
+use shelf_core::store::Store;
 use shelf_core::{Catalog, Error, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,9 +51,9 @@ fn outcome_word(outcome: Outcome) -> &'static str {
 }
 
 /// Exit 0 when every file was imported (or already there), 1 when any was refused.
-pub fn import(catalog: &mut Catalog, args: ImportArgs, out: &Out) -> Result<ExitCode> {
+pub fn import(store: &mut dyn Store, args: ImportArgs, out: &Out) -> Result<ExitCode> {
     let target = match &args.product {
-        Some(sku) => ImportTarget::Product(products::by_sku(catalog.conn(), sku)?.id),
+        Some(sku) => ImportTarget::Product(store.product_by_sku(sku)?.id),
         None => ImportTarget::BySku,
     };
     let job = Job::new(CancelToken::new(), |progress| {
@@ -60,7 +61,7 @@ pub fn import(catalog: &mut Catalog, args: ImportArgs, out: &Out) -> Result<Exit
             print_item(out, item);
         }
     });
-    let report = images::import(catalog, &args.paths, target, &job)?;
+    let report = store.import_photos(&args.paths, target, &job)?;
     if !out.json {
         output::say(summary(&report));
     }

@@ -55,7 +55,8 @@ export const commands = {
   },
   /**
    * Imports dropped or picked files and folders onto one product or by the SKU in each file
-   * name. Paths nobody dropped or picked are refused before anything is read.
+   * name, into the catalog the window shows. Paths nobody dropped or picked are refused
+   * before anything is read.
    */
   importImages(paths: string[], target: ImportTargetArg, onProgress: (progress: Progress) => void): RunningJob<JobReport> {
     return startJob('import_images', { paths, target }, onProgress, (jobId) => commands.cancelJob(jobId));
