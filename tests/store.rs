@@ -1075,3 +1075,28 @@ fn a_products_photos_reorder_describe_turn_and_come_back(
         (front, 3, "Blue mug, from the front")
     );
 }
+
+#[rstest]
+fn a_new_category_from_the_editor_is_refused_beside_a_sibling_of_the_same_name(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut store = shop.open_as("sam");
+    let kitchen = store.create_category("  Kitchen ", None).unwrap();
+    assert_eq!(
+        (kitchen.name.as_str(), kitchen.path.as_str()),
+        ("Kitchen", "Kitchen")
+    );
+    let mugs = store.create_category("Mugs", Some(kitchen.id)).unwrap();
+    assert_eq!(mugs.path, "Kitchen > Mugs");
+    let twice = store.create_category("kitchen", None).unwrap_err();
+    assert_eq!(twice.kind(), ErrorKind::Conflict, "{twice}");
+    assert!(twice.to_string().contains("category"), "{twice}");
+    let nowhere = store.create_category("Cups", Some(999_999)).unwrap_err();
+    assert_eq!(nowhere.kind(), ErrorKind::NotFound, "{nowhere}");
+    let blank = store.create_category("   ", None).unwrap_err();
+    assert_eq!(blank.kind(), ErrorKind::Validation, "{blank}");
+    let paths: Vec<String> = store.categories().unwrap().into_iter().map(|c| c.path).collect();
+    assert_eq!(paths, ["Kitchen", "Kitchen > Mugs"]);
+}

@@ -79,6 +79,9 @@ pub trait Store {
     fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail>;
     /// Finds or creates every level of `A > B > C`; the last level.
     fn ensure_category_path(&mut self, path: &str) -> Result<Category>;
+    /// A new category named `name` (tidied) at the top or under `parent_id`; a name its
+    /// siblings already have (without case) is refused.
+    fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category>;
     /// Search as you type: an exact SKU first, then the best `limit` matches.
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>>;
     fn create_product(&mut self, fields: &ProductFields) -> Result<Product>;
@@ -281,6 +284,10 @@ impl Store for Catalog {
 
     fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
         Catalog::ensure_category_path(self, path)
+    }
+
+    fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category> {
+        Catalog::create_category(self, name, parent_id)
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

@@ -17,7 +17,7 @@ pub async fn create_category(
     parent_id: Option<i64>,
 ) -> CommandResult<Category> {
     state
-        .write(move |catalog| catalog.create_category(&name, parent_id))
+        .edit(move |store| store.create_category(&name, parent_id))
         .await
 }
 

@@ -97,6 +97,19 @@ def test_two_windows_share_one_team_catalog(app):
         other.shot("bob-views-team-original")
         other.js("document.querySelector('dialog[open] img[src*=\"original\"]').closest('dialog')"
                  ".querySelector('button[aria-label=\"Close\"], button').click()")
+        # A new category from the editor's picker is made on the server.
+        other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
+                    .find(b => b.textContent.trim() === 'New category…').click()""")
+        other.js("""const input = document.querySelector('[aria-label="New category name"]');
+                    input.value = 'Mugs'; input.dispatchEvent(new Event('input', {bubbles: true}));""")
+        other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
+                    .find(b => b.textContent.trim() === 'Add').click()""")
+        other.wait_for(lambda: other.js(
+            """const s = document.querySelector('#field-category, [data-testid="product-editor"] .picker select');
+               return s && s.selectedOptions[0] && s.selectedOptions[0].textContent === 'Mugs';"""),
+            "bob's editor to pick the new category")
+        assert server.sql("shop", "SELECT count(*) FROM categories WHERE name = 'Mugs'") == "1"
+        other.shot("bob-new-category-on-team")
         other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
                     .find(b => b.textContent.trim() === 'Cancel').click()""")
         other.wait_for(lambda: not other.testids("product-editor"), "bob's editor to close")

@@ -473,6 +473,18 @@ impl Store for TeamCatalog {
         categories::find_by_id(self.categories()?, id)
     }
 
+    fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category> {
+        let name = rules::tidy(name);
+        rules::check_category_name(&name)?;
+        if let Some(parent) = parent_id {
+            if self.client.query_opt(CATEGORY_EXISTS, &[&parent])?.is_none() {
+                return Err(Error::NotFound(format!("There is no category with id {parent}.")));
+            }
+        }
+        let id: i64 = self.client.query_one(ADD_CATEGORY, &[&name, &parent_id])?.get(0);
+        categories::find_by_id(self.categories()?, id)
+    }
+
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {
         super::search::search(&mut self.client, typed, limit)
     }
