@@ -7,9 +7,10 @@
 //! async worker. The grid, search and editor ask [`AppState::browse`] and [`AppState::edit`],
 //! which run on whichever catalog the window shows: this computer's library or the team
 //! server (issue 14), as do a photo import ([`AppState::import_photos`]), an export
-//! ([`AppState::own_reader`]) and "Back up now" ([`AppState::back_up`]). What runs on the library only so far asks [`AppState::read`] and
-//! [`AppState::write`] or runs as a job with the writer, which a window on a team catalog
-//! refuses rather than quietly reading or changing this computer's copy.
+//! ([`AppState::own_reader`]) and "Back up now" ([`AppState::back_up`]). What runs on the
+//! library only so far asks [`AppState::read`] and [`AppState::write`] or runs as a job with
+//! the writer, which a window on a team catalog refuses rather than quietly reading or
+//! changing this computer's copy.
 
 use crate::background::BatchWriter;
 use crate::error::{CommandError, CommandResult};

@@ -123,9 +123,7 @@ impl Library {
 
     /// `renditions/ab/<sha256>.jpg`, from a checked hash like [`Library::original_path`].
     pub fn rendition_path(&self, sha256: &str) -> Result<PathBuf> {
-        let original = self.original_path(sha256, "jpg")?;
-        let name = original.file_name().unwrap_or_default();
-        Ok(self.renditions_dir().join(&sha256[..2]).join(name))
+        content_path(&self.renditions_dir(), sha256, "jpg")
     }
 
     /// Pre-migration copies and (by default) backups.

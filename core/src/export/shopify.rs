@@ -77,8 +77,6 @@ fn column(name: &str) -> usize {
     found.unwrap_or(0)
 }
 
-/// Every handle a seller gave a product, read before the first row, so that a handle made
-/// from another product's SKU never takes one of them (the catalog keeps them unique).
 /// One row of the file, filled by column name.
 struct Row(Vec<String>);
 
@@ -97,8 +95,9 @@ impl Row {
 pub(crate) struct ShopifyCsv {
     writer: csv::Writer<BufWriter<File>>,
     /// Handles given or already written, in lower case: Shopify groups rows by handle (and
-    /// ignores case), so two products must never share one. Grows with the product count
-    /// (a short string each).
+    /// ignores case), so two products must never share one. Every handle a seller gave a
+    /// product is read before the first row, so that a handle made from another product's
+    /// SKU never takes one of them. Grows with the product count (a short string each).
     handles: HashSet<String>,
 }
 

@@ -55,11 +55,9 @@ impl PhotoCache {
     /// cached file that no longer matches its name is replaced.
     pub fn keep(&self, sha256: &str, format: Format, bytes: &[u8]) -> Result<PathBuf> {
         let path = content_path(&self.root, sha256, format.extension())?;
-        if let Ok(cached) = fs::read(&path) {
-            if hex::encode(Sha256::digest(&cached)) != sha256 {
-                fs::remove_file(&path)
-                    .map_err(|e| Error::io("Can't replace the damaged cached photo", &path, e))?;
-            }
+        if path.exists() && self.read(sha256, format)?.is_none() {
+            fs::remove_file(&path)
+                .map_err(|e| Error::io("Can't replace the damaged cached photo", &path, e))?;
         }
         store::place(&self.root.join("tmp"), &path, sha256, bytes)?;
         Ok(path)

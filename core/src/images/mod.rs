@@ -234,14 +234,22 @@ const UPSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, wid
     width = excluded.width, height = excluded.height,
     created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
-/// A reorder that does not name each shown photo once: someone changed them meanwhile.
-pub(crate) fn photos_changed() -> Error {
-    Error::Conflict {
-        field: Some("images"),
-        message: "The photos of this product changed while you were reordering them; reload and try again."
-            .into(),
-        current: None,
+/// Refuses a reorder that does not name each of the product's shown photos (`current`)
+/// exactly once: someone changed them meanwhile.
+pub(crate) fn check_names_each_shown(mut current: Vec<i64>, ids_in_order: &[i64]) -> Result<()> {
+    let mut wanted = ids_in_order.to_vec();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    if current != wanted {
+        return Err(Error::Conflict {
+            field: Some("images"),
+            message:
+                "The photos of this product changed while you were reordering them; reload and try again."
+                    .into(),
+            current: None,
+        });
     }
+    Ok(())
 }
 
 pub(crate) fn image_not_found(image_id: i64) -> Error {
@@ -253,16 +261,11 @@ impl Catalog {
     /// The list must name each shown photo exactly once.
     pub fn reorder_images(&mut self, product: ProductId, image_ids_in_order: &[i64]) -> Result<()> {
         let mut stmt = self.conn().prepare_cached(ACTIVE_IMAGE_IDS)?;
-        let mut current: Vec<i64> = stmt
+        let current: Vec<i64> = stmt
             .query_map([product], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
-        let mut wanted = image_ids_in_order.to_vec();
-        current.sort_unstable();
-        wanted.sort_unstable();
-        if current != wanted {
-            return Err(photos_changed());
-        }
+        check_names_each_shown(current, image_ids_in_order)?;
         self.write(|w| {
             for (position, id) in image_ids_in_order.iter().enumerate() {
                 w.tx().execute(SET_POSITION, params![id, position as i64])?;

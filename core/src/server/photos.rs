@@ -112,17 +112,12 @@ const UPSERT_THUMBNAIL: &str = "INSERT INTO thumbnails (sha256, bytes, mime, wid
 /// Puts a product's shown photos in this order; the list must name each shown photo once.
 pub(crate) fn reorder(client: &mut Client, product: ProductId, ids_in_order: &[i64]) -> Result<()> {
     let mut tx = client.transaction()?;
-    let mut current: Vec<i64> = tx
+    let current: Vec<i64> = tx
         .query(SHOWN_IMAGE_IDS, &[&product])?
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let mut wanted = ids_in_order.to_vec();
-    current.sort_unstable();
-    wanted.sort_unstable();
-    if current != wanted {
-        return Err(images::photos_changed());
-    }
+    images::check_names_each_shown(current, ids_in_order)?;
     tx.execute(SET_POSITIONS, &[&ids_in_order])?;
     tx.commit()?;
     Ok(())
