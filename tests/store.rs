@@ -650,6 +650,61 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
         .get(0);
     assert_eq!(on_product, 1);
 
+    // Variants, by the same commands as on a library.
+    let listed = stdout(&on_server(&["variant", "list", "TEE"]));
+    assert!(listed.contains("TEE-S-RED"), "{listed}");
+    let generated = on_server(&[
+        "variant",
+        "generate",
+        "tee",
+        "--option",
+        "Size=S,M,L",
+        "--option",
+        "Colour=Red,Blue",
+        "--price",
+        "16.00",
+    ]);
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    assert!(
+        stdout(&generated).contains("Added 2 variants to TEE (6 in all)."),
+        "{}",
+        stdout(&generated)
+    );
+    let edited = on_server(&["variant", "edit", "tee-l-blue", "--stock", "7"]);
+    assert!(
+        stdout(&edited).contains("Saved variant TEE-L-BLUE (version 1)."),
+        "{}{}",
+        stdout(&edited),
+        stderr(&edited)
+    );
+    assert!(stdout(&on_server(&["variant", "trash", "TEE-S-RED"])).contains("Moved 1 to the trash."));
+    let in_trash = stdout(&on_server(&["variant", "list", "TEE", "--trash"]));
+    assert!(
+        in_trash.contains("TEE-S-RED") && !in_trash.contains("TEE-L-BLUE"),
+        "{in_trash}"
+    );
+    let (actor, stock): (String, i64) = {
+        let mut client = db.client();
+        let actor = client
+            .query_one(
+                "SELECT actor FROM audit_log WHERE table_name = 'variants' ORDER BY id DESC LIMIT 1",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        let stock = client
+            .query_one("SELECT stock FROM products WHERE sku = 'TEE'", &[])
+            .unwrap()
+            .get(0);
+        (actor, stock)
+    };
+    assert_eq!(actor, "sam");
+    assert_eq!(
+        stock,
+        3 * 3 + 7,
+        "three of the first four left at 3 each, and TEE-L-BLUE's 7"
+    );
+
     let elsewhere = on_server(&["stats"]);
     assert!(!elsewhere.status.success());
     assert!(
@@ -1099,4 +1154,353 @@ fn a_new_category_from_the_editor_is_refused_beside_a_sibling_of_the_same_name(
     assert_eq!(blank.kind(), ErrorKind::Validation, "{blank}");
     let paths: Vec<String> = store.categories().unwrap().into_iter().map(|c| c.path).collect();
     assert_eq!(paths, ["Kitchen", "Kitchen > Mugs"]);
+}
+
+/// The SKUs and option values of the product's variants (live or in the trash), in order.
+fn variant_lines(store: &mut dyn Store, product: i64, in_trash: bool) -> Vec<String> {
+    store
+        .variants(product, in_trash)
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let values: Vec<&str> = [&v.option1, &v.option2, &v.option3]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            format!("{} {} {} x{}", v.sku, values.join("/"), v.price_minor, v.stock)
+        })
+        .collect()
+}
+
+#[rstest]
+fn a_products_variants_are_generated_edited_and_trashed_in_the_same_words_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    use shelf_core::catalog::variants::{OptionValues, VariantBulkEdit, VariantFields};
+    use shelf_core::money::PriceChange;
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut store = shop.open_as("sam");
+    let tee = store
+        .create_product(&product("TEE-1", "Linen tee", 2500))
+        .unwrap();
+    let early = store
+        .create_variant(
+            tee.id,
+            &VariantFields {
+                sku: "TEE-EARLY".into(),
+                option1: Some("S".into()),
+                price_minor: 2000,
+                ..VariantFields::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(early.kind(), ErrorKind::Validation, "{early}");
+    assert!(
+        early.to_string().contains("Give the product its options"),
+        "{early}"
+    );
+
+    let option = |name: &str, values: &[&str]| OptionValues {
+        name: name.into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    };
+    let generated = store
+        .generate_variants(
+            tee.id,
+            &[option("Size", &["S", " M "]), option("Colour", &["Red"])],
+            2000,
+            3,
+        )
+        .unwrap();
+    assert_eq!(
+        variant_lines(&mut *store, tee.id, false),
+        ["TEE-1-S-RED S/Red 2000 x3", "TEE-1-M-RED M/Red 2000 x3"]
+    );
+    assert_eq!(
+        (generated.price_minor, generated.stock),
+        (2000, 6),
+        "the product sells through its variants: their lowest price, their total stock"
+    );
+    assert_eq!(generated.options.len(), 2);
+    let again = store
+        .generate_variants(
+            tee.id,
+            &[option("Size", &["s", "M", "L"]), option("Colour", &["red"])],
+            2400,
+            1,
+        )
+        .unwrap();
+    assert_eq!(again.variants.len(), 3, "only the missing combination is added");
+    assert_eq!(again.variants[2].sku, "TEE-1-L-RED");
+    let no_values = store
+        .generate_variants(
+            tee.id,
+            &[option("Size", &[]), option("Colour", &["Red"])],
+            2000,
+            1,
+        )
+        .unwrap_err();
+    assert_eq!(no_values.kind(), ErrorKind::Validation, "{no_values}");
+
+    let new_fields = |sku: &str, size: &str, colour: &str| VariantFields {
+        sku: sku.into(),
+        option1: Some(size.into()),
+        option2: Some(colour.into()),
+        price_minor: 1900,
+        stock: 2,
+        ..VariantFields::default()
+    };
+    let taken = store
+        .create_variant(tee.id, &new_fields("tee-1", "XL", "Red"))
+        .unwrap_err();
+    assert_eq!(taken.kind(), ErrorKind::Conflict, "{taken}");
+    assert_eq!(
+        taken.to_string(),
+        "SKU tee-1 is already used by product Linen tee."
+    );
+    let twin = store
+        .create_variant(tee.id, &new_fields("TEE-TWIN", "m", "RED"))
+        .unwrap_err();
+    assert_eq!(
+        twin.to_string(),
+        "The variant TEE-1-M-RED already has these option values."
+    );
+    let third = VariantFields {
+        option3: Some("Cotton".into()),
+        ..new_fields("TEE-3", "XL", "Red")
+    };
+    let nowhere = store.create_variant(tee.id, &third).unwrap_err();
+    assert_eq!(
+        nowhere.to_string(),
+        "This product has no option 3, so the value Cotton has nowhere to go."
+    );
+    let xl = store
+        .create_variant(tee.id, &new_fields(" TEE-XL ", "XL", "Red"))
+        .unwrap();
+    assert_eq!((xl.sku.as_str(), xl.position), ("TEE-XL", 3));
+    assert_eq!(store.product(tee.id).unwrap().price_minor, 1900);
+
+    let fewer = store.set_options(tee.id, &["Size".into()]).unwrap_err();
+    assert_eq!(fewer.kind(), ErrorKind::Refused, "{fewer}");
+    let renamed = store
+        .set_options(tee.id, &["Size".into(), "Color".into()])
+        .unwrap();
+    let names: Vec<&str> = renamed.options.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["Size", "Color"]);
+    assert_eq!(
+        renamed.options[1].values,
+        ["Red"],
+        "the variants keep their values"
+    );
+
+    let edited = store
+        .update_variant(
+            xl.id,
+            xl.version,
+            &VariantFields {
+                barcode: Some("4006381333931".into()),
+                price_minor: 2800,
+                ..new_fields("TEE-XL", "XL", "Red")
+            },
+        )
+        .unwrap();
+    assert_eq!(edited.version, xl.version + 1);
+    assert_eq!(store.variant_by_sku("tee-xl").unwrap(), edited);
+    let stale = store
+        .update_variant(xl.id, xl.version, &new_fields("TEE-XL", "XL", "Blue"))
+        .unwrap_err();
+    match &stale {
+        Error::Conflict {
+            current: Some(current),
+            ..
+        } => assert_eq!(current["version"], edited.version),
+        other => panic!("expected a Conflict carrying the variant, got {other:?}"),
+    }
+    assert_eq!(
+        store.variant_by_sku("TEE-XL").unwrap().option2.as_deref(),
+        Some("Red")
+    );
+
+    let ids: Vec<i64> = store
+        .variants(tee.id, false)
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(
+        store
+            .bulk_edit_variants(&ids, &VariantBulkEdit::SetStock(5))
+            .unwrap(),
+        4
+    );
+    assert_eq!(store.product(tee.id).unwrap().stock, 20);
+    let cut = VariantBulkEdit::AdjustPrice(PriceChange::Amount("-25.00".into()));
+    let refused = store.bulk_edit_variants(&ids, &cut).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Validation, "{refused}");
+    assert!(refused.to_string().starts_with("TEE-1-S-RED: "), "{refused}");
+    assert_eq!(
+        variant_lines(&mut *store, tee.id, false),
+        [
+            "TEE-1-S-RED S/Red 2000 x5",
+            "TEE-1-M-RED M/Red 2000 x5",
+            "TEE-1-L-RED L/red 2400 x5",
+            "TEE-XL XL/Red 2800 x5"
+        ],
+        "a refused bulk edit changes none"
+    );
+    let raise = VariantBulkEdit::AdjustPrice(PriceChange::PercentHundredths(1000));
+    store.bulk_edit_variants(&ids[..1], &raise).unwrap();
+    assert_eq!(store.variant_by_sku("TEE-1-S-RED").unwrap().price_minor, 2200);
+
+    assert_eq!(store.trash_variants(&[ids[1], ids[1]]).unwrap(), 1);
+    assert_eq!(
+        variant_lines(&mut *store, tee.id, true),
+        ["TEE-1-M-RED M/Red 2000 x5"]
+    );
+    assert_eq!(
+        store.product(tee.id).unwrap().stock,
+        15,
+        "a trashed variant's stock leaves the total"
+    );
+    let gone = store.trash_variants(&[999_999]).unwrap_err();
+    assert_eq!(gone.kind(), ErrorKind::NotFound, "{gone}");
+    store
+        .create_variant(tee.id, &new_fields("TEE-M2", "M", "Red"))
+        .unwrap();
+    let back = store.restore_variants(&[ids[1]]).unwrap_err();
+    assert_eq!(back.kind(), ErrorKind::Conflict, "{back}");
+    assert_eq!(
+        back.to_string(),
+        "Another variant of this product already has these option values."
+    );
+    assert_eq!(
+        variant_lines(&mut *store, tee.id, true).len(),
+        1,
+        "still in the trash"
+    );
+}
+
+fn person<'a>(username: &'a str, role: Role) -> NewUser<'a> {
+    NewUser {
+        username,
+        display_name: "Someone",
+        email: None,
+        role,
+    }
+}
+
+/// People are added and deactivated under the same rules in the same words on either engine;
+/// on a team server each is a login, which deactivating closes. (Login names are the
+/// cluster's, so these are used by this test alone.)
+#[rstest]
+fn people_are_added_and_deactivated_in_the_same_words_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    let mut store = shop.open_as("olga");
+    let on_server = matches!(engine, Engine::Server);
+    let password = on_server.then_some("correct horse battery");
+    if on_server {
+        let none = store
+            .add_person(person("cara.teamtest", Role::Staff), None)
+            .unwrap_err();
+        assert_eq!(none.field(), Some("password"), "{none}");
+        let short = store
+            .add_person(person("cara.teamtest", Role::Staff), Some("short"))
+            .unwrap_err();
+        assert_eq!(short.field(), Some("password"), "{short}");
+    } else {
+        let kept = store
+            .add_person(person("cara.teamtest", Role::Staff), Some("a password"))
+            .unwrap_err();
+        assert_eq!(kept.kind(), ErrorKind::Refused, "{kept}");
+    }
+    let cara = store
+        .add_person(
+            NewUser {
+                display_name: " Cara Diaz ",
+                email: Some("cara@example.com"),
+                ..person(" cara.teamtest ", Role::Staff)
+            },
+            password,
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            cara.username.as_str(),
+            cara.display_name.as_str(),
+            cara.email.as_deref()
+        ),
+        ("cara.teamtest", "Cara Diaz", Some("cara@example.com"))
+    );
+    assert!(cara.is_active && cara.role == Role::Staff);
+    let twice = store
+        .add_person(person("CARA.teamtest", Role::Owner), password)
+        .unwrap_err();
+    assert_eq!(twice.kind(), ErrorKind::Conflict, "{twice}");
+    assert_eq!(twice.to_string(), "The username CARA.teamtest is already taken.");
+    let mut names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.username).collect();
+    // A library starts with its first owner, `owner`; a server has only the people it was given.
+    if !on_server {
+        names.retain(|n| n != "owner");
+        store.set_user_active("owner", false).unwrap();
+    }
+    assert_eq!(names, ["cara.teamtest", "olga"]);
+
+    let alone = store.set_user_active("olga", false).unwrap_err();
+    assert_eq!(alone.kind(), ErrorKind::Refused, "{alone}");
+    assert!(alone.to_string().contains("the only active owner"), "{alone}");
+    shop.add_person("pia.teamtest", Role::Owner);
+    let myself = store.set_user_active("olga", false).unwrap_err();
+    assert!(
+        myself.to_string().starts_with("You can't deactivate yourself"),
+        "{myself}"
+    );
+    let nobody = store.set_user_active("nobody", false).unwrap_err();
+    assert_eq!(nobody.kind(), ErrorKind::NotFound, "{nobody}");
+
+    let can_log_in = |shop: &Shop| match shop {
+        Shop::Server(db) => {
+            Some(postgres::Client::connect(&db.url("cara.teamtest"), postgres::NoTls).is_ok())
+        }
+        Shop::Sqlite(_) => None,
+    };
+    assert_eq!(can_log_in(&shop), on_server.then_some(true));
+    let gone = store.set_user_active("Cara.teamtest", false).unwrap();
+    assert!(!gone.is_active);
+    assert_eq!(
+        can_log_in(&shop),
+        on_server.then_some(false),
+        "the login is closed with the person"
+    );
+    let back = store.set_user_active("cara.teamtest", true).unwrap();
+    assert!(back.is_active);
+    assert_eq!(can_log_in(&shop), on_server.then_some(true));
+}
+
+/// Only owners manage people: the server refuses a staff login, whatever client it uses.
+#[test]
+fn the_server_refuses_people_changes_by_staff() {
+    let shop = Shop::new(Engine::Server);
+    shop.add_person("sam", Role::Staff);
+    shop.add_person("pia.teamtest", Role::Owner);
+    let mut store = shop.open_as("sam");
+    let added = store
+        .add_person(person("eve.teamtest", Role::Owner), Some("correct horse battery"))
+        .unwrap_err();
+    assert!(added.to_string().contains("for owners"), "{added}");
+    let deactivated = store.set_user_active("olga", false).unwrap_err();
+    assert!(deactivated.to_string().contains("for owners"), "{deactivated}");
+    let Shop::Server(db) = &shop else { unreachable!() };
+    let by_psql = db.psql("sam", "SELECT set_person_active('olga', false)");
+    assert!(!by_psql.status.success());
+    assert!(String::from_utf8_lossy(&by_psql.stderr).contains("permission denied"));
+    let active: i32 = db
+        .client()
+        .query_one("SELECT is_active FROM users WHERE username = 'olga'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(active, 1);
 }

@@ -7,12 +7,13 @@
 //! categories by path, currencies and tags to choose from, open, create, save an edit (a
 //! stale one is the same Conflict, carrying the row as it is now), the trash and purge, and
 //! a product's photos (thumbnails, the viewer's copy, order, alt text, rotation, removal); a
-//! photo import (`images::import`, the same pipeline on either engine); and what an export
-//! reads (one snapshot, each product's photos and their originals). `shelf --server` runs
-//! its product, search, import and export commands through it, and the app's window its
-//! grid, search, editor with its photos, photo imports and export. Variants, CSV imports,
-//! history and the rest of the catalog still run on SQLite only; they move behind this
-//! trait one concern at a time.
+//! photo import (`images::import`, the same pipeline on either engine); a product's options
+//! and variants (add, generate, edit, trash, restore, one change for many); and what an
+//! export reads (one snapshot, each product's photos and their originals). `shelf --server`
+//! runs its product, variant, search, import and export commands through it, and the app's
+//! window its grid, search, editor with its photos and variants, photo imports and export.
+//! CSV imports, history, bulk edits of products and the rest of the catalog still run on
+//! SQLite only; they move behind this trait one concern at a time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that
@@ -23,7 +24,8 @@ use crate::catalog::currencies::{self, Currency};
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::{self, SearchHit};
 use crate::catalog::tags::{self, Tag};
-use crate::catalog::users::{self, User};
+use crate::catalog::users::{self, NewUser, User};
+use crate::catalog::variants::{self, OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId};
 use crate::catalog::{maintenance, settings, ProductId};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportImage};
@@ -71,6 +73,15 @@ pub trait Store {
     /// Who the history records as making this store's changes: a library's acting user, a
     /// server login's person.
     fn acting_user(&mut self) -> Result<User>;
+    /// Everyone who works on the catalog, by username.
+    fn users(&mut self) -> Result<Vec<User>>;
+    /// A new person. On a team server they get their own login with `password` (at least 8
+    /// characters; only its SCRAM hash reaches the server); a library's people have no
+    /// passwords, so one given is refused.
+    fn add_person(&mut self, new: NewUser<'_>, password: Option<&str>) -> Result<User>;
+    /// Deactivates a person (their products and history stay) or brings them back; on a team
+    /// server their login with them. Never the last active owner, nor yourself.
+    fn set_user_active(&mut self, username: &str, active: bool) -> Result<User>;
     /// Products outside the trash.
     fn product_count(&mut self) -> Result<i64>;
     /// The catalog's schema version (its migrations).
@@ -99,6 +110,39 @@ pub trait Store {
     /// Deletes trashed products for good, with their variants, options, photo links and
     /// tags; one that is not in the trash refuses the whole purge.
     fn purge(&mut self, ids: &[ProductId]) -> Result<usize>;
+
+    /// The product's variants in position order: the live ones, or those in the trash.
+    fn variants(&mut self, product: ProductId, in_trash: bool) -> Result<Vec<Variant>>;
+    /// The variant with this SKU (compared without case), or NotFound saying so.
+    fn variant_by_sku(&mut self, sku: &str) -> Result<Variant>;
+    /// Gives a product its options (Size, Colour...) or renames them; while it has variants
+    /// they can be renamed but not added or removed.
+    fn set_options(&mut self, product: ProductId, names: &[String]) -> Result<Product>;
+    /// Declares the options and adds a variant for every combination of their values the
+    /// product lacks, at `price_minor` with `stock` each and a SKU made from the product's.
+    fn generate_variants(
+        &mut self,
+        product: ProductId,
+        options: &[OptionValues],
+        price_minor: i64,
+        stock: i64,
+    ) -> Result<Product>;
+    /// A new variant at the end of the product's list.
+    fn create_variant(&mut self, product: ProductId, fields: &VariantFields) -> Result<Variant>;
+    /// Saves an edit of a variant that started from `expected_version`; if someone saved
+    /// first, nothing is written and the Conflict carries their version.
+    fn update_variant(
+        &mut self,
+        id: VariantId,
+        expected_version: i64,
+        fields: &VariantFields,
+    ) -> Result<Variant>;
+    /// Variants to the trash (the product's price and stock then leave them out); how many moved.
+    fn trash_variants(&mut self, ids: &[VariantId]) -> Result<usize>;
+    /// Brings variants back; one whose combination a live variant now has is refused.
+    fn restore_variants(&mut self, ids: &[VariantId]) -> Result<usize>;
+    /// One change (a price, a price change, a stock) to many variants: all or nothing.
+    fn bulk_edit_variants(&mut self, ids: &[VariantId], edit: &VariantBulkEdit) -> Result<usize>;
 
     /// Purges everything that has been in the trash for more than `days` days.
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize>;
@@ -236,6 +280,23 @@ impl Store for Catalog {
         users::by_id(self.conn(), self.actor())
     }
 
+    fn users(&mut self) -> Result<Vec<User>> {
+        users::list(self.conn())
+    }
+
+    fn add_person(&mut self, new: NewUser<'_>, password: Option<&str>) -> Result<User> {
+        if password.is_some() {
+            return Err(Error::refused(
+                "People in this computer's library have no passwords: whoever uses it picks who they act as. Passwords are for a team server's logins.",
+            ));
+        }
+        Catalog::create_user(self, new)
+    }
+
+    fn set_user_active(&mut self, username: &str, active: bool) -> Result<User> {
+        Catalog::set_user_active(self, username, active)
+    }
+
     fn product_count(&mut self) -> Result<i64> {
         Ok(maintenance::stats(self.conn())?.products)
     }
@@ -317,5 +378,52 @@ impl Store for Catalog {
 
     fn purge(&mut self, ids: &[ProductId]) -> Result<usize> {
         Catalog::purge(self, ids)
+    }
+
+    fn variants(&mut self, product: ProductId, in_trash: bool) -> Result<Vec<Variant>> {
+        variants::of_product(self.conn(), product, in_trash)
+    }
+
+    fn variant_by_sku(&mut self, sku: &str) -> Result<Variant> {
+        variants::by_sku(self.conn(), sku)
+    }
+
+    fn set_options(&mut self, product: ProductId, names: &[String]) -> Result<Product> {
+        Catalog::set_options(self, product, names)
+    }
+
+    fn generate_variants(
+        &mut self,
+        product: ProductId,
+        options: &[OptionValues],
+        price_minor: i64,
+        stock: i64,
+    ) -> Result<Product> {
+        Catalog::generate_variants(self, product, options, price_minor, stock)
+    }
+
+    fn create_variant(&mut self, product: ProductId, fields: &VariantFields) -> Result<Variant> {
+        Catalog::create_variant(self, product, fields)
+    }
+
+    fn update_variant(
+        &mut self,
+        id: VariantId,
+        expected_version: i64,
+        fields: &VariantFields,
+    ) -> Result<Variant> {
+        Catalog::update_variant(self, id, expected_version, fields)
+    }
+
+    fn trash_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
+        Catalog::trash_variants(self, ids)
+    }
+
+    fn restore_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
+        Catalog::restore_variants(self, ids)
+    }
+
+    fn bulk_edit_variants(&mut self, ids: &[VariantId], edit: &VariantBulkEdit) -> Result<usize> {
+        Catalog::bulk_edit_variants(self, ids, edit)
     }
 }

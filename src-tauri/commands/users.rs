@@ -1,13 +1,15 @@
-//! Users: who is acting (recorded in the history), owners and staff.
+//! Users: who is acting (recorded in the history), owners and staff. On a team catalog the
+//! list, adding a person (with their login's password) and deactivating one work on the
+//! server; who acts there is the login, so switching and deleting are the library's.
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-use shelf_core::catalog::users::{self, NewUser, Role, User};
+use shelf_core::catalog::users::{NewUser, Role, User};
 use tauri::State;
 
 #[tauri::command]
 pub async fn list_users(state: State<'_, AppState>) -> CommandResult<Vec<User>> {
-    state.read(users::list).await
+    state.browse(|store| store.users()).await
 }
 
 #[tauri::command]
@@ -17,15 +19,17 @@ pub async fn create_user(
     display_name: String,
     email: Option<String>,
     role: Role,
+    password: Option<String>,
 ) -> CommandResult<User> {
     state
-        .write(move |catalog| {
-            catalog.create_user(NewUser {
+        .edit(move |store| {
+            let new = NewUser {
                 username: &username,
                 display_name: &display_name,
                 email: email.as_deref(),
                 role,
-            })
+            };
+            store.add_person(new, password.as_deref())
         })
         .await
 }
@@ -42,7 +46,7 @@ pub async fn set_user_active(
     active: bool,
 ) -> CommandResult<User> {
     state
-        .write(move |catalog| catalog.set_user_active(&username, active))
+        .edit(move |store| store.set_user_active(&username, active))
         .await
 }
 

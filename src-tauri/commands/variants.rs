@@ -1,4 +1,5 @@
-//! A product's options and variants.
+//! A product's options and variants, on the catalog the window shows (a library or a team
+//! server).
 
 use crate::error::CommandResult;
 use crate::state::AppState;
@@ -13,7 +14,7 @@ pub async fn set_options(
     names: Vec<String>,
 ) -> CommandResult<Product> {
     state
-        .write(move |catalog| catalog.set_options(product_id, &names))
+        .edit(move |store| store.set_options(product_id, &names))
         .await
 }
 
@@ -26,7 +27,7 @@ pub async fn generate_variants(
     stock: i64,
 ) -> CommandResult<Product> {
     state
-        .write(move |catalog| catalog.generate_variants(product_id, &options, price_minor, stock))
+        .edit(move |store| store.generate_variants(product_id, &options, price_minor, stock))
         .await
 }
 
@@ -37,7 +38,7 @@ pub async fn create_variant(
     fields: VariantFields,
 ) -> CommandResult<Variant> {
     state
-        .write(move |catalog| catalog.create_variant(product_id, &fields))
+        .edit(move |store| store.create_variant(product_id, &fields))
         .await
 }
 
@@ -49,18 +50,18 @@ pub async fn update_variant(
     fields: VariantFields,
 ) -> CommandResult<Variant> {
     state
-        .write(move |catalog| catalog.update_variant(id, expected_version, &fields))
+        .edit(move |store| store.update_variant(id, expected_version, &fields))
         .await
 }
 
 #[tauri::command]
 pub async fn trash_variants(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.trash_variants(&ids)).await
+    state.edit(move |store| store.trash_variants(&ids)).await
 }
 
 #[tauri::command]
 pub async fn restore_variants(state: State<'_, AppState>, ids: Vec<i64>) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.restore_variants(&ids)).await
+    state.edit(move |store| store.restore_variants(&ids)).await
 }
 
 #[tauri::command]
@@ -70,6 +71,6 @@ pub async fn bulk_edit_variants(
     edit: VariantBulkEdit,
 ) -> CommandResult<usize> {
     state
-        .write(move |catalog| catalog.bulk_edit_variants(&ids, &edit))
+        .edit(move |store| store.bulk_edit_variants(&ids, &edit))
         .await
 }

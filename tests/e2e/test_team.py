@@ -1,15 +1,19 @@
 """Team mode in the real window (issue 14): two app windows on two library profiles against
 one PostgreSQL server. Each connects through "Connect to a team server…"; photos dropped on
-one window go to the server and show in the other's grid, editor and viewer; an edit saved in one shows in the other
+one window go to the server and show in the other's grid, editor and viewer; variants made in
+one editor show on the other's card; an edit saved in one shows in the other
 within a second (LISTEN/NOTIFY); a concurrent edit gets the conflict
-view; a staff login is refused a purge by the server; a server that stops answering is said
+view; a staff login is refused a purge by the server; an owner adds a person (a login of their own)
+and deactivates them; a server that stops answering is said
 in plain words, the edit in progress stays in the editor and is saved once it answers."""
 
 import time
 
 from harness import App
 from team_server import ADMIN, TeamServer
+from selenium.webdriver.common.keys import Keys
 from test_products import open_editor, save
+from test_variants import variant_cell
 
 
 def connect(app, server, login):
@@ -110,6 +114,25 @@ def test_two_windows_share_one_team_catalog(app):
             "bob's editor to pick the new category")
         assert server.sql("shop", "SELECT count(*) FROM categories WHERE name = 'Mugs'") == "1"
         other.shot("bob-new-category-on-team")
+        # Bob gives MUG-1 sizes in the editor's variants panel: made on the server, as his login.
+        other.fill("option-name-1", "Size")
+        other.fill("option-values-1", "Small, Large")
+        other.testid("generate-variants").click()
+        other.wait_for(lambda: len(other.testids("variant-row")) == 2, "bob's two generated variants")
+        skus = server.sql("shop", "SELECT string_agg(v.sku::text, ',' ORDER BY v.position) FROM variants AS v "
+                                  "JOIN products AS p ON p.id = v.product_id WHERE p.sku = 'MUG-1'")
+        assert skus == "MUG-1-SMALL,MUG-1-LARGE", skus
+        stock = variant_cell(other, "MUG-1-LARGE", "stock")
+        stock.send_keys(Keys.CONTROL, "a")
+        stock.send_keys("4", Keys.ENTER)
+        other.wait_for(lambda: server.sql("shop", "SELECT stock FROM products WHERE sku = 'MUG-1'") == "4",
+                       "the product's stock to follow bob's variant on the server")
+        assert server.sql("shop", "SELECT actor FROM audit_log WHERE table_name = 'variants' "
+                                  "ORDER BY id DESC LIMIT 1") == "bob"
+        other.js("document.querySelector('[data-testid=\"variants-grid\"]').scrollIntoView({block: 'center'})")
+        other.shot("bob-variants-on-team")
+        app.wait_for(lambda: "2 variants" in card_text(app, "MUG-1"), "ann's card to count bob's variants")
+        app.shot("ann-sees-bob-variants")
         other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
                     .find(b => b.textContent.trim() === 'Cancel').click()""")
         other.wait_for(lambda: not other.testids("product-editor"), "bob's editor to close")
@@ -160,6 +183,33 @@ def test_two_windows_share_one_team_catalog(app):
         other.shot("staff-purge-refused")
         assert server.sql("shop", "SELECT deleted_at IS NOT NULL FROM products WHERE sku = 'OLD-1'") == "t"
         other.testid("trash-view").click()
+
+        # Ann (an owner) adds a person from the Users screen: a login of their own on the
+        # server; deactivating them closes it.
+        app.js("""[...document.querySelectorAll('nav button, aside button')]
+                  .find(b => b.textContent.trim() === 'Users').click()""")
+        form = app.testid("add-user")
+        inputs = form.find_elements("css selector", "input")
+        for field, value in zip(inputs, ["cara", "Cara Diaz", "", "correct horse battery"]):
+            if value:
+                field.send_keys(value)
+        app.shot("ann-adds-a-person")
+        app.js("document.querySelector('[data-testid=\"add-user\"] button[type=submit]').click()")
+        app.wait_for(lambda: app.js("return !!document.querySelector('[data-testid=\"user-row\"][data-username=\"cara\"]')"),
+                     "cara in ann's list of people")
+        assert server.sql("shop", "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cara'") == "t"
+        assert server.sql("shop", "SELECT pg_has_role('cara', 'shelf_staff', 'member')") == "t"
+        app.js("""[...document.querySelectorAll('[data-testid="user-row"][data-username="cara"] button')]
+                  .find(b => b.textContent.trim() === 'Deactivate').click()""")
+        app.wait_for(lambda: server.sql("shop", "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'cara'") == "f",
+                     "cara's login to be closed")
+        assert server.sql("shop", "SELECT is_active FROM users WHERE username = 'cara'") == "0"
+        app.wait_for(lambda: "Deactivated" in app.js(
+            "return document.querySelector('[data-testid=\"user-row\"][data-username=\"cara\"]').textContent"),
+            "the list to say cara is deactivated")
+        app.shot("ann-deactivated-a-person")
+        app.js("""[...document.querySelectorAll('nav button, aside button')]
+                  .find(b => b.textContent.trim() === 'Products').click()""")
 
         # The server stops answering: said in the window; an edit stays and saves afterwards.
         open_editor(app, "MUG-1")

@@ -81,38 +81,67 @@ pub fn tidy_names(names: &[String]) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Sets the product's option names, in order. While it has variants (live or in the trash)
-/// the options can be renamed but not added or removed, because every variant carries one
-/// value per option.
-pub(crate) fn declare(w: &mut Write<'_>, product_id: ProductId, names: &[String]) -> Result<()> {
+/// What giving a product the option names `names` does.
+pub(crate) enum OptionsChange {
+    /// It has them already.
+    Same,
+    /// The options at these positions get these names (its variants keep their values).
+    Rename(Vec<(u8, String)>),
+    /// Its options become these, by position from 1.
+    Declare(Vec<String>),
+}
+
+/// The change from the product's option names now (`current`, by position) to `names`.
+/// While it has variants (live or in the trash) the options can be renamed but not added or
+/// removed, because every variant carries one value per option.
+pub(crate) fn change_to(current: &[String], names: &[String], has_variants: bool) -> Result<OptionsChange> {
     let names = tidy_names(names)?;
-    let current = of_product(w.tx(), product_id)?;
-    if current.iter().map(|o| &o.name).eq(names.iter()) {
-        return Ok(());
+    if current.iter().eq(names.iter()) {
+        return Ok(OptionsChange::Same);
     }
+    if !has_variants {
+        return Ok(OptionsChange::Declare(names));
+    }
+    if names.len() != current.len() {
+        return Err(Error::refused(
+            "This product already has variants, each with one value per option, so its options can be renamed but not added or removed. Delete its variants (and empty them from the trash) first.",
+        ));
+    }
+    Ok(OptionsChange::Rename(
+        (1u8..)
+            .zip(current.iter().zip(names))
+            .filter(|(_, (old, new))| *old != new)
+            .map(|(position, (_, new))| (position, new))
+            .collect(),
+    ))
+}
+
+/// Sets the product's option names, in order (see [`change_to`]).
+pub(crate) fn declare(w: &mut Write<'_>, product_id: ProductId, names: &[String]) -> Result<()> {
+    let current: Vec<String> = of_product(w.tx(), product_id)?
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
     let has_variants: bool = w
         .tx()
         .prepare_cached(ANY_VARIANT)?
         .query_row([product_id], |r| r.get(0))?;
-    if has_variants {
-        if names.len() != current.len() {
-            return Err(Error::refused(
-                "This product already has variants, each with one value per option, so its options can be renamed but not added or removed. Delete its variants (and empty them from the trash) first.",
-            ));
-        }
-        for (option, name) in current.iter().zip(&names) {
-            if option.name != *name {
+    match change_to(&current, names, has_variants)? {
+        OptionsChange::Same => return Ok(()),
+        OptionsChange::Rename(renames) => {
+            for (position, name) in renames {
                 w.tx()
                     .prepare_cached(RENAME)?
-                    .execute((product_id, option.position, name))?;
+                    .execute((product_id, position, name))?;
             }
         }
-    } else {
-        w.tx().prepare_cached(REMOVE_ALL)?.execute([product_id])?;
-        for (position, name) in (1u8..).zip(&names) {
-            w.tx()
-                .prepare_cached(ADD)?
-                .execute((product_id, position, name))?;
+        OptionsChange::Declare(names) => {
+            w.tx().prepare_cached(REMOVE_ALL)?.execute([product_id])?;
+            for (position, name) in (1u8..).zip(&names) {
+                w.tx()
+                    .prepare_cached(ADD)?
+                    .execute((product_id, position, name))?;
+            }
         }
     }
     w.record(Entity::Product, product_id, ChangeKind::Updated);

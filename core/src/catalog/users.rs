@@ -85,7 +85,7 @@ pub fn by_username(conn: &Connection, username: &str) -> Result<User> {
         from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound(format!("There is no user called {username:?}.")))
+    .ok_or_else(|| no_such_user(username))
 }
 
 pub fn by_id(conn: &Connection, id: UserId) -> Result<User> {
@@ -104,6 +104,36 @@ pub fn list(conn: &Connection) -> Result<Vec<User>> {
     Ok(users)
 }
 
+pub(crate) fn no_such_user(username: &str) -> Error {
+    Error::NotFound(format!("There is no user called {username:?}."))
+}
+
+pub(crate) fn username_taken(username: &str) -> Error {
+    Error::Conflict {
+        field: Some("username"),
+        message: format!("The username {username} is already taken."),
+        current: None,
+    }
+}
+
+/// Whether `user` may be made `active` (or not) by `acting`, with `active_owners` owners
+/// active now: the last active owner can't be deactivated, because someone must be able to
+/// run the shop, and nobody deactivates themselves.
+pub fn check_activation(user: &User, active: bool, acting: UserId, active_owners: i64) -> Result<()> {
+    if !active && user.role == Role::Owner && active_owners <= 1 && user.is_active {
+        return Err(Error::refused(format!(
+            "{} is the only active owner; make another user an owner first.",
+            user.display_name
+        )));
+    }
+    if !active && user.id == acting {
+        return Err(Error::refused(
+            "You can't deactivate yourself; another owner can (act as them first).",
+        ));
+    }
+    Ok(())
+}
+
 pub struct NewUser<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -120,11 +150,7 @@ impl Catalog {
         rules::check_display_name(&display_name)?;
         rules::check_email(email.as_deref())?;
         if by_username(self.conn(), &username).is_ok() {
-            return Err(Error::Conflict {
-                field: Some("username"),
-                message: format!("The username {username} is already taken."),
-                current: None,
-            });
+            return Err(username_taken(&username));
         }
         let id = self.write(|w| {
             w.tx()
@@ -151,21 +177,11 @@ impl Catalog {
         by_id(self.conn(), user.id)
     }
 
-    /// Deactivated users keep their products and history but can no longer act. The last
-    /// active owner cannot be deactivated: someone must be able to run the shop.
+    /// Deactivated users keep their products and history but can no longer act (see
+    /// [`check_activation`]).
     pub fn set_user_active(&mut self, username: &str, active: bool) -> Result<User> {
         let user = by_username(self.conn(), username)?;
-        if !active && user.role == Role::Owner && self.active_owner_count()? <= 1 && user.is_active {
-            return Err(Error::refused(format!(
-                "{} is the only active owner; make another user an owner first.",
-                user.display_name
-            )));
-        }
-        if !active && user.id == self.actor() {
-            return Err(Error::refused(
-                "You can't deactivate yourself; switch to another user first.",
-            ));
-        }
+        check_activation(&user, active, self.actor(), self.active_owner_count()?)?;
         self.write(|w| {
             w.tx()
                 .execute("UPDATE users SET is_active = ?1 WHERE id = ?2", (active, user.id))?;

@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_product_json.sql"),
     migration!(5, "0005_product_pages.sql"),
     migration!(6, "0006_people.sql"),
+    migration!(7, "0007_person_active.sql"),
 ];
 
 /// The server schema version this build of the app writes.

@@ -6,8 +6,9 @@
 //! This module holds what is particular to the server:
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
-//! - `products`, `pages`, `search` and `photos`: the server's side of the storage layer
-//!   (`crate::store`), the product list, editor, photo import and export on a team catalog;
+//! - `products`, `pages`, `search`, `photos` and `variants`: the server's side of the storage
+//!   layer (`crate::store`), the product list, editor, variants, photo import and export on a
+//!   team catalog;
 //! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
@@ -15,8 +16,9 @@
 //! - `session`: a team catalog kept open by the app's window, connecting again after a
 //!   lost connection, and the team server a library profile remembers.
 //!
-//! `shelf --server` runs the product, search, import and export commands on a team catalog,
-//! and the app's window its grid, search, editor, photo imports and export.
+//! `shelf --server` runs the product, variant, search, import and export commands on a team
+//! catalog, and the app's window its grid, search, editor with its variants, photo imports
+//! and export.
 
 pub mod backup;
 pub mod changes;
@@ -31,5 +33,6 @@ pub mod pull;
 pub mod push;
 pub mod search;
 pub mod session;
+pub mod variants;
 
 pub use postgres::Client;

@@ -12,7 +12,8 @@ use crate::catalog::currencies::Currency;
 use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
 use crate::catalog::tags::Tag;
-use crate::catalog::users::{Role, User};
+use crate::catalog::users::{NewUser, User};
+use crate::catalog::variants::{OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId};
 use crate::catalog::{trash, ProductId};
 use crate::error::{Error, Result};
 use crate::export::ExportImage;
@@ -41,7 +42,8 @@ const CURRENCIES: &str = "SELECT code, name, minor_units FROM currencies ORDER B
 const TAGS: &str = "SELECT t.id, t.name::text, count(pt.product_id) FROM tags AS t
   LEFT JOIN product_tags AS pt ON pt.tag_id = t.id
   GROUP BY t.id ORDER BY nocase(t.name::text) COLLATE \"C\", t.id";
-/// The login's person, whether active or not (a deactivated one still reads).
+/// The login's person, whether active or not (a deactivated one still reads), as
+/// `people::user_from` reads them.
 const ME: &str = "SELECT id, username::text, display_name, email, role, is_active, iso_ms(created_at),
     iso_ms(deleted_at)
   FROM users WHERE username = session_user";
@@ -168,7 +170,7 @@ impl TeamCatalog {
     }
 }
 
-fn product_in(client: &mut impl GenericClient, id: ProductId) -> Result<Product> {
+pub(crate) fn product_in(client: &mut impl GenericClient, id: ProductId) -> Result<Product> {
     let json: Option<serde_json::Value> = client.query_one(PRODUCT, &[&id])?.get(0);
     let json = json.ok_or_else(|| products::no_such_product(id))?;
     Ok(serde_json::from_value(json)?)
@@ -368,16 +370,20 @@ impl Store for TeamCatalog {
 
     fn acting_user(&mut self) -> Result<User> {
         let row = self.client.query_opt(ME, &[])?.ok_or_else(not_a_person)?;
-        Ok(User {
-            id: row.get(0),
-            username: row.get(1),
-            display_name: row.get(2),
-            email: row.get(3),
-            role: Role::parse(row.get(4))?,
-            is_active: row.get::<_, i32>(5) == 1,
-            created_at: row.get(6),
-            deleted_at: row.get(7),
-        })
+        super::people::user_from(&row)
+    }
+
+    fn users(&mut self) -> Result<Vec<User>> {
+        super::people::list(&mut self.client)
+    }
+
+    fn add_person(&mut self, new: NewUser<'_>, password: Option<&str>) -> Result<User> {
+        super::people::create(&mut self.client, new, password)
+    }
+
+    fn set_user_active(&mut self, username: &str, active: bool) -> Result<User> {
+        let me = self.acting_user()?;
+        super::people::set_active(&mut self.client, &me, username, active)
     }
 
     fn product_count(&mut self) -> Result<i64> {
@@ -556,6 +562,53 @@ impl Store for TeamCatalog {
 
     fn move_to_trash(&mut self, ids: &[ProductId]) -> Result<usize> {
         self.all_or_none(TRASH, ids)
+    }
+
+    fn variants(&mut self, product: ProductId, in_trash: bool) -> Result<Vec<Variant>> {
+        super::variants::of_product(&mut self.client, product, in_trash)
+    }
+
+    fn variant_by_sku(&mut self, sku: &str) -> Result<Variant> {
+        super::variants::by_sku(&mut self.client, sku)
+    }
+
+    fn set_options(&mut self, product: ProductId, names: &[String]) -> Result<Product> {
+        super::variants::set_options(&mut self.client, product, names)
+    }
+
+    fn generate_variants(
+        &mut self,
+        product: ProductId,
+        options: &[OptionValues],
+        price_minor: i64,
+        stock: i64,
+    ) -> Result<Product> {
+        super::variants::generate(&mut self.client, product, options, price_minor, stock)
+    }
+
+    fn create_variant(&mut self, product: ProductId, fields: &VariantFields) -> Result<Variant> {
+        super::variants::create(&mut self.client, product, fields)
+    }
+
+    fn update_variant(
+        &mut self,
+        id: VariantId,
+        expected_version: i64,
+        fields: &VariantFields,
+    ) -> Result<Variant> {
+        super::variants::update(&mut self.client, id, expected_version, fields)
+    }
+
+    fn trash_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
+        super::variants::trash(&mut self.client, ids)
+    }
+
+    fn restore_variants(&mut self, ids: &[VariantId]) -> Result<usize> {
+        super::variants::restore(&mut self.client, ids)
+    }
+
+    fn bulk_edit_variants(&mut self, ids: &[VariantId], edit: &VariantBulkEdit) -> Result<usize> {
+        super::variants::bulk_edit(&mut self.client, ids, edit)
     }
 
     fn restore_from_trash(&mut self, ids: &[ProductId]) -> Result<usize> {

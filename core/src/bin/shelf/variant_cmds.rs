@@ -5,10 +5,11 @@ use crate::catalog_cmds::{set_amount, set_grams};
 use crate::output::Out;
 use clap::{Args, Subcommand};
 use shelf_core::catalog::options::ProductOption;
-use shelf_core::catalog::products::{self, Product};
+use shelf_core::catalog::products::Product;
 use shelf_core::catalog::variants::{self, OptionValues, Variant, VariantFields};
 use shelf_core::money::{format_price, parse_price};
-use shelf_core::{Catalog, Error, Result};
+use shelf_core::store::Store;
+use shelf_core::{Error, Result};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -82,21 +83,22 @@ pub struct VariantArgs {
     weight_grams: Option<String>,
 }
 
-pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<ExitCode> {
+/// On a library or a team server alike (`shelf --server ADDRESS variant ...`).
+pub fn variant(store: &mut dyn Store, cmd: VariantCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         VariantCmd::Add { product, fields } => {
-            let mut product = products::by_sku(catalog.conn(), &product)?;
+            let mut product = store.product_by_sku(&product)?;
             let pairs = name_value_pairs(&fields.options)?;
             if product.options.is_empty() && !pairs.is_empty() {
                 let names: Vec<String> = pairs.iter().map(|(n, _)| n.clone()).collect();
-                product = catalog.set_options(product.id, &names)?;
+                product = store.set_options(product.id, &names)?;
             }
             let base = VariantFields {
                 price_minor: product.price_minor,
                 ..VariantFields::default()
             };
             let fields = fields.into_fields(&product, base)?;
-            let variant = catalog.create_variant(product.id, &fields)?;
+            let variant = store.create_variant(product.id, &fields)?;
             out.show(&variant, || {
                 format!("Added variant {} to {}.", variant.sku, product.sku)
             });
@@ -107,7 +109,7 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
             price,
             stock,
         } => {
-            let product = products::by_sku(catalog.conn(), &product)?;
+            let product = store.product_by_sku(&product)?;
             let options = name_value_pairs(&options)?
                 .into_iter()
                 .map(|(name, values)| OptionValues {
@@ -121,7 +123,7 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
                 .collect::<Vec<_>>();
             let price = parse_price(&price, product.minor_units)?;
             let before = product.variants.len();
-            let product = catalog.generate_variants(product.id, &options, price, stock)?;
+            let product = store.generate_variants(product.id, &options, price, stock)?;
             let added = product.variants.len() - before;
             out.show(&product, || {
                 format!(
@@ -132,8 +134,8 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
             });
         }
         VariantCmd::List { product, trash } => {
-            let product = products::by_sku(catalog.conn(), &product)?;
-            let list = variants::of_product(catalog.conn(), product.id, trash)?;
+            let product = store.product_by_sku(&product)?;
+            let list = store.variants(product.id, trash)?;
             out.show(&list, || {
                 list.iter()
                     .map(|v| variant_line(v, product.minor_units))
@@ -146,8 +148,8 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
             fields,
             expect_version,
         } => {
-            let current = variants::by_sku(catalog.conn(), &target)?;
-            let product = products::get(catalog.conn(), current.product_id)?;
+            let current = store.variant_by_sku(&target)?;
+            let product = store.product(current.product_id)?;
             let version = expect_version.unwrap_or(current.version);
             let base = VariantFields {
                 sku: current.sku.clone(),
@@ -163,19 +165,21 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
                 image_sha256: current.image_sha256.clone(),
             };
             let fields = fields.into_fields(&product, base)?;
-            let variant = catalog.update_variant(current.id, version, &fields)?;
+            let variant = store.update_variant(current.id, version, &fields)?;
             out.show(&variant, || {
                 format!("Saved variant {} (version {}).", variant.sku, variant.version)
             });
         }
         VariantCmd::Trash { skus } => {
-            let n = catalog.trash_variants(&ids_of(catalog, &skus)?)?;
+            let ids = ids_of(store, &skus)?;
+            let n = store.trash_variants(&ids)?;
             out.show(&serde_json::json!({"trashed": n}), || {
                 format!("Moved {n} to the trash.")
             });
         }
         VariantCmd::Restore { skus } => {
-            let n = catalog.restore_variants(&ids_of(catalog, &skus)?)?;
+            let ids = ids_of(store, &skus)?;
+            let n = store.restore_variants(&ids)?;
             out.show(&serde_json::json!({"restored": n}), || {
                 format!("Restored {n} from the trash.")
             });
@@ -184,10 +188,8 @@ pub fn variant(catalog: &mut Catalog, cmd: VariantCmd, out: &Out) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn ids_of(catalog: &Catalog, skus: &[String]) -> Result<Vec<variants::VariantId>> {
-    skus.iter()
-        .map(|sku| Ok(variants::by_sku(catalog.conn(), sku)?.id))
-        .collect()
+fn ids_of(store: &mut dyn Store, skus: &[String]) -> Result<Vec<variants::VariantId>> {
+    skus.iter().map(|sku| Ok(store.variant_by_sku(sku)?.id)).collect()
 }
 
 /// `Size=M` as ("Size", "M").

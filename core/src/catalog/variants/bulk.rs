@@ -3,7 +3,10 @@
 //! SKUs for variants a file gave none, and variant photos set once their product's photos
 //! are in.
 
-use super::{check, get, insert, options, sku_from, update_in, Variant, VariantFields, VariantId, ID_BY_SKU};
+use super::{
+    check, first_free, get, insert, options, sku_from, update_in, Variant, VariantFields, VariantId,
+    ID_BY_SKU,
+};
 use crate::catalog::{Catalog, ProductId, Write};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension};
@@ -55,20 +58,9 @@ pub(crate) fn sku_for_import(
     product: Option<ProductId>,
     taken: &dyn Fn(&str) -> bool,
 ) -> Result<String> {
-    let sku = sku_from(base, values);
-    let free = |candidate: &str| -> Result<bool> {
+    first_free(sku_from(base, values), &mut |candidate| {
         Ok(!taken(candidate) && holder_outside(conn, candidate, product)?.is_none())
-    };
-    if free(&sku)? {
-        return Ok(sku);
-    }
-    for n in 2.. {
-        let candidate = format!("{sku}-{n}");
-        if free(&candidate)? {
-            return Ok(candidate);
-        }
-    }
-    unreachable!("an unbounded range always finds a free SKU")
+    })
 }
 
 /// The options and variants of many new products at once (a CSV import's batch), names and

@@ -5,39 +5,20 @@
 use super::*;
 
 pub(super) fn apply_bulk(w: &mut Write<'_>, variant: &Variant, edit: &VariantBulkEdit) -> Result<()> {
-    let named = |e: Error| match e {
-        Error::Validation { field, message } => Error::Validation {
-            field,
-            message: format!("{}: {message}", variant.sku),
-        },
-        other => other,
+    match bulk_write(variant, edit, minor_units_of(w.tx(), variant.product_id)?)? {
+        BulkWrite::Price(price) => w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?,
+        BulkWrite::Stock(stock) => w.tx().prepare_cached(SET_STOCK)?.execute((variant.id, stock))?,
     };
-    match edit {
-        VariantBulkEdit::SetPrice(price) => {
-            rules::check_price(*price).map_err(named)?;
-            w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
-        }
-        VariantBulkEdit::AdjustPrice(change) => {
-            let price = change
-                .apply(variant.price_minor, minor_units_of(w.tx(), variant.product_id)?)
-                .map_err(named)?
-                .unwrap_or(-1);
-            rules::check_price(price).map_err(named)?;
-            w.tx().prepare_cached(SET_PRICE)?.execute((variant.id, price))?;
-        }
-        VariantBulkEdit::SetStock(stock) => {
-            rules::check_stock(*stock).map_err(named)?;
-            w.tx().prepare_cached(SET_STOCK)?.execute((variant.id, stock))?;
-        }
-    }
     w.record(Entity::Product, variant.product_id, ChangeKind::Updated);
     Ok(())
 }
 
 /// A SKU for a generated variant: the product's SKU and the values, as `TEE-RED-M`, made
 /// unique with `-2`, `-3`... when taken.
-fn generated_sku(conn: &Connection, base: &str, values: &[&str]) -> Result<String> {
-    sku_for_import(conn, base, values, None, &|_| false)
+fn generated_sku(rows: &mut dyn VariantRows, base: &str, values: &[&str]) -> Result<String> {
+    first_free(sku_from(base, values), &mut |candidate| {
+        Ok(rows.sku_holder(candidate, None)?.is_none())
+    })
 }
 
 /// Every combination of the values, in order (the first option varies slowest).
@@ -53,6 +34,100 @@ fn combinations(options: &[OptionValues]) -> Vec<Vec<String>> {
             })
             .collect()
     })
+}
+
+/// The combinations of `options`' values to generate, checked: each option has a value,
+/// there are not too many, and the product has not one already.
+pub(crate) fn combinations_to_add(
+    options: &[OptionValues],
+    existing: &[Variant],
+) -> Result<Vec<Vec<String>>> {
+    if options.is_empty() || options.iter().any(|o| o.values.is_empty()) {
+        return Err(Error::validation(
+            "options",
+            "Give each option at least one value.",
+        ));
+    }
+    let combos = combinations(options);
+    if combos.len() > MAX_VARIANTS {
+        return Err(Error::validation(
+            "options",
+            format!(
+                "These values make {} combinations; a product can have at most {MAX_VARIANTS} variants.",
+                combos.len()
+            ),
+        ));
+    }
+    Ok(combos
+        .into_iter()
+        .filter(|combo| {
+            !existing.iter().any(|v| {
+                [&v.option1, &v.option2, &v.option3]
+                    .iter()
+                    .zip(combo)
+                    .all(|(have, want)| have.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(want)))
+            })
+        })
+        .collect())
+}
+
+/// A generated variant's fields: `combo`'s values, a SKU made from the product's, the price
+/// and stock given (tidied and checked).
+pub(crate) fn generated_fields(
+    rows: &mut dyn VariantRows,
+    product_sku: &str,
+    combo: &[String],
+    price_minor: i64,
+    stock: i64,
+) -> Result<VariantFields> {
+    let values: Vec<&str> = combo.iter().map(String::as_str).collect();
+    let mut fields = VariantFields {
+        sku: generated_sku(rows, product_sku, &values)?,
+        price_minor,
+        stock,
+        ..VariantFields::default()
+    };
+    let mut slots = [&mut fields.option1, &mut fields.option2, &mut fields.option3];
+    for (slot, value) in slots.iter_mut().zip(combo) {
+        **slot = Some(value.clone());
+    }
+    fields.tidied()
+}
+
+/// What a bulk edit writes to one variant: its new price, or its new stock.
+pub(crate) enum BulkWrite {
+    Price(i64),
+    Stock(i64),
+}
+
+/// What `edit` makes of `variant` (priced in a currency of `minor_units` decimals), checked;
+/// a refusal names the variant's SKU.
+pub(crate) fn bulk_write(variant: &Variant, edit: &VariantBulkEdit, minor_units: u32) -> Result<BulkWrite> {
+    let named = |e: Error| match e {
+        Error::Validation { field, message } => Error::Validation {
+            field,
+            message: format!("{}: {message}", variant.sku),
+        },
+        other => other,
+    };
+    match edit {
+        VariantBulkEdit::SetPrice(price) => {
+            rules::check_price(*price).map_err(named)?;
+            Ok(BulkWrite::Price(*price))
+        }
+        VariantBulkEdit::AdjustPrice(change) => {
+            let price = change
+                .apply(variant.price_minor, minor_units)
+                .map_err(named)?
+                .unwrap_or(-1);
+            rules::check_price(price).map_err(named)?;
+            Ok(BulkWrite::Price(price))
+        }
+        VariantBulkEdit::SetStock(stock) => {
+            rules::check_stock(*stock).map_err(named)?;
+            Ok(BulkWrite::Stock(*stock))
+        }
+    }
 }
 
 impl Catalog {
@@ -120,48 +195,14 @@ impl Catalog {
         stock: i64,
     ) -> Result<products::Product> {
         let product = products::get(self.conn(), product_id)?;
-        let combos = combinations(options);
-        if options.is_empty() || options.iter().any(|o| o.values.is_empty()) {
-            return Err(Error::validation(
-                "options",
-                "Give each option at least one value.",
-            ));
-        }
-        if combos.len() > MAX_VARIANTS {
-            return Err(Error::validation(
-                "options",
-                format!(
-                    "These values make {} combinations; a product can have at most {MAX_VARIANTS} variants.",
-                    combos.len()
-                ),
-            ));
-        }
         let names: Vec<String> = options.iter().map(|o| o.name.clone()).collect();
         self.write(|w| {
             options::declare(w, product_id, &names)?;
             let existing = of_product(w.tx(), product_id, false)?;
-            for combo in &combos {
-                let exists = existing.iter().any(|v| {
-                    [&v.option1, &v.option2, &v.option3]
-                        .iter()
-                        .zip(combo)
-                        .all(|(have, want)| have.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(want)))
-                });
-                if exists {
-                    continue;
-                }
-                let values: Vec<&str> = combo.iter().map(String::as_str).collect();
-                let mut fields = VariantFields {
-                    sku: generated_sku(w.tx(), &product.sku, &values)?,
-                    price_minor,
-                    stock,
-                    ..VariantFields::default()
-                };
-                let mut slots = [&mut fields.option1, &mut fields.option2, &mut fields.option3];
-                for (slot, value) in slots.iter_mut().zip(combo) {
-                    **slot = Some(value.clone());
-                }
-                insert(w, product_id, &fields.tidied()?)?;
+            for combo in combinations_to_add(options, &existing)? {
+                let fields =
+                    generated_fields(&mut LibraryRows(w.tx()), &product.sku, &combo, price_minor, stock)?;
+                insert(w, product_id, &fields)?;
             }
             Ok(())
         })?;

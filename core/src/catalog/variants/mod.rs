@@ -9,6 +9,7 @@ mod bulk;
 mod edit;
 
 use edit::apply_bulk;
+pub(crate) use edit::{bulk_write, combinations_to_add, generated_fields, BulkWrite};
 
 pub(crate) use bulk::{holder_outside, import_into, insert_with_options, same_fields, sku_for_import};
 
@@ -212,26 +213,94 @@ pub fn by_sku(conn: &Connection, sku: &str) -> Result<Variant> {
     get(conn, id)
 }
 
-/// The friendly checks before a write (the schema makes each of them again): the SKU is free,
-/// the values fit the product's options, the combination is new, the photo is the product's.
+/// The reads behind a variant's friendly checks, on either engine (a library's are below,
+/// a team server's in `server::variants`).
+pub(crate) trait VariantRows {
+    /// Who holds `sku` other than variant `this`: `product NAME` or `a variant of NAME`.
+    fn sku_holder(&mut self, sku: &str, this: Option<VariantId>) -> Result<Option<String>>;
+    /// The product's options by position (1 to 3), with their names.
+    fn declared_options(&mut self, product_id: ProductId) -> Result<Vec<(u8, String)>>;
+    /// The SKU of a live variant of the product other than `this` with these values
+    /// (compared without case).
+    fn twin(
+        &mut self,
+        product_id: ProductId,
+        values: [&Option<String>; 3],
+        this: Option<VariantId>,
+    ) -> Result<Option<String>>;
+    /// Whether the photo is one of the product's.
+    fn is_product_photo(&mut self, product_id: ProductId, sha256: &str) -> Result<bool>;
+}
+
+/// A library's side of [`VariantRows`].
+pub(crate) struct LibraryRows<'c>(pub &'c Connection);
+
+impl VariantRows for LibraryRows<'_> {
+    fn sku_holder(&mut self, sku: &str, this: Option<VariantId>) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached(SKU_HOLDER)?
+            .query_row((sku, this), |r| r.get(0))
+            .optional()?)
+    }
+
+    fn declared_options(&mut self, product_id: ProductId) -> Result<Vec<(u8, String)>> {
+        Ok(options::of_product(self.0, product_id)?
+            .into_iter()
+            .map(|o| (o.position, o.name))
+            .collect())
+    }
+
+    fn twin(
+        &mut self,
+        product_id: ProductId,
+        [o1, o2, o3]: [&Option<String>; 3],
+        this: Option<VariantId>,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached(SAME_COMBINATION)?
+            .query_row(params![product_id, o1, o2, o3, this], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn is_product_photo(&mut self, product_id: ProductId, sha256: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .prepare_cached(IS_PRODUCT_PHOTO)?
+            .query_row((product_id, sha256), |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}
+
+/// The friendly checks before a write in a library (see [`check_in`]).
 fn check(
     conn: &Connection,
     product_id: ProductId,
     fields: &VariantFields,
     this: Option<VariantId>,
 ) -> Result<()> {
-    let holder: Option<String> = conn
-        .prepare_cached(SKU_HOLDER)?
-        .query_row((&fields.sku, this), |r| r.get(0))
-        .optional()?;
-    if let Some(holder) = holder {
+    check_in(&mut LibraryRows(conn), product_id, fields, this)
+}
+
+/// The friendly checks before a write, on either engine (the schema makes each of them
+/// again): the SKU is free, the values fit the product's options, the combination is new,
+/// the photo is the product's.
+pub(crate) fn check_in(
+    rows: &mut dyn VariantRows,
+    product_id: ProductId,
+    fields: &VariantFields,
+    this: Option<VariantId>,
+) -> Result<()> {
+    if let Some(holder) = rows.sku_holder(&fields.sku, this)? {
         return Err(Error::Conflict {
             field: Some("sku"),
             message: format!("SKU {} is already used by {holder}.", fields.sku),
             current: None,
         });
     }
-    let declared = options::of_product(conn, product_id)?;
+    let declared = rows.declared_options(product_id)?;
     if declared.is_empty() {
         return Err(Error::validation(
             "options",
@@ -239,12 +308,12 @@ fn check(
         ));
     }
     for (position, value) in (1u8..).zip(fields.values()) {
-        let option = declared.iter().find(|o| o.position == position);
+        let option = declared.iter().find(|(p, _)| *p == position);
         match (option, value) {
-            (Some(option), None) => {
+            (Some((_, name)), None) => {
                 return Err(Error::validation(
                     "options",
-                    format!("Give this variant a value for {}.", option.name),
+                    format!("Give this variant a value for {name}."),
                 ))
             }
             (None, Some(value)) => {
@@ -256,12 +325,7 @@ fn check(
             _ => {}
         }
     }
-    let [o1, o2, o3] = fields.values();
-    let twin: Option<String> = conn
-        .prepare_cached(SAME_COMBINATION)?
-        .query_row(params![product_id, o1, o2, o3, this], |r| r.get(0))
-        .optional()?;
-    if let Some(twin) = twin {
+    if let Some(twin) = rows.twin(product_id, fields.values(), this)? {
         return Err(Error::Conflict {
             field: Some("options"),
             message: format!("The variant {twin} already has these option values."),
@@ -269,12 +333,12 @@ fn check(
         });
     }
     if let Some(sha) = &fields.image_sha256 {
-        conn.prepare_cached(IS_PRODUCT_PHOTO)?
-            .query_row((product_id, sha), |_| Ok(()))
-            .optional()?
-            .ok_or_else(|| {
-                Error::validation("image", "A variant's photo must be one of its product's photos.")
-            })?;
+        if !rows.is_product_photo(product_id, sha)? {
+            return Err(Error::validation(
+                "image",
+                "A variant's photo must be one of its product's photos.",
+            ));
+        }
     }
     Ok(())
 }
@@ -342,7 +406,7 @@ pub(crate) fn update_in(
     Ok(())
 }
 
-fn stale_edit(current: Variant) -> Error {
+pub(crate) fn stale_edit(current: Variant) -> Error {
     let message = format!(
         "The variant {} was changed by someone else since you opened it (now at version {}). Nothing was overwritten: compare both versions and choose.",
         current.sku, current.version
@@ -396,6 +460,20 @@ fn sku_from(base: &str, values: &[&str]) -> String {
     }
     let sku: String = sku.chars().take(60).collect();
     sku.trim_end_matches('-').to_owned()
+}
+
+/// `sku` if it is `free`, or the first free of `sku-2`, `sku-3`...
+fn first_free(sku: String, free: &mut dyn FnMut(&str) -> Result<bool>) -> Result<String> {
+    if free(&sku)? {
+        return Ok(sku);
+    }
+    for n in 2.. {
+        let candidate = format!("{sku}-{n}");
+        if free(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always finds a free SKU")
 }
 
 /// The most variants one product may have (what Shopify allows).

@@ -274,8 +274,8 @@ export const commands = {
   listUsers(): Promise<User[]> {
     return call('list_users');
   },
-  createUser(username: string, displayName: string, email: string | null, role: Role): Promise<User> {
-    return call('create_user', { username, displayName, email, role });
+  createUser(username: string, displayName: string, email: string | null, role: Role, password: string | null): Promise<User> {
+    return call('create_user', { username, displayName, email, role, password });
   },
   switchUser(username: string): Promise<User> {
     return call('switch_user', { username });

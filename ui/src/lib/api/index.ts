@@ -321,13 +321,15 @@ export function listUsers(): Promise<User[]> {
   return commands.listUsers();
 }
 
+/** A new person; on a team catalog with the password of their own login on the server. */
 export function createUser(
   username: string,
   displayName: string,
   email: string | null,
   role: Role,
+  password: string | null = null,
 ): Promise<User> {
-  return commands.createUser(username, displayName, email, role);
+  return commands.createUser(username, displayName, email, role, password);
 }
 
 /** Changes who the history records as acting. */
