@@ -18,6 +18,7 @@ use crate::catalog::variants::{
 };
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
+use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Transaction};
 
 const OF_PRODUCT: &str = "SELECT variant_json(v) FROM variants AS v
@@ -43,13 +44,15 @@ const REMOVE_OPTIONS: &str = "DELETE FROM product_options WHERE product_id = $1"
 const ADD_OPTION: &str = "INSERT INTO product_options (product_id, position, name) VALUES ($1, $2, $3)";
 const RENAME_OPTION: &str = "UPDATE product_options SET name = $3 WHERE product_id = $1 AND position = $2";
 const NEXT_POSITION: &str = "SELECT coalesce(max(position) + 1, 0) FROM variants WHERE product_id = $1";
-const INSERT: &str = "INSERT INTO variants (product_id, sku, position, option1, option2, option3,
-    price_minor, compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256)
+/// The fields are $1 to $11 (`field_params`), then the product and the position.
+const INSERT: &str = "INSERT INTO variants (sku, option1, option2, option3, price_minor,
+    compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256, product_id, position)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
-const UPDATE: &str = "UPDATE variants SET sku = $2, option1 = $3, option2 = $4, option3 = $5,
-    price_minor = $6, compare_at_minor = $7, cost_minor = $8, stock = $9, barcode = $10,
-    weight_grams = $11, image_sha256 = $12, version = version + 1, updated_at = now()
-  WHERE id = $1";
+/// The fields are $1 to $11 (`field_params`), then the variant.
+const UPDATE: &str = "UPDATE variants SET sku = $1, option1 = $2, option2 = $3, option3 = $4,
+    price_minor = $5, compare_at_minor = $6, cost_minor = $7, stock = $8, barcode = $9,
+    weight_grams = $10, image_sha256 = $11, version = version + 1, updated_at = now()
+  WHERE id = $12";
 const SET_PRICE: &str = "UPDATE variants SET price_minor = $2 WHERE id = $1";
 const SET_STOCK: &str = "UPDATE variants SET stock = $2 WHERE id = $1";
 const TRASH: &str = "UPDATE variants SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL";
@@ -197,26 +200,26 @@ pub(crate) fn generate(
 fn insert(tx: &mut Transaction<'_>, product_id: ProductId, fields: &VariantFields) -> Result<VariantId> {
     check_in(&mut ServerRows(tx), product_id, fields, None)?;
     let position: i32 = tx.query_one(NEXT_POSITION, &[&product_id])?.get(0);
-    Ok(tx
-        .query_one(
-            INSERT,
-            &[
-                &product_id,
-                &fields.sku,
-                &position,
-                &fields.option1,
-                &fields.option2,
-                &fields.option3,
-                &fields.price_minor,
-                &fields.compare_at_minor,
-                &fields.cost_minor,
-                &fields.stock,
-                &fields.barcode,
-                &fields.weight_grams,
-                &fields.image_sha256,
-            ],
-        )?
-        .get(0))
+    let mut params = field_params(fields);
+    params.extend([&product_id as &(dyn ToSql + Sync), &position]);
+    Ok(tx.query_one(INSERT, &params)?.get(0))
+}
+
+/// The variant's fields as INSERT and UPDATE take them, $1 to $11.
+fn field_params(f: &VariantFields) -> Vec<&(dyn ToSql + Sync)> {
+    vec![
+        &f.sku,
+        &f.option1,
+        &f.option2,
+        &f.option3,
+        &f.price_minor,
+        &f.compare_at_minor,
+        &f.cost_minor,
+        &f.stock,
+        &f.barcode,
+        &f.weight_grams,
+        &f.image_sha256,
+    ]
 }
 
 pub(crate) fn create(client: &mut Client, product_id: ProductId, fields: &VariantFields) -> Result<Variant> {
@@ -244,23 +247,9 @@ pub(crate) fn update(
         return Err(stale_edit(current));
     }
     check_in(&mut ServerRows(&mut tx), current.product_id, &fields, Some(id))?;
-    tx.execute(
-        UPDATE,
-        &[
-            &id,
-            &fields.sku,
-            &fields.option1,
-            &fields.option2,
-            &fields.option3,
-            &fields.price_minor,
-            &fields.compare_at_minor,
-            &fields.cost_minor,
-            &fields.stock,
-            &fields.barcode,
-            &fields.weight_grams,
-            &fields.image_sha256,
-        ],
-    )?;
+    let mut params = field_params(&fields);
+    params.push(&id);
+    tx.execute(UPDATE, &params)?;
     let variant = get_in(&mut tx, GET, id)?;
     tx.commit()?;
     Ok(variant)
