@@ -705,6 +705,52 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
         "three of the first four left at 3 each, and TEE-L-BLUE's 7"
     );
 
+    // History, bulk edits and undo, as sam.
+    let added = on_server(&[
+        "product", "add", "--sku", "CLI-UNDO", "--name", "Undo me", "--price", "1",
+    ]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let status_of_0002 = || -> String {
+        db.client()
+            .query_one("SELECT status FROM products WHERE sku = 'SKU-0002'", &[])
+            .unwrap()
+            .get(0)
+    };
+    let was = status_of_0002();
+    let other = if was == "archived" { "active" } else { "archived" };
+    let bulk = on_server(&[
+        "bulk",
+        "CLI-UNDO",
+        "SKU-0002",
+        "--status",
+        other,
+        "--add-tag",
+        "team sale",
+    ]);
+    assert!(bulk.status.success(), "{}", stderr(&bulk));
+    assert!(stdout(&bulk).contains("Changed 2 products."), "{}", stdout(&bulk));
+    let history = stdout(&on_server(&["history", "CLI-UNDO"]));
+    let whats: Vec<(&str, &str)> = history
+        .lines()
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            (words[2], words[3])
+        })
+        .collect();
+    assert_eq!(
+        whats,
+        [("sam", "tag_added"), ("sam", "edited"), ("sam", "created")],
+        "{history}"
+    );
+    let undone = on_server(&["undo"]);
+    assert!(
+        stdout(&undone).starts_with("Undid your last change to SKU-0002"),
+        "{}{}",
+        stdout(&undone),
+        stderr(&undone)
+    );
+    assert_eq!(status_of_0002(), was, "the bulk edit's status is undone");
+
     let elsewhere = on_server(&["stats"]);
     assert!(!elsewhere.status.success());
     assert!(
@@ -1503,4 +1549,287 @@ fn the_server_refuses_people_changes_by_staff() {
         .unwrap()
         .get(0);
     assert_eq!(active, 1);
+}
+
+/// What each history entry says, newest first: what happened, by whom, to which fields (a
+/// tag's name for a tag entry).
+fn history_lines(store: &mut dyn Store, id: i64) -> Vec<String> {
+    store
+        .product_history(id, 50)
+        .unwrap()
+        .iter()
+        .map(|e| {
+            assert!(e.at.ends_with('Z') && e.at.len() == 24, "{}", e.at);
+            let mut fields: Vec<String> = e
+                .changes
+                .iter()
+                .map(|c| match (&c.before, &c.after) {
+                    (_, serde_json::Value::String(tag)) | (serde_json::Value::String(tag), _)
+                        if c.field == "tags" =>
+                    {
+                        format!("tags {tag}")
+                    }
+                    _ => c.field.clone(),
+                })
+                .collect();
+            fields.sort();
+            format!("{} {} {}", e.what, e.actor, fields.join(","))
+        })
+        .collect()
+}
+
+#[rstest]
+fn a_products_history_restores_and_undoes_in_the_same_way_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut olga = shop.open_as("olga");
+    let mut sam = shop.open_as("sam");
+    let mug = olga.create_product(&mug()).unwrap();
+    let edited = olga
+        .update_product(
+            mug.id,
+            mug.version,
+            &ProductFields {
+                name: "Blue mug, large".into(),
+                price_minor: 1700,
+                tags: vec!["kitchen".into()],
+                ..self::mug()
+            },
+        )
+        .unwrap();
+    let mut lines = history_lines(&mut *olga, mug.id);
+    // A new product's tags are written in one statement: their order is the engine's.
+    lines[2..4].sort();
+    assert_eq!(
+        lines,
+        [
+            "tag_removed olga tags Gift",
+            "edited olga name,price_minor",
+            "tag_added olga tags Gift",
+            "tag_added olga tags kitchen",
+            "created olga barcode,compare_at_minor,currency,description,handle,name,price_minor,sku,status,stock,vendor,weight_grams",
+        ],
+        "newest first: a tag taken off after the edit of the row, tags given after the creation"
+    );
+    let entries = olga.product_history(mug.id, 50).unwrap();
+    let created = entries.iter().find(|e| e.what == "created").unwrap().audit_id;
+    assert_eq!(
+        olga.product_history(mug.id, 2).unwrap().len(),
+        2,
+        "a limit is kept"
+    );
+
+    let restored = olga.restore_version(mug.id, created, edited.version).unwrap();
+    assert_eq!((restored.name.as_str(), restored.price_minor), ("Blue mug", 1500));
+    assert_eq!(
+        restored.tags,
+        ["kitchen"],
+        "a restore leaves the tags as they are"
+    );
+    assert_eq!(restored.version, edited.version + 1);
+    assert!(history_lines(&mut *olga, mug.id)[0].starts_with("edited olga name,price_minor"));
+    let stale = olga.restore_version(mug.id, created, edited.version).unwrap_err();
+    assert_eq!(stale.kind(), ErrorKind::Conflict, "{stale}");
+    let cup = olga.create_product(&product("CUP-1", "Cup", 300)).unwrap();
+    let elsewhere = olga.restore_version(cup.id, created, cup.version).unwrap_err();
+    assert_eq!(
+        elsewhere.to_string(),
+        "That history entry belongs to another product."
+    );
+    let nowhere = olga
+        .restore_version(mug.id, 987_654_321, restored.version)
+        .unwrap_err();
+    assert_eq!(nowhere.kind(), ErrorKind::NotFound, "{nowhere}");
+
+    // Undo reverses the acting person's own latest change, not someone else's.
+    let counted = sam
+        .update_product(
+            mug.id,
+            restored.version,
+            &ProductFields {
+                stock: 3,
+                ..store_fields(&restored)
+            },
+        )
+        .unwrap();
+    assert_eq!(counted.stock, 3);
+    let undone = olga.undo_last_change().unwrap().unwrap();
+    assert_eq!(undone.sku, "CUP-1", "olga's latest change is the cup she added");
+    assert!(
+        undone.deleted_at.is_some(),
+        "undoing a creation moves it to the trash"
+    );
+    let by_sam = sam.undo_last_change().unwrap().unwrap();
+    assert_eq!((by_sam.sku.as_str(), by_sam.stock), ("MUG-1", 12));
+    assert_eq!(by_sam.name, "Blue mug", "olga's restore stays");
+    assert!(
+        sam.undo_last_change().unwrap().is_none(),
+        "sam has nothing more to undo"
+    );
+    assert_eq!(shop.last_actor(mug.id), "sam");
+    let again = olga.undo_last_change().unwrap().unwrap();
+    assert_eq!(
+        (
+            again.sku.as_str(),
+            again.name.as_str(),
+            again.price_minor,
+            again.stock
+        ),
+        ("MUG-1", "Blue mug, large", 1700, 12),
+        "olga's restore is undone next, and sam's stock stays as his undo left it"
+    );
+    let trashed = olga.move_to_trash(&[again.id]).unwrap();
+    assert_eq!(trashed, 1);
+    let back = olga.undo_last_change().unwrap().unwrap();
+    assert!(
+        back.deleted_at.is_none(),
+        "undoing a move to the trash restores it"
+    );
+}
+
+/// The fields of a product as the editor would save them unchanged.
+fn store_fields(p: &shelf_core::catalog::products::Product) -> ProductFields {
+    ProductFields {
+        sku: p.sku.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        price_minor: p.price_minor,
+        currency: Some(p.currency.clone()),
+        stock: p.stock,
+        status: p.status,
+        category_id: p.category_id,
+        barcode: p.barcode.clone(),
+        tags: p.tags.clone(),
+        shop: p.shop.clone(),
+    }
+}
+
+#[rstest]
+fn a_bulk_edit_changes_many_products_all_or_none_in_the_same_words_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    use shelf_core::catalog::products::BulkEdit;
+    use shelf_core::catalog::variants::{OptionValues, VariantBulkEdit};
+    use shelf_core::money::PriceChange;
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut store = shop.open_as("olga");
+    let mug = store.create_product(&mug()).unwrap();
+    let cup = store.create_product(&product("CUP-1", "Cup", 300)).unwrap();
+    let tee = store
+        .create_product(&product("TEE-1", "Linen tee", 2500))
+        .unwrap();
+    let sizes = OptionValues {
+        name: "Size".into(),
+        values: vec!["S".into(), "M".into()],
+    };
+    let tee = store.generate_variants(tee.id, &[sizes], 2000, 1).unwrap();
+    store
+        .bulk_edit_variants(&[tee.variants[1].id], &VariantBulkEdit::SetPrice(2200))
+        .unwrap();
+    let ids = [mug.id, cup.id, tee.id];
+    let state = |store: &mut dyn Store| -> Vec<String> {
+        let mut lines: Vec<String> = ids
+            .iter()
+            .map(|&id| {
+                let p = store.product(id).unwrap();
+                format!(
+                    "{} {} {} x{} [{}]",
+                    p.sku,
+                    p.status.as_str(),
+                    p.price_minor,
+                    p.stock,
+                    p.tags.join(",")
+                )
+            })
+            .collect();
+        lines.extend(variant_lines(store, tee.id, false));
+        lines
+    };
+    let versions = |store: &mut dyn Store| -> Vec<i64> {
+        ids.iter().map(|&id| store.product(id).unwrap().version).collect()
+    };
+    let before = versions(&mut *store);
+
+    let changed = store
+        .bulk_edit_all(
+            &ids,
+            &[
+                BulkEdit::SetStatus(Status::Active),
+                BulkEdit::AddTag("  Sale ".into()),
+                BulkEdit::AdjustPrice(PriceChange::PercentHundredths(-1000)),
+            ],
+        )
+        .unwrap();
+    assert_eq!(changed, 3);
+    let after = state(&mut *store);
+    assert_eq!(
+        after,
+        [
+            "MUG-1 active 1350 x12 [Gift,kitchen,Sale]",
+            "CUP-1 active 270 x0 [Sale]",
+            "TEE-1 active 1800 x2 [Sale]",
+            "TEE-1-S S 1800 x1",
+            "TEE-1-M M 1980 x1",
+        ],
+        "a product with options takes the price change in its variants"
+    );
+    let moved = versions(&mut *store);
+    assert!(
+        moved.iter().zip(&before).all(|(a, b)| a > b),
+        "{before:?} {moved:?}"
+    );
+
+    let cut = store
+        .bulk_edit_all(
+            &ids,
+            &[BulkEdit::AdjustPrice(PriceChange::Amount("-5.00".into()))],
+        )
+        .unwrap_err();
+    assert_eq!(cut.kind(), ErrorKind::Validation, "{cut}");
+    assert!(cut.to_string().starts_with("CUP-1: "), "{cut}");
+    assert_eq!(state(&mut *store), after, "a refused edit changes none");
+    let negative = store.bulk_edit_all(&ids, &[BulkEdit::SetStock(-1)]).unwrap_err();
+    assert_eq!(negative.field(), Some("stock"), "{negative}");
+    let nowhere = store
+        .bulk_edit_all(&ids, &[BulkEdit::SetCategory(Some(987_654))])
+        .unwrap_err();
+    assert_eq!(nowhere.to_string(), "There is no category with id 987654.");
+    let missing = store
+        .bulk_edit_all(&[mug.id, 987_654], &[BulkEdit::SetStatus(Status::Draft)])
+        .unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound, "{missing}");
+    assert_eq!(state(&mut *store), after);
+    assert_eq!(
+        versions(&mut *store),
+        moved,
+        "refused edits leave every version as it was"
+    );
+
+    let mut sam = shop.open_as("sam");
+    let kitchen = sam.ensure_category_path("Kitchen").unwrap();
+    sam.bulk_edit_all(
+        &ids,
+        &[
+            BulkEdit::SetStock(5),
+            BulkEdit::RemoveTag("SALE".into()),
+            BulkEdit::SetCategory(Some(kitchen.id)),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        state(&mut *sam),
+        [
+            "MUG-1 active 1350 x5 [Gift,kitchen]",
+            "CUP-1 active 270 x5 []",
+            "TEE-1 active 1800 x10 []",
+            "TEE-1-S S 1800 x5",
+            "TEE-1-M M 1980 x5",
+        ],
+        "a tag is taken off whatever its letter case; a stock reaches each variant"
+    );
+    assert_eq!(sam.product(cup.id).unwrap().category_id, Some(kitchen.id));
+    assert_eq!(shop.last_actor(cup.id), "sam");
 }

@@ -12,8 +12,10 @@
 //! export reads (one snapshot, each product's photos and their originals). `shelf --server`
 //! runs its product, variant, search, import and export commands through it, and the app's
 //! window its grid, search, editor with its photos and variants, photo imports and export.
-//! CSV imports, history, bulk edits of products and the rest of the catalog still run on
-//! SQLite only; they move behind this trait one concern at a time.
+//! Bulk edits of products, a product's history with restore, and undo are here too. CSV
+//! imports and the rest of the catalog (the categories and tags screen, settings, the
+//! integrity check) still run on SQLite only; they move behind this trait one concern at a
+//! time.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that
@@ -21,7 +23,8 @@
 
 use crate::catalog::categories::{self, Category};
 use crate::catalog::currencies::{self, Currency};
-use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
+use crate::catalog::history::{self, HistoryEntry};
+use crate::catalog::products::{self, BulkEdit, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::{self, SearchHit};
 use crate::catalog::tags::{self, Tag};
 use crate::catalog::users::{self, NewUser, User};
@@ -145,6 +148,22 @@ pub trait Store {
     fn bulk_edit_variants(&mut self, ids: &[VariantId], edit: &VariantBulkEdit) -> Result<usize>;
 
     /// Purges everything that has been in the trash for more than `days` days.
+    /// Several changes to many products, in one transaction: all of them or none. A price
+    /// change that would make any price negative refuses the whole edit and names the SKU.
+    fn bulk_edit_all(&mut self, ids: &[ProductId], edits: &[BulkEdit]) -> Result<usize>;
+    /// Up to `limit` entries of a product's history (and its tags'), newest first.
+    fn product_history(&mut self, id: ProductId, limit: u32) -> Result<Vec<HistoryEntry>>;
+    /// Writes back the product as history entry `audit_id` left it, as a new edit made from
+    /// `expected_version` (a stale one is the usual Conflict).
+    fn restore_version(
+        &mut self,
+        product: ProductId,
+        audit_id: i64,
+        expected_version: i64,
+    ) -> Result<Product>;
+    /// Reverses the acting person's latest product change not undone yet; None when there is
+    /// nothing to undo.
+    fn undo_last_change(&mut self) -> Result<Option<Product>>;
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize>;
 
     /// Runs `f` on one unchanging view of the catalog (a read transaction), so what it reads
@@ -237,6 +256,27 @@ impl Store for Catalog {
 
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
         Catalog::empty_trash_older_than(self, days)
+    }
+
+    fn bulk_edit_all(&mut self, ids: &[ProductId], edits: &[BulkEdit]) -> Result<usize> {
+        Catalog::bulk_edit_all(self, ids, edits)
+    }
+
+    fn product_history(&mut self, id: ProductId, limit: u32) -> Result<Vec<HistoryEntry>> {
+        history::product_history(self.conn(), id, limit)
+    }
+
+    fn restore_version(
+        &mut self,
+        product: ProductId,
+        audit_id: i64,
+        expected_version: i64,
+    ) -> Result<Product> {
+        Catalog::restore_version(self, product, audit_id, expected_version)
+    }
+
+    fn undo_last_change(&mut self) -> Result<Option<Product>> {
+        Catalog::undo_last_change(self)
     }
 
     fn snapshot(&mut self, f: &mut dyn FnMut(&mut dyn Store) -> Result<()>) -> Result<()> {

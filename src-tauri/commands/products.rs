@@ -2,7 +2,7 @@
 
 use crate::error::CommandResult;
 use crate::state::AppState;
-use shelf_core::catalog::history::{self, HistoryEntry};
+use shelf_core::catalog::history::HistoryEntry;
 use shelf_core::catalog::products::{BulkEdit, Page, Product, ProductFields, ProductQuery};
 use shelf_core::catalog::search::SearchHit;
 use tauri::State;
@@ -48,13 +48,15 @@ pub async fn update_product(
 
 #[tauri::command]
 pub async fn bulk_edit(state: State<'_, AppState>, ids: Vec<i64>, edit: BulkEdit) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.bulk_edit(&ids, &edit)).await
+    state
+        .edit(move |store| store.bulk_edit_all(&ids, std::slice::from_ref(&edit)))
+        .await
 }
 
 #[tauri::command]
 pub async fn product_history(state: State<'_, AppState>, id: i64) -> CommandResult<Vec<HistoryEntry>> {
     state
-        .read(move |conn| history::product_history(conn, id, HISTORY_LIMIT))
+        .browse(move |store| store.product_history(id, HISTORY_LIMIT))
         .await
 }
 
@@ -66,11 +68,11 @@ pub async fn restore_version(
     expected_version: i64,
 ) -> CommandResult<Product> {
     state
-        .write(move |catalog| catalog.restore_version(id, audit_id, expected_version))
+        .edit(move |store| store.restore_version(id, audit_id, expected_version))
         .await
 }
 
 #[tauri::command]
 pub async fn undo_last_change(state: State<'_, AppState>) -> CommandResult<Option<Product>> {
-    state.write(|catalog| catalog.undo_last_change()).await
+    state.edit(|store| store.undo_last_change()).await
 }

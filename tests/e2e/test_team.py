@@ -3,7 +3,8 @@ one PostgreSQL server. Each connects through "Connect to a team server…"; phot
 one window go to the server and show in the other's grid, editor and viewer; variants made in
 one editor show on the other's card; an edit saved in one shows in the other
 within a second (LISTEN/NOTIFY); a concurrent edit gets the conflict
-view; a staff login is refused a purge by the server; an owner adds a person (a login of their own)
+view; history, restore, undo and bulk edits run on the server as the login; a staff login
+is refused a purge by the server; an owner adds a person (a login of their own)
 and deactivates them; a server that stops answering is said
 in plain words, the edit in progress stays in the editor and is saved once it answers."""
 
@@ -11,7 +12,9 @@ import time
 
 from harness import App
 from team_server import ADMIN, TeamServer
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 from test_products import open_editor, save
 from test_variants import variant_cell
 
@@ -166,6 +169,40 @@ def test_two_windows_share_one_team_catalog(app):
         other.js("""[...document.querySelectorAll('[data-testid="product-editor"] button')]
                     .find(b => b.textContent.trim() === 'Cancel').click()""")
         other.wait_for(lambda: not other.testids("product-editor"), "bob's editor to close")
+
+        # Bob reads LAMP-1's history from the server (ann's edit, by her login), brings back the
+        # version it was created as, then takes that back with Undo; ann's window follows.
+        lamp_name = lambda: server.sql("shop", "SELECT name FROM products WHERE sku = 'LAMP-1'")
+        other.wait_card("LAMP-1").click()
+        other.testid("history-selected").click()
+        history = other.testid("history")
+        other.wait_for(lambda: "by ann" in history.text and "Brass desk lamp" in history.text,
+                       "ann's edit in bob's history of LAMP-1")
+        other.shot("bob-history-on-team")
+        other.testids("restore-version")[-1].click()
+        other.wait_for(lambda: lamp_name() == "Desk lamp", "bob's restore to reach the server")
+        app.wait_for(lambda: "Brass" not in card_text(app, "LAMP-1"), "ann's window to show bob's restore")
+        other.wait_for(lambda: "by bob" in history.text, "bob's restore in the history")
+        other.shot("bob-restored-on-team")
+        history.find_element("css selector", 'button[aria-label="Close"]').click()
+        other.testid("undo").click()
+        other.wait_for(lambda: lamp_name() == "Brass desk lamp", "bob's undo to reach the server")
+        app.wait_for(lambda: "Brass desk lamp" in card_text(app, "LAMP-1"), "ann's window to show bob's undo")
+        # A bulk edit of two products, on the server as bob.
+        ActionChains(other.driver).key_down(Keys.CONTROL).click(other.card("NEW-9")[0]).key_up(Keys.CONTROL).perform()
+        other.wait_for(lambda: "2 selected" in other.js("return document.body.textContent"), "two selected")
+        other.testid("bulk-edit-selected").click()
+        dialog = other.testid("bulk-edit")
+        Select(dialog.find_element("id", "bulk-status")).select_by_value("archived")
+        other.wait_for(lambda: other.js("return document.getElementById('bulk-status').selectedOptions[0].textContent")
+                       == "Archived", "the status picked")
+        other.shot("bob-bulk-edit-on-team")
+        dialog.find_element("css selector", 'button[type="submit"]').click()
+        other.wait_for(lambda: server.sql("shop", "SELECT string_agg(sku::text || ' ' || status, ',' ORDER BY sku) "
+                                                  "FROM products WHERE sku IN ('LAMP-1', 'NEW-9')")
+                       == "LAMP-1 archived,NEW-9 archived", "bob's bulk edit to reach the server")
+        assert server.sql("shop", "SELECT actor FROM audit_log WHERE table_name = 'products' "
+                                  "ORDER BY id DESC LIMIT 1") == "bob"
 
         # Bob (staff) may use the trash, but the purge is refused by the server, in words.
         other.wait_card("OLD-1").click()

@@ -61,18 +61,22 @@ const PATH_OF: &str = "WITH RECURSIVE up(id, name, parent_id, depth) AS (
 
 pub fn path_of(conn: &Connection, id: CategoryId) -> Result<String> {
     let path: Option<String> = conn.prepare_cached(PATH_OF)?.query_row([id], |r| r.get(0))?;
-    path.ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
+    path.ok_or_else(|| no_such_category(id))
 }
 
 pub fn by_id(conn: &Connection, id: CategoryId) -> Result<Category> {
     find_by_id(list(conn)?, id)
 }
 
+pub(crate) fn no_such_category(id: CategoryId) -> Error {
+    Error::NotFound(format!("There is no category with id {id}."))
+}
+
 /// [`by_id`] among `all`, the catalog's categories on either engine.
 pub(crate) fn find_by_id(all: Vec<Category>, id: CategoryId) -> Result<Category> {
     all.into_iter()
         .find(|c| c.id == id)
-        .ok_or_else(|| Error::NotFound(format!("There is no category with id {id}.")))
+        .ok_or_else(|| no_such_category(id))
 }
 
 /// Finds a category by its path (`Kitchen > Mugs`) or, failing that, by a unique name.
@@ -177,7 +181,7 @@ impl Catalog {
     ) -> Result<Category> {
         self.write(|w| {
             if w.tx().execute(sql, params)? == 0 {
-                return Err(Error::NotFound(format!("There is no category with id {id}.")));
+                return Err(no_such_category(id));
             }
             w.record(Entity::Category, id, ChangeKind::Updated);
             Ok(())

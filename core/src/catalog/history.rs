@@ -63,61 +63,143 @@ pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<V
             r.get::<_, Option<String>>(6)?,
         ))
     })?;
-    let mut entries = Vec::new();
+    let mut raw = Vec::new();
     for row in rows {
         let (audit_id, at, actor, table, action, old, new) = row?;
-        let old = parse(old.as_deref())?;
-        let new = parse(new.as_deref())?;
-        let (what, changes) = if table == "product_tags" {
-            tag_entry(conn, &action, &old, &new)?
-        } else {
-            product_entry(&action, &old, &new)
-        };
-        entries.push(HistoryEntry {
+        raw.push(RawEntry {
             audit_id,
             at,
             actor,
-            what,
-            changes,
+            table,
+            action,
+            old: parse(old.as_deref())?,
+            new: parse(new.as_deref())?,
         });
     }
-    Ok(entries)
+    raw.into_iter()
+        .map(|r| {
+            r.read(|tag_id| {
+                Ok(conn
+                    .prepare_cached(TAG_NAME)?
+                    .query_row([tag_id], |r| r.get(0))
+                    .optional()?)
+            })
+        })
+        .collect()
 }
 
-/// Writes the reversal of one audited product change: a creation goes to the trash, a trash
-/// or restore is turned round, an edit has its old values written back.
+/// One audit entry of a product or its tags, as either engine's log holds it.
+pub(crate) struct RawEntry {
+    pub audit_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub table: String,
+    pub action: String,
+    pub old: Map<String, Value>,
+    pub new: Map<String, Value>,
+}
+
+impl RawEntry {
+    /// The entry as the history panel shows it; `tag_name` finds a tag's name by id.
+    pub(crate) fn read(self, tag_name: impl FnOnce(i64) -> Result<Option<String>>) -> Result<HistoryEntry> {
+        let (what, changes) = if self.table == "product_tags" {
+            tag_entry(&self.action, &self.old, &self.new, tag_name)?
+        } else {
+            product_entry(&self.action, &self.old, &self.new)
+        };
+        Ok(HistoryEntry {
+            audit_id: self.audit_id,
+            at: self.at,
+            actor: self.actor,
+            what,
+            changes,
+        })
+    }
+}
+
+/// What undoing one audited product change writes.
+pub(crate) enum Reversal {
+    /// A creation, or a restore, goes (back) to the trash.
+    Trash,
+    /// A move to the trash is restored.
+    Restore,
+    /// An edit: these values (the row before it) are written back.
+    WriteBack(Map<String, Value>),
+}
+
+/// The reversal of one audited product change: a creation goes to the trash, a trash or
+/// restore is turned round, an edit has its old values written back.
+pub(crate) fn reversal(action: &str, old: Map<String, Value>, new: &Map<String, Value>) -> Reversal {
+    let trashed = |m: &Map<String, Value>| m.get("deleted_at").is_some_and(|v| !v.is_null());
+    match action {
+        "insert" => Reversal::Trash,
+        "update" if trashed(&old) != trashed(new) => {
+            if trashed(new) {
+                Reversal::Restore
+            } else {
+                Reversal::Trash
+            }
+        }
+        _ => Reversal::WriteBack(old),
+    }
+}
+
+/// The values a restore writes back from one entry (the row after it; before it, for a
+/// deletion), once the entry is known to be this product's.
+pub(crate) fn restorable(
+    product: ProductId,
+    table: &str,
+    row_id: Option<i64>,
+    action: &str,
+    old: Map<String, Value>,
+    new: Map<String, Value>,
+) -> Result<Map<String, Value>> {
+    if table != "products" || row_id != Some(product) {
+        return Err(Error::validation(
+            "history",
+            "That history entry belongs to another product.",
+        ));
+    }
+    Ok(if action == "delete" { old } else { new })
+}
+
+pub(crate) fn no_such_entry(audit_id: i64) -> Error {
+    Error::NotFound(format!("There is no history entry {audit_id}."))
+}
+
+/// Writes the reversal of one audited product change (see `reversal`).
 fn reverse(
     w: &mut Write<'_>,
     row_id: ProductId,
     action: &str,
-    old: &Map<String, Value>,
+    old: Map<String, Value>,
     new: &Map<String, Value>,
 ) -> Result<()> {
-    let trashed = |m: &Map<String, Value>| m.get("deleted_at").is_some_and(|v| !v.is_null());
-    match action {
-        "insert" => {
+    match reversal(action, old, new) {
+        Reversal::Trash => {
             trash::trash_rows(w, &[row_id])?;
         }
-        "update" if trashed(old) != trashed(new) => {
-            if trashed(new) {
-                trash::restore_rows(w, &[row_id])?;
-            } else {
-                trash::trash_rows(w, &[row_id])?;
-            }
+        Reversal::Restore => {
+            trash::restore_rows(w, &[row_id])?;
         }
-        _ => {
+        Reversal::WriteBack(old) => {
             let current = products::get(w.tx(), row_id)?;
-            let fields = fields_from(old, current.tags)?;
+            let fields = fields_from(&old, current.tags)?;
             products::update_in(w, row_id, current.version, &fields)?;
         }
     }
     Ok(())
 }
 
-fn parse(text: Option<&str>) -> Result<Map<String, Value>> {
-    match text.map(serde_json::from_str::<Value>).transpose()? {
-        Some(Value::Object(map)) => Ok(map),
-        _ => Ok(Map::new()),
+pub(crate) fn parse(text: Option<&str>) -> Result<Map<String, Value>> {
+    Ok(as_map(text.map(serde_json::from_str::<Value>).transpose()?))
+}
+
+/// A logged row's values (none, for the side of an insert or delete that has no row).
+pub(crate) fn as_map(value: Option<Value>) -> Map<String, Value> {
+    match value {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
     }
 }
 
@@ -150,18 +232,14 @@ fn product_entry(
 }
 
 fn tag_entry(
-    conn: &Connection,
     action: &str,
     old: &Map<String, Value>,
     new: &Map<String, Value>,
+    tag_name: impl FnOnce(i64) -> Result<Option<String>>,
 ) -> Result<(String, Vec<FieldChange>)> {
     let row = if action == "insert" { new } else { old };
     let tag_id = row.get("tag_id").and_then(Value::as_i64).unwrap_or(0);
-    let name: String = conn
-        .prepare_cached(TAG_NAME)?
-        .query_row([tag_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| format!("tag #{tag_id}"));
+    let name = tag_name(tag_id)?.unwrap_or_else(|| format!("tag #{tag_id}"));
     let (what, before, after) = if action == "insert" {
         ("tag_added", Value::Null, Value::String(name))
     } else {
@@ -178,7 +256,7 @@ fn tag_entry(
 }
 
 /// The product fields as one audit row recorded them.
-fn fields_from(values: &Map<String, Value>, tags: Vec<String>) -> Result<ProductFields> {
+pub(crate) fn fields_from(values: &Map<String, Value>, tags: Vec<String>) -> Result<ProductFields> {
     let text = |k: &str| values.get(k).and_then(Value::as_str).map(str::to_owned);
     let int = |k: &str| values.get(k).and_then(Value::as_i64);
     let damaged = || Error::Damaged("That history entry is incomplete and can't be restored.".into());
@@ -214,24 +292,15 @@ impl Catalog {
         audit_id: i64,
         expected_version: i64,
     ) -> Result<products::Product> {
-        let (table, row_id, action, old, new): (String, i64, String, Option<String>, Option<String>) = self
-            .conn()
-            .query_row(ENTRY, [audit_id], |r| {
-                Ok((r.get(0)?, r.get(1).unwrap_or(-1), r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()?
-            .ok_or_else(|| Error::NotFound(format!("There is no history entry {audit_id}.")))?;
-        if table != "products" || row_id != product {
-            return Err(Error::validation(
-                "history",
-                "That history entry belongs to another product.",
-            ));
-        }
-        let values = if action == "delete" {
-            parse(old.as_deref())?
-        } else {
-            parse(new.as_deref())?
-        };
+        let (table, row_id, action, old, new): (String, Option<i64>, String, Option<String>, Option<String>) =
+            self.conn()
+                .query_row(ENTRY, [audit_id], |r| {
+                    Ok((r.get(0)?, r.get(1).ok(), r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?
+                .ok_or_else(|| no_such_entry(audit_id))?;
+        let (old, new) = (parse(old.as_deref())?, parse(new.as_deref())?);
+        let values = restorable(product, &table, row_id, &action, old, new)?;
         let fields = fields_from(&values, tags::of_product(self.conn(), product)?)?;
         self.update_product(product, expected_version, &fields)
     }
@@ -256,9 +325,9 @@ impl Catalog {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         let (old, new) = (parse(old.as_deref())?, parse(new.as_deref())?);
-        self.write(|w| {
+        self.write(move |w| {
             let before_undo: i64 = w.tx().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
-            reverse(w, row_id, &action, &old, &new)?;
+            reverse(w, row_id, &action, old, &new)?;
             let after_undo: i64 = w.tx().query_row(MAX_AUDIT_ID, [], |r| r.get(0))?;
             w.tx()
                 .prepare_cached(LOG_UNDO)?

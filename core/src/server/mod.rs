@@ -6,9 +6,10 @@
 //! This module holds what is particular to the server:
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
-//! - `products`, `pages`, `search`, `photos` and `variants`: the server's side of the storage
-//!   layer (`crate::store`), the product list, editor, variants, photo import and export on a
-//!   team catalog;
+//! - `products`, `pages`, `search`, `photos`, `variants`, `bulk`, `history` and `people`: the
+//!   server's side of the storage layer (`crate::store`), the product list, editor, variants,
+//!   photo import, bulk edits, history and undo, the shop's people and export on a team
+//!   catalog;
 //! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
@@ -21,9 +22,11 @@
 //! and export.
 
 pub mod backup;
+pub mod bulk;
 pub mod changes;
 pub mod connect;
 pub mod credentials;
+pub mod history;
 pub mod migrations;
 pub mod pages;
 pub mod people;

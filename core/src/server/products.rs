@@ -9,7 +9,8 @@
 
 use crate::catalog::categories::{self, Category};
 use crate::catalog::currencies::Currency;
-use crate::catalog::products::{self, Page, Product, ProductFields, ProductQuery};
+use crate::catalog::history::HistoryEntry;
+use crate::catalog::products::{self, BulkEdit, Page, Product, ProductFields, ProductQuery};
 use crate::catalog::search::SearchHit;
 use crate::catalog::tags::Tag;
 use crate::catalog::users::{NewUser, User};
@@ -22,7 +23,7 @@ use crate::images::{self, ImportTarget, Thumbnail};
 use crate::job::{Job, JobReport};
 use crate::rules;
 use crate::store::{Original, Store};
-use postgres::{Client, GenericClient};
+use postgres::{Client, GenericClient, Transaction};
 use std::path::PathBuf;
 
 const PRODUCT: &str = "SELECT product_json($1)";
@@ -36,7 +37,7 @@ const SKU_OWNER: &str = "SELECT id, name FROM products WHERE sku = $1::citext
 const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::citext";
 const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
 const MINOR_UNITS: &str = "SELECT minor_units FROM currencies WHERE code = $1";
-const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
+pub(crate) const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
 const CURRENCIES: &str = "SELECT code, name, minor_units FROM currencies ORDER BY code COLLATE \"C\"";
 /// As SQLite lists them: by name without case.
 const TAGS: &str = "SELECT t.id, t.name::text, count(pt.product_id) FROM tags AS t
@@ -83,11 +84,15 @@ const DETACH_OTHER_TAGS: &str = "DELETE FROM product_tags WHERE product_id = $1
 const ADD_TAGS: &str = "INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING";
 const ATTACH_TAGS: &str = "INSERT INTO product_tags (product_id, tag_id)
   SELECT $1, id FROM tags WHERE name = ANY ($2::text[]::citext[]) ON CONFLICT DO NOTHING";
+const DETACH_TAG: &str = "DELETE FROM product_tags WHERE product_id = $1
+  AND tag_id IN (SELECT id FROM tags WHERE name = $2::citext)";
 
 const MISSING: &str = "SELECT min(ids.id) FROM unnest($1::bigint[]) AS ids(id)
   WHERE NOT EXISTS (SELECT 1 FROM products AS p WHERE p.id = ids.id)";
-const TRASH: &str = "UPDATE products SET deleted_at = now() WHERE id = ANY ($1) AND deleted_at IS NULL";
-const RESTORE: &str = "UPDATE products SET deleted_at = NULL WHERE id = ANY ($1) AND deleted_at IS NOT NULL";
+pub(crate) const TRASH: &str =
+    "UPDATE products SET deleted_at = now() WHERE id = ANY ($1) AND deleted_at IS NULL";
+pub(crate) const RESTORE: &str =
+    "UPDATE products SET deleted_at = NULL WHERE id = ANY ($1) AND deleted_at IS NOT NULL";
 const TRASHED_BEFORE: &str = "SELECT id FROM products
   WHERE deleted_at IS NOT NULL AND deleted_at < now() - make_interval(days => $1)";
 const NOT_IN_TRASH: &str = "SELECT min(id) FROM products WHERE id = ANY ($1) AND deleted_at IS NULL";
@@ -209,8 +214,19 @@ fn check_references(
 /// Gives the product exactly `names` (tidied) as its tags.
 fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) -> Result<()> {
     client.execute(DETACH_OTHER_TAGS, &[&id, &names])?;
+    add_tags(client, id, names)
+}
+
+/// Gives the product the tags `names` (tidied) as well as those it has.
+pub(crate) fn add_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) -> Result<()> {
     client.execute(ADD_TAGS, &[&names])?;
     client.execute(ATTACH_TAGS, &[&id, &names])?;
+    Ok(())
+}
+
+/// Takes the tag called `name` (compared without case) off the product, if it has it.
+pub(crate) fn remove_tag(client: &mut impl GenericClient, id: ProductId, name: &str) -> Result<()> {
+    client.execute(DETACH_TAG, &[&id, &name])?;
     Ok(())
 }
 
@@ -258,6 +274,61 @@ pub(crate) fn insert_product(client: &mut impl GenericClient, fields: &ProductFi
     Ok(id)
 }
 
+/// Saves an edit of product `id` made from `expected_version` (in the caller's transaction);
+/// a stale one is the Conflict carrying the product as it is now.
+pub(crate) fn update_in(
+    tx: &mut Transaction<'_>,
+    id: ProductId,
+    expected_version: i64,
+    fields: &ProductFields,
+) -> Result<Product> {
+    let mut fields = fields.tidied()?;
+    let current = tx
+        .query_opt(LOCK, &[&id])?
+        .ok_or_else(|| products::no_such_product(id))?;
+    let (version, currency, price, stock, has_options): (i64, String, i64, i64, bool) = (
+        current.get(0),
+        current.get(1),
+        current.get(2),
+        current.get(3),
+        current.get(4),
+    );
+    if version != expected_version {
+        return Err(products::stale_against(&product_in(tx, id)?)?);
+    }
+    check_references(tx, &fields, Some(id))?;
+    if has_options {
+        // It sells through its variants: its price and stock are theirs.
+        fields.price_minor = price;
+        fields.stock = stock;
+    }
+    let currency = fields.currency.clone().unwrap_or(currency);
+    let shop = &fields.shop;
+    tx.execute(
+        UPDATE,
+        &[
+            &id,
+            &fields.sku,
+            &fields.name,
+            &fields.description,
+            &fields.price_minor,
+            &currency,
+            &fields.stock,
+            &fields.status.as_str(),
+            &fields.category_id,
+            &fields.barcode,
+            &shop.vendor,
+            &shop.product_type,
+            &shop.handle,
+            &shop.compare_at_minor,
+            &shop.cost_minor,
+            &shop.weight_grams,
+        ],
+    )?;
+    set_tags(tx, id, &fields.tags)?;
+    product_in(tx, id)
+}
+
 fn not_a_person() -> Error {
     Error::refused(
         "Your login isn't one of the shop's people on this server (or they are deactivated); ask the owner to add you.",
@@ -265,7 +336,7 @@ fn not_a_person() -> Error {
 }
 
 /// The first id of `ids` that is not a product, as NotFound.
-fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
+pub(crate) fn refuse_missing(client: &mut impl GenericClient, ids: &[ProductId]) -> Result<()> {
     match client.query_one(MISSING, &[&ids])?.get::<_, Option<i64>>(0) {
         Some(id) => Err(products::no_such_product(id)),
         None => Ok(()),
@@ -330,6 +401,27 @@ impl Store for TeamCatalog {
             .iter()
             .map(|r| r.get(0))
             .collect())
+    }
+
+    fn bulk_edit_all(&mut self, ids: &[ProductId], edits: &[BulkEdit]) -> Result<usize> {
+        super::bulk::bulk_edit_all(&mut self.client, ids, edits)
+    }
+
+    fn product_history(&mut self, id: ProductId, limit: u32) -> Result<Vec<HistoryEntry>> {
+        super::history::product_history(&mut self.client, id, limit)
+    }
+
+    fn restore_version(
+        &mut self,
+        product: ProductId,
+        audit_id: i64,
+        expected_version: i64,
+    ) -> Result<Product> {
+        super::history::restore_version(&mut self.client, product, audit_id, expected_version)
+    }
+
+    fn undo_last_change(&mut self) -> Result<Option<Product>> {
+        super::history::undo_last_change(&mut self.client)
     }
 
     fn empty_trash_older_than(&mut self, days: u32) -> Result<usize> {
@@ -484,7 +576,7 @@ impl Store for TeamCatalog {
         rules::check_category_name(&name)?;
         if let Some(parent) = parent_id {
             if self.client.query_opt(CATEGORY_EXISTS, &[&parent])?.is_none() {
-                return Err(Error::NotFound(format!("There is no category with id {parent}.")));
+                return Err(categories::no_such_category(parent));
             }
         }
         let id: i64 = self.client.query_one(ADD_CATEGORY, &[&name, &parent_id])?.get(0);
@@ -510,52 +602,8 @@ impl Store for TeamCatalog {
         expected_version: i64,
         fields: &ProductFields,
     ) -> Result<Product> {
-        let mut fields = fields.tidied()?;
         let mut tx = self.client.transaction()?;
-        let current = tx
-            .query_opt(LOCK, &[&id])?
-            .ok_or_else(|| products::no_such_product(id))?;
-        let (version, currency, price, stock, has_options): (i64, String, i64, i64, bool) = (
-            current.get(0),
-            current.get(1),
-            current.get(2),
-            current.get(3),
-            current.get(4),
-        );
-        if version != expected_version {
-            return Err(products::stale_against(&product_in(&mut tx, id)?)?);
-        }
-        check_references(&mut tx, &fields, Some(id))?;
-        if has_options {
-            // It sells through its variants: its price and stock are theirs.
-            fields.price_minor = price;
-            fields.stock = stock;
-        }
-        let currency = fields.currency.clone().unwrap_or(currency);
-        let shop = &fields.shop;
-        tx.execute(
-            UPDATE,
-            &[
-                &id,
-                &fields.sku,
-                &fields.name,
-                &fields.description,
-                &fields.price_minor,
-                &currency,
-                &fields.stock,
-                &fields.status.as_str(),
-                &fields.category_id,
-                &fields.barcode,
-                &shop.vendor,
-                &shop.product_type,
-                &shop.handle,
-                &shop.compare_at_minor,
-                &shop.cost_minor,
-                &shop.weight_grams,
-            ],
-        )?;
-        set_tags(&mut tx, id, &fields.tags)?;
-        let product = product_in(&mut tx, id)?;
+        let product = update_in(&mut tx, id, expected_version, fields)?;
         tx.commit()?;
         Ok(product)
     }

@@ -18,6 +18,7 @@ use crate::catalog::variants::{
 };
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
+use crate::money::PriceChange;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Transaction};
 
@@ -55,6 +56,8 @@ const UPDATE: &str = "UPDATE variants SET sku = $1, option1 = $2, option2 = $3, 
   WHERE id = $12";
 const SET_PRICE: &str = "UPDATE variants SET price_minor = $2 WHERE id = $1";
 const SET_STOCK: &str = "UPDATE variants SET stock = $2 WHERE id = $1";
+const SET_STOCK_OF_PRODUCT: &str =
+    "UPDATE variants SET stock = $2 WHERE product_id = $1 AND deleted_at IS NULL";
 const TRASH: &str = "UPDATE variants SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL";
 const RESTORE: &str = "UPDATE variants SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL";
 const MINOR_UNITS_OF_PRODUCT: &str = "SELECT c.minor_units FROM products AS p
@@ -283,14 +286,41 @@ pub(crate) fn bulk_edit(client: &mut Client, ids: &[VariantId], edit: &VariantBu
     let mut tx = client.transaction()?;
     for &id in ids {
         let variant = get_in(&mut tx, LOCK, id)?;
-        let units: i32 = tx
-            .query_one(MINOR_UNITS_OF_PRODUCT, &[&variant.product_id])?
-            .get(0);
-        match bulk_write(&variant, edit, u32::try_from(units).unwrap_or(0))? {
-            BulkWrite::Price(price) => tx.execute(SET_PRICE, &[&id, &price])?,
-            BulkWrite::Stock(stock) => tx.execute(SET_STOCK, &[&id, &stock])?,
-        };
+        bulk_edit_one(&mut tx, &variant, edit)?;
     }
     tx.commit()?;
     Ok(ids.len())
+}
+
+fn bulk_edit_one(tx: &mut Transaction<'_>, variant: &Variant, edit: &VariantBulkEdit) -> Result<()> {
+    let units: i32 = tx
+        .query_one(MINOR_UNITS_OF_PRODUCT, &[&variant.product_id])?
+        .get(0);
+    match bulk_write(variant, edit, u32::try_from(units).unwrap_or(0))? {
+        BulkWrite::Price(price) => tx.execute(SET_PRICE, &[&variant.id, &price])?,
+        BulkWrite::Stock(stock) => tx.execute(SET_STOCK, &[&variant.id, &stock])?,
+    };
+    Ok(())
+}
+
+/// Sets the stock of every live variant of a product (a bulk edit of products).
+pub(crate) fn set_stock_of_product(
+    tx: &mut Transaction<'_>,
+    product_id: ProductId,
+    stock: i64,
+) -> Result<()> {
+    tx.execute(SET_STOCK_OF_PRODUCT, &[&product_id, &stock])?;
+    Ok(())
+}
+
+/// Applies a price change to every live variant of a product (a bulk edit of products).
+pub(crate) fn adjust_prices_of_product(
+    tx: &mut Transaction<'_>,
+    product_id: ProductId,
+    change: &PriceChange,
+) -> Result<()> {
+    for variant in of_product(tx, product_id, false)? {
+        bulk_edit_one(tx, &variant, &VariantBulkEdit::AdjustPrice(change.clone()))?;
+    }
+    Ok(())
 }

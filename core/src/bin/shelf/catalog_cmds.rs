@@ -3,7 +3,6 @@
 
 use crate::output::Out;
 use clap::{Args, Subcommand};
-use shelf_core::catalog::history::product_history;
 use shelf_core::catalog::products::{
     self, BulkEdit, ProductFields, ProductQuery, ShopFields, SortKey, Status,
 };
@@ -519,10 +518,10 @@ pub fn search(store: &mut dyn Store, text: &str, limit: u32, out: &Out) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out) -> Result<ExitCode> {
-    let product = products::by_sku(catalog.conn(), sku)?;
+pub fn history(store: &mut dyn Store, sku: &str, restore: Option<i64>, out: &Out) -> Result<ExitCode> {
+    let product = store.product_by_sku(sku)?;
     if let Some(entry) = restore {
-        let restored = catalog.restore_version(product.id, entry, product.version)?;
+        let restored = store.restore_version(product.id, entry, product.version)?;
         out.show(&restored, || {
             format!(
                 "Restored {} as it was after entry {entry} (now version {}).",
@@ -531,7 +530,7 @@ pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out
         });
         return Ok(ExitCode::SUCCESS);
     }
-    let entries = product_history(catalog.conn(), product.id, 200)?;
+    let entries = store.product_history(product.id, 200)?;
     out.show(&entries, || {
         entries
             .iter()
@@ -556,8 +555,8 @@ pub fn history(catalog: &mut Catalog, sku: &str, restore: Option<i64>, out: &Out
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn undo(catalog: &mut Catalog, out: &Out) -> Result<ExitCode> {
-    let undone = catalog.undo_last_change()?;
+pub fn undo(store: &mut dyn Store, out: &Out) -> Result<ExitCode> {
+    let undone = store.undo_last_change()?;
     out.show(&undone, || match &undone {
         Some(p) => format!("Undid your last change to {} {}.", p.sku, p.name),
         None => "Nothing to undo.".into(),
@@ -689,8 +688,8 @@ pub fn tag(catalog: &mut Catalog, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode> {
-    let ids = ids_of(catalog, &args.skus)?;
+pub fn bulk(store: &mut dyn Store, args: BulkArgs, out: &Out) -> Result<ExitCode> {
+    let ids = ids_of(store, &args.skus)?;
     let mut edits = Vec::new();
     if let Some(status) = &args.status {
         edits.push(BulkEdit::SetStatus(Status::parse(status)?));
@@ -699,7 +698,7 @@ pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode
         let id = if path.trim().is_empty() {
             None
         } else {
-            Some(catalog.ensure_category_path(path)?.id)
+            Some(store.ensure_category_path(path)?.id)
         };
         edits.push(BulkEdit::SetCategory(id));
     }
@@ -720,7 +719,7 @@ pub fn bulk(catalog: &mut Catalog, args: BulkArgs, out: &Out) -> Result<ExitCode
     if edits.is_empty() {
         return Err(Error::validation("bulk", "Say what to change (--status, --category, --add-tag, --remove-tag, --price-percent, --price-add)."));
     }
-    catalog.bulk_edit_all(&ids, &edits)?;
+    store.bulk_edit_all(&ids, &edits)?;
     out.show(&serde_json::json!({"changed": ids.len()}), || {
         format!("Changed {} products.", ids.len())
     });

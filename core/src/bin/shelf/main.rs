@@ -228,10 +228,13 @@ fn on_team_server(
         Command::Product(cmd) => catalog_cmds::product(&mut team()?, cmd, out),
         Command::Variant(cmd) => variant_cmds::variant(&mut team()?, cmd, out),
         Command::Search { text, limit } => catalog_cmds::search(&mut team()?, &text, limit, out),
+        Command::History { sku, restore } => catalog_cmds::history(&mut team()?, &sku, restore, out),
+        Command::Undo => catalog_cmds::undo(&mut team()?, out),
+        Command::Bulk(args) => catalog_cmds::bulk(&mut team()?, args, out),
         Command::Export(args) => transfer_cmds::export(&mut team()?, args, out),
         Command::Import(args) => image_cmds::import(&mut team()?, args, out),
         _ => Err(shelf_core::Error::refused(
-            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `import` and `export` so far. Leave out --server to use this computer's library.",
+            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `history`, `undo`, `bulk`, `import` and `export` so far. Leave out --server to use this computer's library.",
         )),
     }
 }

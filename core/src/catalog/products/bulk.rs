@@ -206,48 +206,83 @@ pub enum BulkEdit {
 
 const BUMP: &str = "UPDATE products SET version = version + 1,
   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?1";
+const SET_STATUS: &str = "UPDATE products SET status = ?1 WHERE id = ?2";
+const SET_CATEGORY: &str = "UPDATE products SET category_id = ?1 WHERE id = ?2";
+const SET_STOCK: &str = "UPDATE products SET stock = ?1 WHERE id = ?2";
+const SET_PRICE: &str = "UPDATE products SET price_minor = ?1 WHERE id = ?2";
 
-fn apply_bulk(w: &mut Write<'_>, id: ProductId, edit: &BulkEdit) -> Result<()> {
-    let product = get(w.tx(), id)?;
-    let tx = w.tx();
-    match edit {
-        BulkEdit::SetStatus(status) => {
-            tx.prepare_cached("UPDATE products SET status = ?1 WHERE id = ?2")?
-                .execute((status.as_str(), id))?;
-        }
-        BulkEdit::SetCategory(category) => {
-            tx.prepare_cached("UPDATE products SET category_id = ?1 WHERE id = ?2")?
-                .execute((category, id))?;
-        }
-        // A product with options sells through its variants: the change reaches each of them.
-        BulkEdit::SetStock(stock) if !product.options.is_empty() => {
-            rules::check_stock(*stock)?;
-            variants::set_stock_of_product(w, id, *stock)?;
-        }
-        BulkEdit::AdjustPrice(change) if !product.options.is_empty() => {
-            variants::adjust_prices_of_product(w, id, change)?;
-        }
+/// What one bulk change writes to one product, decided (and checked) the same way on
+/// either engine.
+pub(crate) enum BulkStep<'a> {
+    Status(Status),
+    Category(Option<i64>),
+    Stock(i64),
+    Price(i64),
+    /// A product with options sells through its variants: the change reaches each live one.
+    VariantStock(i64),
+    VariantPrices(&'a PriceChange),
+    /// A tag (tidied) added or taken off; the product's version moves on with it.
+    AddTag(String),
+    RemoveTag(&'a str),
+}
+
+/// The step `edit` takes for `product` as it is now: a price that would go below zero, or a
+/// stock or tag the rules refuse, is refused, naming the product's SKU where it is its value.
+pub(crate) fn bulk_step<'a>(product: &super::Product, edit: &'a BulkEdit) -> Result<BulkStep<'a>> {
+    let has_options = !product.options.is_empty();
+    Ok(match edit {
+        BulkEdit::SetStatus(status) => BulkStep::Status(*status),
+        BulkEdit::SetCategory(category) => BulkStep::Category(*category),
         BulkEdit::SetStock(stock) => {
             rules::check_stock(*stock)?;
-            tx.prepare_cached("UPDATE products SET stock = ?1 WHERE id = ?2")?
-                .execute((stock, id))?;
+            if has_options {
+                BulkStep::VariantStock(*stock)
+            } else {
+                BulkStep::Stock(*stock)
+            }
         }
+        BulkEdit::AdjustPrice(change) if has_options => BulkStep::VariantPrices(change),
         BulkEdit::AdjustPrice(change) => {
             let price = change
                 .apply(product.price_minor, product.minor_units)
                 .map_err(|e| with_sku(e, &product.sku))?
                 .unwrap_or(-1);
             rules::check_price(price).map_err(|e| with_sku(e, &product.sku))?;
-            tx.prepare_cached("UPDATE products SET price_minor = ?1 WHERE id = ?2")?
-                .execute((price, id))?;
+            BulkStep::Price(price)
         }
         BulkEdit::AddTag(tag) => {
             let tag = rules::tidy(tag);
             rules::check_tag(&tag)?;
+            BulkStep::AddTag(tag)
+        }
+        BulkEdit::RemoveTag(tag) => BulkStep::RemoveTag(tag),
+    })
+}
+
+fn apply_bulk(w: &mut Write<'_>, id: ProductId, edit: &BulkEdit) -> Result<()> {
+    let product = get(w.tx(), id)?;
+    match bulk_step(&product, edit)? {
+        BulkStep::Status(status) => {
+            w.tx()
+                .prepare_cached(SET_STATUS)?
+                .execute((status.as_str(), id))?;
+        }
+        BulkStep::Category(category) => {
+            w.tx().prepare_cached(SET_CATEGORY)?.execute((category, id))?;
+        }
+        BulkStep::Stock(stock) => {
+            w.tx().prepare_cached(SET_STOCK)?.execute((stock, id))?;
+        }
+        BulkStep::Price(price) => {
+            w.tx().prepare_cached(SET_PRICE)?.execute((price, id))?;
+        }
+        BulkStep::VariantStock(stock) => variants::set_stock_of_product(w, id, stock)?,
+        BulkStep::VariantPrices(change) => variants::adjust_prices_of_product(w, id, change)?,
+        BulkStep::AddTag(tag) => {
             tags::add_to_product(w, id, &tag)?;
             w.tx().prepare_cached(BUMP)?.execute([id])?;
         }
-        BulkEdit::RemoveTag(tag) => {
+        BulkStep::RemoveTag(tag) => {
             tags::remove_from_product(w, id, tag)?;
             w.tx().prepare_cached(BUMP)?.execute([id])?;
         }

@@ -11,7 +11,7 @@ mod read;
 mod write;
 
 pub use bulk::BulkEdit;
-pub(crate) use bulk::{insert_rows, update_rows};
+pub(crate) use bulk::{bulk_step, insert_rows, update_rows, BulkStep};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
 pub(crate) use page::{page_limit, page_of, start_cursor};
 pub use read::{
