@@ -550,6 +550,17 @@ fn a_listener_turns_what_others_save_into_change_batches_and_says_when_the_serve
         (batch[0].entity, batch[0].id.clone(), batch[0].kind),
         (Entity::Product, product.to_string(), ChangeKind::Updated)
     );
+    // A category renamed by psql (or another window) is a category change.
+    let category: i64 = db
+        .client()
+        .query_one("INSERT INTO categories (name) VALUES ('Lamps') RETURNING id", &[])
+        .unwrap()
+        .get(0);
+    let added = listener.next(Duration::from_secs(1)).unwrap().unwrap();
+    assert_eq!(
+        (added[0].entity, added[0].id.clone()),
+        (Entity::Category, category.to_string())
+    );
     // Anyone may NOTIFY the channel: what isn't the triggers' shape asks for a full refresh.
     db.client()
         .batch_execute("NOTIFY shelf_changes, '{\"ids\": \"everything; DROP TABLE products\"}'")

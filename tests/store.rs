@@ -751,6 +751,19 @@ fn shelf_with_a_server_edits_lists_and_searches_the_team_catalog_as_its_login() 
     );
     assert_eq!(status_of_0002(), was, "the bulk edit's status is undone");
 
+    // Categories and tags, as sam.
+    let renamed = on_server(&["category", "rename", "Tableware > Cups", "Mugs"]);
+    assert!(
+        stdout(&renamed).contains("Renamed to Tableware > Mugs."),
+        "{}{}",
+        stdout(&renamed),
+        stderr(&renamed)
+    );
+    assert!(stdout(&on_server(&["category", "list"])).contains("Tableware > Mugs"));
+    let merged = on_server(&["tag", "rename", "team sale", "Sale"]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    assert!(stdout(&on_server(&["tag", "list"])).contains("Sale"));
+
     let elsewhere = on_server(&["stats"]);
     assert!(!elsewhere.status.success());
     assert!(
@@ -1832,4 +1845,91 @@ fn a_bulk_edit_changes_many_products_all_or_none_in_the_same_words_on_either_eng
     );
     assert_eq!(sam.product(cup.id).unwrap().category_id, Some(kitchen.id));
     assert_eq!(shop.last_actor(cup.id), "sam");
+}
+
+#[rstest]
+fn categories_and_tags_are_renamed_moved_merged_and_deleted_in_the_same_words_on_either_engine(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    shop.add_person("sam", Role::Staff);
+    let mut store = shop.open_as("sam");
+    let kitchen = store.ensure_category_path("Home > Kitchen").unwrap();
+    let home = store.category_by_path("Home").unwrap();
+    let mugs = store.create_category("Mugs", Some(kitchen.id)).unwrap();
+    let mug = store
+        .create_product(&ProductFields {
+            category_id: Some(mugs.id),
+            ..mug()
+        })
+        .unwrap();
+    store
+        .create_product(&ProductFields {
+            tags: vec!["gifts".into()],
+            ..product("CUP-1", "Cup", 300)
+        })
+        .unwrap();
+
+    let cups = store.rename_category(mugs.id, "  Cups ").unwrap();
+    assert_eq!(cups.path, "Home > Kitchen > Cups");
+    assert_eq!(
+        store.product(mug.id).unwrap().category_path.as_deref(),
+        Some("Home > Kitchen > Cups")
+    );
+    let plates = store.create_category("Plates", Some(kitchen.id)).unwrap();
+    let twin = store.rename_category(plates.id, "cups").unwrap_err();
+    assert_eq!(twin.kind(), ErrorKind::Conflict, "{twin}");
+    assert_eq!(
+        twin.to_string(),
+        "A category with that name already exists there."
+    );
+    let nowhere = store.rename_category(987_654, "Bowls").unwrap_err();
+    assert_eq!(nowhere.to_string(), "There is no category with id 987654.");
+    let blank = store.rename_category(plates.id, "   ").unwrap_err();
+    assert_eq!(blank.kind(), ErrorKind::Validation, "{blank}");
+    let cycle = store.move_category(home.id, Some(cups.id)).unwrap_err();
+    assert_eq!(cycle.to_string(), "A category can't be placed inside itself.");
+    let top = store.move_category(cups.id, None).unwrap();
+    assert_eq!((top.path.as_str(), top.parent_id), ("Cups", None));
+
+    let used = store.delete_category(top.id).unwrap_err();
+    assert_eq!(used.kind(), ErrorKind::Refused, "{used}");
+    assert_eq!(
+        used.to_string(),
+        "Cups is used by Blue mug (MUG-1). Move those products to another category first."
+    );
+    let parent = store.delete_category(home.id).unwrap_err();
+    assert_eq!(
+        parent.to_string(),
+        "This category has sub-categories. Move or delete them first."
+    );
+    store.delete_category(plates.id).unwrap();
+    let paths: Vec<String> = store.categories().unwrap().into_iter().map(|c| c.path).collect();
+    assert_eq!(paths, ["Cups", "Home", "Home > Kitchen"]);
+
+    let tags = |store: &mut dyn Store| -> Vec<String> {
+        store
+            .tags()
+            .unwrap()
+            .into_iter()
+            .map(|t| format!("{} x{}", t.name, t.product_count))
+            .collect()
+    };
+    assert_eq!(tags(&mut *store), ["Gift x1", "gifts x1", "kitchen x1"]);
+    store.rename_tag("GIFTS", "gift").unwrap();
+    assert_eq!(
+        tags(&mut *store),
+        ["Gift x2", "kitchen x1"],
+        "a rename to a name another tag has merges the two"
+    );
+    store.rename_tag("kitchen", " Kitchenware ").unwrap();
+    let missing = store.rename_tag("nope", "other").unwrap_err();
+    assert_eq!(missing.to_string(), "There is no tag \"nope\".");
+    let comma = store.rename_tag("Gift", "a,b").unwrap_err();
+    assert_eq!(comma.field(), Some("tag"), "{comma}");
+    assert_eq!(store.delete_tag("gift").unwrap(), 2);
+    assert_eq!(tags(&mut *store), ["Kitchenware x1"]);
+    assert_eq!(store.product(mug.id).unwrap().tags, ["Kitchenware"]);
+    let gone = store.delete_tag("gift").unwrap_err();
+    assert_eq!(gone.kind(), ErrorKind::NotFound, "{gone}");
 }

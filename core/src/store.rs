@@ -96,6 +96,16 @@ pub trait Store {
     /// A new category named `name` (tidied) at the top or under `parent_id`; a name its
     /// siblings already have (without case) is refused.
     fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category>;
+    /// Renames a category (a sibling of the same name is refused).
+    fn rename_category(&mut self, id: i64, name: &str) -> Result<Category>;
+    /// Moves a category under another one, or to the top (`None`); a cycle is refused.
+    fn move_category(&mut self, id: i64, parent_id: Option<i64>) -> Result<Category>;
+    /// Refused while products (the trash included) or sub-categories use it, naming them.
+    fn delete_category(&mut self, id: i64) -> Result<()>;
+    /// Renames a tag; a name another tag already has merges the two.
+    fn rename_tag(&mut self, old: &str, new: &str) -> Result<()>;
+    /// Takes a tag off every product and deletes it; the number of products it was on.
+    fn delete_tag(&mut self, name: &str) -> Result<usize>;
     /// Search as you type: an exact SKU first, then the best `limit` matches.
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>>;
     fn create_product(&mut self, fields: &ProductFields) -> Result<Product>;
@@ -389,6 +399,26 @@ impl Store for Catalog {
 
     fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category> {
         Catalog::create_category(self, name, parent_id)
+    }
+
+    fn rename_category(&mut self, id: i64, name: &str) -> Result<Category> {
+        Catalog::rename_category(self, id, name)
+    }
+
+    fn move_category(&mut self, id: i64, parent_id: Option<i64>) -> Result<Category> {
+        Catalog::move_category(self, id, parent_id)
+    }
+
+    fn delete_category(&mut self, id: i64) -> Result<()> {
+        Catalog::delete_category(self, id)
+    }
+
+    fn rename_tag(&mut self, old: &str, new: &str) -> Result<()> {
+        Catalog::rename_tag(self, old, new)
+    }
+
+    fn delete_tag(&mut self, name: &str) -> Result<usize> {
+        Catalog::delete_tag(self, name)
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

@@ -23,9 +23,7 @@ pub async fn create_category(
 
 #[tauri::command]
 pub async fn rename_category(state: State<'_, AppState>, id: i64, name: String) -> CommandResult<Category> {
-    state
-        .write(move |catalog| catalog.rename_category(id, &name))
-        .await
+    state.edit(move |store| store.rename_category(id, &name)).await
 }
 
 #[tauri::command]
@@ -34,12 +32,10 @@ pub async fn move_category(
     id: i64,
     parent_id: Option<i64>,
 ) -> CommandResult<Category> {
-    state
-        .write(move |catalog| catalog.move_category(id, parent_id))
-        .await
+    state.edit(move |store| store.move_category(id, parent_id)).await
 }
 
 #[tauri::command]
 pub async fn delete_category(state: State<'_, AppState>, id: i64) -> CommandResult<()> {
-    state.write(move |catalog| catalog.delete_category(id)).await
+    state.edit(move |store| store.delete_category(id)).await
 }

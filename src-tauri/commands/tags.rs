@@ -12,10 +12,10 @@ pub async fn list_tags(state: State<'_, AppState>) -> CommandResult<Vec<Tag>> {
 
 #[tauri::command]
 pub async fn rename_tag(state: State<'_, AppState>, old: String, new: String) -> CommandResult<()> {
-    state.write(move |catalog| catalog.rename_tag(&old, &new)).await
+    state.edit(move |store| store.rename_tag(&old, &new)).await
 }
 
 #[tauri::command]
 pub async fn delete_tag(state: State<'_, AppState>, name: String) -> CommandResult<usize> {
-    state.write(move |catalog| catalog.delete_tag(&name)).await
+    state.edit(move |store| store.delete_tag(&name)).await
 }

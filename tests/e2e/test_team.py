@@ -3,7 +3,8 @@ one PostgreSQL server. Each connects through "Connect to a team server…"; phot
 one window go to the server and show in the other's grid, editor and viewer; variants made in
 one editor show on the other's card; an edit saved in one shows in the other
 within a second (LISTEN/NOTIFY); a concurrent edit gets the conflict
-view; history, restore, undo and bulk edits run on the server as the login; a staff login
+view; history, restore, undo, bulk edits and the categories screen run on the server as the
+login; a staff login
 is refused a purge by the server; an owner adds a person (a login of their own)
 and deactivates them; a server that stops answering is said
 in plain words, the edit in progress stays in the editor and is saved once it answers."""
@@ -17,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from test_products import open_editor, save
 from test_variants import variant_cell
+from test_taxonomy import labelled, open_taxonomy
 
 
 def connect(app, server, login):
@@ -245,6 +247,18 @@ def test_two_windows_share_one_team_catalog(app):
             "return document.querySelector('[data-testid=\"user-row\"][data-username=\"cara\"]').textContent"),
             "the list to say cara is deactivated")
         app.shot("ann-deactivated-a-person")
+        # Ann renames bob's category on the Categories & tags screen: on the server, and in
+        # bob's category filter through the server's notification.
+        open_taxonomy(app)
+        mugs = labelled(app, "Name of Mugs")
+        mugs.send_keys(Keys.CONTROL, "a")
+        mugs.send_keys("Mugs & cups", Keys.TAB)
+        app.wait_for(lambda: server.sql("shop", "SELECT name FROM categories WHERE name LIKE 'Mugs%'") == "Mugs & cups",
+                     "ann's rename to reach the server")
+        app.shot("ann-renamed-a-category")
+        other.wait_for(lambda: "Mugs & cups" in other.js(
+            "return [...document.querySelectorAll('aside select option')].map(o => o.textContent).join('|')"),
+            "bob's category filter to show ann's rename")
         app.js("""[...document.querySelectorAll('nav button, aside button')]
                   .find(b => b.textContent.trim() === 'Products').click()""")
 

@@ -135,10 +135,31 @@ pub(crate) fn ensure_path(w: &mut Write<'_>, path: &str) -> Result<CategoryId> {
     parent.ok_or_else(|| Error::validation("category", "The category path is empty."))
 }
 
+/// A category name as the seller typed it, tidied, or the rule it breaks.
+pub(crate) fn tidied_name(name: &str) -> Result<String> {
+    let name = rules::tidy(name);
+    rules::check_category_name(&name)?;
+    Ok(name)
+}
+
+/// The refusal to delete a category products use (the trash included), naming up to five
+/// of the `count` of them (`names`: "Name (SKU)").
+pub(crate) fn in_use(category: &Category, count: i64, names: &[String]) -> Error {
+    let more = if count > names.len() as i64 {
+        format!(" and {} more", count - names.len() as i64)
+    } else {
+        String::new()
+    };
+    Error::refused(format!(
+        "{} is used by {}{more}. Move those products to another category first.",
+        category.path,
+        names.join(", ")
+    ))
+}
+
 impl Catalog {
     pub fn create_category(&mut self, name: &str, parent_id: Option<CategoryId>) -> Result<Category> {
-        let name = rules::tidy(name);
-        rules::check_category_name(&name)?;
+        let name = tidied_name(name)?;
         if let Some(parent) = parent_id {
             by_id(self.conn(), parent)?;
         }
@@ -158,8 +179,7 @@ impl Catalog {
     }
 
     pub fn rename_category(&mut self, id: CategoryId, name: &str) -> Result<Category> {
-        let name = rules::tidy(name);
-        rules::check_category_name(&name)?;
+        let name = tidied_name(name)?;
         self.change_category(id, "UPDATE categories SET name = ?1 WHERE id = ?2", (&name, id))
     }
 
@@ -200,16 +220,7 @@ impl Catalog {
                     Ok(format!("{} ({})", r.get::<_, String>(1)?, r.get::<_, String>(0)?))
                 })?
                 .collect::<rusqlite::Result<_>>()?;
-            let more = if count > names.len() as i64 {
-                format!(" and {} more", count - names.len() as i64)
-            } else {
-                String::new()
-            };
-            return Err(Error::refused(format!(
-                "{} is used by {}{more}. Move those products to another category first.",
-                category.path,
-                names.join(", ")
-            )));
+            return Err(in_use(&category, count, &names));
         }
         self.write(|w| {
             w.tx()

@@ -144,7 +144,11 @@ fn existing(conn: &Connection, name: &str) -> Result<TagId> {
     conn.prepare_cached(FIND)?
         .query_row([name], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("There is no tag {name:?}.")))
+        .ok_or_else(|| no_such_tag(name))
+}
+
+pub(crate) fn no_such_tag(name: &str) -> Error {
+    Error::NotFound(format!("There is no tag {name:?}."))
 }
 
 const RENAME: &str = "UPDATE tags SET name = ?1 WHERE id = ?2";

@@ -3,7 +3,8 @@
 //! refuses, is the SQLite catalog's decision (`products::bulk_step`), so a price cut that
 //! would go below zero names the same SKU in the same words on either engine.
 
-use super::products::{add_tags, product_in, refuse_missing, remove_tag, CATEGORY_EXISTS};
+use super::categories::CATEGORY_EXISTS;
+use super::products::{add_tags, product_in, refuse_missing, remove_tag};
 use crate::catalog::categories;
 use crate::catalog::products::{bulk_step, BulkEdit, BulkStep};
 use crate::catalog::ProductId;

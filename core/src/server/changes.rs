@@ -1,7 +1,7 @@
 //! Changes saved on other computers, as the change batches a window already handles: a
 //! connection of its own LISTENs on `shelf_changes`, where the server's `notify_changed`
-//! triggers name, on commit, the products each statement touched. Each notification becomes
-//! a product [`Change`] per id, or an empty batch ("look again at everything", as for a write
+//! triggers name, on commit, the products (or categories, or tags) each statement touched.
+//! Each notification becomes a [`Change`] per id, or an empty batch ("look again at everything", as for a write
 //! by another program on a local library) when a statement touched more than 500 products.
 //!
 //! Any login may NOTIFY any channel, so a payload is not trusted: one that isn't what the
@@ -26,7 +26,6 @@ const RETRY: Duration = Duration::from_secs(2);
 /// What `notify_changed` sends.
 #[derive(Deserialize)]
 struct Notification {
-    #[allow(dead_code)]
     table: String,
     ids: Option<Vec<i64>>,
 }
@@ -123,12 +122,22 @@ fn lost() -> Error {
 
 /// The changes a notification's payload names.
 fn changes_in(payload: &str) -> Vec<Change> {
-    let Ok(Notification { ids: Some(ids), .. }) = serde_json::from_str::<Notification>(payload) else {
+    let Ok(Notification {
+        table,
+        ids: Some(ids),
+    }) = serde_json::from_str::<Notification>(payload)
+    else {
         return Vec::new();
+    };
+    // Every other table's notification names products (a variant's, a photo's, a tag link's).
+    let entity = match table.as_str() {
+        "categories" => Entity::Category,
+        "tags" => Entity::Tag,
+        _ => Entity::Product,
     };
     ids.into_iter()
         .map(|id| Change {
-            entity: Entity::Product,
+            entity,
             id: id.to_string(),
             kind: ChangeKind::Updated,
         })
@@ -138,6 +147,7 @@ fn changes_in(payload: &str) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::changes_in;
+    use crate::catalog::Entity;
 
     #[test]
     fn a_payload_names_products_or_asks_for_everything() {
@@ -146,6 +156,8 @@ mod tests {
             .map(|c| c.id)
             .collect();
         assert_eq!(ids, ["4", "9"]);
+        let category = &changes_in(r#"{"table":"categories","ids":[3]}"#)[0];
+        assert_eq!((category.entity, category.id.as_str()), (Entity::Category, "3"));
         for everything in [
             r#"{"table":"products","ids":null}"#,
             "not json",

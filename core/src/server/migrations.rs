@@ -32,7 +32,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_product_pages.sql"),
     migration!(6, "0006_people.sql"),
     migration!(7, "0007_person_active.sql"),
-    migration!(8, "0008_history_indexes.sql"),
+    migration!(8, "0008_history_and_taxonomy.sql"),
 ];
 
 /// The server schema version this build of the app writes.

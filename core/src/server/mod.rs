@@ -6,7 +6,8 @@
 //! This module holds what is particular to the server:
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
-//! - `products`, `pages`, `search`, `photos`, `variants`, `bulk`, `history` and `people`: the
+//! - `products`, `pages`, `search`, `photos`, `variants`, `bulk`, `history`, `categories`,
+//!   `tags` and `people`: the
 //!   server's side of the storage layer (`crate::store`), the product list, editor, variants,
 //!   photo import, bulk edits, history and undo, the shop's people and export on a team
 //!   catalog;
@@ -23,6 +24,7 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod categories;
 pub mod changes;
 pub mod connect;
 pub mod credentials;
@@ -36,6 +38,7 @@ pub mod pull;
 pub mod push;
 pub mod search;
 pub mod session;
+pub mod tags;
 pub mod variants;
 
 pub use postgres::Client;

@@ -7,7 +7,7 @@
 //! a seller reads the same sentence on either engine; the server's rules refuse the same
 //! writes again if two people race.
 
-use crate::catalog::categories::{self, Category};
+use crate::catalog::categories::Category;
 use crate::catalog::currencies::Currency;
 use crate::catalog::history::HistoryEntry;
 use crate::catalog::products::{self, BulkEdit, Page, Product, ProductFields, ProductQuery};
@@ -21,7 +21,6 @@ use crate::export::ExportImage;
 use crate::images::cache::PhotoCache;
 use crate::images::{self, ImportTarget, Thumbnail};
 use crate::job::{Job, JobReport};
-use crate::rules;
 use crate::store::{Original, Store};
 use postgres::{Client, GenericClient, Transaction};
 use std::path::PathBuf;
@@ -37,12 +36,7 @@ const SKU_OWNER: &str = "SELECT id, name FROM products WHERE sku = $1::citext
 const HANDLE_OWNER: &str = "SELECT id, name FROM products WHERE handle = $1::citext";
 const CURRENCY_EXISTS: &str = "SELECT 1 FROM currencies WHERE code = $1";
 const MINOR_UNITS: &str = "SELECT minor_units FROM currencies WHERE code = $1";
-pub(crate) const CATEGORY_EXISTS: &str = "SELECT 1 FROM categories WHERE id = $1";
 const CURRENCIES: &str = "SELECT code, name, minor_units FROM currencies ORDER BY code COLLATE \"C\"";
-/// As SQLite lists them: by name without case.
-const TAGS: &str = "SELECT t.id, t.name::text, count(pt.product_id) FROM tags AS t
-  LEFT JOIN product_tags AS pt ON pt.tag_id = t.id
-  GROUP BY t.id ORDER BY nocase(t.name::text) COLLATE \"C\", t.id";
 /// The login's person, whether active or not (a deactivated one still reads), as
 /// `people::user_from` reads them.
 const ME: &str = "SELECT id, username::text, display_name, email, role, is_active, iso_ms(created_at),
@@ -51,19 +45,6 @@ const ME: &str = "SELECT id, username::text, display_name, email, role, is_activ
 const GIVEN_HANDLES: &str = "SELECT handle::text FROM products WHERE handle IS NOT NULL";
 const PRODUCT_COUNT: &str = "SELECT count(*) FROM products WHERE deleted_at IS NULL";
 const THUMBNAIL: &str = "SELECT bytes, mime, width, height FROM thumbnails WHERE sha256 = $1";
-
-/// Every category with its full path, in path order as SQLite orders it (NOCASE).
-const CATEGORIES: &str = "WITH RECURSIVE tree(id, name, parent_id, path) AS (
-    SELECT id, name, parent_id, name FROM categories WHERE parent_id IS NULL
-    UNION ALL
-    SELECT c.id, c.name, c.parent_id, tree.path || ' > ' || c.name
-    FROM categories AS c JOIN tree ON c.parent_id = tree.id)
-  SELECT tree.id, tree.name, tree.parent_id, tree.path,
-    (SELECT count(*) FROM products AS p WHERE p.category_id = tree.id AND p.deleted_at IS NULL)
-  FROM tree ORDER BY nocase(tree.path) COLLATE \"C\", tree.id";
-const CATEGORY_IN_PARENT: &str = "SELECT id FROM categories
-  WHERE nocase(name) = nocase($1) AND parent_id IS NOT DISTINCT FROM $2";
-const ADD_CATEGORY: &str = "INSERT INTO categories (name, parent_id) VALUES ($1, $2) RETURNING id";
 
 const INSERT: &str = "INSERT INTO products
     (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode,
@@ -204,7 +185,10 @@ fn check_references(
         }
     }
     if let Some(category) = fields.category_id {
-        if client.query_opt(CATEGORY_EXISTS, &[&category])?.is_none() {
+        if client
+            .query_opt(super::categories::CATEGORY_EXISTS, &[&category])?
+            .is_none()
+        {
             return Err(products::category_gone());
         }
     }
@@ -448,16 +432,7 @@ impl Store for TeamCatalog {
     }
 
     fn tags(&mut self) -> Result<Vec<Tag>> {
-        Ok(self
-            .client
-            .query(TAGS, &[])?
-            .iter()
-            .map(|r| Tag {
-                id: r.get(0),
-                name: r.get(1),
-                product_count: r.get(2),
-            })
-            .collect())
+        super::tags::list(&mut self.client)
     }
 
     fn acting_user(&mut self) -> Result<User> {
@@ -539,48 +514,35 @@ impl Store for TeamCatalog {
     }
 
     fn categories(&mut self) -> Result<Vec<Category>> {
-        Ok(self
-            .client
-            .query(CATEGORIES, &[])?
-            .iter()
-            .map(|r| Category {
-                id: r.get(0),
-                name: r.get(1),
-                parent_id: r.get(2),
-                path: r.get(3),
-                product_count: r.get(4),
-            })
-            .collect())
+        super::categories::list(&mut self.client)
     }
 
     fn ensure_category_path(&mut self, path: &str) -> Result<Category> {
-        let mut tx = self.client.transaction()?;
-        let mut parent: Option<i64> = None;
-        for part in categories::normalise_path(path)
-            .split(" > ")
-            .filter(|p| !p.is_empty())
-        {
-            rules::check_category_name(part)?;
-            parent = Some(match tx.query_opt(CATEGORY_IN_PARENT, &[&part, &parent])? {
-                Some(row) => row.get(0),
-                None => tx.query_one(ADD_CATEGORY, &[&part, &parent])?.get(0),
-            });
-        }
-        let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
-        tx.commit()?;
-        categories::find_by_id(self.categories()?, id)
+        super::categories::ensure_path(&mut self.client, path)
     }
 
     fn create_category(&mut self, name: &str, parent_id: Option<i64>) -> Result<Category> {
-        let name = rules::tidy(name);
-        rules::check_category_name(&name)?;
-        if let Some(parent) = parent_id {
-            if self.client.query_opt(CATEGORY_EXISTS, &[&parent])?.is_none() {
-                return Err(categories::no_such_category(parent));
-            }
-        }
-        let id: i64 = self.client.query_one(ADD_CATEGORY, &[&name, &parent_id])?.get(0);
-        categories::find_by_id(self.categories()?, id)
+        super::categories::create(&mut self.client, name, parent_id)
+    }
+
+    fn rename_category(&mut self, id: i64, name: &str) -> Result<Category> {
+        super::categories::rename(&mut self.client, id, name)
+    }
+
+    fn move_category(&mut self, id: i64, parent_id: Option<i64>) -> Result<Category> {
+        super::categories::move_to(&mut self.client, id, parent_id)
+    }
+
+    fn delete_category(&mut self, id: i64) -> Result<()> {
+        super::categories::delete(&mut self.client, id)
+    }
+
+    fn rename_tag(&mut self, old: &str, new: &str) -> Result<()> {
+        super::tags::rename(&mut self.client, old, new)
+    }
+
+    fn delete_tag(&mut self, name: &str) -> Result<usize> {
+        super::tags::delete(&mut self.client, name)
     }
 
     fn search(&mut self, typed: &str, limit: u32) -> Result<Vec<SearchHit>> {

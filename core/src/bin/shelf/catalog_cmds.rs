@@ -7,7 +7,7 @@ use shelf_core::catalog::products::{
     self, BulkEdit, ProductFields, ProductQuery, ShopFields, SortKey, Status,
 };
 use shelf_core::catalog::users::{NewUser, Role};
-use shelf_core::catalog::{categories, maintenance, tags, users, ProductId};
+use shelf_core::catalog::{maintenance, users, ProductId};
 use shelf_core::money::{self, format_price, parse_price, PriceChange};
 use shelf_core::store::Store;
 use shelf_core::{Catalog, Error, Result};
@@ -621,14 +621,14 @@ pub fn user(catalog: &mut Catalog, cmd: UserCmd, out: &Out) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<ExitCode> {
+pub fn category(store: &mut dyn Store, cmd: CategoryCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         CategoryCmd::Add { path } => {
-            let c = catalog.ensure_category_path(&path)?;
+            let c = store.ensure_category_path(&path)?;
             out.show(&c, || format!("Category {} (id {}).", c.path, c.id));
         }
         CategoryCmd::List => {
-            let list = categories::list(catalog.conn())?;
+            let list = store.categories()?;
             out.show(&list, || {
                 list.iter()
                     .map(|c| format!("{:<50} {:>6} products", c.path, c.product_count))
@@ -637,22 +637,22 @@ pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<Ex
             });
         }
         CategoryCmd::Rename { path, name } => {
-            let id = categories::by_path(catalog.conn(), &path)?.id;
-            let c = catalog.rename_category(id, &name)?;
+            let id = store.category_by_path(&path)?.id;
+            let c = store.rename_category(id, &name)?;
             out.show(&c, || format!("Renamed to {}.", c.path));
         }
         CategoryCmd::Move { path, parent } => {
-            let id = categories::by_path(catalog.conn(), &path)?.id;
+            let id = store.category_by_path(&path)?.id;
             let parent = parent
                 .as_deref()
-                .map(|p| categories::by_path(catalog.conn(), p).map(|c| c.id))
+                .map(|p| store.category_by_path(p).map(|c| c.id))
                 .transpose()?;
-            let c = catalog.move_category(id, parent)?;
+            let c = store.move_category(id, parent)?;
             out.show(&c, || format!("Moved to {}.", c.path));
         }
         CategoryCmd::Delete { path } => {
-            let c = categories::by_path(catalog.conn(), &path)?;
-            catalog.delete_category(c.id)?;
+            let c = store.category_by_path(&path)?;
+            store.delete_category(c.id)?;
             out.show(&serde_json::json!({"deleted": c.path}), || {
                 format!("Deleted {}.", c.path)
             });
@@ -661,10 +661,10 @@ pub fn category(catalog: &mut Catalog, cmd: CategoryCmd, out: &Out) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn tag(catalog: &mut Catalog, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
+pub fn tag(store: &mut dyn Store, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
     match cmd {
         TagCmd::List => {
-            let list = tags::list(catalog.conn())?;
+            let list = store.tags()?;
             out.show(&list, || {
                 list.iter()
                     .map(|t| format!("{:<30} {:>6} products", t.name, t.product_count))
@@ -673,13 +673,13 @@ pub fn tag(catalog: &mut Catalog, cmd: TagCmd, out: &Out) -> Result<ExitCode> {
             });
         }
         TagCmd::Rename { name, new_name } => {
-            catalog.rename_tag(&name, &new_name)?;
+            store.rename_tag(&name, &new_name)?;
             out.show(&serde_json::json!({"renamed": name, "to": new_name}), || {
                 format!("Renamed {name} to {new_name}.")
             });
         }
         TagCmd::Delete { name } => {
-            let n = catalog.delete_tag(&name)?;
+            let n = store.delete_tag(&name)?;
             out.show(&serde_json::json!({"deleted": name, "removed_from": n}), || {
                 format!("Deleted {name} (was on {n} products).")
             });

@@ -231,10 +231,12 @@ fn on_team_server(
         Command::History { sku, restore } => catalog_cmds::history(&mut team()?, &sku, restore, out),
         Command::Undo => catalog_cmds::undo(&mut team()?, out),
         Command::Bulk(args) => catalog_cmds::bulk(&mut team()?, args, out),
+        Command::Category(cmd) => catalog_cmds::category(&mut team()?, cmd, out),
+        Command::Tag(cmd) => catalog_cmds::tag(&mut team()?, cmd, out),
         Command::Export(args) => transfer_cmds::export(&mut team()?, args, out),
         Command::Import(args) => image_cmds::import(&mut team()?, args, out),
         _ => Err(shelf_core::Error::refused(
-            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `history`, `undo`, `bulk`, `import` and `export` so far. Leave out --server to use this computer's library.",
+            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `history`, `undo`, `bulk`, `category`, `tag`, `import` and `export` so far. Leave out --server to use this computer's library.",
         )),
     }
 }
