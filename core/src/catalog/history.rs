@@ -63,10 +63,10 @@ pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<V
             r.get::<_, Option<String>>(6)?,
         ))
     })?;
-    let mut raw = Vec::new();
+    let mut entries = Vec::new();
     for row in rows {
         let (audit_id, at, actor, table, action, old, new) = row?;
-        raw.push(RawEntry {
+        let raw = RawEntry {
             audit_id,
             at,
             actor,
@@ -74,18 +74,15 @@ pub fn product_history(conn: &Connection, id: ProductId, limit: u32) -> Result<V
             action,
             old: parse(old.as_deref())?,
             new: parse(new.as_deref())?,
-        });
+        };
+        entries.push(raw.read(|tag_id| {
+            Ok(conn
+                .prepare_cached(TAG_NAME)?
+                .query_row([tag_id], |r| r.get(0))
+                .optional()?)
+        })?);
     }
-    raw.into_iter()
-        .map(|r| {
-            r.read(|tag_id| {
-                Ok(conn
-                    .prepare_cached(TAG_NAME)?
-                    .query_row([tag_id], |r| r.get(0))
-                    .optional()?)
-            })
-        })
-        .collect()
+    Ok(entries)
 }
 
 /// One audit entry of a product or its tags, as either engine's log holds it.

@@ -22,6 +22,7 @@ use crate::images::cache::PhotoCache;
 use crate::images::{self, ImportTarget, Thumbnail};
 use crate::job::{Job, JobReport};
 use crate::store::{Original, Store};
+use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Transaction};
 use std::path::PathBuf;
 
@@ -46,20 +47,21 @@ const GIVEN_HANDLES: &str = "SELECT handle::text FROM products WHERE handle IS N
 const PRODUCT_COUNT: &str = "SELECT count(*) FROM products WHERE deleted_at IS NULL";
 const THUMBNAIL: &str = "SELECT bytes, mime, width, height FROM thumbnails WHERE sha256 = $1";
 
+/// The fields are $1 to $15 here and in UPDATE (`field_params`).
 const INSERT: &str = "INSERT INTO products
-    (sku, name, description, price_minor, currency, stock, status, category_id, owner_id, barcode,
-     vendor, product_type, handle, compare_at_minor, cost_minor, weight_grams)
+    (sku, name, description, price_minor, currency, stock, status, category_id, barcode,
+     vendor, product_type, handle, compare_at_minor, cost_minor, weight_grams, owner_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
 /// The row an edit starts from, locked until the edit commits, so a second save waits and
 /// then finds the version moved.
 const LOCK: &str = "SELECT version, currency, price_minor, stock,
     EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
   FROM products WHERE id = $1 FOR UPDATE";
-const UPDATE: &str = "UPDATE products SET sku = $2, name = $3, description = $4, price_minor = $5,
-    currency = $6, stock = $7, status = $8, category_id = $9, barcode = $10, vendor = $11,
-    product_type = $12, handle = $13, compare_at_minor = $14, cost_minor = $15, weight_grams = $16,
+const UPDATE: &str = "UPDATE products SET sku = $1, name = $2, description = $3, price_minor = $4,
+    currency = $5, stock = $6, status = $7, category_id = $8, barcode = $9, vendor = $10,
+    product_type = $11, handle = $12, compare_at_minor = $13, cost_minor = $14, weight_grams = $15,
     version = version + 1, updated_at = now()
-  WHERE id = $1";
+  WHERE id = $16";
 const DETACH_OTHER_TAGS: &str = "DELETE FROM product_tags WHERE product_id = $1
   AND tag_id NOT IN (SELECT id FROM tags WHERE name = ANY ($2::text[]::citext[]))";
 const ADD_TAGS: &str = "INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING";
@@ -228,34 +230,41 @@ pub(crate) fn insert_product(client: &mut impl GenericClient, fields: &ProductFi
             .query_one(super::push::SERVER_DEFAULT_CURRENCY, &[])?
             .get(0),
     };
-    let shop = &fields.shop;
-    let id: i64 = client
-        .query_one(
-            INSERT,
-            &[
-                &fields.sku,
-                &fields.name,
-                &fields.description,
-                &fields.price_minor,
-                &currency,
-                &fields.stock,
-                &fields.status.as_str(),
-                &fields.category_id,
-                &owner,
-                &fields.barcode,
-                &shop.vendor,
-                &shop.product_type,
-                &shop.handle,
-                &shop.compare_at_minor,
-                &shop.cost_minor,
-                &shop.weight_grams,
-            ],
-        )?
-        .get(0);
+    let status = fields.status.as_str();
+    let mut params = field_params(fields, &currency, &status);
+    params.push(&owner);
+    let id: i64 = client.query_one(INSERT, &params)?.get(0);
     if !fields.tags.is_empty() {
         set_tags(client, id, &fields.tags)?;
     }
     Ok(id)
+}
+
+/// The product's fields as INSERT and UPDATE take them, $1 to $15 (`status` is
+/// `fields.status` as text).
+fn field_params<'a>(
+    fields: &'a ProductFields,
+    currency: &'a String,
+    status: &'a &'static str,
+) -> Vec<&'a (dyn ToSql + Sync)> {
+    let shop = &fields.shop;
+    vec![
+        &fields.sku,
+        &fields.name,
+        &fields.description,
+        &fields.price_minor,
+        currency,
+        &fields.stock,
+        status,
+        &fields.category_id,
+        &fields.barcode,
+        &shop.vendor,
+        &shop.product_type,
+        &shop.handle,
+        &shop.compare_at_minor,
+        &shop.cost_minor,
+        &shop.weight_grams,
+    ]
 }
 
 /// Saves an edit of product `id` made from `expected_version` (in the caller's transaction);
@@ -287,28 +296,10 @@ pub(crate) fn update_in(
         fields.stock = stock;
     }
     let currency = fields.currency.clone().unwrap_or(currency);
-    let shop = &fields.shop;
-    tx.execute(
-        UPDATE,
-        &[
-            &id,
-            &fields.sku,
-            &fields.name,
-            &fields.description,
-            &fields.price_minor,
-            &currency,
-            &fields.stock,
-            &fields.status.as_str(),
-            &fields.category_id,
-            &fields.barcode,
-            &shop.vendor,
-            &shop.product_type,
-            &shop.handle,
-            &shop.compare_at_minor,
-            &shop.cost_minor,
-            &shop.weight_grams,
-        ],
-    )?;
+    let status = fields.status.as_str();
+    let mut params = field_params(&fields, &currency, &status);
+    params.push(&id);
+    tx.execute(UPDATE, &params)?;
     set_tags(tx, id, &fields.tags)?;
     product_in(tx, id)
 }
