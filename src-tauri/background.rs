@@ -1,9 +1,9 @@
 //! Long work (photo and CSV imports, exports, backups, checks, restores) on its own blocking
 //! thread: progress streams to the window through a [`Channel`], the job's cancel token is
 //! stored under the id the UI chose so `cancel_job` can reach it, and the window stays
-//! responsive. A job holds the catalog's writer throughout ([`run_job`]), takes it a batch at
-//! a time ([`run_sharing_job`]), or doesn't need it ([`run_job_without_writer`]); the less it
-//! holds, the sooner the seller's edits are saved.
+//! responsive. A job holds the catalog's writer throughout ([`run_job`]), or doesn't take it
+//! ([`run_job_without_writer`]) but for a batch at a time ([`BatchWriter`]: photo and CSV
+//! imports); the less it holds, the sooner the seller's edits are saved.
 
 use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
@@ -30,26 +30,6 @@ where
     app.state::<AppState>().refuse_on_team()?;
     run_job_without_writer(app, job_id, progress, move |state, job| {
         work(&mut state.writer_blocking(), job)
-    })
-    .await
-}
-
-/// Like [`run_job`] for work that takes the writer one batch at a time (photo and CSV
-/// imports): the seller's edits are saved between batches instead of waiting for the job.
-pub async fn run_sharing_job<R, T, F>(
-    app: AppHandle<R>,
-    job_id: String,
-    progress: Channel<Progress>,
-    work: F,
-) -> CommandResult<T>
-where
-    R: Runtime,
-    T: Send + 'static,
-    F: FnOnce(BatchWriter<'_>, &Job<'_>) -> shelf_core::Result<T> + Send + 'static,
-{
-    app.state::<AppState>().refuse_on_team()?;
-    run_job_without_writer(app, job_id, progress, move |state, job| {
-        work(BatchWriter { state }, job)
     })
     .await
 }

@@ -6,7 +6,8 @@
 //! Every database call runs on a blocking thread, never on the window's event loop or an
 //! async worker. The grid, search and editor ask [`AppState::browse`] and [`AppState::edit`],
 //! which run on whichever catalog the window shows: this computer's library or the team
-//! server (issue 14), as do a photo import ([`AppState::import_photos`]), an export
+//! server (issue 14), as do a photo or CSV import ([`AppState::import_photos`],
+//! [`AppState::import_csv`]), an export
 //! ([`AppState::own_reader`]) and "Back up now" ([`AppState::back_up`]). What runs on the
 //! library only so far asks [`AppState::read`] and [`AppState::write`] or runs as a job with
 //! the writer, which a window on a team catalog refuses rather than quietly reading or
@@ -17,6 +18,7 @@ use crate::error::{CommandError, CommandResult};
 use crate::picked::PickedPaths;
 use rusqlite::Connection;
 use shelf_core::backup::{self, BackupSummary};
+use shelf_core::csv_import::{self, CsvImportOptions, CsvImportReport};
 use shelf_core::images::{self, ImportTarget, Thumbnail};
 use shelf_core::job::{CancelToken, Job, JobReport};
 use shelf_core::server::session::TeamSession;
@@ -194,6 +196,21 @@ impl AppState {
         match self.team() {
             Some(team) => TeamCatalog::connect(&team.address, None)?.import_photos(paths, target, job),
             None => images::import(BatchWriter::new(self), paths, target, job),
+        }
+    }
+
+    /// Imports a CSV file into the catalog the window shows (on a job's thread), as
+    /// [`AppState::import_photos`] does: on a connection of the job's own to the team
+    /// server, or with the library's writer taken one batch at a time.
+    pub fn import_csv(
+        &self,
+        path: &Path,
+        options: &CsvImportOptions,
+        job: &Job,
+    ) -> shelf_core::Result<CsvImportReport> {
+        match self.team() {
+            Some(team) => TeamCatalog::connect(&team.address, None)?.import_csv(path, options, job),
+            None => csv_import::import(BatchWriter::new(self), path, options, job),
         }
     }
 

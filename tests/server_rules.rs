@@ -566,6 +566,31 @@ fn a_listener_turns_what_others_save_into_change_batches_and_says_when_the_serve
         .batch_execute("NOTIFY shelf_changes, '{\"ids\": \"everything; DROP TABLE products\"}'")
         .unwrap();
     assert_eq!(listener.next(Duration::from_secs(1)).unwrap(), Some(vec![]));
+    // What one commit sends arrives as one batch (a CSV import's thousands of rows are one
+    // reload, not thousands); past a thousand changes, one "look again at everything".
+    db.client()
+        .batch_execute(&format!(
+            "BEGIN; UPDATE products SET stock = 8 WHERE id = {product};
+             INSERT INTO categories (name) VALUES ('Rugs'); INSERT INTO tags (name) VALUES ('wool'); COMMIT"
+        ))
+        .unwrap();
+    // (Once all of them are here: the batch is what has arrived.)
+    std::thread::sleep(Duration::from_millis(500));
+    let batch = listener.next(Duration::from_secs(1)).unwrap().unwrap();
+    let entities: Vec<Entity> = batch.iter().map(|c| c.entity).collect();
+    assert_eq!(entities, [Entity::Product, Entity::Category, Entity::Tag]);
+    db.client()
+        .batch_execute(
+            "DO $$ BEGIN FOR i IN 1..1001 LOOP INSERT INTO categories (name) VALUES ('Shelf ' || i); END LOOP; END $$",
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(listener.next(Duration::from_secs(5)).unwrap(), Some(vec![]));
+    assert_eq!(
+        listener.next(Duration::from_millis(300)).unwrap(),
+        None,
+        "the thousand came as one batch"
+    );
 
     db.client()
         .execute("SELECT pg_terminate_backend($1)", &[&backend])

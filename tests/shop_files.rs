@@ -3,27 +3,37 @@
 //! parent SKU or `id:NN`, before or after their parent, "any" values); Etsy listings in
 //! English and Italian with their SKU cells. Files written from the facts in
 //! ../shared/notes/shop-csv.md.
+//!
+//! Each test runs on both engines (`#[values(Engine::Sqlite, Engine::Server)]`): into a
+//! library, and into a team catalog on the tests' PostgreSQL server as its owner, through
+//! the storage layer, so one body proves both.
 
+use crate::engines::{Engine, TestShop};
 use crate::util::*;
-use shelf_core::catalog::products::{by_sku, Product};
-use shelf_core::catalog::variants;
-use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, IssueKind, Layout};
+use rstest::rstest;
+use shelf_core::catalog::products::{Product, ProductQuery};
+use shelf_core::csv_import::{CsvFormat, CsvImportOptions, CsvImportReport, IssueKind, Layout};
 use shelf_core::job::Job;
 use std::path::PathBuf;
 
-fn import_text(lib: &TestLibrary, name: &str, text: &str, options: &CsvImportOptions) -> CsvImportReport {
-    let path: PathBuf = lib.dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    let mut catalog = lib.catalog();
-    csv_import::import(&mut catalog, &path, options, &Job::silent()).unwrap()
+fn import_text(t: &TestShop, name: &str, text: &str, options: &CsvImportOptions) -> CsvImportReport {
+    let path = t.write(name, text.as_bytes());
+    t.import(&path, options)
 }
 
-fn import(lib: &TestLibrary, name: &str, text: &str) -> CsvImportReport {
-    import_text(lib, name, text, &CsvImportOptions::default())
+fn import(t: &TestShop, name: &str, text: &str) -> CsvImportReport {
+    import_text(t, name, text, &CsvImportOptions::default())
 }
 
-fn product_of(lib: &TestLibrary, sku: &str) -> Product {
-    by_sku(lib.catalog().conn(), sku).unwrap()
+fn product_of(t: &TestShop, sku: &str) -> Product {
+    t.product(sku)
+}
+
+fn skip_bad_rows() -> CsvImportOptions {
+    CsvImportOptions {
+        skip_bad_rows: true,
+        ..CsvImportOptions::default()
+    }
 }
 
 /// (sku, option values, price, compare-at, stock, barcode) of each live variant.
@@ -69,10 +79,12 @@ tee,,,,,,,,,,,,,,,,,,,https://cdn.shop.invalid/tee-3.jpg,3,,,\r
 mug,Mug,,Acme,Kitchen,,true,Title,Default Title,,,,,MUG-1,350,9,12,,,,,,,active\r
 ";
 
-#[test]
-fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
-    let lib = TestLibrary::new();
-    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+#[rstest]
+fn shopify_variants_import_with_generated_skus_and_again_unchanged(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
+    let report = import(&t, "products_export.csv", SHOPIFY_TEE);
     assert_eq!(report.layout, Layout::ShopifyClassic);
     assert_eq!(
         (report.created, report.refused, report.variants),
@@ -80,7 +92,7 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
         "{:?}",
         report.issues
     );
-    let tee = product_of(&lib, "tee");
+    let tee = product_of(&t, "tee");
     assert_eq!(
         tee.options.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
         ["Size", "Colour"]
@@ -113,34 +125,31 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
         warnings(&report)
     );
     // Found by a variant's SKU and option value.
-    let conn = lib.catalog();
-    let hits = shelf_core::catalog::search::search(conn.conn(), "TEE-M", 10).unwrap();
+    let mut store = t.store();
+    let hits = store.search("TEE-M", 10).unwrap();
     assert!(hits.iter().any(|h| h.id == tee.id), "{hits:?}");
-    let exact = shelf_core::catalog::search::search(conn.conn(), "tee-m-red", 10).unwrap();
+    let exact = store.search("tee-m-red", 10).unwrap();
     assert_eq!(
         exact.iter().map(|h| h.id).collect::<Vec<_>>(),
         [tee.id],
         "a whole variant SKU finds its product"
     );
-    // Written once with its rolled-up price and stock: one audit row for the product, none
-    // for roll-ups (migration 0008), one per variant and option.
-    let audit = |table: &str| -> i64 {
-        conn.conn()
-            .query_row(
-                "SELECT count(*) FROM audit_log WHERE table_name = ?1",
-                [table],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
+    // Written once with its rolled-up price and stock on SQLite (one audit row for the
+    // product, none for roll-ups: migration 0008); on a server its variants go in with one
+    // statement, whose one roll-up is one more row. One per variant and option.
+    let roll_ups = i64::from(engine == Engine::Server);
+    let audit = |table: &str| t.shop.count(&format!("audit_log WHERE table_name = '{table}'"));
     assert_eq!(
         (audit("products"), audit("variants"), audit("product_options")),
-        (2, 3, 2)
+        (2 + roll_ups, 3, 2)
     );
-    assert_eq!(tee.version, 0, "not bumped by roll-ups while it was imported");
+    assert_eq!(
+        tee.version, roll_ups,
+        "bumped by one roll-up at most while it was imported"
+    );
     // Four image URLs (three product rows and the variant's image), none fetched offline.
     assert_eq!(report.images_not_fetched, 4);
-    let mug = product_of(&lib, "MUG-1");
+    let mug = product_of(&t, "MUG-1");
     assert!(mug.options.is_empty());
     assert_eq!(
         (mug.price_minor, mug.stock, mug.shop.weight_grams),
@@ -148,8 +157,8 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
     );
 
     // The same file again changes nothing, generated SKUs included.
-    let before = lib.catalog_bytes();
-    let again = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    let before = t.shop.contents();
+    let again = import(&t, "products_export.csv", SHOPIFY_TEE);
     assert_eq!(
         (again.created, again.updated, again.unchanged),
         (0, 0, 2),
@@ -157,7 +166,7 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
         again.issues
     );
     assert!(
-        lib.catalog_bytes() == before,
+        t.shop.contents() == before,
         "the same file again wrote to the catalog"
     );
 
@@ -168,45 +177,49 @@ fn shopify_variants_import_with_generated_skus_and_again_unchanged() {
             "mug,Mug",
             "tee,,,,,,,,L,,Red,,,TEE-L-RED,210,2,23.00,,,,,,,\r\nmug,Mug",
         );
-    let update = import(&lib, "products_export.csv", &edited);
+    let update = import(&t, "products_export.csv", &edited);
     assert_eq!((update.created, update.updated), (0, 1), "{:?}", update.issues);
-    let tee_after = product_of(&lib, "tee");
+    let tee_after = product_of(&t, "tee");
     assert_eq!(tee_after.id, tee.id);
     assert!(tee_after.version > tee.version);
-    let m = variants::by_sku(lib.catalog().conn(), "TEE-M-RED").unwrap();
+    let m = t.store().variant_by_sku("TEE-M-RED").unwrap();
     assert_eq!((m.price_minor, m.stock), (2100, 4));
     assert_eq!(tee_after.variants.len(), 4);
     assert_eq!((tee_after.price_minor, tee_after.stock), (2000, 14));
 }
 
-#[test]
-fn a_product_an_earlier_import_made_from_its_first_variant_gains_its_variants() {
-    let lib = TestLibrary::new();
+#[rstest]
+fn a_product_an_earlier_import_made_from_its_first_variant_gains_its_variants(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
     // What the first importer left: the first variant as a product, no handle.
-    lib.catalog()
+    t.store()
         .create_product(&product("TEE-S-RED", "Organic Tee", 2000))
         .unwrap();
-    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    let report = import(&t, "products_export.csv", SHOPIFY_TEE);
     assert_eq!(
         (report.created, report.updated, report.refused),
         (1, 1, 0),
         "{:?}",
         report.issues
     );
-    let tee = product_of(&lib, "tee");
+    let tee = product_of(&t, "tee");
     assert_eq!(tee.variants.len(), 3);
     assert_eq!(tee.variants[0].sku, "TEE-S-RED");
     assert_eq!(tee.shop.handle.as_deref(), Some("tee"));
 }
 
-#[test]
-fn a_variant_sku_held_by_another_product_refuses_that_product_and_writes_nothing() {
-    let lib = TestLibrary::new();
-    lib.catalog()
+#[rstest]
+fn a_variant_sku_held_by_another_product_refuses_that_product_and_writes_nothing(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
+    t.store()
         .create_product(&product("TEE-M-RED", "Someone else", 100))
         .unwrap();
-    let before = lib.catalog_bytes();
-    let report = import(&lib, "products_export.csv", SHOPIFY_TEE);
+    let before = t.shop.contents();
+    let report = import(&t, "products_export.csv", SHOPIFY_TEE);
     assert!(!report.committed);
     assert_eq!(report.refused_lines(), vec![2]);
     let refusal = &report
@@ -220,21 +233,17 @@ fn a_variant_sku_held_by_another_product_refuses_that_product_and_writes_nothing
         "The variant on line 4: SKU TEE-M-RED is already used by product Someone else."
     );
     assert!(
-        lib.catalog_bytes() == before,
+        t.shop.contents() == before,
         "all or nothing: the catalog is as it was"
     );
 
-    let skip = CsvImportOptions {
-        skip_bad_rows: true,
-        ..CsvImportOptions::default()
-    };
-    let report = import_text(&lib, "products_export.csv", SHOPIFY_TEE, &skip);
+    let report = import_text(&t, "products_export.csv", SHOPIFY_TEE, &skip_bad_rows());
     assert_eq!((report.created, report.refused), (1, 1));
     assert!(
-        by_sku(lib.catalog().conn(), "tee").is_err(),
+        t.store().product_by_sku("tee").is_err(),
         "the refused product left nothing behind"
     );
-    assert!(variants::by_sku(lib.catalog().conn(), "TEE-S-RED").is_err());
+    assert!(t.store().variant_by_sku("TEE-S-RED").is_err());
 }
 
 /// WooCommerce's exporter: BOM, a variable product with variations pointing at it by SKU
@@ -252,18 +261,16 @@ const WOO: &str = "\u{feff}ID,Type,SKU,Name,Published,Is featured?,Visibility in
 50,variation,LOST-1,Lost,1,0,visible,,,1,1,0,,,5,,,,NOPE,0,Size,S,,1,,,,
 ";
 
-#[test]
-fn woocommerce_variable_products_gather_their_variations_wherever_they_are() {
-    let lib = TestLibrary::new();
-    let skip = CsvImportOptions {
-        skip_bad_rows: true,
-        ..CsvImportOptions::default()
-    };
-    let report = import_text(&lib, "wc-product-export.csv", WOO, &skip);
+#[rstest]
+fn woocommerce_variable_products_gather_their_variations_wherever_they_are(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
+    let report = import_text(&t, "wc-product-export.csv", WOO, &skip_bad_rows());
     assert_eq!(report.layout, Layout::Woocommerce);
     assert_eq!((report.created, report.refused), (4, 1), "{:?}", report.issues);
     assert_eq!(report.refused_lines(), vec![9]);
-    let hood = product_of(&lib, "HOOD");
+    let hood = product_of(&t, "HOOD");
     assert_eq!(hood.category_path.as_deref(), Some("Clothing > Hoodies"));
     assert!(hood.tags.contains(&"Sale".to_owned()) && hood.tags.contains(&"winter".to_owned()));
     assert_eq!(hood.description, "<p>Fleece, lined</p>");
@@ -292,15 +299,15 @@ fn woocommerce_variable_products_gather_their_variations_wherever_they_are() {
         "{:?}",
         warnings(&report)
     );
-    let cap = product_of(&lib, "CAP-1");
+    let cap = product_of(&t, "CAP-1");
     assert_eq!(
         (cap.price_minor, cap.stock, cap.shop.weight_grams),
         (1550, 7, Some(100))
     );
     assert_eq!(cap.status, shelf_core::catalog::products::Status::Draft);
-    let set = product_of(&lib, "SET-1");
+    let set = product_of(&t, "SET-1");
     assert_eq!((set.price_minor, set.stock), (0, 0));
-    assert_eq!(product_of(&lib, "EXT-1").price_minor, 9900);
+    assert_eq!(product_of(&t, "EXT-1").price_minor, 9900);
     let lost = report
         .issues
         .iter()
@@ -314,7 +321,7 @@ fn woocommerce_variable_products_gather_their_variations_wherever_they_are() {
     assert_eq!(report.images_not_fetched, 2);
 
     // The same file again: nothing changes.
-    let again = import_text(&lib, "wc-product-export.csv", WOO, &skip);
+    let again = import_text(&t, "wc-product-export.csv", WOO, &skip_bad_rows());
     assert_eq!(
         (again.created, again.updated, again.unchanged),
         (0, 0, 4),
@@ -334,10 +341,12 @@ const ETSY_ITALIAN: &str = r#"TITOLO,DESCRIZIONE,PREZZO,CODICE_VALUTA,QUANTITÀ,
 Tazza in ceramica,Fatta a mano,22.50,EUR,3,"tazza,ceramica",gres,https://i.etsy.invalid/t1.jpg,,,,TAZZA-1
 "#;
 
-#[test]
-fn etsy_listings_keep_every_sku_in_english_and_italian() {
-    let lib = TestLibrary::new();
-    let report = import(&lib, "EtsyListingsDownload.csv", ETSY);
+#[rstest]
+fn etsy_listings_keep_every_sku_in_english_and_italian(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
+    let report = import(&t, "EtsyListingsDownload.csv", ETSY);
     assert_eq!(report.layout, Layout::Etsy);
     assert_eq!(
         (report.created, report.refused, report.variants),
@@ -345,7 +354,7 @@ fn etsy_listings_keep_every_sku_in_english_and_italian() {
         "{:?}",
         report.issues
     );
-    let ring = product_of(&lib, "ETSY-SILVER-RING");
+    let ring = product_of(&t, "ETSY-SILVER-RING");
     assert_eq!(
         ring.options.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
         ["Ring size", "Colour"]
@@ -375,7 +384,7 @@ fn etsy_listings_keep_every_sku_in_english_and_italian() {
         (ring.price_minor, ring.stock, ring.currency.as_str()),
         (4500, 6, "EUR")
     );
-    let napkins = product_of(&lib, "ETSY-LINEN-NAPKINS");
+    let napkins = product_of(&t, "ETSY-LINEN-NAPKINS");
     assert_eq!((napkins.price_minor, napkins.stock), (1800, 7));
     let notes = warnings(&report);
     assert!(
@@ -389,10 +398,10 @@ fn etsy_listings_keep_every_sku_in_english_and_italian() {
         "{notes:?}"
     );
 
-    let report = import(&lib, "EtsyListingsDownload-it.csv", ETSY_ITALIAN);
+    let report = import(&t, "EtsyListingsDownload-it.csv", ETSY_ITALIAN);
     assert_eq!(report.layout, Layout::Etsy);
     assert_eq!((report.created, report.refused), (1, 0), "{:?}", report.issues);
-    let mug = product_of(&lib, "TAZZA-1");
+    let mug = product_of(&t, "TAZZA-1");
     assert_eq!(
         (mug.name.as_str(), mug.price_minor, mug.stock),
         ("Tazza in ceramica", 2250, 3)
@@ -400,33 +409,40 @@ fn etsy_listings_keep_every_sku_in_english_and_italian() {
     assert_eq!(mug.tags, ["ceramica", "tazza"]);
 }
 
-#[test]
-fn a_dry_run_of_a_shop_file_with_variants_writes_nothing_and_counts_everything() {
-    let lib = TestLibrary::new();
-    drop(lib.catalog());
-    let before = lib.catalog_bytes();
+#[rstest]
+fn a_dry_run_of_a_shop_file_with_variants_writes_nothing_and_counts_everything(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let t = TestShop::new(engine);
+    let before = t.shop.contents();
     let dry = CsvImportOptions {
         dry_run: true,
         format: CsvFormat::Shopify,
         ..CsvImportOptions::default()
     };
-    let report = import_text(&lib, "products_export.csv", SHOPIFY_TEE, &dry);
+    let report = import_text(&t, "products_export.csv", SHOPIFY_TEE, &dry);
     assert!(!report.committed);
     assert_eq!((report.created, report.variants), (2, 3));
-    assert!(lib.catalog_bytes() == before, "a dry run wrote to the catalog");
+    assert!(t.shop.contents() == before, "a dry run wrote to the catalog");
 }
 
 /// A German Etsy shop's download with headers the importer does not know: the preview says
 /// what is missing, the seller maps the columns, and the next file with the same header row
 /// is read with that mapping without asking again (in the app and from `shelf`).
-#[test]
-fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
+#[rstest]
+fn columns_mapped_by_hand_are_remembered_for_the_same_header_row(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    use shelf_core::catalog::users::Role;
     use shelf_core::csv_import::Field;
-    let lib = TestLibrary::new();
+    let t = TestShop::new(engine);
+    // Staff import too, and what they map is remembered for everyone.
+    t.shop.add_person("sam", Role::Staff);
+    let sam = || t.shop.open_as("sam");
     let text = "ARTIKELNAME,KURZTEXT,VERKAUFSPREIS,BESTAND,ARTIKELNUMMER\nHolzbrett,Eiche,29.90,4,BRETT-1\n";
-    let path = lib.dir.path().join("Angebote.csv");
+    let path = t.path("Angebote.csv");
     std::fs::write(&path, text).unwrap();
-    let preview = csv_import::preview(lib.catalog().conn(), &path, 5, CsvFormat::Auto).unwrap();
+    let preview = sam().preview_csv(&path, 5, CsvFormat::Auto).unwrap();
     assert_eq!(preview.mapping, vec![None; 5]);
     assert!(
         preview.problem.as_deref().is_some_and(|p| p.contains("SKU")),
@@ -448,19 +464,20 @@ fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
         dry_run: true,
         ..CsvImportOptions::default()
     };
-    assert_eq!(import_text(&lib, "Angebote.csv", text, &dry).created, 1);
+    assert_eq!(sam().import_csv(&path, &dry, &Job::silent()).unwrap().created, 1);
     assert!(
-        !csv_import::preview(lib.catalog().conn(), &path, 5, CsvFormat::Auto)
-            .unwrap()
-            .remembered,
+        !sam().preview_csv(&path, 5, CsvFormat::Auto).unwrap().remembered,
         "a dry run remembers nothing"
     );
     let chosen = CsvImportOptions {
         columns: Some(columns.clone()),
         ..CsvImportOptions::default()
     };
-    assert_eq!(import_text(&lib, "Angebote.csv", text, &chosen).created, 1);
-    let board = product_of(&lib, "BRETT-1");
+    assert_eq!(
+        sam().import_csv(&path, &chosen, &Job::silent()).unwrap().created,
+        1
+    );
+    let board = product_of(&t, "BRETT-1");
     assert_eq!(
         (board.name.as_str(), board.price_minor, board.stock),
         ("Holzbrett", 2990, 4)
@@ -468,21 +485,22 @@ fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
 
     // Next month's file: same columns, other rows. No mapping given; the remembered one is used.
     let next = "ARTIKELNAME,KURZTEXT,VERKAUFSPREIS,BESTAND,ARTIKELNUMMER\nSchale,Ton,12.00,2,SCHALE-1\n";
-    let preview_path = lib.dir.path().join("Angebote-2.csv");
+    let preview_path = t.path("Angebote-2.csv");
     std::fs::write(&preview_path, next).unwrap();
-    let preview = csv_import::preview(lib.catalog().conn(), &preview_path, 5, CsvFormat::Auto).unwrap();
+    let preview = t.store().preview_csv(&preview_path, 5, CsvFormat::Auto).unwrap();
     assert!(preview.remembered);
     assert_eq!(preview.mapping, columns);
     assert_eq!(preview.problem, None);
-    let cli = lib.shelf(&["import-csv", preview_path.to_str().unwrap()]);
+    let shelf = |args: &[&str]| t.shop.shelf_as("olga", t.files.path(), args);
+    let cli = shelf(&["import-csv", preview_path.to_str().unwrap()]);
     assert_eq!(cli.status.code(), Some(0), "{}", stderr(&cli));
-    assert_eq!(product_of(&lib, "SCHALE-1").price_minor, 1200);
+    assert_eq!(product_of(&t, "SCHALE-1").price_minor, 1200);
 
     // From the command line, a column mapped by name.
     let third = "ARTIKELNAME,ARTIKELNUMMER,PREIS NETTO\nKorb,KORB-1,8.50\n";
-    let third_path = lib.dir.path().join("Andere.csv");
+    let third_path = t.path("Andere.csv");
     std::fs::write(&third_path, third).unwrap();
-    let cli = lib.shelf(&[
+    let cli = shelf(&[
         "import-csv",
         third_path.to_str().unwrap(),
         "--column",
@@ -493,8 +511,8 @@ fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
         "PREIS NETTO=price",
     ]);
     assert_eq!(cli.status.code(), Some(0), "{} {}", stdout(&cli), stderr(&cli));
-    assert_eq!(product_of(&lib, "KORB-1").price_minor, 850);
-    let bad = lib.shelf(&[
+    assert_eq!(product_of(&t, "KORB-1").price_minor, 850);
+    let bad = shelf(&[
         "import-csv",
         third_path.to_str().unwrap(),
         "--column",
@@ -512,22 +530,19 @@ fn columns_mapped_by_hand_are_remembered_for_the_same_header_row() {
 /// SKU, values, price, compare-at, stock and barcode.
 type Shape = Vec<(String, String, Vec<String>, i64, i64, Option<String>, Vec<Row>)>;
 
-fn shape(lib: &TestLibrary) -> Shape {
-    use shelf_core::catalog::products::{self, ProductQuery};
-    let catalog = lib.catalog();
-    let page = products::list(
-        catalog.conn(),
-        &ProductQuery {
+fn shape(t: &TestShop) -> Shape {
+    let mut store = t.store();
+    let page = store
+        .list(&ProductQuery {
             limit: 1000,
             ..ProductQuery::default()
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     let mut out: Shape = page
         .items
         .iter()
         .map(|s| {
-            let p = products::get(catalog.conn(), s.id).unwrap();
+            let p = store.product(s.id).unwrap();
             let options = p.options.iter().map(|o| o.name.clone()).collect();
             let barcode = p.barcode.clone();
             (
@@ -545,10 +560,10 @@ fn shape(lib: &TestLibrary) -> Shape {
     out
 }
 
-fn export_to(lib: &TestLibrary, format: shelf_core::export::ExportFormat, name: &str) -> PathBuf {
-    let out = lib.dir.path().join(name);
+fn export_to(t: &TestShop, format: shelf_core::export::ExportFormat, name: &str) -> PathBuf {
+    let out = t.path(name);
     shelf_core::export::export(
-        &mut lib.catalog().reader().unwrap(),
+        &mut *t.store(),
         format,
         &out,
         None,
@@ -560,16 +575,18 @@ fn export_to(lib: &TestLibrary, format: shelf_core::export::ExportFormat, name: 
     out
 }
 
-fn import_file(lib: &TestLibrary, path: &std::path::Path, format: CsvFormat) -> CsvImportReport {
+fn import_file(t: &TestShop, path: &std::path::Path, format: CsvFormat) -> CsvImportReport {
     let options = CsvImportOptions {
         format,
         ..CsvImportOptions::default()
     };
-    csv_import::import(&mut lib.catalog(), path, &options, &Job::silent()).unwrap()
+    t.import(path, &options)
 }
 
-#[test]
-fn shopify_and_woocommerce_files_round_trip_through_a_fresh_library() {
+#[rstest]
+fn shopify_and_woocommerce_files_round_trip_through_a_fresh_catalog(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
     use shelf_core::export::ExportFormat;
     let cases = [
         (
@@ -586,14 +603,10 @@ fn shopify_and_woocommerce_files_round_trip_through_a_fresh_library() {
         ),
     ];
     for (name, text, out_format, in_format) in cases {
-        let first = TestLibrary::new();
-        let skip = CsvImportOptions {
-            skip_bad_rows: true,
-            ..CsvImportOptions::default()
-        };
-        import_text(&first, name, text, &skip);
+        let first = TestShop::new(engine);
+        import_text(&first, name, text, &skip_bad_rows());
         let exported = export_to(&first, out_format, "out.csv");
-        let second = TestLibrary::new();
+        let second = TestShop::new(engine);
         let report = import_file(&second, &exported, in_format);
         assert_eq!(report.refused, 0, "{name}: {:?}", report.issues);
         assert_eq!(
@@ -608,14 +621,10 @@ fn shopify_and_woocommerce_files_round_trip_through_a_fresh_library() {
 #[test]
 fn a_woocommerce_catalog_exported_as_shopify_is_a_valid_shopify_file() {
     use shelf_core::export::ExportFormat;
-    let woo = TestLibrary::new();
-    let skip = CsvImportOptions {
-        skip_bad_rows: true,
-        ..CsvImportOptions::default()
-    };
-    import_text(&woo, "wc-product-export.csv", WOO, &skip);
+    let woo = TestShop::new(Engine::Sqlite);
+    import_text(&woo, "wc-product-export.csv", WOO, &skip_bad_rows());
     let exported = export_to(&woo, ExportFormat::Shopify, "for-shopify.csv");
-    let shopify = TestLibrary::new();
+    let shopify = TestShop::new(Engine::Sqlite);
     let report = import_file(&shopify, &exported, CsvFormat::Shopify);
     assert_eq!(report.layout, Layout::ShopifyClassic);
     assert_eq!((report.refused, report.created), (0, 4), "{:?}", report.issues);
@@ -641,8 +650,10 @@ fn jpeg(shade: u8) -> Vec<u8> {
 /// is also a product photo), in position order, a redirect followed, a 404, an HTML page
 /// and a lying Content-Length listed with their lines while the products still import, the
 /// variant linked to its photo, and a dry run that downloads nothing.
-#[test]
-fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line() {
+#[rstest]
+fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
     use crate::http_server::{Reply, Server};
     let routes = [
         ("/front.jpg", Reply::Body("image/jpeg", jpeg(30))),
@@ -676,16 +687,16 @@ fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line() {
         short = u("/short.jpg"),
         looping = u("/loop.jpg"),
     );
-    let lib = TestLibrary::new();
+    let t = TestShop::new(engine);
     let dry = CsvImportOptions {
         dry_run: true,
         ..CsvImportOptions::default()
     };
-    let report = import_text(&lib, "products_export.csv", &csv, &dry);
+    let report = import_text(&t, "products_export.csv", &csv, &dry);
     assert_eq!(report.images_imported, 0);
     assert_eq!(server.hits("/front.jpg"), 0, "a dry run downloads nothing");
 
-    let report = import(&lib, "products_export.csv", &csv);
+    let report = import(&t, "products_export.csv", &csv);
     assert_eq!((report.created, report.refused), (2, 0), "{:?}", report.issues);
     assert_eq!(report.images_imported, 4, "{:?}", report.issues);
     assert_eq!(server.hits("/front.jpg"), 1, "each URL is fetched once");
@@ -721,9 +732,9 @@ fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line() {
         "{failed:?}"
     );
 
-    let catalog = lib.catalog();
-    let tee = by_sku(catalog.conn(), "tee").unwrap();
-    let photos = shelf_core::images::product_images(catalog.conn(), tee.id).unwrap();
+    let mut store = t.store();
+    let tee = store.product_by_sku("tee").unwrap();
+    let photos = store.product_images(tee.id).unwrap();
     assert_eq!(photos.len(), 3, "front, red and back, in position order");
     let red_sha = &photos[1].sha256;
     assert_eq!(
@@ -731,17 +742,12 @@ fn photos_by_url_are_downloaded_once_each_and_failures_are_listed_by_line() {
         Some(red_sha),
         "the variant shows its photo"
     );
-    let mug = by_sku(catalog.conn(), "MUG-1").unwrap();
-    assert_eq!(
-        shelf_core::images::product_images(catalog.conn(), mug.id)
-            .unwrap()
-            .len(),
-        1
-    );
+    let mug = store.product_by_sku("MUG-1").unwrap();
+    assert_eq!(store.product_images(mug.id).unwrap().len(), 1);
 
     // The same file again: the products have their photos, nothing is downloaded again.
-    drop(catalog);
-    let again = import(&lib, "products_export.csv", &csv);
+    drop(store);
+    let again = import(&t, "products_export.csv", &csv);
     assert_eq!(again.refused, 0);
     assert_eq!(server.hits("/front.jpg"), 1);
 }

@@ -2,84 +2,14 @@
 //! a SQLite library and a team server, from the same test body. Two people are two stores:
 //! two `Catalog`s on one library, or two logins on one server, as two computers would be.
 
-use crate::server::{server, TestDatabase};
+use crate::engines::{Engine, Shop};
+use crate::server::server;
 use crate::util::*;
 use rstest::rstest;
 use shelf_core::catalog::products::{ProductFields, ProductQuery, ShopFields, SortKey, Status};
 use shelf_core::catalog::users::{NewUser, Role};
 use shelf_core::store::{Store, TeamCatalog};
 use shelf_core::{Error, ErrorKind};
-
-#[derive(Debug, Clone, Copy)]
-enum Engine {
-    Sqlite,
-    Server,
-}
-
-/// One shop on one engine, with its people.
-enum Shop {
-    Sqlite(TestLibrary),
-    Server(TestDatabase),
-}
-
-impl Shop {
-    /// A shop whose owner is `olga`.
-    fn new(engine: Engine) -> Shop {
-        let shop = match engine {
-            Engine::Sqlite => Shop::Sqlite(TestLibrary::new()),
-            Engine::Server => Shop::Server(server().database()),
-        };
-        shop.add_person("olga", Role::Owner);
-        shop
-    }
-
-    fn add_person(&self, username: &str, role: Role) {
-        match self {
-            Shop::Sqlite(lib) => {
-                lib.catalog()
-                    .create_user(NewUser {
-                        username,
-                        display_name: username,
-                        email: None,
-                        role,
-                    })
-                    .unwrap();
-            }
-            Shop::Server(db) => {
-                db.add_person(username, role.as_str());
-            }
-        }
-    }
-
-    /// The catalog as `username` has it open on their computer (a team catalog's photo
-    /// cache is the tests' own, shared: its files are named by their content).
-    fn open_as(&self, username: &str) -> Box<dyn Store> {
-        match self {
-            Shop::Sqlite(lib) => {
-                let mut catalog = lib.catalog();
-                catalog.set_actor(username).unwrap();
-                Box::new(catalog)
-            }
-            Shop::Server(db) => {
-                let mut team = TeamCatalog::open(db.client_as(username)).unwrap();
-                team.keep_photos_in(std::env::temp_dir().join("shelfkeeper-tests-photo-cache"));
-                Box::new(team)
-            }
-        }
-    }
-
-    /// Who the audit log says made the product's last change.
-    fn last_actor(&self, id: i64) -> String {
-        const LAST: &str = "SELECT actor FROM audit_log WHERE table_name = 'products' AND CAST(row_id AS TEXT) = $1 ORDER BY id DESC LIMIT 1";
-        match self {
-            Shop::Sqlite(lib) => lib
-                .plain_connection()
-                .query_row(LAST, [id.to_string()], |r| r.get(0))
-                .unwrap(),
-            Shop::Server(db) => db.client().query_one(LAST, &[&id.to_string()]).unwrap().get(0),
-        }
-    }
-}
 
 fn mug() -> ProductFields {
     ProductFields {

@@ -16,6 +16,8 @@ mod catalog_rules;
 mod cli;
 /// CSV import: generic and both Shopify layouts, modes, messages, streaming and cancel.
 mod csv_import;
+/// The two engines a catalog lives on, for tests that run one body on both.
+mod engines;
 /// Export to generic CSV, JSON and Shopify CSV; spreadsheet safety; round trips.
 mod export;
 /// Phone photos: HEIC, HEIF and AVIF in (transforms, profiles, HDR, damage) and out.

@@ -1,7 +1,7 @@
 //! The team-server benchmark (issue 14): `shelf server push` of a library into an empty
 //! server (products per second, COPY), then on the server over loopback: search by prefix,
 //! pages of 100, how long a change takes to reach another connection (LISTEN/NOTIFY), a
-//! team backup beside a local one, and a photo import into either.
+//! team backup beside a local one, and a photo import and a CSV import into either.
 //! Run with `scripts/bench-server`, which makes the library with the catalog benchmark (so
 //! its SQLite figures are of the same catalog, in the same run) and starts the server.
 //!
@@ -179,7 +179,74 @@ fn main() -> shelf_core::Result<()> {
         each / (team_ms / 1000.0),
         team_ms / local
     );
+
+    // The same CSV import (`csv_import`, what Import CSV… and `shelf import-csv` run) of a
+    // Shopify file of new products with three sizes each, into the library and into the
+    // server as one transaction each; every run its own file.
+    let files: Vec<std::path::PathBuf> = (0..6).map(|run| shopify_file(&work, run)).collect();
+    let options = shelf_core::csv_import::CsvImportOptions::default();
+    let (local, _) = time_many(3, |i| {
+        let report = shelf_core::csv_import::import(&mut local_catalog, &files[i], &options, &job).unwrap();
+        assert_eq!(
+            (report.created, report.refused),
+            (CSV_PRODUCTS, 0),
+            "{:?}",
+            report.issues
+        );
+    });
+    let (team_ms, _) = time_many(3, |i| {
+        let report = team.import_csv(&files[3 + i], &options, &job).unwrap();
+        assert_eq!(
+            (report.created, report.refused),
+            (CSV_PRODUCTS, 0),
+            "{:?}",
+            report.issues
+        );
+    });
+    println!(
+        "| CSV import of a Shopify file of {CSV_PRODUCTS} new products with 3 sizes each ({} rows), all or nothing, median of 3: local library, team server | {:.0} products/s, {:.0} products/s (team / local time {:.2}) |",
+        CSV_PRODUCTS * 3,
+        CSV_PRODUCTS as f64 / (local / 1000.0),
+        CSV_PRODUCTS as f64 / (team_ms / 1000.0),
+        team_ms / local
+    );
     Ok(())
+}
+
+/// Products in each file of the CSV import benchmark.
+const CSV_PRODUCTS: u64 = 2_000;
+
+/// A Shopify product CSV of `CSV_PRODUCTS` products new to the catalog (their handles and
+/// SKUs carry `run`), each with sizes S, M and L.
+fn shopify_file(dir: &std::path::Path, run: usize) -> std::path::PathBuf {
+    let mut text = String::from(
+        "Handle,Title,Body (HTML),Vendor,Type,Tags,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Inventory Qty,Status\n",
+    );
+    for n in 0..CSV_PRODUCTS {
+        for (i, size) in ["S", "M", "L"].iter().enumerate() {
+            let first = i == 0;
+            text.push_str(&format!(
+                "run{run}-tee-{n},{},{},{},{},{},{},{size},RUN{run}-TEE-{n}-{size},{}.{:02},{},{}\n",
+                if first {
+                    format!("Tee {n} of run {run}")
+                } else {
+                    String::new()
+                },
+                if first { "<p>Organic cotton</p>" } else { "" },
+                if first { "Acme" } else { "" },
+                if first { "Shirts" } else { "" },
+                if first { "\"cotton, summer\"" } else { "" },
+                if first { "Size" } else { "" },
+                10 + i,
+                n % 100,
+                n % 7,
+                if first { "active" } else { "" },
+            ));
+        }
+    }
+    let path = dir.join(format!("shopify-{run}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 /// 20 photos the size a phone takes (4000×3000), different in every set.

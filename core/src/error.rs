@@ -525,6 +525,11 @@ fn schema_rule(name: &str) -> Option<(ErrorKind, Option<&'static str>, &'static 
             "A setting's name is 1 to 64 lower-case letters, digits, dots or underscores.",
         ),
         "setting_value_json" => (Validation, Some("value"), "A setting's value must be valid JSON."),
+        "csv_mapping_key" => (
+            Refused,
+            Some("key"),
+            "Only the columns of a CSV import are remembered this way; other settings are the owner's to change.",
+        ),
         "actor_not_blank" | "deleted_by_not_blank" => (
             Validation,
             None,

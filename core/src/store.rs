@@ -3,19 +3,17 @@
 //! server (issue 14). Code written against [`Store`] does not know which, and the tests run
 //! each of its operations on both (`tests/store.rs`).
 //!
-//! So far it covers the product list and a product's life in the editor: pages, search,
+//! It covers the product list and a product's life in the editor: pages, search,
 //! categories by path, currencies and tags to choose from, open, create, save an edit (a
 //! stale one is the same Conflict, carrying the row as it is now), the trash and purge, and
 //! a product's photos (thumbnails, the viewer's copy, order, alt text, rotation, removal); a
-//! photo import (`images::import`, the same pipeline on either engine); a product's options
-//! and variants (add, generate, edit, trash, restore, one change for many); and what an
-//! export reads (one snapshot, each product's photos and their originals). `shelf --server`
-//! runs its product, variant, search, import and export commands through it, and the app's
-//! window its grid, search, editor with its photos and variants, photo imports and export.
-//! Bulk edits of products, a product's history with restore, and undo are here too. CSV
-//! imports and the rest of the catalog (the categories and tags screen, settings, the
-//! integrity check) still run on SQLite only; they move behind this trait one concern at a
-//! time.
+//! photo import (`images::import`, the same pipeline on either engine) and a CSV import
+//! (`csv_import`, likewise); a product's options and variants (add, generate, edit, trash,
+//! restore, one change for many); what an export reads (one snapshot, each product's
+//! photos and their originals); bulk edits of products, a product's history with restore,
+//! undo, the categories and tags, and the shop's people. `shelf --server` runs its commands
+//! through it, and the app's window everything it shows on a team catalog. Settings, the
+//! inbox, automatic backups and the integrity check still run on a library only.
 //!
 //! The engines differ in who acts: a `Catalog` records its acting user (`set_actor`), while
 //! on a server each person logs in as their own role and the server's triggers record that
@@ -30,12 +28,13 @@ use crate::catalog::tags::{self, Tag};
 use crate::catalog::users::{self, NewUser, User};
 use crate::catalog::variants::{self, OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId};
 use crate::catalog::{maintenance, settings, ProductId};
+use crate::csv_import::{self, Columns, CsvFormat, CsvImportOptions, CsvImportReport, CsvPreview};
 use crate::error::{Error, Result};
 use crate::export::{self, ExportImage};
 use crate::images::{self, ImportTarget, Thumbnail};
 use crate::job::{Job, JobReport};
 use crate::Catalog;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use crate::server::products::TeamCatalog;
 
@@ -210,6 +209,21 @@ pub trait Store {
     /// Imports photo files and folders onto one product or by the SKU in each file name
     /// (`images::import`): every file gets a result, and a bad one never stops the others.
     fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport>;
+    /// Imports a shop's or a spreadsheet's CSV file (`csv_import`): every row gets its line
+    /// in the report, and a refused one is never half written.
+    fn import_csv(&mut self, path: &Path, options: &CsvImportOptions, job: &Job) -> Result<CsvImportReport>;
+    /// The columns the seller mapped by hand for a CSV file with this header row before.
+    fn remembered_columns(&mut self, headers: &[String]) -> Result<Columns>;
+
+    /// The first `rows` rows of a CSV file and how its columns will be read.
+    fn preview_csv(&mut self, path: &Path, rows: usize, format: CsvFormat) -> Result<CsvPreview> {
+        csv_import::preview(
+            &mut |headers| self.remembered_columns(headers),
+            path,
+            rows,
+            format,
+        )
+    }
 
     /// Reads a price typed in `currency` as minor units (the editor never parses money).
     fn parse_price(&mut self, text: &str, currency: &str) -> Result<i64> {
@@ -361,6 +375,14 @@ impl Store for Catalog {
 
     fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport> {
         images::import(self, paths, target, job)
+    }
+
+    fn import_csv(&mut self, path: &Path, options: &CsvImportOptions, job: &Job) -> Result<CsvImportReport> {
+        csv_import::import(self, path, options, job)
+    }
+
+    fn remembered_columns(&mut self, headers: &[String]) -> Result<Columns> {
+        csv_import::remembered::recall(self.conn(), headers)
     }
 
     fn product_images(&mut self, id: ProductId) -> Result<Vec<images::ProductImage>> {

@@ -2,13 +2,13 @@
 //! and backups. Files to write are chosen by the seller in a native save dialog opened from
 //! Rust; files to read must have been picked (see `picked`).
 
-use crate::background::{run_job, run_job_without_writer, run_sharing_job};
+use crate::background::{run_job, run_job_without_writer};
 use crate::error::CommandResult;
 use crate::picked;
 use crate::state::AppState;
 use shelf_core::backup::{self, BackupManifest, BackupSummary};
 use shelf_core::catalog::products::ProductQuery;
-use shelf_core::csv_import::{self, CsvFormat, CsvImportOptions, CsvImportReport, CsvPreview};
+use shelf_core::csv_import::{CsvFormat, CsvImportOptions, CsvImportReport, CsvPreview};
 use shelf_core::export::{self, ExportFormat, ExportPhotos, ExportSummary};
 use shelf_core::job::Progress;
 use tauri::ipc::Channel;
@@ -64,12 +64,13 @@ pub async fn preview_csv(
 ) -> CommandResult<CsvPreview> {
     let path = state.picked.check(&[path])?.remove(0);
     state
-        .read(move |conn| csv_import::preview(conn, &path, PREVIEW_ROWS, format))
+        .browse(move |store| store.preview_csv(&path, PREVIEW_ROWS, format))
         .await
 }
 
-/// Imports a picked CSV file: all or nothing unless `skip_bad_rows`; `dry_run` only reports.
-/// Skipping bad rows, it takes the writer one batch at a time, so edits save meanwhile.
+/// Imports a picked CSV file into the catalog the window shows: all or nothing unless
+/// `skip_bad_rows`; `dry_run` only reports. Skipping bad rows, it takes a library's writer
+/// one batch at a time, so edits save meanwhile (a team server's rows stay open to others).
 #[tauri::command]
 pub async fn import_csv<R: Runtime>(
     app: AppHandle<R>,
@@ -80,8 +81,8 @@ pub async fn import_csv<R: Runtime>(
 ) -> CommandResult<CsvImportReport> {
     let path = app.state::<AppState>().picked.check(&[path])?.remove(0);
     let options = CsvImportOptions::from(options);
-    run_sharing_job(app, job_id, on_progress, move |writer, job| {
-        csv_import::import(writer, &path, &options, job)
+    run_job_without_writer(app, job_id, on_progress, move |state, job| {
+        state.import_csv(&path, &options, job)
     })
     .await
 }

@@ -17,6 +17,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from test_products import open_editor, save
+from test_shop_import import report_text
 from test_variants import variant_cell
 from test_taxonomy import labelled, open_taxonomy
 
@@ -62,13 +63,37 @@ def test_two_windows_share_one_team_catalog(app):
         app.shot("ann-on-team")
         files = app.js("return document.querySelector('[aria-label=\"Files\"]').textContent")
         assert "Export" in files and "Back up now" in files and "Import images" in files, files
-        assert "Import CSV" not in files, files
+        assert "Import CSV" in files, files
 
         other = App(f"{app.name}-bob", ports=(4446, 4447))
         other.launch()
         connect(other, server, "bob")
         other.wait_card("LAMP-1")
         other.shot("bob-on-team")
+
+        # Bob (staff) drops a spreadsheet's CSV on his window: it goes into the team catalog,
+        # written by the server as his login, and ann's window shows the new products.
+        csv = other.files / "team-products.csv"
+        csv.write_text("sku,name,price,stock,category\n"
+                       "CSV-1,Linen napkin,4.50,12,Table > Linen\n"
+                       "CSV-2,Oak board,29.90,3,Kitchen\n")
+        other.drop([str(csv)])
+        dialog = other.testid("csv-import")
+        other.wait_for(lambda: "into the team catalog" in dialog.text, "the import dialog to name the team catalog")
+        other.shot("bob-csv-preview-on-team")
+        other.js("[...document.querySelectorAll('[data-testid=\"csv-import\"] button')]"
+                 ".find(b => b.textContent.trim() === 'Import').click()")
+        text = report_text(other)
+        assert "2 products created" in text, text
+        other.shot("bob-csv-report-on-team")
+        other.js("[...document.querySelectorAll('[data-testid=\"csv-import\"] button')]"
+                 ".find(b => b.textContent.trim() === 'Close').click()")
+        app.wait_card("CSV-2")
+        assert server.sql("shop", "SELECT actor FROM audit_log WHERE table_name = 'products' AND row_id = "
+                                  "(SELECT id::text FROM products WHERE sku = 'CSV-1') ORDER BY id LIMIT 1") == "bob"
+        assert server.sql("shop", "SELECT category_path(category_id) FROM products WHERE sku = 'CSV-1'") \
+            == "Table > Linen"
+        assert other.shelf("product", "show", "CSV-1", check=False) is None, "the CSV went into bob's library"
 
         # Photos dropped on ann's grid go to the server by the SKU in their names (a new SKU
         # is a new draft), and bob's window shows them.

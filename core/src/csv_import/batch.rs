@@ -1,26 +1,15 @@
-//! Rows are checked one at a time but written in batches. Row by row, every INSERT opened a
-//! statement savepoint (the products table has triggers) and FTS5 flushed its pending index
-//! data at each one: one tiny index segment per product, then merges, about 1 ms a product.
-//! A batch is instead written in a few statements: the new products in one
-//! `INSERT ... SELECT FROM json_each(?)` with the search index written once for all of them
-//! (`search::index_after`), their tags in two more, and the updated products in one
-//! `UPDATE ... FROM json_each(?)` (whose search triggers run inside that one statement).
-//!
-//! When SQLite refuses a batch statement (a rule the checks did not foresee, such as a
-//! trigger added by another tool), the statement leaves nothing behind and its rows are
-//! written again one by one, each in a savepoint, so the refusal names its own line and its
-//! neighbours are written.
+//! Rows are checked one at a time but written in batches (how a batch is written is the
+//! destination's business: a library writes it in a few statements, see `library`).
 //!
 //! Issues are kept with their row until the batch is written and then reported in file
 //! order; a batch never holds two rows for the same SKU (the second must see the first), so
 //! such a row writes the batch first.
 
+use super::destination::{ImportRows, Written};
 use super::upsert::{self, Context, Pending, Photo, Prepared, RowOutcome, VariantImage};
 use super::{IssueKind, RowIssue, Tally};
-use crate::catalog::products::{self, ProductFields};
-use crate::catalog::{search, tags, variants, ProductId, Write};
 use crate::error::{Error, Result};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::rows::{Draft, Item};
 
@@ -53,7 +42,13 @@ impl Batch {
 
     /// Checks one item and keeps it for the batch; writes the batch first when it already
     /// holds a row for the same SKU.
-    pub fn add(&mut self, w: &mut Write<'_>, item: Item, ctx: &mut Context, tally: &mut Tally) -> Result<()> {
+    pub fn add(
+        &mut self,
+        rows: &mut dyn ImportRows,
+        item: Item,
+        ctx: &mut Context,
+        tally: &mut Tally,
+    ) -> Result<()> {
         let draft = match item {
             Item::Unreadable(issue) => {
                 self.slots.push(Slot::Done {
@@ -67,10 +62,10 @@ impl Batch {
         };
         let keys = upsert::sku_keys(&draft, ctx.layout.is_shop());
         if keys.iter().any(|k| self.skus.contains(k)) {
-            self.write(w, ctx, tally)?;
+            self.write(rows, ctx, tally)?;
         }
         let mut notes = Vec::new();
-        match upsert::prepare(w, &draft, ctx, &mut notes) {
+        match upsert::prepare(rows, &draft, ctx, &mut notes) {
             Ok(Prepared::Unchanged { photos }) => self.slots.push(Slot::Done {
                 issues: notes,
                 photos,
@@ -94,7 +89,7 @@ impl Batch {
     }
 
     /// Writes the waiting products, then reports every row of the batch in file order.
-    pub fn write(&mut self, w: &mut Write<'_>, ctx: &mut Context, tally: &mut Tally) -> Result<()> {
+    pub fn write(&mut self, rows: &mut dyn ImportRows, ctx: &mut Context, tally: &mut Tally) -> Result<()> {
         let slots = std::mem::take(&mut self.slots);
         self.skus.clear();
         let pending: Vec<&Pending> = slots
@@ -106,20 +101,16 @@ impl Batch {
             .collect();
         let (new, updates): (Vec<&Pending>, Vec<&Pending>) =
             pending.into_iter().partition(|p| p.existing.is_none());
-        let mut written = write_new(w, &new, &ctx.default_currency)?;
-        written.extend(write_updates(w, &updates)?);
+        let mut written = rows.write(&new, &updates, &ctx.default_currency)?;
         for slot in slots {
-            report(w, slot, &mut written, ctx, tally)?;
+            report(rows, slot, &mut written, ctx, tally)?;
         }
         Ok(())
     }
 }
 
-/// What became of each written row, by line.
-type Written = HashMap<u64, Result<ProductId>>;
-
 fn report(
-    w: &mut Write<'_>,
+    rows: &mut dyn ImportRows,
     slot: Slot,
     written: &mut Written,
     ctx: &mut Context,
@@ -145,7 +136,7 @@ fn report(
                 Ok(id) => {
                     let variants = pending.plan.as_ref().map_or(0, |p| p.variants.len());
                     tally.counted(pending.outcome(), variants);
-                    upsert::announce(w, ctx, id, pending.outcome());
+                    upsert::announce(rows, ctx, id, pending.outcome());
                     ctx.photos.extend(pending.photos);
                     if let Some(plan) = &pending.plan {
                         let images = plan.variants.iter().zip(&plan.images);
@@ -193,90 +184,4 @@ fn draft_sku(draft: &Draft) -> String {
     } else {
         draft.sku.trim().to_owned()
     }
-}
-
-/// New products with their tags, indexed for search once for the whole batch.
-fn write_new(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Written> {
-    if rows.is_empty() {
-        return Ok(Written::new());
-    }
-    let mut written = Written::with_capacity(rows.len());
-    search::index_after(w, |w| {
-        match insert_many(w, rows, default_currency) {
-            Ok(ids) => written.extend(rows.iter().zip(ids).map(|(p, id)| (p.line, Ok(id)))),
-            Err(_) => {
-                for row in rows {
-                    written.insert(row.line, upsert::write_one(w, row));
-                }
-            }
-        }
-        Ok(rows
-            .iter()
-            .filter_map(|p| written.get(&p.line).and_then(|r| r.as_ref().ok().copied()))
-            .collect())
-    })?;
-    Ok(written)
-}
-
-/// The batch's new products, their tags, options and variants, all or none (a statement
-/// that fails leaves nothing behind, and so does this, in a savepoint); their ids in `rows`
-/// order.
-fn insert_many(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> Result<Vec<ProductId>> {
-    upsert::in_savepoint(w, |w| {
-        let fields: Vec<&ProductFields> = rows.iter().map(|p| &p.fields).collect();
-        let ids = products::insert_rows(w, &fields, default_currency)?;
-        let links: Vec<(ProductId, &[String])> = ids
-            .iter()
-            .zip(rows)
-            .map(|(id, p)| (*id, p.fields.tags.as_slice()))
-            .collect();
-        tags::attach_many(w, &links)?;
-        let written: Vec<(ProductId, &Pending)> = ids.iter().copied().zip(rows.iter().copied()).collect();
-        upsert::write_new_plans(w, &written)?;
-        Ok(ids)
-    })
-}
-
-/// Updated products, then the tags the file adds to them (the search triggers keep the
-/// index up to date, inside these statements).
-fn write_updates(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Written> {
-    if rows.is_empty() {
-        return Ok(Written::new());
-    }
-    match update_many(w, rows) {
-        Ok(()) => Ok(rows
-            .iter()
-            .filter_map(|p| p.existing.as_ref().map(|(id, _)| (p.line, Ok(*id))))
-            .collect()),
-        Err(_) => Ok(rows.iter().map(|p| (p.line, upsert::write_one(w, p))).collect()),
-    }
-}
-
-fn update_many(w: &mut Write<'_>, rows: &[&Pending]) -> Result<()> {
-    upsert::in_savepoint(w, |w| {
-        let updates: Vec<(ProductId, &ProductFields)> = rows
-            .iter()
-            .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, &p.fields)))
-            .collect();
-        products::update_rows(w, &updates)?;
-        let new_tags: Vec<(ProductId, Vec<String>)> = rows
-            .iter()
-            .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, p.new_tags())))
-            .collect();
-        let links: Vec<(ProductId, &[String])> = new_tags.iter().map(|(id, t)| (*id, t.as_slice())).collect();
-        tags::attach_many(w, &links)?;
-        for (id, pending) in &updates_with_plans(rows) {
-            if let Some(plan) = &pending.plan {
-                variants::import_into(w, *id, &plan.names, &plan.variants)?;
-            }
-        }
-        Ok(())
-    })
-}
-
-fn updates_with_plans<'a>(rows: &[&'a Pending]) -> Vec<(ProductId, &'a Pending)> {
-    rows.iter()
-        .filter(|p| p.plan.is_some())
-        .filter_map(|p| p.existing.as_ref().map(|(id, _)| (*id, *p)))
-        .collect()
 }

@@ -2,20 +2,20 @@
 //! file has the column, the product's current one (or the default for a new product) where it
 //! has not; prices in the currency's minor units, weights in grams, categories found or made.
 
+use super::destination::ImportRows;
 use super::existing::Product;
 use super::layout::Layout;
 use super::rows::{issue, Draft};
 use super::upsert::Context;
 use super::{cells, IssueKind, RowIssue};
 use crate::catalog::products::{ProductFields, ShopFields, Status};
-use crate::catalog::{categories, Write};
 use crate::error::{Error, Result};
 use crate::money::parse_price;
 
 /// The product the row describes: the file's cells where the file has the column, the
 /// product's current values (or the defaults for a new one) where it has not.
 pub fn draft_fields(
-    w: &mut Write<'_>,
+    rows: &mut dyn ImportRows,
     draft: &Draft,
     sku: String,
     existing: Option<&Product>,
@@ -47,7 +47,7 @@ pub fn draft_fields(
         notes,
     )?
     .unwrap_or_else(|| old.map_or(0, |p| p.stock));
-    let (category_id, more_categories) = category(w, draft, old, ctx.layout)?;
+    let (category_id, more_categories) = category(rows, draft, old, ctx.layout)?;
     let barcode = match &draft.barcode {
         Some(text) => cells::clean_barcode(text, draft.line, &sku, notes),
         None => old.and_then(|p| p.barcode.clone()),
@@ -137,7 +137,7 @@ fn status(draft: &Draft, existing: Option<&ProductFields>) -> Result<Status> {
 /// lists several, comma-separated). Generic: `category`. Shopify: `Product Category`, else
 /// `Type`. An empty cell clears the category; no column keeps it.
 fn category(
-    w: &mut Write<'_>,
+    rows: &mut dyn ImportRows,
     draft: &Draft,
     existing: Option<&ProductFields>,
     layout: Layout,
@@ -161,5 +161,5 @@ fn category(
         vec![text]
     };
     let first = paths.remove(0);
-    Ok((Some(categories::ensure_path(w, &first)?), paths))
+    Ok((Some(rows.ensure_category(&first)?), paths))
 }

@@ -12,32 +12,35 @@
 
 mod batch;
 mod cells;
+pub mod destination;
 mod etsy;
 mod existing;
 mod fields;
 mod layout;
+mod library;
 mod names;
-mod offers;
+pub(crate) mod offers;
 mod photos;
-mod preview;
-mod remembered;
+pub(crate) mod preview;
+pub(crate) mod remembered;
 mod rows;
 mod shopify;
 mod text;
-mod upsert;
+pub(crate) mod upsert;
 mod woocommerce;
 
+pub use destination::Destination;
 pub use layout::{CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
-pub use preview::{preview, CsvPreview};
+pub use library::ToLibrary;
+pub use preview::{preview, Columns, CsvPreview};
 
-use crate::catalog::{settings, Catalog, WriterAccess};
+use crate::catalog::WriterAccess;
 use crate::error::{Error, Result};
 use crate::export::neutralise;
 use crate::job::{Job, Progress};
 use batch::Batch;
 use rows::Rows;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use text::Encoding;
 use upsert::{Context, RowOutcome};
@@ -234,12 +237,24 @@ impl Tally {
     }
 }
 
-/// Imports `path` into the catalog as `options` say. Row problems are in the report; only
-/// a file that can't be read at all (or a failing disk) is an `Err`. The writer is taken
-/// per transaction: once for an all-or-nothing import or a dry run, per batch of rows when
-/// skipping bad rows, per product for the photos, so the seller's edits are saved in between.
+/// Imports `path` into a library's catalog as `options` say (see [`import_into`]). The
+/// writer is taken per transaction: once for an all-or-nothing import or a dry run, per
+/// batch of rows when skipping bad rows, per product for the photos, so the seller's edits
+/// are saved in between.
 pub fn import(
-    mut writer: impl WriterAccess,
+    writer: impl WriterAccess,
+    path: &Path,
+    options: &CsvImportOptions,
+    job: &Job,
+) -> Result<CsvImportReport> {
+    import_into(ToLibrary(writer), path, options, job)
+}
+
+/// Imports `path` into either engine's catalog (a team catalog is `&mut TeamCatalog`) as
+/// `options` say. Row problems are in the report; only a file that can't be read at all
+/// (or a failing disk, or a lost server) is an `Err`.
+pub fn import_into(
+    mut destination: impl Destination,
     path: &Path,
     options: &CsvImportOptions,
     job: &Job,
@@ -247,16 +262,15 @@ pub fn import(
     let opened = rows::open(path)?;
     let chosen = options.columns.as_deref();
     let headers = opened.headers.clone();
-    let (mapping, _) =
-        writer.with_writer(|c| preview::mapping_for(c.conn(), &headers, options.format, chosen))?;
+    let remembered = destination.remembered(&headers)?;
+    let (mapping, _) = preview::mapping_for(&headers, remembered, options.format, chosen)?;
     if let (Some(columns), false) = (chosen, options.dry_run) {
-        writer.with_writer(|c| c.write(|w| remembered::remember(w, &headers, columns)))?;
+        destination.remember(&headers, columns)?;
     }
     let total = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let encoding = opened.dialect.encoding;
     let mut rows = Rows::new(opened, mapping);
-    let (default_currency, minor_units) =
-        writer.with_writer(|c| Ok((settings::default_currency(c.conn())?, minor_units(c)?)))?;
+    let (default_currency, minor_units) = destination.default_and_minor_units()?;
     let mut ctx = Context {
         layout: rows.layout(),
         grams_per_unit: rows.grams_per_unit(),
@@ -290,38 +304,35 @@ pub fn import(
     let mut done = false;
     while !done {
         let mut rollback = false;
-        let result = writer.with_writer(|catalog| {
-            catalog.write(|w| {
-                let mut pending = Batch::default();
-                let mut in_batch = 0;
-                while in_batch < batch {
-                    if job.cancel.is_cancelled() {
-                        tally.report.cancelled = true;
-                        break;
-                    }
-                    let Some(item) = rows.next_item(path)? else {
-                        done = true;
-                        break;
-                    };
-                    in_batch += 1;
-                    pending.add(w, item, &mut ctx, &mut tally)?;
-                    if pending.len() >= WRITE_BATCH {
-                        pending.write(w, &mut ctx, &mut tally)?;
-                    }
-                    if rows.rows_read.is_multiple_of(1000) {
-                        job.report(&progress_at(rows.position(), total));
-                    }
+        let result = destination.transaction(&mut |catalog| {
+            let mut pending = Batch::default();
+            let mut in_batch = 0;
+            while in_batch < batch {
+                if job.cancel.is_cancelled() {
+                    tally.report.cancelled = true;
+                    break;
                 }
-                pending.write(w, &mut ctx, &mut tally)?;
-                let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
-                rollback = options.dry_run
-                    || refused_all_or_nothing
-                    || (tally.report.cancelled && batch == usize::MAX);
-                if rollback {
-                    return Err(Error::Cancelled);
+                let Some(item) = rows.next_item(path)? else {
+                    done = true;
+                    break;
+                };
+                in_batch += 1;
+                pending.add(catalog, item, &mut ctx, &mut tally)?;
+                if pending.len() >= WRITE_BATCH {
+                    pending.write(catalog, &mut ctx, &mut tally)?;
                 }
-                Ok(())
-            })
+                if rows.rows_read.is_multiple_of(1000) {
+                    job.report(&progress_at(rows.position(), total));
+                }
+            }
+            pending.write(catalog, &mut ctx, &mut tally)?;
+            let refused_all_or_nothing = !options.skip_bad_rows && tally.report.refused > 0;
+            rollback =
+                options.dry_run || refused_all_or_nothing || (tally.report.cancelled && batch == usize::MAX);
+            if rollback {
+                return Err(Error::Cancelled);
+            }
+            Ok(())
         });
         match result {
             Ok(()) => {
@@ -346,7 +357,7 @@ pub fn import(
     let wrote =
         !options.dry_run && !(batch == usize::MAX && (tally.report.refused > 0 || tally.report.cancelled));
     photos::import_photos(
-        &mut writer,
+        &mut destination,
         std::mem::take(&mut ctx.photos),
         std::mem::take(&mut ctx.variant_images),
         wrote,
@@ -379,14 +390,6 @@ fn progress_at(position: u64, total: u64) -> Progress {
         bytes: position,
         ..Progress::default()
     }
-}
-
-fn minor_units(catalog: &Catalog) -> Result<HashMap<String, u32>> {
-    let mut stmt = catalog
-        .conn()
-        .prepare("SELECT code, minor_units FROM currencies")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn default_report_path(path: &Path) -> PathBuf {

@@ -4,6 +4,7 @@
 //! made from the product's SKU and its values, and the report says so), no combination
 //! twice. What the schema checks again when the batch is written.
 
+use super::destination::ImportRows;
 use super::rows::{issue, Draft, VariantDraft};
 use super::upsert::Context;
 use super::{cells, IssueKind, RowIssue};
@@ -12,7 +13,6 @@ use crate::catalog::{options, ProductId};
 use crate::error::{Error, Result};
 use crate::money::parse_price;
 use crate::rules;
-use rusqlite::Connection;
 use std::collections::HashSet;
 
 /// The options and variants a product will have once written.
@@ -35,7 +35,7 @@ impl Plan {
 
 /// Checks `draft`'s variants for a product with SKU `product_sku` (`product` when it exists).
 pub fn plan(
-    conn: &Connection,
+    rows: &mut dyn ImportRows,
     draft: &Draft,
     product_sku: &str,
     product: Option<ProductId>,
@@ -57,7 +57,7 @@ pub fn plan(
     for v in &draft.variants {
         variants.push(fields(v, &names, minor_units, ctx, notes).map_err(|e| on_line(v.line, e))?);
     }
-    give_skus(conn, &mut variants, &draft.variants, product_sku, product, notes)?;
+    give_skus(rows, &mut variants, &draft.variants, product_sku, product, notes)?;
     let mut skus = HashSet::new();
     let mut combos = HashSet::new();
     for (v, row) in variants.iter().zip(&draft.variants) {
@@ -84,7 +84,7 @@ pub fn plan(
                 ),
             ));
         }
-        if let Some(holder) = variants::holder_outside(conn, &v.sku, product)? {
+        if let Some(holder) = rows.sku_holder_outside(&v.sku, product)? {
             return Err(on_line(
                 row.line,
                 Error::Conflict {
@@ -163,7 +163,7 @@ fn fields(
 /// Variants the file gave no SKU get `PRODUCT-SKU-VALUE...`, unique in the file and the
 /// catalog; one warning per product names the first few.
 fn give_skus(
-    conn: &Connection,
+    catalog: &mut dyn ImportRows,
     variants: &mut [VariantFields],
     rows: &[VariantDraft],
     product_sku: &str,
@@ -182,8 +182,10 @@ fn give_skus(
             .flatten()
             .map(String::as_str)
             .collect();
-        let taken = |candidate: &str| given.contains(&candidate.to_lowercase());
-        v.sku = variants::sku_for_import(conn, product_sku, &values, product, &taken)?;
+        v.sku = variants::sku_for_import(product_sku, &values, &mut |candidate| {
+            Ok(!given.contains(&candidate.to_lowercase())
+                && catalog.sku_holder_outside(candidate, product)?.is_none())
+        })?;
         given.push(v.sku.to_lowercase());
         made.push(v.sku.clone());
     }

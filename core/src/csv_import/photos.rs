@@ -6,12 +6,13 @@
 //! all-or-nothing import, a cancel), nothing is downloaded and each photo is listed instead.
 //! Variants' own photos are linked once their product's photos are in.
 
+use super::destination::Destination;
 use super::rows::issue;
 use super::upsert::{Photo, Source, VariantImage};
 use super::{IssueKind, Tally};
-use crate::catalog::{products, ProductId, WriterAccess};
+use crate::catalog::ProductId;
 use crate::error::{Error, Result};
-use crate::images::{self, download};
+use crate::images::download;
 use crate::job::{ItemResult, Job, Outcome};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -50,7 +51,7 @@ fn shown(source: &Source) -> String {
 }
 
 pub fn import_photos(
-    writer: &mut impl WriterAccess,
+    destination: &mut impl Destination,
     photos: Vec<Photo>,
     variant_images: Vec<VariantImage>,
     wrote: bool,
@@ -69,16 +70,16 @@ pub fn import_photos(
         }
         return Ok(());
     }
-    let downloads = writer
-        .with_writer(|c| Ok(c.library().tmp_dir()))?
+    let downloads = destination
+        .downloads()?
         .join(format!("csv-photos-{}", std::process::id()));
-    let result = import_groups(writer, &groups, &variant_images, &downloads, tally, job);
+    let result = import_groups(destination, &groups, &variant_images, &downloads, tally, job);
     let _ = std::fs::remove_dir_all(&downloads);
     result
 }
 
 fn import_groups(
-    writer: &mut impl WriterAccess,
+    destination: &mut impl Destination,
     groups: &[Group],
     variant_images: &[VariantImage],
     downloads: &Path,
@@ -99,7 +100,7 @@ fn import_groups(
         let chunk = &groups[start..end];
         let mut targets = Vec::with_capacity(chunk.len());
         for group in chunk {
-            targets.push(target(writer, group)?);
+            targets.push(destination.photo_target(&group.sku)?);
         }
         let mut urls: Vec<String> = Vec::new();
         for (group, target) in chunk.iter().zip(&targets) {
@@ -124,7 +125,7 @@ fn import_groups(
             }
         }
         if !files.is_empty() {
-            let report = images::import_each(&mut *writer, &files, job)?;
+            let report = destination.import_photo_files(&files, job)?;
             for (item, group) in report.items.into_iter().zip(owners) {
                 report_item(item, group, tally)?;
             }
@@ -136,24 +137,9 @@ fn import_groups(
         .filter_map(|v| hashes.get(&v.source).map(|sha| (v.sku.clone(), sha.clone())))
         .collect();
     if !links.is_empty() {
-        writer.with_writer(|c| c.set_variant_images(&links))?;
+        destination.set_variant_images(&links)?;
     }
     Ok(())
-}
-
-/// The product a group's photos go to, and the file names of the photos it has (a URL
-/// whose download is among them was imported before and is not fetched again).
-fn target(writer: &mut impl WriterAccess, group: &Group) -> Result<Option<(ProductId, Vec<String>)>> {
-    writer.with_writer(|c| {
-        let Some(id) = products::id_by_sku(c.conn(), &group.sku)? else {
-            return Ok(None);
-        };
-        let names = images::product_images(c.conn(), id)?
-            .into_iter()
-            .map(|i| i.file_name)
-            .collect();
-        Ok(Some((id, names)))
-    })
 }
 
 /// Whether `url` is to be downloaded for a product whose photos have these file names.

@@ -3,7 +3,7 @@
 //! same header row, or the seller's choice for this import).
 
 use super::layout::{self, CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
-use super::{remembered, rows, text};
+use super::{rows, text};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::path::Path;
@@ -25,11 +25,15 @@ pub struct CsvPreview {
     pub rows: Vec<Vec<String>>,
 }
 
+/// Columns chosen for a file before, if any were: what the catalog remembers for a header
+/// row (`Store::remembered_columns`).
+pub type Columns = Option<Vec<Option<Field>>>;
+
 /// How the file's columns will be read: the seller's choice for this import, else the one
-/// remembered for this header row, else the layout's own. The bool says it was remembered.
+/// `remembered` for this header row, else the layout's own. The bool says it was remembered.
 pub(super) fn mapping_for(
-    conn: &rusqlite::Connection,
     headers: &[String],
+    remembered: Columns,
     format: CsvFormat,
     chosen: Option<&[Option<Field>]>,
 ) -> Result<(Mapping, bool)> {
@@ -40,7 +44,7 @@ pub(super) fn mapping_for(
             false,
         ));
     }
-    if let Some(columns) = remembered::recall(conn, headers)? {
+    if let Some(columns) = remembered {
         if let Ok(mapping) = layout::chosen(guessed.layout, columns, guessed.grams_per_unit) {
             return Ok((mapping, true));
         }
@@ -48,16 +52,18 @@ pub(super) fn mapping_for(
     Ok((layout::checked(guessed)?, false))
 }
 
-/// The first `rows` rows of `path`, with the mapping the import would use. A header row the
-/// importer cannot read on its own is no error here: the preview says what is missing.
+/// The first `rows` rows of `path`, with the mapping the import would use (`recall` gives
+/// the columns remembered for a header row). A header row the importer cannot read on its
+/// own is no error here: the preview says what is missing.
 pub fn preview(
-    conn: &rusqlite::Connection,
+    recall: &mut dyn FnMut(&[String]) -> Result<Columns>,
     path: &Path,
     rows: usize,
     format: CsvFormat,
 ) -> Result<CsvPreview> {
     let mut opened = rows::open(path)?;
-    let (mapping, remembered, problem) = match mapping_for(conn, &opened.headers, format, None) {
+    let remembered = recall(&opened.headers)?;
+    let (mapping, remembered, problem) = match mapping_for(&opened.headers, remembered, format, None) {
         Ok((mapping, remembered)) => (mapping, remembered, None),
         Err(Error::Validation { message, .. }) => {
             let guessed = layout::guess(&opened.headers, format)?;

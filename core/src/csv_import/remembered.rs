@@ -3,7 +3,8 @@
 //! from the same shop or spreadsheet, is read the same way without asking again.
 
 use super::layout::{normalise, Field};
-use crate::catalog::{settings, Write};
+use super::preview::Columns;
+use crate::catalog::settings;
 use crate::error::Result;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,7 @@ fn normalised(headers: &[String]) -> Vec<String> {
 }
 
 /// `csv_mapping.<first 16 hex digits of the SHA-256 of the normalised header row>`.
-fn key(headers: &[String]) -> String {
+pub fn key(headers: &[String]) -> String {
     let mut hash = Sha256::new();
     for header in normalised(headers) {
         hash.update(header.as_bytes());
@@ -32,21 +33,22 @@ fn key(headers: &[String]) -> String {
 
 /// The mapping chosen for a file with these headers, if one was. A stored value that does
 /// not fit (edited by hand, or another header row with the same hash) is ignored.
-pub fn recall(conn: &Connection, headers: &[String]) -> Result<Option<Vec<Option<Field>>>> {
-    let Some(value) = settings::get(conn, &key(headers))? else {
-        return Ok(None);
-    };
-    let Ok(stored) = serde_json::from_value::<Remembered>(value) else {
-        return Ok(None);
-    };
-    let fits = stored.headers == normalised(headers) && stored.columns.len() == headers.len();
-    Ok(fits.then_some(stored.columns))
+pub fn recall(conn: &Connection, headers: &[String]) -> Result<Columns> {
+    Ok(settings::get(conn, &key(headers))?.and_then(|value| read(headers, value)))
 }
 
-pub fn remember(w: &mut Write<'_>, headers: &[String], columns: &[Option<Field>]) -> Result<()> {
+/// The columns a stored setting value holds for these headers, if it fits them.
+pub fn read(headers: &[String], value: serde_json::Value) -> Columns {
+    let stored = serde_json::from_value::<Remembered>(value).ok()?;
+    let fits = stored.headers == normalised(headers) && stored.columns.len() == headers.len();
+    fits.then_some(stored.columns)
+}
+
+/// The setting (key and value) that remembers `columns` for these headers.
+pub fn entry(headers: &[String], columns: &[Option<Field>]) -> Result<(String, serde_json::Value)> {
     let value = serde_json::to_value(Remembered {
         headers: normalised(headers),
         columns: columns.to_vec(),
     })?;
-    settings::put(w, &key(headers), &value)
+    Ok((key(headers), value))
 }

@@ -2,9 +2,9 @@
 //! ([`ProductFields::tidied`], and `offers` for its variants), becoming a product to write
 //! with its batch (see `batch`). An existing product (found by its shop handle, else its SKU)
 //! is updated in place, so it keeps its id, images, tags and history and its `version`
-//! moves on. A product written on its own (when SQLite refuses a batch) goes through the
-//! same statements for one row inside a savepoint: a refused row leaves nothing behind.
+//! moves on.
 
+use super::destination::{in_savepoint, ImportRows};
 use super::existing::{find, Product};
 use super::fields::draft_fields;
 use super::layout::Layout;
@@ -12,9 +12,9 @@ use super::layout::Layout;
 use super::offers::{self, Plan};
 use super::rows::{issue, Draft, ImageRef};
 use super::{cells, IssueKind, RowIssue};
-use crate::catalog::products::{self, ProductFields};
+use crate::catalog::products::ProductFields;
 use crate::catalog::variants;
-use crate::catalog::{tags, ChangeKind, Entity, ProductId, Write};
+use crate::catalog::{ChangeKind, ProductId};
 use crate::error::{Error, Result};
 use crate::rules;
 use std::collections::HashMap;
@@ -34,7 +34,9 @@ pub struct Context {
     /// Needed only when good rows are committed beside refused ones (skip bad rows):
     /// otherwise any refusal rolls the whole transaction back. A savepoint makes FTS5 flush
     /// its pending index data; products are indexed once per batch, so only the first
-    /// savepoint after a batch has any to flush.
+    /// savepoint after a batch has any to flush. (Only a new category is written while a
+    /// row is checked; a team server makes one in a savepoint of its own, so a refusal
+    /// there leaves its transaction usable.)
     pub savepoint_per_row: bool,
     /// Photos named by accepted rows (files beside the CSV, or URLs), imported through the
     /// image library once the rows are committed (the image import runs its own
@@ -79,12 +81,20 @@ pub enum Prepared {
     Write(Box<Pending>),
 }
 
+/// The product a row updates, as the import read it.
+pub struct Existing {
+    pub id: ProductId,
+    /// Its version then: a team catalog refuses the write if someone saved it meanwhile.
+    pub version: i64,
+    pub tags: Vec<String>,
+}
+
 /// A checked product waiting for its batch to be written.
 pub struct Pending {
     pub line: u64,
     pub fields: ProductFields,
-    /// The product it updates and the tags that product has; `None` for a new product.
-    pub existing: Option<(ProductId, Vec<String>)>,
+    /// The product it updates, as the import read it; `None` for a new product.
+    pub existing: Option<Existing>,
     /// Its options and variants, for a product that sells through them.
     pub plan: Option<Plan>,
     pub photos: Vec<Photo>,
@@ -101,10 +111,7 @@ impl Pending {
 
     /// The file's tags that the product does not have yet.
     pub fn new_tags(&self) -> Vec<String> {
-        let have = self
-            .existing
-            .as_ref()
-            .map_or(&[][..], |(_, tags)| tags.as_slice());
+        let have = self.existing.as_ref().map_or(&[][..], |e| e.tags.as_slice());
         self.fields
             .tags
             .iter()
@@ -120,25 +127,6 @@ impl Pending {
             keys.extend(plan.variants.iter().map(|v| v.sku.to_lowercase()));
         }
         keys
-    }
-}
-
-const SAVEPOINT: &str = "SAVEPOINT csv_row";
-const RELEASE: &str = "RELEASE csv_row";
-const ROLLBACK: &str = "ROLLBACK TO csv_row; RELEASE csv_row";
-
-/// Runs `f` inside a savepoint, so that when it fails it leaves nothing behind.
-pub fn in_savepoint<T>(w: &mut Write<'_>, f: impl FnOnce(&mut Write<'_>) -> Result<T>) -> Result<T> {
-    w.tx().execute_batch(SAVEPOINT)?;
-    match f(w) {
-        Ok(value) => {
-            w.tx().execute_batch(RELEASE)?;
-            Ok(value)
-        }
-        Err(err) => {
-            w.tx().execute_batch(ROLLBACK)?;
-            Err(err)
-        }
     }
 }
 
@@ -167,58 +155,20 @@ pub fn sku_keys(draft: &Draft, shop: bool) -> Vec<String> {
 /// category can be written here, so in skip-bad-rows mode the checks run in a savepoint and
 /// a refused row leaves no category behind.
 pub fn prepare(
-    w: &mut Write<'_>,
+    rows: &mut dyn ImportRows,
     draft: &Draft,
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
 ) -> Result<Prepared> {
     notes.extend(draft.notes.iter().cloned());
     if !ctx.savepoint_per_row {
-        return prepare_inner(w, draft, ctx, notes);
+        return prepare_inner(rows, draft, ctx, notes);
     }
-    in_savepoint(w, |w| prepare_inner(w, draft, ctx, notes))
-}
-
-/// Writes one checked product on its own: the product, its new tags, its options and
-/// variants. The batch statements fall back to this when SQLite refuses one of their rows,
-/// so that the refusal is reported for its own line.
-pub fn write_one(w: &mut Write<'_>, pending: &Pending) -> Result<ProductId> {
-    in_savepoint(w, |w| {
-        let id = match &pending.existing {
-            Some((id, _)) => {
-                products::update_rows(w, &[(*id, &pending.fields)])?;
-                *id
-            }
-            None => {
-                let currency = pending.fields.currency.clone().unwrap_or_default();
-                products::insert_rows(w, &[&pending.fields], &currency)?[0]
-            }
-        };
-        for tag in pending.new_tags() {
-            tags::add_to_product(w, id, &tag)?;
-        }
-        if let Some(plan) = &pending.plan {
-            variants::import_into(w, id, &plan.names, &plan.variants)?;
-        }
-        Ok(id)
-    })
-}
-
-/// The options and variants of a batch's new products, in a few statements.
-pub fn write_new_plans(w: &mut Write<'_>, written: &[(ProductId, &Pending)]) -> Result<()> {
-    let planned: Vec<(ProductId, &[String], &[variants::VariantFields])> = written
-        .iter()
-        .filter_map(|(id, p)| {
-            p.plan
-                .as_ref()
-                .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
-        })
-        .collect();
-    variants::insert_with_options(w, &planned)
+    in_savepoint(rows, |rows| prepare_inner(rows, draft, ctx, notes))
 }
 
 fn prepare_inner(
-    w: &mut Write<'_>,
+    rows: &mut dyn ImportRows,
     draft: &Draft,
     ctx: &mut Context,
     notes: &mut Vec<RowIssue>,
@@ -233,7 +183,7 @@ fn prepare_inner(
             notes.push(issue(draft.line, &sku, IssueKind::Warning, message));
         }
     }
-    let existing = find(w.tx(), draft, &sku)?;
+    let existing = find(rows, draft, &sku)?;
     if let Some(p) = existing.as_ref().filter(|p| p.deleted_at.is_some()) {
         return Err(Error::refused(format!(
             "SKU {} belongs to {}, which is in the trash. Restore it or delete it for good first.",
@@ -246,7 +196,7 @@ fn prepare_inner(
             sku.clone_from(&p.fields.sku);
         }
     }
-    let mut fields = draft_fields(w, draft, sku, existing.as_ref(), ctx, notes)?;
+    let mut fields = draft_fields(rows, draft, sku, existing.as_ref(), ctx, notes)?;
     if ctx.layout.is_shop() {
         cells::lenient_barcode(&mut fields.barcode, draft.line, &fields.sku, notes);
     }
@@ -254,7 +204,7 @@ fn prepare_inner(
     let plan = if sells_through_variants {
         let minor_units = ctx.minor_units[fields.currency.as_deref().unwrap_or_default()];
         let plan = offers::plan(
-            w.tx(),
+            rows,
             draft,
             &fields.sku,
             existing.as_ref().map(|p| p.id),
@@ -284,7 +234,11 @@ fn prepare_inner(
     Ok(Prepared::Write(Box::new(Pending {
         line: draft.line,
         fields,
-        existing: existing.map(|p| (p.id, p.fields.tags)),
+        existing: existing.map(|p| Existing {
+            id: p.id,
+            version: p.version,
+            tags: p.fields.tags,
+        }),
         plan,
         photos,
     })))
@@ -292,7 +246,7 @@ fn prepare_inner(
 
 /// A long import would announce a million ids; past the budget it announces one change with
 /// id `*`, which means "reload the product list".
-pub fn announce(w: &mut Write<'_>, ctx: &mut Context, id: ProductId, outcome: RowOutcome) {
+pub fn announce(rows: &mut dyn ImportRows, ctx: &mut Context, id: ProductId, outcome: RowOutcome) {
     let kind = if outcome == RowOutcome::Created {
         ChangeKind::Created
     } else {
@@ -300,8 +254,8 @@ pub fn announce(w: &mut Write<'_>, ctx: &mut Context, id: ProductId, outcome: Ro
     };
     match ctx.announce_budget {
         0 => {}
-        1 => w.record(Entity::Product, "*", ChangeKind::Updated),
-        _ => w.record(Entity::Product, id, kind),
+        1 => rows.announce(None, ChangeKind::Updated),
+        _ => rows.announce(Some(id), kind),
     }
     ctx.announce_budget = ctx.announce_budget.saturating_sub(1);
 }

@@ -43,6 +43,11 @@ impl PhotoCache {
         Ok(PhotoCache { root })
     }
 
+    /// Where files are written before they take their place (made by [`PhotoCache::at`]).
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
     /// The cache of the person running Shelfkeeper on this computer.
     pub fn for_this_computer() -> Result<PhotoCache> {
         let base = dirs::cache_dir().ok_or_else(|| {
@@ -59,7 +64,7 @@ impl PhotoCache {
             fs::remove_file(&path)
                 .map_err(|e| Error::io("Can't replace the damaged cached photo", &path, e))?;
         }
-        store::place(&self.root.join("tmp"), &path, sha256, bytes)?;
+        store::place(&self.tmp_dir(), &path, sha256, bytes)?;
         Ok(path)
     }
 
@@ -74,7 +79,7 @@ impl PhotoCache {
     /// Keeps the viewer's JPEG copy of the original with this hash.
     pub fn keep_rendition(&self, sha256: &str, jpeg: &[u8]) -> Result<()> {
         let path = content_path(&self.root.join("renditions"), sha256, "jpg")?;
-        store::place(&self.root.join("tmp"), &path, sha256, jpeg)
+        store::place(&self.tmp_dir(), &path, sha256, jpeg)
     }
 
     /// The viewer's JPEG copy of the original with this hash, if it was made before.

@@ -77,7 +77,7 @@ pub fn import_into(
 /// photos keep theirs), with one worker per core across all of them: a CSV import's photos,
 /// many products with one or two photos each.
 pub fn import_each(
-    catalog: impl WriterAccess,
+    destination: impl import::Destination,
     files: &[(PathBuf, ProductId)],
     job: &Job,
 ) -> Result<JobReport> {
@@ -88,12 +88,7 @@ pub fn import_each(
             ..import::Candidate::new(path.clone())
         })
         .collect();
-    import::run(
-        import::ToLibrary::new(catalog),
-        candidates,
-        ImportTarget::Each,
-        job,
-    )
+    import::run(destination, candidates, ImportTarget::Each, job)
 }
 
 /// One photo on one product, with the original's metadata.

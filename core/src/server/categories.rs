@@ -50,20 +50,25 @@ fn by_id(client: &mut impl GenericClient, id: CategoryId) -> Result<Category> {
 /// Finds or creates every level of `A > B > C`; the last level.
 pub(crate) fn ensure_path(client: &mut Client, path: &str) -> Result<Category> {
     let mut tx = client.transaction()?;
+    let id = ensure_path_in(&mut tx, path)?;
+    tx.commit()?;
+    by_id(client, id)
+}
+
+/// [`ensure_path`] in the caller's transaction; the last level's id.
+pub(crate) fn ensure_path_in(client: &mut impl GenericClient, path: &str) -> Result<CategoryId> {
     let mut parent: Option<CategoryId> = None;
     for part in categories::normalise_path(path)
         .split(" > ")
         .filter(|p| !p.is_empty())
     {
         rules::check_category_name(part)?;
-        parent = Some(match tx.query_opt(CATEGORY_IN_PARENT, &[&part, &parent])? {
+        parent = Some(match client.query_opt(CATEGORY_IN_PARENT, &[&part, &parent])? {
             Some(row) => row.get(0),
-            None => tx.query_one(ADD_CATEGORY, &[&part, &parent])?.get(0),
+            None => client.query_one(ADD_CATEGORY, &[&part, &parent])?.get(0),
         });
     }
-    let id = parent.ok_or_else(|| Error::validation("category", "The category path is empty."))?;
-    tx.commit()?;
-    by_id(client, id)
+    parent.ok_or_else(|| Error::validation("category", "The category path is empty."))
 }
 
 pub(crate) fn create(client: &mut Client, name: &str, parent_id: Option<CategoryId>) -> Result<Category> {

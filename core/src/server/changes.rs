@@ -18,6 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 const LISTEN: &str = "LISTEN shelf_changes";
+/// Changes in one batch past which it is one "look again at everything".
+const MAX_CHANGES: usize = 1000;
+/// Notifications already arrived that one batch takes in at most (the rest, the next).
+const MAX_NOTIFICATIONS: usize = 100_000;
 /// How often [`follow`] looks at its stop flag.
 const TICK: Duration = Duration::from_millis(250);
 /// How long [`follow`] waits between attempts to reach a server that went away.
@@ -49,13 +53,28 @@ impl Listener {
             return Err(lost());
         }
         let mut notifications = self.client.notifications();
-        let mut waiting = notifications.timeout_iter(timeout);
-        match waiting.next() {
-            Ok(Some(note)) => Ok(Some(changes_in(note.payload()))),
-            Ok(None) => Ok(None),
+        let first = match notifications.timeout_iter(timeout).next() {
+            Ok(Some(note)) => note,
+            Ok(None) => return Ok(None),
             // A server shut down or a connection cut: there is nothing else it can be here.
-            Err(_) => Err(lost()),
+            Err(_) => return Err(lost()),
+        };
+        // What has arrived with it joins its batch: a CSV import of thousands of products
+        // commits thousands of notifications at once, which a window takes as one reload.
+        let mut changes = changes_in(first.payload());
+        let mut arrived = notifications.iter();
+        for _ in 0..MAX_NOTIFICATIONS {
+            let Ok(Some(note)) = arrived.next() else {
+                break;
+            };
+            let more = changes_in(note.payload());
+            if more.is_empty() || changes.len() + more.len() > MAX_CHANGES {
+                changes.clear();
+            } else if !changes.is_empty() {
+                changes.extend(more);
+            }
         }
+        Ok(Some(changes))
     }
 }
 

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_people.sql"),
     migration!(7, "0007_person_active.sql"),
     migration!(8, "0008_history_and_taxonomy.sql"),
+    migration!(9, "0009_csv_mappings.sql"),
 ];
 
 /// The server schema version this build of the app writes.

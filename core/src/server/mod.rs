@@ -7,10 +7,9 @@
 //! - `migrations`, `connect` (TLS, `--ca`) and `credentials` (passwords in the system
 //!   keyring only);
 //! - `products`, `pages`, `search`, `photos`, `variants`, `bulk`, `history`, `categories`,
-//!   `tags` and `people`: the
-//!   server's side of the storage layer (`crate::store`), the product list, editor, variants,
-//!   photo import, bulk edits, history and undo, the shop's people and export on a team
-//!   catalog;
+//!   `tags`, `people` and `csv`: the server's side of the storage layer (`crate::store`),
+//!   the product list, editor, variants, photo and CSV imports, bulk edits, history and
+//!   undo, the shop's people and export on a team catalog;
 //! - `changes`: what others saved, as the window's change batches (LISTEN/NOTIFY);
 //! - `push` (a local library into an empty server), `pull` (a new library from a server) and
 //!   `backup` (the same verified zip as a library's, restorable into either engine).
@@ -18,9 +17,8 @@
 //! - `session`: a team catalog kept open by the app's window, connecting again after a
 //!   lost connection, and the team server a library profile remembers.
 //!
-//! `shelf --server` runs the product, variant, search, import and export commands on a team
-//! catalog, and the app's window its grid, search, editor with its variants, photo imports
-//! and export.
+//! `shelf --server` runs the catalog, import and export commands on a team catalog, and the
+//! app's window everything it shows there (see `crate::store`).
 
 pub mod backup;
 pub mod bulk;
@@ -28,6 +26,7 @@ pub mod categories;
 pub mod changes;
 pub mod connect;
 pub mod credentials;
+pub mod csv;
 pub mod history;
 pub mod migrations;
 pub mod pages;

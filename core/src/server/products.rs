@@ -16,6 +16,7 @@ use crate::catalog::tags::Tag;
 use crate::catalog::users::{NewUser, User};
 use crate::catalog::variants::{OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId};
 use crate::catalog::{trash, ProductId};
+use crate::csv_import::{self, Columns, CsvImportOptions, CsvImportReport};
 use crate::error::{Error, Result};
 use crate::export::ExportImage;
 use crate::images::cache::PhotoCache;
@@ -24,7 +25,7 @@ use crate::job::{Job, JobReport};
 use crate::store::{Original, Store};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Transaction};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const PRODUCT: &str = "SELECT product_json($1)";
 const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
@@ -488,6 +489,14 @@ impl Store for TeamCatalog {
 
     fn import_photos(&mut self, paths: &[PathBuf], target: ImportTarget, job: &Job) -> Result<JobReport> {
         images::import_into(self, paths, target, job)
+    }
+
+    fn import_csv(&mut self, path: &Path, options: &CsvImportOptions, job: &Job) -> Result<CsvImportReport> {
+        csv_import::import_into(self, path, options, job)
+    }
+
+    fn remembered_columns(&mut self, headers: &[String]) -> Result<Columns> {
+        super::csv::remembered_columns(&mut self.client, headers)
     }
 
     fn thumbnail(&mut self, sha256: &str) -> Result<Thumbnail> {

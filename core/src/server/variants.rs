@@ -13,8 +13,8 @@ use super::products::product_in;
 use crate::catalog::options::{self, OptionsChange};
 use crate::catalog::products::{self, Product};
 use crate::catalog::variants::{
-    bulk_write, check_in, combinations_to_add, generated_fields, stale_edit, BulkWrite, OptionValues,
-    Variant, VariantBulkEdit, VariantFields, VariantId, VariantRows,
+    bulk_write, check_in, combinations_to_add, generated_fields, in_trash, same_fields, stale_edit,
+    BulkWrite, OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId, VariantRows,
 };
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
@@ -49,6 +49,17 @@ const NEXT_POSITION: &str = "SELECT coalesce(max(position) + 1, 0) FROM variants
 const INSERT: &str = "INSERT INTO variants (sku, option1, option2, option3, price_minor,
     compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256, product_id, position)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+/// A new product's variants in one statement, their fields as arrays in the order of
+/// `INSERT`'s, then the product; positions from 0 in the arrays' order.
+const INSERT_MANY: &str = "INSERT INTO variants (sku, option1, option2, option3, price_minor,
+    compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256, product_id, position)
+  SELECT v.sku, v.option1, v.option2, v.option3, v.price_minor, v.compare_at_minor, v.cost_minor,
+    v.stock, v.barcode, v.weight_grams, v.image_sha256, $12, v.n - 1
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
+      $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::text[])
+    WITH ORDINALITY AS v(sku, option1, option2, option3, price_minor, compare_at_minor,
+      cost_minor, stock, barcode, weight_grams, image_sha256, n)
+  ORDER BY v.n";
 /// The fields are $1 to $11 (`field_params`), then the variant.
 const UPDATE: &str = "UPDATE variants SET sku = $1, option1 = $2, option2 = $3, option3 = $4,
     price_minor = $5, compare_at_minor = $6, cost_minor = $7, stock = $8, barcode = $9,
@@ -245,17 +256,96 @@ pub(crate) fn update(
 ) -> Result<Variant> {
     let fields = fields.tidied()?;
     let mut tx = client.transaction()?;
-    let current = get_in(&mut tx, LOCK, id)?;
-    if current.version != expected_version {
-        return Err(stale_edit(current));
-    }
-    check_in(&mut ServerRows(&mut tx), current.product_id, &fields, Some(id))?;
-    let mut params = field_params(&fields);
-    params.push(&id);
-    tx.execute(UPDATE, &params)?;
+    update_in(&mut tx, id, expected_version, &fields)?;
     let variant = get_in(&mut tx, GET, id)?;
     tx.commit()?;
     Ok(variant)
+}
+
+/// [`update`] with tidied fields, in the caller's transaction.
+fn update_in(
+    tx: &mut Transaction<'_>,
+    id: VariantId,
+    expected_version: i64,
+    fields: &VariantFields,
+) -> Result<()> {
+    let current = get_in(tx, LOCK, id)?;
+    if current.version != expected_version {
+        return Err(stale_edit(current));
+    }
+    check_in(&mut ServerRows(tx), current.product_id, fields, Some(id))?;
+    let mut params = field_params(fields);
+    params.push(&id);
+    tx.execute(UPDATE, &params)?;
+    Ok(())
+}
+
+/// A new product's options and variants, as an import checked them (`csv_import::offers`),
+/// as a library's import writes them (`catalog::variants::insert_with_options`): the
+/// variants in one statement, so the product is rolled up once for all of them. The
+/// server's rules check every row again.
+pub(crate) fn import_new(
+    tx: &mut Transaction<'_>,
+    product_id: ProductId,
+    names: &[String],
+    variants: &[VariantFields],
+) -> Result<()> {
+    declare(tx, product_id, names)?;
+    let text = |f: fn(&VariantFields) -> &Option<String>| variants.iter().map(f).collect::<Vec<_>>();
+    let amount = |f: fn(&VariantFields) -> Option<i64>| variants.iter().map(f).collect::<Vec<_>>();
+    let skus: Vec<&str> = variants.iter().map(|v| v.sku.as_str()).collect();
+    let prices: Vec<i64> = variants.iter().map(|v| v.price_minor).collect();
+    let stocks: Vec<i64> = variants.iter().map(|v| v.stock).collect();
+    tx.execute(
+        INSERT_MANY,
+        &[
+            &skus,
+            &text(|v| &v.option1),
+            &text(|v| &v.option2),
+            &text(|v| &v.option3),
+            &prices,
+            &amount(|v| v.compare_at_minor),
+            &amount(|v| v.cost_minor),
+            &stocks,
+            &text(|v| &v.barcode),
+            &amount(|v| v.weight_grams),
+            &text(|v| &v.image_sha256),
+            &product_id,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Brings a product's options and variants to what an import file says, as a library's
+/// import does (`catalog::variants::import_into`): the options are declared (or renamed),
+/// each variant is matched by SKU and updated when it differs, or added; variants the file
+/// does not name are left as they are, and one in the trash is refused. In the caller's
+/// transaction, which holds the product.
+pub(crate) fn import_into(
+    tx: &mut Transaction<'_>,
+    product_id: ProductId,
+    names: &[String],
+    variants: &[VariantFields],
+) -> Result<()> {
+    declare(tx, product_id, names)?;
+    for fields in variants {
+        let found: Option<serde_json::Value> = tx.query_opt(BY_SKU, &[&fields.sku])?.map(|r| r.get(0));
+        let Some(json) = found else {
+            insert(tx, product_id, fields)?;
+            continue;
+        };
+        let current: Variant = serde_json::from_value(json)?;
+        if current.product_id != product_id {
+            check_in(&mut ServerRows(tx), product_id, fields, None)?;
+        }
+        if current.deleted_at.is_some() {
+            return Err(in_trash(&current));
+        }
+        if !same_fields(&current, fields) {
+            update_in(tx, current.id, current.version, fields)?;
+        }
+    }
+    Ok(())
 }
 
 /// Moves variants to the trash (`TRASH`) or brings them back (`RESTORE`); an unknown one

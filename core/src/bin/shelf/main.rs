@@ -235,8 +235,9 @@ fn on_team_server(
         Command::Tag(cmd) => catalog_cmds::tag(&mut team()?, cmd, out),
         Command::Export(args) => transfer_cmds::export(&mut team()?, args, out),
         Command::Import(args) => image_cmds::import(&mut team()?, args, out),
+        Command::ImportCsv(args) => transfer_cmds::import_csv(&mut team()?, args, out),
         _ => Err(shelf_core::Error::refused(
-            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `history`, `undo`, `bulk`, `category`, `tag`, `import` and `export` so far. Leave out --server to use this computer's library.",
+            "That command works on a local library; on a team server, `shelf --server` runs `product`, `variant`, `search`, `history`, `undo`, `bulk`, `category`, `tag`, `import`, `import-csv` and `export`. Leave out --server to use this computer's library.",
         )),
     }
 }

@@ -110,7 +110,7 @@ pub fn export(store: &mut dyn Store, args: ExportArgs, out: &Out) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Result<ExitCode> {
+pub fn import_csv(store: &mut dyn Store, args: ImportCsvArgs, out: &Out) -> Result<ExitCode> {
     let options = CsvImportOptions {
         format: args
             .format
@@ -124,10 +124,10 @@ pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Resu
         columns: None,
     };
     let options = CsvImportOptions {
-        columns: hand_mapping(catalog, &args.file, options.format, &args.columns)?,
+        columns: hand_mapping(store, &args.file, options.format, &args.columns)?,
         ..options
     };
-    let report = csv_import::import(catalog, &args.file, &options, &Job::silent())?;
+    let report = store.import_csv(&args.file, &options, &Job::silent())?;
     out.show(&report, || import_text(&report));
     Ok(if report.refused > 0 || report.cancelled {
         ExitCode::from(1)
@@ -138,7 +138,7 @@ pub fn import_csv(catalog: &mut Catalog, args: ImportCsvArgs, out: &Out) -> Resu
 
 /// The preview's mapping with the `--column` choices applied; `None` when there are none.
 fn hand_mapping(
-    catalog: &Catalog,
+    store: &mut dyn Store,
     file: &Path,
     format: CsvFormat,
     choices: &[String],
@@ -146,7 +146,7 @@ fn hand_mapping(
     if choices.is_empty() {
         return Ok(None);
     }
-    let preview = csv_import::preview(catalog.conn(), file, 0, format)?;
+    let preview = store.preview_csv(file, 0, format)?;
     let mut columns = preview.mapping;
     for choice in choices {
         let (header, field) = choice

@@ -115,7 +115,8 @@ macro_rules! select_existing {
         concat!(
             "SELECT id, sku, name, description, price_minor, currency, stock, status, category_id,
                barcode, deleted_at, vendor, product_type, handle, compare_at_minor, cost_minor,
-               weight_grams, EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id)
+               weight_grams, EXISTS (SELECT 1 FROM product_options AS o WHERE o.product_id = products.id),
+               version
              FROM products ",
             $where
         )
@@ -131,6 +132,32 @@ pub struct AsFields {
     pub has_options: bool,
     /// Its live variants, when it has options.
     pub variants: Vec<Variant>,
+    pub version: i64,
+}
+
+impl From<Product> for AsFields {
+    fn from(p: Product) -> AsFields {
+        AsFields {
+            id: p.id,
+            fields: ProductFields {
+                sku: p.sku,
+                name: p.name,
+                description: p.description,
+                price_minor: p.price_minor,
+                currency: Some(p.currency),
+                stock: p.stock,
+                status: p.status,
+                category_id: p.category_id,
+                barcode: p.barcode,
+                tags: p.tags,
+                shop: p.shop,
+            },
+            deleted_at: p.deleted_at,
+            has_options: !p.options.is_empty(),
+            variants: p.variants,
+            version: p.version,
+        }
+    }
 }
 
 fn as_fields(conn: &Connection, query: &str, key: &str) -> Result<Option<AsFields>> {
@@ -162,6 +189,7 @@ fn as_fields(conn: &Connection, query: &str, key: &str) -> Result<Option<AsField
                 deleted_at: r.get(10)?,
                 has_options: r.get(17)?,
                 variants: Vec::new(),
+                version: r.get(18)?,
             })
         })
         .optional()?;

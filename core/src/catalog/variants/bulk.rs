@@ -49,18 +49,14 @@ pub(crate) fn holder_outside(
 }
 
 /// A SKU for a variant the file gave none: the product's SKU and the option values
-/// (`LINEN-SHIRT-S`), made unique among `taken` (SKUs the same import already gave out) and
-/// the catalog, where a variant of `product` itself may keep it (a second import).
+/// (`LINEN-SHIRT-S`), the first that `free` says is free (the import asks its catalog and
+/// the SKUs it already gave out).
 pub(crate) fn sku_for_import(
-    conn: &Connection,
     base: &str,
     values: &[&str],
-    product: Option<ProductId>,
-    taken: &dyn Fn(&str) -> bool,
+    free: &mut dyn FnMut(&str) -> Result<bool>,
 ) -> Result<String> {
-    first_free(sku_from(base, values), &mut |candidate| {
-        Ok(!taken(candidate) && holder_outside(conn, candidate, product)?.is_none())
-    })
+    first_free(sku_from(base, values), free)
 }
 
 /// The options and variants of many new products at once (a CSV import's batch), names and
@@ -137,16 +133,21 @@ pub(crate) fn import_into(
             check(w.tx(), product_id, fields, None)?;
         }
         if current.deleted_at.is_some() {
-            return Err(Error::refused(format!(
-                "The variant {} is in the trash. Restore it or empty the trash first.",
-                current.sku
-            )));
+            return Err(in_trash(&current));
         }
         if !same_fields(&current, fields) {
             update_in(w, id, current.version, fields)?;
         }
     }
     Ok(())
+}
+
+/// Why an import can't bring a variant in the trash up to date.
+pub(crate) fn in_trash(variant: &Variant) -> Error {
+    Error::refused(format!(
+        "The variant {} is in the trash. Restore it or empty the trash first.",
+        variant.sku
+    ))
 }
 
 /// Gives the variant with `sku` one of its product's photos (an import's variant image, once

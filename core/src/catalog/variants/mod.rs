@@ -11,7 +11,9 @@ mod edit;
 use edit::apply_bulk;
 pub(crate) use edit::{bulk_write, combinations_to_add, generated_fields, BulkWrite};
 
-pub(crate) use bulk::{holder_outside, import_into, insert_with_options, same_fields, sku_for_import};
+pub(crate) use bulk::{
+    holder_outside, import_into, in_trash, insert_with_options, same_fields, sku_for_import,
+};
 
 use super::{options, products, Catalog, ChangeKind, Entity, ProductId, Write};
 use crate::error::{Error, Result};

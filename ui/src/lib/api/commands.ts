@@ -228,8 +228,9 @@ export const commands = {
     return call('preview_csv', { path, format });
   },
   /**
-   * Imports a picked CSV file: all or nothing unless `skip_bad_rows`; `dry_run` only reports.
-   * Skipping bad rows, it takes the writer one batch at a time, so edits save meanwhile.
+   * Imports a picked CSV file into the catalog the window shows: all or nothing unless
+   * `skip_bad_rows`; `dry_run` only reports. Skipping bad rows, it takes a library's writer
+   * one batch at a time, so edits save meanwhile (a team server's rows stay open to others).
    */
   importCsv(path: string, options: CsvImportArgs, onProgress: (progress: Progress) => void): RunningJob<CsvImportReport> {
     return startJob('import_csv', { path, options }, onProgress, (jobId) => commands.cancelJob(jobId));
