@@ -11,22 +11,24 @@
 //! through `remember_csv_mapping` (migration 0009), which staff may call too.
 
 use super::categories::ensure_path_in;
-use super::products::{insert_product, product_in, update_in, TeamCatalog};
+use super::products::{self, insert_product, product_in, update_in, TeamCatalog};
 use super::push::SERVER_DEFAULT_CURRENCY;
 use super::variants;
 use crate::catalog::categories::CategoryId;
 use crate::catalog::products::{AsFields, ProductFields};
+use crate::catalog::variants::VariantFields;
 use crate::catalog::{ChangeKind, ProductId};
 use crate::csv_import::destination::{in_savepoint, Destination, ImportRows, Savepoint, Written};
-use crate::csv_import::upsert::Pending;
+use crate::csv_import::upsert::{Existing, Pending};
 use crate::csv_import::{remembered, Columns, Field};
 use crate::error::{Error, Result};
 use crate::images;
 use crate::job::{Job, JobReport};
-use postgres::{GenericClient, Transaction};
+use postgres::{GenericClient, Statement, Transaction};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+const PLAN_ONCE: &str = "SET LOCAL plan_cache_mode = auto";
 const SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 const REMEMBER: &str = "SELECT remember_csv_mapping($1, $2)";
 const MINOR_UNITS: &str = "SELECT code, minor_units FROM currencies";
@@ -73,10 +75,15 @@ impl Destination for &mut TeamCatalog {
 
     fn transaction(&mut self, f: &mut dyn FnMut(&mut dyn ImportRows) -> Result<()>) -> Result<()> {
         let mut tx = self.client().transaction()?;
+        // The same few statements run thousands of times here, each for a row or a batch,
+        // and plan as well for one value as another: planned once, not on each run (the
+        // connection plans each search for its own values, `server::connect`).
+        tx.batch_execute(PLAN_ONCE)?;
         // An Err drops the transaction, which rolls it back.
         f(&mut ServerRows {
             tx: &mut tx,
             categories: HashMap::new(),
+            statements: HashMap::new(),
         })?;
         tx.commit()?;
         Ok(())
@@ -121,13 +128,27 @@ struct ServerRows<'a, 'c> {
     /// The category paths found or made so far (a file names a few, over and over),
     /// forgotten when a savepoint is undone (it may have made one).
     categories: HashMap<String, CategoryId>,
+    /// The lookups each row makes, prepared once: a statement prepared for each call is a
+    /// second round trip to the server.
+    statements: HashMap<&'static str, Statement>,
 }
 
 impl ServerRows<'_, '_> {
-    fn product_by(&mut self, statement: &str, key: &str) -> Result<Option<AsFields>> {
+    /// `sql` prepared once for this transaction.
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.tx.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn product_by(&mut self, sql: &'static str, key: &str) -> Result<Option<AsFields>> {
+        let statement = self.prepared(sql)?;
         let Some(id) = self
             .tx
-            .query_opt(statement, &[&key])?
+            .query_opt(&statement, &[&key])?
             .map(|r| r.get::<_, ProductId>(0))
         else {
             return Ok(None);
@@ -135,8 +156,83 @@ impl ServerRows<'_, '_> {
         Ok(Some(product_in(self.tx, id)?.into()))
     }
 
-    /// One checked product: the product itself (an update only from the version the
-    /// import read), then its options and variants.
+    /// Writes `rows` with `many`, all at once, in a savepoint; when the server refuses
+    /// that, each on its own, so a refusal is said for its own line and its neighbours are
+    /// written (as a library's batches do).
+    fn at_once_or_one_by_one(
+        &mut self,
+        rows: &[&Pending],
+        many: impl FnOnce(&mut Self, &[&Pending]) -> Result<Vec<ProductId>>,
+    ) -> Result<Written> {
+        if rows.is_empty() {
+            return Ok(Written::new());
+        }
+        match in_savepoint(self, |s| many(s, rows)) {
+            Ok(ids) => Ok(rows.iter().zip(ids).map(|(p, id)| (p.line, Ok(id))).collect()),
+            Err(gone @ Error::Storage(_)) => Err(gone),
+            Err(_) => Ok(rows
+                .iter()
+                .map(|p| (p.line, in_savepoint(self, |s| s.write_one(p))))
+                .collect()),
+        }
+    }
+
+    /// New products in a few statements: the products, their tags, their options and their
+    /// variants. A product with variants goes in with no stock, so declaring its options
+    /// changes nothing and its variants' statement rolls it up once.
+    fn insert_many(&mut self, rows: &[&Pending], default_currency: &str) -> Result<Vec<ProductId>> {
+        let owner = products::person(self.tx)?;
+        let fields: Vec<ProductFields> = rows.iter().map(|p| as_inserted(p)).collect();
+        let batch: Vec<&ProductFields> = fields.iter().collect();
+        let ids = products::insert_many(self.tx, &batch, default_currency, owner)?;
+        let tags: Vec<(ProductId, &[String])> = ids
+            .iter()
+            .zip(rows)
+            .map(|(id, p)| (*id, p.fields.tags.as_slice()))
+            .collect();
+        products::add_tags_many(self.tx, &tags)?;
+        let planned: Vec<(ProductId, &[String], &[VariantFields])> = ids
+            .iter()
+            .zip(rows)
+            .filter_map(|(id, p)| {
+                p.plan
+                    .as_ref()
+                    .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
+            })
+            .collect();
+        variants::insert_with_options(self.tx, &planned)?;
+        Ok(ids)
+    }
+
+    /// Updated products in one statement, each only from the version the import read, then
+    /// the tags the file adds, then each one's options and variants.
+    fn update_many(&mut self, rows: &[&Pending]) -> Result<Vec<ProductId>> {
+        let existing: Vec<&Existing> = rows.iter().filter_map(|p| p.existing.as_ref()).collect();
+        let updates: Vec<(ProductId, &ProductFields)> = existing
+            .iter()
+            .zip(rows)
+            .map(|(e, p)| (e.id, &p.fields))
+            .collect();
+        let versions: Vec<i64> = existing.iter().map(|e| e.version).collect();
+        products::update_many(self.tx, &updates, &versions)?;
+        let new_tags: Vec<(ProductId, Vec<String>)> = existing
+            .iter()
+            .zip(rows)
+            .map(|(e, p)| (e.id, p.new_tags()))
+            .collect();
+        let links: Vec<(ProductId, &[String])> = new_tags.iter().map(|(id, t)| (*id, t.as_slice())).collect();
+        products::add_tags_many(self.tx, &links)?;
+        for (e, p) in existing.iter().zip(rows) {
+            if let Some(plan) = &p.plan {
+                variants::import_into(self.tx, e.id, &plan.names, &plan.variants)?;
+            }
+        }
+        Ok(existing.iter().map(|e| e.id).collect())
+    }
+
+    /// One checked product on its own, with the editor's statements and friendly checks:
+    /// the product (an update only from the version the import read), then its options and
+    /// variants.
     fn write_one(&mut self, pending: &Pending) -> Result<ProductId> {
         match &pending.existing {
             Some(existing) => {
@@ -148,21 +244,26 @@ impl ServerRows<'_, '_> {
                 Ok(existing.id)
             }
             None => {
-                let Some(plan) = &pending.plan else {
-                    return insert_product(self.tx, &pending.fields);
-                };
-                // In with no stock: declaring its options then rolls it up to what it has
-                // (no variants, no stock) and changes nothing, and its variants' one
-                // statement rolls it up once to theirs.
-                let fields = ProductFields {
-                    stock: 0,
-                    ..pending.fields.clone()
-                };
-                let id = insert_product(self.tx, &fields)?;
-                variants::import_new(self.tx, id, &plan.names, &plan.variants)?;
+                let id = insert_product(self.tx, &as_inserted(pending))?;
+                if let Some(plan) = &pending.plan {
+                    variants::insert_with_options(self.tx, &[(id, &plan.names, &plan.variants)])?;
+                }
                 Ok(id)
             }
         }
+    }
+}
+
+/// A new product as it is inserted: one with variants with no stock yet (see
+/// `ServerRows::insert_many`).
+fn as_inserted(pending: &Pending) -> ProductFields {
+    ProductFields {
+        stock: if pending.plan.is_some() {
+            0
+        } else {
+            pending.fields.stock
+        },
+        ..pending.fields.clone()
     }
 }
 
@@ -188,9 +289,10 @@ impl ImportRows for ServerRows<'_, '_> {
     }
 
     fn sku_holder_outside(&mut self, sku: &str, product: Option<ProductId>) -> Result<Option<String>> {
+        let statement = self.prepared(HOLDER_OUTSIDE)?;
         Ok(self
             .tx
-            .query_opt(HOLDER_OUTSIDE, &[&sku, &product])?
+            .query_opt(&statement, &[&sku, &product])?
             .map(|r| r.get(0)))
     }
 
@@ -218,12 +320,10 @@ impl ImportRows for ServerRows<'_, '_> {
         Ok(())
     }
 
-    fn write(&mut self, new: &[&Pending], updates: &[&Pending], _default_currency: &str) -> Result<Written> {
-        let mut written = Written::with_capacity(new.len() + updates.len());
-        for pending in new.iter().chain(updates) {
-            let result = in_savepoint(self, |rows| rows.write_one(pending));
-            written.insert(pending.line, result);
-        }
+    fn write(&mut self, new: &[&Pending], updates: &[&Pending], default_currency: &str) -> Result<Written> {
+        let mut written =
+            self.at_once_or_one_by_one(new, |rows, new| rows.insert_many(new, default_currency))?;
+        written.extend(self.at_once_or_one_by_one(updates, ServerRows::update_many)?);
         Ok(written)
     }
 

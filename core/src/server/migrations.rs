@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_person_active.sql"),
     migration!(8, "0008_history_and_taxonomy.sql"),
     migration!(9, "0009_csv_mappings.sql"),
+    migration!(10, "0010_linear_statement_triggers.sql"),
 ];
 
 /// The server schema version this build of the app writes.

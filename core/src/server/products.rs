@@ -68,6 +68,36 @@ const DETACH_OTHER_TAGS: &str = "DELETE FROM product_tags WHERE product_id = $1
 const ADD_TAGS: &str = "INSERT INTO tags (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING";
 const ATTACH_TAGS: &str = "INSERT INTO product_tags (product_id, tag_id)
   SELECT $1, id FROM tags WHERE name = ANY ($2::text[]::citext[]) ON CONFLICT DO NOTHING";
+/// Many products' tags, from a JSON array of `{product_id, tag}`.
+const ATTACH_MANY: &str = "INSERT INTO product_tags (product_id, tag_id)
+  SELECT l.product_id, t.id FROM json_to_recordset($1::json) AS l(product_id bigint, tag text)
+  JOIN tags AS t ON t.name = l.tag::citext
+  ON CONFLICT DO NOTHING";
+/// Many products from a JSON array of rows (`catalog::products::insert_json`), then the owner.
+const INSERT_MANY: &str = "INSERT INTO products
+    (sku, name, description, price_minor, currency, stock, status, category_id, barcode,
+     vendor, product_type, handle, compare_at_minor, cost_minor, weight_grams, owner_id)
+  SELECT r.sku, r.name, r.description, r.price_minor, r.currency, r.stock, r.status,
+    r.category_id, r.barcode, r.vendor, r.product_type, r.handle, r.compare_at_minor,
+    r.cost_minor, r.weight_grams, $2
+  FROM json_to_recordset($1::json) AS r(sku text, name text, description text,
+    price_minor bigint, currency text, stock bigint, status text, category_id bigint,
+    barcode text, vendor text, product_type text, handle text, compare_at_minor bigint,
+    cost_minor bigint, weight_grams bigint)
+  RETURNING id, sku::text";
+/// Many live products rewritten from a JSON array of rows (`catalog::products::update_json`
+/// with each one's `version`), each only from that version.
+const UPDATE_MANY: &str = "UPDATE products AS p SET sku = r.sku, name = r.name,
+    description = r.description, price_minor = r.price_minor, currency = r.currency,
+    stock = r.stock, status = r.status, category_id = r.category_id, barcode = r.barcode,
+    vendor = r.vendor, product_type = r.product_type, handle = r.handle,
+    compare_at_minor = r.compare_at_minor, cost_minor = r.cost_minor,
+    weight_grams = r.weight_grams, version = p.version + 1, updated_at = now()
+  FROM json_to_recordset($1::json) AS r(id bigint, version bigint, sku text, name text,
+    description text, price_minor bigint, currency text, stock bigint, status text,
+    category_id bigint, barcode text, vendor text, product_type text, handle text,
+    compare_at_minor bigint, cost_minor bigint, weight_grams bigint)
+  WHERE p.id = r.id AND p.version = r.version AND p.deleted_at IS NULL";
 const DETACH_TAG: &str = "DELETE FROM product_tags WHERE product_id = $1
   AND tag_id IN (SELECT id FROM tags WHERE name = $2::citext)";
 
@@ -198,6 +228,71 @@ fn check_references(
     Ok(())
 }
 
+/// The login's person, who owns the products they add.
+pub(crate) fn person(client: &mut impl GenericClient) -> Result<i64> {
+    client
+        .query_opt(PERSON, &[])?
+        .map(|r| r.get(0))
+        .ok_or_else(not_a_person)
+}
+
+/// New products from tidied fields in one statement, owned by `owner`, as a library's bulk
+/// insert (`catalog::products::insert_rows`, whose JSON rows it reads); their ids in `batch`
+/// order. The friendly checks are left to the server's rules: a caller that wants a
+/// refusal in words writes the products one by one instead.
+pub(crate) fn insert_many(
+    client: &mut impl GenericClient,
+    batch: &[&ProductFields],
+    default_currency: &str,
+    owner: i64,
+) -> Result<Vec<ProductId>> {
+    let rows = serde_json::Value::from(products::insert_json(batch, default_currency));
+    let returned = client
+        .query(INSERT_MANY, &[&rows, &owner])?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    products::ids_in_order(batch, returned)
+}
+
+/// Rewrites live products from tidied fields in one statement, each only from its version
+/// in `versions`, as a library's bulk update (`catalog::products::update_rows`); a product
+/// someone saved, trashed or deleted meanwhile refuses the whole call. Tags are the
+/// caller's.
+pub(crate) fn update_many(
+    client: &mut impl GenericClient,
+    rows: &[(ProductId, &ProductFields)],
+    versions: &[i64],
+) -> Result<()> {
+    let mut json = products::update_json(rows);
+    for (row, version) in json.iter_mut().zip(versions) {
+        row["version"] = (*version).into();
+    }
+    if client.execute(UPDATE_MANY, &[&serde_json::Value::from(json)])? as usize != rows.len() {
+        return Err(products::gone_meanwhile());
+    }
+    Ok(())
+}
+
+/// Gives each product the tags named with it as well as those it has (names tidied).
+pub(crate) fn add_tags_many(client: &mut impl GenericClient, links: &[(ProductId, &[String])]) -> Result<()> {
+    let names: Vec<&String> = links.iter().flat_map(|(_, names)| names.iter()).collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = links
+        .iter()
+        .flat_map(|(id, names)| {
+            names
+                .iter()
+                .map(move |tag| serde_json::json!({"product_id": id, "tag": tag}))
+        })
+        .collect();
+    client.execute(ADD_TAGS, &[&names])?;
+    client.execute(ATTACH_MANY, &[&serde_json::Value::from(rows)])?;
+    Ok(())
+}
+
 /// Gives the product exactly `names` (tidied) as its tags.
 fn set_tags(client: &mut impl GenericClient, id: ProductId, names: &[String]) -> Result<()> {
     client.execute(DETACH_OTHER_TAGS, &[&id, &names])?;
@@ -221,10 +316,7 @@ pub(crate) fn remove_tag(client: &mut impl GenericClient, id: ProductId, name: &
 /// transaction).
 pub(crate) fn insert_product(client: &mut impl GenericClient, fields: &ProductFields) -> Result<ProductId> {
     check_references(client, fields, None)?;
-    let owner: i64 = client
-        .query_opt(PERSON, &[])?
-        .map(|r| r.get(0))
-        .ok_or_else(not_a_person)?;
+    let owner = person(client)?;
     let currency = match &fields.currency {
         Some(code) => code.clone(),
         None => client
@@ -236,7 +328,7 @@ pub(crate) fn insert_product(client: &mut impl GenericClient, fields: &ProductFi
     params.push(&owner);
     let id: i64 = client.query_one(INSERT, &params)?.get(0);
     if !fields.tags.is_empty() {
-        set_tags(client, id, &fields.tags)?;
+        add_tags(client, id, &fields.tags)?;
     }
     Ok(id)
 }

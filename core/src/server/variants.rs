@@ -13,8 +13,8 @@ use super::products::product_in;
 use crate::catalog::options::{self, OptionsChange};
 use crate::catalog::products::{self, Product};
 use crate::catalog::variants::{
-    bulk_write, check_in, combinations_to_add, generated_fields, in_trash, same_fields, stale_edit,
-    BulkWrite, OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId, VariantRows,
+    bulk_write, check_in, combinations_to_add, generated_fields, in_trash, insert_json, same_fields,
+    stale_edit, BulkWrite, OptionValues, Variant, VariantBulkEdit, VariantFields, VariantId, VariantRows,
 };
 use crate::catalog::ProductId;
 use crate::error::{Error, Result};
@@ -49,17 +49,18 @@ const NEXT_POSITION: &str = "SELECT coalesce(max(position) + 1, 0) FROM variants
 const INSERT: &str = "INSERT INTO variants (sku, option1, option2, option3, price_minor,
     compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256, product_id, position)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
-/// A new product's variants in one statement, their fields as arrays in the order of
-/// `INSERT`'s, then the product; positions from 0 in the arrays' order.
-const INSERT_MANY: &str = "INSERT INTO variants (sku, option1, option2, option3, price_minor,
-    compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256, product_id, position)
-  SELECT v.sku, v.option1, v.option2, v.option3, v.price_minor, v.compare_at_minor, v.cost_minor,
-    v.stock, v.barcode, v.weight_grams, v.image_sha256, $12, v.n - 1
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[],
-      $7::bigint[], $8::bigint[], $9::text[], $10::bigint[], $11::text[])
-    WITH ORDINALITY AS v(sku, option1, option2, option3, price_minor, compare_at_minor,
-      cost_minor, stock, barcode, weight_grams, image_sha256, n)
-  ORDER BY v.n";
+/// New products' options and variants, each in one statement, from JSON arrays of rows in
+/// the shape a library's bulk insert reads (`catalog::variants::insert_json`).
+const ADD_OPTIONS_MANY: &str = "INSERT INTO product_options (product_id, position, name)
+  SELECT o.product_id, o.position, o.name
+  FROM json_to_recordset($1::json) AS o(product_id bigint, position integer, name text)";
+const INSERT_MANY: &str = "INSERT INTO variants (product_id, sku, position, option1, option2, option3,
+    price_minor, compare_at_minor, cost_minor, stock, barcode, weight_grams, image_sha256)
+  SELECT v.product_id, v.sku, v.position, v.option1, v.option2, v.option3, v.price_minor,
+    v.compare_at_minor, v.cost_minor, v.stock, v.barcode, v.weight_grams, v.image_sha256
+  FROM json_to_recordset($1::json) AS v(product_id bigint, sku text, position integer,
+    option1 text, option2 text, option3 text, price_minor bigint, compare_at_minor bigint,
+    cost_minor bigint, stock bigint, barcode text, weight_grams bigint, image_sha256 text)";
 /// The fields are $1 to $11 (`field_params`), then the variant.
 const UPDATE: &str = "UPDATE variants SET sku = $1, option1 = $2, option2 = $3, option3 = $4,
     price_minor = $5, compare_at_minor = $6, cost_minor = $7, stock = $8, barcode = $9,
@@ -280,39 +281,29 @@ fn update_in(
     Ok(())
 }
 
-/// A new product's options and variants, as an import checked them (`csv_import::offers`),
-/// as a library's import writes them (`catalog::variants::insert_with_options`): the
-/// variants in one statement, so the product is rolled up once for all of them. The
-/// server's rules check every row again.
-pub(crate) fn import_new(
+/// New products' options and variants, as an import checked them (`csv_import::offers`),
+/// as a library's import writes them (`catalog::variants::insert_with_options`): all their
+/// options in one statement, then all their variants in one, so each product is rolled up
+/// once for all of them. The server's rules check every row again.
+pub(crate) fn insert_with_options(
     tx: &mut Transaction<'_>,
-    product_id: ProductId,
-    names: &[String],
-    variants: &[VariantFields],
+    products: &[(ProductId, &[String], &[VariantFields])],
 ) -> Result<()> {
-    declare(tx, product_id, names)?;
-    let text = |f: fn(&VariantFields) -> &Option<String>| variants.iter().map(f).collect::<Vec<_>>();
-    let amount = |f: fn(&VariantFields) -> Option<i64>| variants.iter().map(f).collect::<Vec<_>>();
-    let skus: Vec<&str> = variants.iter().map(|v| v.sku.as_str()).collect();
-    let prices: Vec<i64> = variants.iter().map(|v| v.price_minor).collect();
-    let stocks: Vec<i64> = variants.iter().map(|v| v.stock).collect();
-    tx.execute(
-        INSERT_MANY,
-        &[
-            &skus,
-            &text(|v| &v.option1),
-            &text(|v| &v.option2),
-            &text(|v| &v.option3),
-            &prices,
-            &amount(|v| v.compare_at_minor),
-            &amount(|v| v.cost_minor),
-            &stocks,
-            &text(|v| &v.barcode),
-            &amount(|v| v.weight_grams),
-            &text(|v| &v.image_sha256),
-            &product_id,
-        ],
-    )?;
+    if products.is_empty() {
+        return Ok(());
+    }
+    let options: Vec<serde_json::Value> = products
+        .iter()
+        .flat_map(|(id, names, _)| {
+            (1..).zip(names.iter()).map(move |(position, name)| {
+                serde_json::json!({"product_id": id, "position": position, "name": name})
+            })
+        })
+        .collect();
+    tx.execute(ADD_OPTIONS_MANY, &[&serde_json::Value::from(options)])?;
+    let variants: Vec<(ProductId, &[VariantFields])> = products.iter().map(|(id, _, v)| (*id, *v)).collect();
+    let rows = serde_json::Value::from(insert_json(&variants));
+    tx.execute(INSERT_MANY, &[&rows])?;
     Ok(())
 }
 

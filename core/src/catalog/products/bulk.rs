@@ -36,7 +36,23 @@ pub(crate) fn insert_rows(
     batch: &[&ProductFields],
     default_currency: &str,
 ) -> Result<Vec<ProductId>> {
-    let rows: Vec<serde_json::Value> = batch
+    let json = serde_json::to_string(&insert_json(batch, default_currency))?;
+    let owner = w.actor();
+    let mut returned = Vec::with_capacity(batch.len());
+    {
+        let mut stmt = w.tx().prepare_cached(INSERT_MANY)?;
+        let mut rows = stmt.query((json, owner))?;
+        while let Some(row) = rows.next()? {
+            returned.push((row.get::<_, ProductId>(0)?, row.get::<_, String>(1)?));
+        }
+    }
+    ids_in_order(batch, returned)
+}
+
+/// Products to insert as the rows of a JSON array, the shape both engines' bulk inserts
+/// read (a product without a currency takes `default_currency`).
+pub(crate) fn insert_json(batch: &[&ProductFields], default_currency: &str) -> Vec<serde_json::Value> {
+    batch
         .iter()
         .map(|f| {
             serde_json::json!({
@@ -49,26 +65,23 @@ pub(crate) fn insert_rows(
                 "cost_minor": f.shop.cost_minor, "weight_grams": f.shop.weight_grams,
             })
         })
+        .collect()
+}
+
+/// The ids a bulk insert returned with their SKUs, in `batch` order.
+pub(crate) fn ids_in_order(
+    batch: &[&ProductFields],
+    returned: Vec<(ProductId, String)>,
+) -> Result<Vec<ProductId>> {
+    let by_sku: std::collections::HashMap<String, ProductId> = returned
+        .into_iter()
+        .map(|(id, sku)| (sku.to_ascii_lowercase(), id))
         .collect();
-    let json = serde_json::to_string(&rows)?;
-    let owner = w.actor();
-    let mut by_sku = std::collections::HashMap::with_capacity(batch.len());
-    {
-        let mut stmt = w.tx().prepare_cached(INSERT_MANY)?;
-        let mut returned = stmt.query((json, owner))?;
-        while let Some(row) = returned.next()? {
-            by_sku.insert(
-                row.get::<_, String>(1)?.to_ascii_lowercase(),
-                row.get::<_, ProductId>(0)?,
-            );
-        }
-    }
-    let ids = batch
+    batch
         .iter()
         .map(|f| by_sku.get(&f.sku.to_ascii_lowercase()).copied())
         .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| Error::Internal("a bulk insert returned fewer rows than it was given".into()))?;
-    Ok(ids)
+        .ok_or_else(|| Error::Internal("a bulk insert returned fewer rows than it was given".into()))
 }
 
 /// Existing products rewritten from a JSON array of rows, in one statement (the search
@@ -88,8 +101,20 @@ const UPDATE_MANY: &str = "UPDATE products SET sku = j.value ->> 'sku', name = j
 /// statement; a product in the trash, or one that is gone, fails the whole call. Tags are
 /// left to the caller.
 pub(crate) fn update_rows(w: &mut Write<'_>, rows: &[(ProductId, &ProductFields)]) -> Result<()> {
-    let json: Vec<serde_json::Value> = rows
-        .iter()
+    let changed = w
+        .tx()
+        .prepare_cached(UPDATE_MANY)?
+        .execute([serde_json::to_string(&update_json(rows))?])?;
+    if changed != rows.len() {
+        return Err(gone_meanwhile());
+    }
+    Ok(())
+}
+
+/// Products to rewrite as the rows of a JSON array, each with its `id`: the shape both
+/// engines' bulk updates read.
+pub(crate) fn update_json(rows: &[(ProductId, &ProductFields)]) -> Vec<serde_json::Value> {
+    rows.iter()
         .map(|(id, f)| {
             serde_json::json!({
                 "id": id, "sku": f.sku, "name": f.name, "description": f.description,
@@ -100,17 +125,12 @@ pub(crate) fn update_rows(w: &mut Write<'_>, rows: &[(ProductId, &ProductFields)
                 "cost_minor": f.shop.cost_minor, "weight_grams": f.shop.weight_grams,
             })
         })
-        .collect();
-    let changed = w
-        .tx()
-        .prepare_cached(UPDATE_MANY)?
-        .execute([serde_json::to_string(&json)?])?;
-    if changed != rows.len() {
-        return Err(Error::refused(
-            "A product this import updates was moved to the trash or deleted meanwhile.",
-        ));
-    }
-    Ok(())
+        .collect()
+}
+
+/// A bulk update found fewer products than it was given.
+pub(crate) fn gone_meanwhile() -> Error {
+    Error::refused("A product this import updates was moved to the trash or deleted meanwhile.")
 }
 
 impl Catalog {

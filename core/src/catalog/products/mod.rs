@@ -11,7 +11,9 @@ mod read;
 mod write;
 
 pub use bulk::BulkEdit;
-pub(crate) use bulk::{bulk_step, insert_rows, update_rows, BulkStep};
+pub(crate) use bulk::{
+    bulk_step, gone_meanwhile, ids_in_order, insert_json, insert_rows, update_json, update_rows, BulkStep,
+};
 pub use page::{list, Cursor, CursorValue, Page, ProductQuery, SortKey};
 pub(crate) use page::{page_limit, page_of, start_cursor};
 pub use read::{

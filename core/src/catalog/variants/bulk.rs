@@ -86,7 +86,19 @@ pub(crate) fn insert_with_options(
 /// The variants of many new products at once, fields tidied and checked, options already
 /// declared: one statement, all or none.
 fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) -> Result<()> {
-    let rows: Vec<serde_json::Value> = products
+    let rows = insert_json(products);
+    if !rows.is_empty() {
+        w.tx()
+            .prepare_cached(INSERT_MANY)?
+            .execute([serde_json::to_string(&rows)?])?;
+    }
+    Ok(())
+}
+
+/// Many products' variants as the rows of a JSON array, positions from 0 in each product's
+/// order: the shape both engines' bulk inserts read.
+pub(crate) fn insert_json(products: &[(ProductId, &[VariantFields])]) -> Vec<serde_json::Value> {
+    products
         .iter()
         .flat_map(|(id, variants)| {
             (0i64..).zip(variants.iter()).map(move |(position, f)| {
@@ -99,13 +111,7 @@ fn insert_many(w: &mut Write<'_>, products: &[(ProductId, &[VariantFields])]) ->
                 })
             })
         })
-        .collect();
-    if !rows.is_empty() {
-        w.tx()
-            .prepare_cached(INSERT_MANY)?
-            .execute([serde_json::to_string(&rows)?])?;
-    }
-    Ok(())
+        .collect()
 }
 
 /// Brings a product's options and variants to what an import file says: the options are

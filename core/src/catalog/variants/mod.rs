@@ -12,7 +12,7 @@ use edit::apply_bulk;
 pub(crate) use edit::{bulk_write, combinations_to_add, generated_fields, BulkWrite};
 
 pub(crate) use bulk::{
-    holder_outside, import_into, in_trash, insert_with_options, same_fields, sku_for_import,
+    holder_outside, import_into, in_trash, insert_json, insert_with_options, same_fields, sku_for_import,
 };
 
 use super::{options, products, Catalog, ChangeKind, Entity, ProductId, Write};
