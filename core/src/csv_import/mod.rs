@@ -8,7 +8,8 @@
 //! every problem written to a report file), and dry run (everything done inside a
 //! transaction that is then rolled back, so the report is exactly what an import would do).
 //! Cancelling leaves whole products only: the open transaction is rolled back. Rows are
-//! checked one by one and their products written in batches (see `batch`).
+//! checked one by one and their products written in batches (see `batch`), into a library
+//! or a team catalog alike (see `destination`).
 
 mod batch;
 mod cells;
@@ -29,9 +30,7 @@ mod text;
 pub(crate) mod upsert;
 mod woocommerce;
 
-pub use destination::Destination;
 pub use layout::{CsvFormat, Field, Layout, Mapping, ALL_FIELDS};
-pub use library::ToLibrary;
 pub use preview::{preview, Columns, CsvPreview};
 
 use crate::catalog::WriterAccess;
@@ -39,6 +38,8 @@ use crate::error::{Error, Result};
 use crate::export::neutralise;
 use crate::job::{Job, Progress};
 use batch::Batch;
+use destination::Destination;
+use library::ToLibrary;
 use rows::Rows;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -1,17 +1,21 @@
 //! A team catalog's side of a CSV import (issue 14). The file is read, checked and reported
 //! by `csv_import` exactly as for a library; here is only how the server answers and
-//! writes. Each product is written in a savepoint of its own, with the editor's statements
-//! (`products::insert_product`, `products::update_in`, `variants::import_into`), so a row
-//! the server refuses (a rule, or someone else's save meanwhile) is that row's refusal and
-//! leaves nothing behind, and its neighbours are written. The transactions are the
-//! import's: all or nothing, or a batch at a time when skipping bad rows.
+//! writes. A batch of checked products is written in a few statements (the products, their
+//! tags, their options, their variants), as a library writes its batches and from the same
+//! JSON rows, so the server's statement triggers (search, roll-ups, the SKU register) run
+//! once for the batch. When the server refuses the batch, its products are written one by
+//! one with the editor's statements and friendly checks (`products::insert_product`,
+//! `products::update_in`, `variants::import_into`), each in a savepoint, so a row the
+//! server refuses (a rule, or someone else's save meanwhile) is that row's refusal, leaves
+//! nothing behind, and its neighbours are written. The transactions are the import's: all
+//! or nothing, or a batch at a time when skipping bad rows.
 //!
 //! The login acts: the server's triggers record each change with it and tell every open
 //! window. The columns a person maps by hand are remembered in the server's settings
 //! through `remember_csv_mapping` (migration 0009), which staff may call too.
 
 use super::categories::ensure_path_in;
-use super::products::{self, insert_product, product_in, update_in, TeamCatalog};
+use super::products::{self, insert_product, product_in, update_in, TeamCatalog, ID_BY_SKU};
 use super::push::SERVER_DEFAULT_CURRENCY;
 use super::variants;
 use crate::catalog::categories::CategoryId;
@@ -32,7 +36,6 @@ const PLAN_ONCE: &str = "SET LOCAL plan_cache_mode = auto";
 const SETTING: &str = "SELECT value FROM settings WHERE key = $1";
 const REMEMBER: &str = "SELECT remember_csv_mapping($1, $2)";
 const MINOR_UNITS: &str = "SELECT code, minor_units FROM currencies";
-const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
 const ID_BY_HANDLE: &str = "SELECT id FROM products WHERE handle = $1::citext";
 /// Who holds a SKU outside a product (`$2`, none when NULL): another product, or another
 /// product's variant.

@@ -28,7 +28,7 @@ use postgres::{Client, GenericClient, Transaction};
 use std::path::{Path, PathBuf};
 
 const PRODUCT: &str = "SELECT product_json($1)";
-const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
+pub(crate) const ID_BY_SKU: &str = "SELECT id FROM products WHERE sku = $1::citext";
 /// The person the login is (`users.username`), for the owner of a new product.
 const PERSON: &str = "SELECT id FROM users WHERE username = session_user AND is_active = 1";
 /// Who holds a SKU: a product, or the product whose variant it is.
