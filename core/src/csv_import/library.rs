@@ -18,7 +18,7 @@ use super::destination::{Destination, ImportRows, Savepoint, Written};
 use super::layout::Field;
 use super::preview::Columns;
 use super::remembered;
-use super::upsert::Pending;
+use super::upsert::{self, Pending};
 use crate::catalog::categories::{self, CategoryId};
 use crate::catalog::products::{self, AsFields, ProductFields};
 use crate::catalog::{search, settings, tags, variants, ChangeKind, Entity, ProductId, Write, WriterAccess};
@@ -181,22 +181,8 @@ fn insert_many(w: &mut Write<'_>, rows: &[&Pending], default_currency: &str) -> 
     in_savepoint(w, |w| {
         let fields: Vec<&ProductFields> = rows.iter().map(|p| &p.fields).collect();
         let ids = products::insert_rows(w, &fields, default_currency)?;
-        let links: Vec<(ProductId, &[String])> = ids
-            .iter()
-            .zip(rows)
-            .map(|(id, p)| (*id, p.fields.tags.as_slice()))
-            .collect();
-        tags::attach_many(w, &links)?;
-        let planned: Vec<(ProductId, &[String], &[variants::VariantFields])> = ids
-            .iter()
-            .zip(rows)
-            .filter_map(|(id, p)| {
-                p.plan
-                    .as_ref()
-                    .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
-            })
-            .collect();
-        variants::insert_with_options(w, &planned)?;
+        tags::attach_many(w, &upsert::tags_of(&ids, rows))?;
+        variants::insert_with_options(w, &upsert::plans_of(&ids, rows))?;
         Ok(ids)
     })
 }
@@ -218,21 +204,18 @@ fn write_updates(w: &mut Write<'_>, rows: &[&Pending]) -> Result<Written> {
 
 fn update_many(w: &mut Write<'_>, rows: &[&Pending]) -> Result<()> {
     in_savepoint(w, |w| {
-        let updates: Vec<(ProductId, &ProductFields)> = rows
+        let ids: Vec<ProductId> = rows
             .iter()
-            .filter_map(|p| p.existing.as_ref().map(|e| (e.id, &p.fields)))
+            .filter_map(|p| p.existing.as_ref().map(|e| e.id))
             .collect();
+        let updates: Vec<(ProductId, &ProductFields)> =
+            ids.iter().zip(rows).map(|(id, p)| (*id, &p.fields)).collect();
         products::update_rows(w, &updates)?;
-        let new_tags: Vec<(ProductId, Vec<String>)> = rows
-            .iter()
-            .filter_map(|p| p.existing.as_ref().map(|e| (e.id, p.new_tags())))
-            .collect();
+        let new_tags = upsert::added_tags(rows);
         let links: Vec<(ProductId, &[String])> = new_tags.iter().map(|(id, t)| (*id, t.as_slice())).collect();
         tags::attach_many(w, &links)?;
-        for p in rows {
-            if let (Some(existing), Some(plan)) = (&p.existing, &p.plan) {
-                variants::import_into(w, existing.id, &plan.names, &plan.variants)?;
-            }
+        for (id, names, plan) in upsert::plans_of(&ids, rows) {
+            variants::import_into(w, id, names, plan)?;
         }
         Ok(())
     })

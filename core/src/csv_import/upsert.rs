@@ -130,6 +130,37 @@ impl Pending {
     }
 }
 
+/// New products' tags, by the ids they were written with (in `rows` order).
+pub fn tags_of<'a>(ids: &[ProductId], rows: &[&'a Pending]) -> Vec<(ProductId, &'a [String])> {
+    ids.iter()
+        .zip(rows)
+        .map(|(id, p)| (*id, p.fields.tags.as_slice()))
+        .collect()
+}
+
+/// The tags a file adds to the products it updates, by their ids.
+pub fn added_tags(rows: &[&Pending]) -> Vec<(ProductId, Vec<String>)> {
+    rows.iter()
+        .filter_map(|p| p.existing.as_ref().map(|e| (e.id, p.new_tags())))
+        .collect()
+}
+
+/// The options and variants of the products among `rows` that sell through them, by the ids
+/// they were written with.
+pub fn plans_of<'a>(
+    ids: &[ProductId],
+    rows: &[&'a Pending],
+) -> Vec<(ProductId, &'a [String], &'a [variants::VariantFields])> {
+    ids.iter()
+        .zip(rows)
+        .filter_map(|(id, p)| {
+            p.plan
+                .as_ref()
+                .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
+        })
+        .collect()
+}
+
 /// The SKUs a draft will hold, folded as the catalog compares SKUs (`COLLATE NOCASE`): two
 /// rows sharing one must not be in one batch, the second has to see the first.
 pub fn sku_keys(draft: &Draft, shop: bool) -> Vec<String> {

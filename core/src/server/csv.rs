@@ -20,10 +20,9 @@ use super::push::SERVER_DEFAULT_CURRENCY;
 use super::variants;
 use crate::catalog::categories::CategoryId;
 use crate::catalog::products::{AsFields, ProductFields};
-use crate::catalog::variants::VariantFields;
 use crate::catalog::{ChangeKind, ProductId};
 use crate::csv_import::destination::{in_savepoint, Destination, ImportRows, Savepoint, Written};
-use crate::csv_import::upsert::{Existing, Pending};
+use crate::csv_import::upsert::{self, Existing, Pending};
 use crate::csv_import::{remembered, Columns, Field};
 use crate::error::{Error, Result};
 use crate::images;
@@ -188,22 +187,8 @@ impl ServerRows<'_, '_> {
         let fields: Vec<ProductFields> = rows.iter().map(|p| as_inserted(p)).collect();
         let batch: Vec<&ProductFields> = fields.iter().collect();
         let ids = products::insert_many(self.tx, &batch, default_currency, owner)?;
-        let tags: Vec<(ProductId, &[String])> = ids
-            .iter()
-            .zip(rows)
-            .map(|(id, p)| (*id, p.fields.tags.as_slice()))
-            .collect();
-        products::add_tags_many(self.tx, &tags)?;
-        let planned: Vec<(ProductId, &[String], &[VariantFields])> = ids
-            .iter()
-            .zip(rows)
-            .filter_map(|(id, p)| {
-                p.plan
-                    .as_ref()
-                    .map(|plan| (*id, plan.names.as_slice(), plan.variants.as_slice()))
-            })
-            .collect();
-        variants::insert_with_options(self.tx, &planned)?;
+        products::add_tags_many(self.tx, &upsert::tags_of(&ids, rows))?;
+        variants::insert_with_options(self.tx, &upsert::plans_of(&ids, rows))?;
         Ok(ids)
     }
 
@@ -211,26 +196,18 @@ impl ServerRows<'_, '_> {
     /// the tags the file adds, then each one's options and variants.
     fn update_many(&mut self, rows: &[&Pending]) -> Result<Vec<ProductId>> {
         let existing: Vec<&Existing> = rows.iter().filter_map(|p| p.existing.as_ref()).collect();
-        let updates: Vec<(ProductId, &ProductFields)> = existing
-            .iter()
-            .zip(rows)
-            .map(|(e, p)| (e.id, &p.fields))
-            .collect();
+        let ids: Vec<ProductId> = existing.iter().map(|e| e.id).collect();
+        let updates: Vec<(ProductId, &ProductFields)> =
+            ids.iter().zip(rows).map(|(id, p)| (*id, &p.fields)).collect();
         let versions: Vec<i64> = existing.iter().map(|e| e.version).collect();
         products::update_many(self.tx, &updates, &versions)?;
-        let new_tags: Vec<(ProductId, Vec<String>)> = existing
-            .iter()
-            .zip(rows)
-            .map(|(e, p)| (e.id, p.new_tags()))
-            .collect();
+        let new_tags = upsert::added_tags(rows);
         let links: Vec<(ProductId, &[String])> = new_tags.iter().map(|(id, t)| (*id, t.as_slice())).collect();
         products::add_tags_many(self.tx, &links)?;
-        for (e, p) in existing.iter().zip(rows) {
-            if let Some(plan) = &p.plan {
-                variants::import_into(self.tx, e.id, &plan.names, &plan.variants)?;
-            }
+        for (id, names, plan) in upsert::plans_of(&ids, rows) {
+            variants::import_into(self.tx, id, names, plan)?;
         }
-        Ok(existing.iter().map(|e| e.id).collect())
+        Ok(ids)
     }
 
     /// One checked product on its own, with the editor's statements and friendly checks:
