@@ -146,7 +146,7 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
             commands::tags::rename_tag,
             commands::tags::delete_tag,
             commands::settings::get_setting,
-            commands::settings::put_setting,
+            commands::settings::set_default_currency,
             commands::maintenance::check_catalog,
             commands::images::import_images,
             commands::images::pick_images,

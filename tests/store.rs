@@ -1863,3 +1863,41 @@ fn categories_and_tags_are_renamed_moved_merged_and_deleted_in_the_same_words_on
     let gone = store.delete_tag("gift").unwrap_err();
     assert_eq!(gone.kind(), ErrorKind::NotFound, "{gone}");
 }
+
+/// The currency new products get is the catalog's: set from one computer, new products on
+/// another get it; one the catalog doesn't know is refused in the same words on both
+/// engines, and on a team server only an owner may change it (the server's grants).
+#[rstest]
+fn the_default_currency_is_the_catalogs_and_an_unknown_one_is_refused(
+    #[values(Engine::Sqlite, Engine::Server)] engine: Engine,
+) {
+    let shop = Shop::new(engine);
+    let mut olga = shop.open_as("olga");
+    olga.set_default_currency(" eur ").unwrap();
+    let mut other_computer = shop.open_as("olga");
+    assert_eq!(
+        other_computer.currency_units(None).unwrap(),
+        ("EUR".to_owned(), 2)
+    );
+    let created = other_computer
+        .create_product(&product("MUG-1", "Mug", 900))
+        .unwrap();
+    assert_eq!(created.currency, "EUR");
+
+    let err = olga.set_default_currency("XYZ").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
+    assert!(err.to_string().contains("That currency isn't known"), "{err}");
+    assert_eq!(
+        olga.currency_units(None).unwrap().0,
+        "EUR",
+        "the refusal changed nothing"
+    );
+
+    if engine == Engine::Server {
+        shop.add_person("sam", Role::Staff);
+        let err = shop.open_as("sam").set_default_currency("GBP").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
+        assert!(err.to_string().contains("settings"), "{err}");
+        assert_eq!(olga.currency_units(None).unwrap().0, "EUR");
+    }
+}

@@ -684,7 +684,7 @@ impl From<postgres::Error> for Error {
         match *db.code() {
             SqlState::INSUFFICIENT_PRIVILEGE => Error::Refused {
                 field: None,
-                message: "Your login on the team server may not do that: purging from the trash, managing users and restoring a backup are for owners.".into(),
+                message: "Your login on the team server may not do that: purging from the trash, managing people, changing the catalog's settings and restoring a backup are for owners.".into(),
             },
             SqlState::FOREIGN_KEY_VIOLATION => Error::refused(
                 REFERENCE_BROKEN,

@@ -68,6 +68,9 @@ pub trait Store {
     fn currency_units(&mut self, code: Option<&str>) -> Result<(String, u32)>;
     /// Every currency the catalog knows, by code.
     fn currencies(&mut self) -> Result<Vec<Currency>>;
+    /// Makes `code` the currency new products get; one the catalog doesn't know is refused
+    /// (`currency_unknown`). On a team server it is the owners' to change.
+    fn set_default_currency(&mut self, code: &str) -> Result<()>;
     /// Every category with its path (`Home > Kitchen > Mugs`), in path order.
     fn categories(&mut self) -> Result<Vec<Category>>;
     /// Every tag with how many products carry it, by name.
@@ -330,6 +333,11 @@ impl Store for Catalog {
 
     fn currencies(&mut self) -> Result<Vec<Currency>> {
         currencies::list(self.conn())
+    }
+
+    fn set_default_currency(&mut self, code: &str) -> Result<()> {
+        let code = code.trim().to_ascii_uppercase();
+        self.put_setting(settings::DEFAULT_CURRENCY, &serde_json::Value::from(code))
     }
 
     fn categories(&mut self) -> Result<Vec<Category>> {

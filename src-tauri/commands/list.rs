@@ -41,7 +41,7 @@
     "rename_tag",
     "delete_tag",
     "get_setting",
-    "put_setting",
+    "set_default_currency",
     "check_catalog",
     "cancel_job",
     "import_images",

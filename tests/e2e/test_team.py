@@ -272,6 +272,26 @@ def test_two_windows_share_one_team_catalog(app):
             "return document.querySelector('[data-testid=\"user-row\"][data-username=\"cara\"]').textContent"),
             "the list to say cara is deactivated")
         app.shot("ann-deactivated-a-person")
+        # The currency new products get is the team's: ann (an owner) sets it in Settings; bob
+        # (staff) is refused by the server, in words, and his picker goes back.
+        show_screen = "[...document.querySelectorAll('nav button')].find(b => b.textContent.trim() === arguments[0]).click()"
+        app.js(show_screen, "Settings")
+        app.testid("team-settings-note")
+        Select(app.driver.find_element("id", "default-currency")).select_by_value("EUR")
+        team_currency = lambda: server.sql("shop", "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'")
+        app.wait_for(lambda: team_currency() == "EUR", "ann's currency to reach the server")
+        app.shot("ann-settings-on-team")
+        other.js(show_screen, "Settings")
+        Select(other.driver.find_element("id", "default-currency")).select_by_value("GBP")
+        said = other.wait_for(lambda: other.js(
+            "const e = document.getElementById('err-default-currency'); return e ? e.textContent : ''"),
+            "bob's refusal under the currency")
+        assert "for owners" in said, said
+        other.wait_for(lambda: other.js("return document.getElementById('default-currency').value") == "EUR",
+                       "bob's picker to show the team's currency, ann's")
+        other.shot("staff-settings-refused")
+        assert team_currency() == "EUR"
+        other.js(show_screen, "Products")
         # Ann renames bob's category on the Categories & tags screen: on the server, and in
         # bob's category filter through the server's notification.
         open_taxonomy(app)

@@ -15,9 +15,12 @@ pub fn get(conn: &Connection, key: &str) -> Result<Option<serde_json::Value>> {
         .transpose()
 }
 
+/// The setting that names the currency new products get.
+pub const DEFAULT_CURRENCY: &str = "default_currency";
+
 /// The currency new products get when none is given.
 pub fn default_currency(conn: &Connection) -> Result<String> {
-    Ok(get(conn, "default_currency")?
+    Ok(get(conn, DEFAULT_CURRENCY)?
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| "USD".to_owned()))
 }

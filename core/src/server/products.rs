@@ -515,6 +515,12 @@ impl Store for TeamCatalog {
             .collect())
     }
 
+    fn set_default_currency(&mut self, code: &str) -> Result<()> {
+        let code = code.trim().to_ascii_uppercase();
+        self.client.execute(super::push::PUT_DEFAULT_CURRENCY, &[&code])?;
+        Ok(())
+    }
+
     fn tags(&mut self) -> Result<Vec<Tag>> {
         super::tags::list(&mut self.client)
     }

@@ -252,7 +252,7 @@ const SECONDARY_INDEXES: &str = "SELECT i.indexname::text, i.indexdef FROM pg_in
   WHERE i.schemaname = 'public' AND i.tablename::text = ANY ($1)
     AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
       WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)";
-const PUT_DEFAULT_CURRENCY: &str =
+pub(super) const PUT_DEFAULT_CURRENCY: &str =
     "UPDATE settings SET value = to_jsonb($1::text) WHERE key = 'default_currency'";
 pub(super) const SERVER_DEFAULT_CURRENCY: &str =
     "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'";

@@ -193,7 +193,7 @@ const handlers: Record<string, (a: Args) => unknown> = {
   list_categories: () => categories,
   list_tags: () => [{ id: 1, name: 'gift', product_count: 12 }],
   get_setting: () => null,
-  put_setting: () => null,
+  set_default_currency: () => null,
   check_catalog: () => ({
     findings: [
       {

@@ -178,8 +178,12 @@ export const commands = {
   getSetting(key: string): Promise<unknown | null> {
     return call('get_setting', { key });
   },
-  putSetting(key: string, value: unknown): Promise<void> {
-    return call('put_setting', { key, value });
+  /**
+   * Makes `code` the currency new products get, in the catalog the window shows (a team
+   * server's is its owners' to change).
+   */
+  setDefaultCurrency(code: string): Promise<void> {
+    return call('set_default_currency', { code });
   },
   listTags(): Promise<Tag[]> {
     return call('list_tags');

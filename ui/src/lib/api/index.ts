@@ -381,8 +381,8 @@ export function getSetting(key: string): Promise<unknown> {
   return commands.getSetting(key);
 }
 
-export function putSetting(key: string, value: unknown): Promise<void> {
-  return commands.putSetting(key, value);
+export function setDefaultCurrency(code: string): Promise<void> {
+  return commands.setDefaultCurrency(code);
 }
 
 // ---------------------------------------------------------------------------------------
