@@ -210,6 +210,10 @@ fn the_server_finds_what_sqlite_finds_in_the_same_order() {
         ("TEA-BLUE", "Crème brûlée teapot, blue", vec!["gift".to_owned()]),
         ("MUG-9", "Blue mug", vec![]),
         ("BOWL-7", "Glazed bowl", vec!["blue".to_owned()]),
+        ("Z", "Zinc tray", vec![]),
+        ("ZEN 2", "Zen garden", vec![]),
+        ("TOWEL-1", "Linen towel", vec![]),
+        ("TOWEL-2", "Linen towel, large", vec![]),
     ] {
         catalog
             .create_product(&shelf_core::catalog::products::ProductFields {
@@ -218,20 +222,33 @@ fn the_server_finds_what_sqlite_finds_in_the_same_order() {
             })
             .unwrap();
     }
+    // Trashed products are candidates neither engine shows: the newest plain product (its
+    // name matches "pro") and a linen towel (its name matches "line", as a third of the
+    // plain products' descriptions do).
+    let trashed = ["SKU-0399", "TOWEL-2"].map(|sku| {
+        shelf_core::store::Store::product_by_sku(&mut catalog, sku)
+            .unwrap()
+            .id
+    });
+    catalog.move_to_trash(&trashed).unwrap();
     let db = server().empty_database();
     let mut client = db.client();
     push::push(&catalog, &mut client).unwrap();
-    for typed in [
-        "blue", "bl", "b", "creme", "brûl", "blue mu", "pro 1", "SKU-0042", "mug-9", "gift", "zzz", "  ",
-    ] {
-        let ids = |hits: Vec<shelf_core::catalog::search::SearchHit>| -> Vec<i64> {
-            hits.into_iter().map(|h| h.id).collect()
-        };
-        let on_sqlite = ids(shelf_core::catalog::search::search(catalog.conn(), typed, 50).unwrap());
-        let on_server = ids(shelf_core::server::search::search(&mut client, typed, 50).unwrap());
-        assert_eq!(on_server, on_sqlite, "{typed:?}");
-        if !["zzz", "  "].contains(&typed) {
-            assert!(!on_server.is_empty(), "{typed:?} found nothing");
+    for limit in [5, 50] {
+        for typed in [
+            "blue", "bl", "b", "creme", "brûl", "blue mu", "pro 1", "pro", "line", "SKU-0042", "mug-9",
+            "gift", "zzz", "  ", "z", "ze", "zen 2",
+        ] {
+            let ids = |hits: Vec<shelf_core::catalog::search::SearchHit>| -> Vec<i64> {
+                hits.into_iter().map(|h| h.id).collect()
+            };
+            let on_sqlite = ids(shelf_core::catalog::search::search(catalog.conn(), typed, limit).unwrap());
+            let on_server = ids(shelf_core::server::search::search(&mut client, typed, limit).unwrap());
+            assert_eq!(on_server, on_sqlite, "{typed:?}, limit {limit}");
+            if !["zzz", "  "].contains(&typed) {
+                assert!(!on_server.is_empty(), "{typed:?} found nothing");
+            }
+            assert!(on_server.iter().all(|id| !trashed.contains(id)), "{typed:?}");
         }
     }
 }

@@ -54,6 +54,27 @@ fn a_product_reads_back_as_it_was_saved_and_is_found(
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
 }
 
+/// A typed SKU with a space in it is shown first, then the products whose words start with
+/// what was typed, and the SKU's product is not shown twice.
+#[rstest]
+fn an_exact_sku_with_a_space_comes_first_and_once(#[values(Engine::Sqlite, Engine::Server)] engine: Engine) {
+    let shop = Shop::new(engine);
+    let mut store = shop.open_as("olga");
+    let exact = store
+        .create_product(&product("BLUE MUG", "Stoneware cup", 900))
+        .unwrap();
+    let newer = store.create_product(&mug()).unwrap();
+    let newest = store
+        .create_product(&product("JUG-1", "Blue mugwort jug", 700))
+        .unwrap();
+    let hits = store.search("blue mug", 10).unwrap();
+    assert_eq!(
+        hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [exact.id, newest.id, newer.id],
+        "{hits:?}"
+    );
+}
+
 #[rstest]
 fn a_stale_edit_is_a_conflict_carrying_the_row_as_it_is_now(
     #[values(Engine::Sqlite, Engine::Server)] engine: Engine,

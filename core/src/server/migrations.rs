@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_history_and_taxonomy.sql"),
     migration!(9, "0009_csv_mappings.sql"),
     migration!(10, "0010_linear_statement_triggers.sql"),
+    migration!(11, "0011_search_walk.sql"),
 ];
 
 /// The server schema version this build of the app writes.

@@ -10,7 +10,7 @@ use crate::catalog::products::{
 };
 use crate::catalog::search::folded_words;
 use crate::error::{Error, Result};
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, Row};
 
 /// The list filters; $1 status, $2 category, $3 tag, $4 stock at most, $5 trash, $6 the
@@ -118,13 +118,14 @@ pub fn list(client: &mut Client, query: &ProductQuery) -> Result<Page> {
         .after
         .clone()
         .unwrap_or_else(|| start_cursor(query.sort, query.descending));
-    let cursor_value: Box<dyn ToSql + Sync> = match (query.sort, cursor.value) {
+    let (cursor_value, cursor_type): (Box<dyn ToSql + Sync>, Type) = match (query.sort, cursor.value) {
         // Before (or after) every time there is: the first page of the order by last change.
-        (SortKey::Updated, _) if query.after.is_none() => {
-            Box::new(if query.descending { "infinity" } else { "-infinity" })
-        }
-        (SortKey::Price | SortKey::Stock, CursorValue::Number(n)) => Box::new(n),
-        (SortKey::Name | SortKey::Sku | SortKey::Updated, CursorValue::Text(t)) => Box::new(t),
+        (SortKey::Updated, _) if query.after.is_none() => (
+            Box::new(if query.descending { "infinity" } else { "-infinity" }),
+            Type::TEXT,
+        ),
+        (SortKey::Price | SortKey::Stock, CursorValue::Number(n)) => (Box::new(n), Type::INT8),
+        (SortKey::Name | SortKey::Sku | SortKey::Updated, CursorValue::Text(t)) => (Box::new(t), Type::TEXT),
         _ => {
             return Err(Error::validation(
                 "after",
@@ -132,18 +133,19 @@ pub fn list(client: &mut Client, query: &ProductQuery) -> Result<Page> {
             ))
         }
     };
-    let rows = client.query(
+    // Sent with its parameters' types: one round trip, no statement prepared first.
+    let rows = client.query_typed(
         statement(query.sort, query.descending),
         &[
-            &query.status.map(|s| s.as_str()),
-            &query.category_id,
-            &query.tag,
-            &query.stock_at_most,
-            &query.in_trash,
-            &matching,
-            cursor_value.as_ref(),
-            &cursor.id,
-            &(i64::from(limit) + 1),
+            (&query.status.map(|s| s.as_str()), Type::TEXT),
+            (&query.category_id, Type::INT8),
+            (&query.tag, Type::TEXT),
+            (&query.stock_at_most, Type::INT8),
+            (&query.in_trash, Type::BOOL),
+            (&matching, Type::TEXT),
+            (cursor_value.as_ref(), cursor_type),
+            (&cursor.id, Type::INT8),
+            (&(i64::from(limit) + 1), Type::INT8),
         ],
     )?;
     Ok(page_of(rows.iter().map(summary).collect(), limit, query.sort))

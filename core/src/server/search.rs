@@ -3,79 +3,110 @@
 //! indexes; otherwise the newest 256 products whose search document holds every typed word
 //! as a prefix, those whose SKU or name holds them all first, newest first within each.
 //!
-//! Each statement is written so the planner sees the typed prefixes (no CTE around the
-//! tsquery), and connections plan every statement for its own values (`connect`); see
-//! BENCHMARKS.md, "Team server", for what each choice measured.
+//! A search is one statement and one round trip: the exact SKU's products and the rest,
+//! each row marked with its part, sent with its parameters' types (`query_typed`, no prepare
+//! round trip) and planned for its own values. Each statement is written so the planner sees
+//! the typed prefixes (no CTE around the tsquery); see BENCHMARKS.md, "Team server", for
+//! what each choice measured.
 
 use crate::catalog::products::Status;
 use crate::catalog::search::{folded_words, one_letter_range, SearchHit, CANDIDATES};
 use crate::error::Result;
+use postgres::types::Type;
 use postgres::{Client, Row};
 
-macro_rules! hit_select {
+/// The live products whose SKU, or a live variant's, is `$1` (the search as typed), then
+/// those products as the statement's part 0.
+macro_rules! with_exact {
     () => {
-        "SELECT p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status,
-           (SELECT i.sha256 FROM product_images AS i
-             WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)"
-    };
-}
-
-const EXACT_SKU: &str = concat!(
-    hit_select!(),
-    " FROM products AS p WHERE p.id IN (SELECT id FROM products WHERE sku = $1::citext
-       UNION SELECT product_id FROM variants WHERE sku = $1::citext AND deleted_at IS NULL)
-     AND p.deleted_at IS NULL"
-);
-
-/// One typed letter: names, then SKUs, that start with it, each from its own index.
-const NAME_STARTS_WITH: &str = concat!(
-    hit_select!(),
-    " FROM products AS p WHERE lower(p.name) >= $1 AND lower(p.name) < $2 AND p.deleted_at IS NULL
-      ORDER BY lower(p.name), p.id LIMIT $3"
-);
-const SKU_STARTS_WITH: &str = concat!(
-    hit_select!(),
-    " FROM products AS p WHERE lower(p.sku::text) >= $1 AND lower(p.sku::text) < $2
-      AND p.deleted_at IS NULL ORDER BY lower(p.sku::text), p.id LIMIT $3"
-);
-
-/// The ranked search; `$1` is the typed prefixes, `$2` the same restricted to weight A (the
-/// SKU's and name's words), so the ranking reads the stored document. `$3` is the exact SKU
-/// already shown, `$4` the number of candidates and `$5` the limit. `matches` is where the
-/// candidates come from (see `ONE_WORD` and `WORDS`).
-macro_rules! ranked {
-    ($matches:literal) => {
         concat!(
-            hit_select!(),
-            " FROM (SELECT c.product_id, c.document FROM ",
-            $matches,
-            " ORDER BY c.product_id DESC LIMIT $4) AS c
-             JOIN products AS p ON p.id = c.product_id
-             WHERE p.deleted_at IS NULL AND p.id NOT IN (SELECT id FROM products WHERE sku = $3::citext
-               UNION SELECT product_id FROM variants WHERE sku = $3::citext AND deleted_at IS NULL)
-             ORDER BY NOT (c.document @@ to_tsquery('simple', $2)), p.id DESC LIMIT $5"
+            "WITH exact AS MATERIALIZED (SELECT p.id FROM products AS p WHERE p.deleted_at IS NULL
+               AND p.id IN (SELECT id FROM products WHERE sku = $1::citext
+                 UNION SELECT product_id FROM variants WHERE sku = $1::citext AND deleted_at IS NULL))
+             ",
+            hit_select!(0),
+            " FROM exact JOIN products AS p ON p.id = exact.id"
         )
     };
 }
-/// One word matches thousands of products: walking ids newest first finds 256 soonest.
-const ONE_WORD: &str = ranked!("product_search AS c WHERE c.document @@ to_tsquery('simple', $1)");
-/// Several words match few products together, which the GIN index finds at once (the walk
-/// would read most of the catalog). `OFFSET 0` plans the matching apart from the ordering.
-const WORDS: &str = ranked!(
-    "(SELECT product_id, document FROM product_search WHERE document @@ to_tsquery('simple', $1) OFFSET 0) AS c"
+
+/// A hit's columns, after the number of the statement's part it comes from.
+macro_rules! hit_select {
+    ($part:literal) => {
+        concat!(
+            "SELECT ",
+            $part,
+            ", p.id, p.sku::text, p.name, p.price_minor, p.currency, p.stock, p.status,
+               (SELECT i.sha256 FROM product_images AS i
+                 WHERE i.product_id = p.id AND i.deleted_at IS NULL ORDER BY i.position, i.id LIMIT 1)"
+        )
+    };
+}
+
+/// One typed letter: names (part 1), then SKUs (part 2), that start with it, each from its
+/// own index, unless an SKU is that letter. `$2` and `$3` are the range, `$4` the limit.
+const ONE_LETTER: &str = concat!(
+    with_exact!(),
+    " UNION ALL (",
+    hit_select!(1),
+    " FROM products AS p WHERE lower(p.name) >= $2 AND lower(p.name) < $3 AND p.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM exact)
+      ORDER BY lower(p.name), p.id LIMIT $4)
+     UNION ALL (",
+    hit_select!(2),
+    " FROM products AS p WHERE lower(p.sku::text) >= $2 AND lower(p.sku::text) < $3
+        AND p.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM exact)
+      ORDER BY lower(p.sku::text), p.id LIMIT $4)"
 );
 
-fn hit(row: &Row) -> SearchHit {
-    SearchHit {
-        id: row.get(0),
-        sku: row.get(1),
-        name: row.get(2),
-        price_minor: row.get(3),
-        currency: row.get(4),
-        stock: row.get(5),
-        status: Status::parse(row.get(6)).unwrap_or_default(),
-        primary_image: row.get(7),
-    }
+/// The ranked search (part 1), unless an SKU is what was typed and it has no space (`$2`
+/// says whether it has). `$3` is the typed prefixes, `$4` the same restricted to weight A
+/// (the SKU's and name's words), so the ranking reads the stored document; `$5` is the number
+/// of candidates and `$6` the limit. The exact SKU's products are taken out of these rows by
+/// the caller: a subquery here, its cost counted once per candidate, made the planner
+/// hash-join every product instead (40 ms at 106,000 products; BENCHMARKS.md).
+///
+/// One word matches thousands of products: `search_candidates` (postgres migration 0011)
+/// walks ids newest first, as SQLite's index does, and stops once the limit's worth of
+/// weight-A matches is found or at the last candidate.
+const ONE_WORD: &str = concat!(
+    with_exact!(),
+    " UNION ALL (",
+    hit_select!(1),
+    " FROM unnest(search_candidates(to_tsquery('simple', $3), to_tsquery('simple', $4), $5, $6))
+        WITH ORDINALITY AS c(id, n)
+      JOIN products AS p ON p.id = c.id
+      WHERE $2 OR NOT EXISTS (SELECT 1 FROM exact)
+      ORDER BY c.n)"
+);
+/// Several words match few products together, which the GIN index finds at once (the walk
+/// would read most of the catalog); `OFFSET 0` plans the matching apart from the ordering.
+/// The newest candidates are ranked here, as `search_candidates` ranks them.
+const WORDS: &str = concat!(
+    with_exact!(),
+    " UNION ALL (",
+    hit_select!(1),
+    " FROM (SELECT c.product_id, c.document FROM (SELECT product_id, document FROM product_search
+          WHERE document @@ to_tsquery('simple', $3) OFFSET 0) AS c
+        ORDER BY c.product_id DESC LIMIT $5) AS c
+      JOIN products AS p ON p.id = c.product_id
+      WHERE p.deleted_at IS NULL AND ($2 OR NOT EXISTS (SELECT 1 FROM exact))
+      ORDER BY NOT (c.document @@ to_tsquery('simple', $4)), p.id DESC LIMIT $6)"
+);
+
+/// A row's part of the statement and its hit.
+fn hit(row: &Row) -> (i32, SearchHit) {
+    let hit = SearchHit {
+        id: row.get(1),
+        sku: row.get(2),
+        name: row.get(3),
+        price_minor: row.get(4),
+        currency: row.get(5),
+        stock: row.get(6),
+        status: Status::parse(row.get(7)).unwrap_or_default(),
+        primary_image: row.get(8),
+    };
+    (row.get(0), hit)
 }
 
 /// The typed words as a tsquery of prefixes (`weight` "A" for the SKU's and name's words
@@ -95,34 +126,40 @@ pub fn search(client: &mut Client, typed: &str, limit: u32) -> Result<Vec<Search
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let mut hits: Vec<SearchHit> = client.query(EXACT_SKU, &[&typed])?.iter().map(hit).collect();
-    if !hits.is_empty() && !typed.contains(char::is_whitespace) {
-        return Ok(hits);
+    let mut rows: Vec<(i32, SearchHit)> = if let Some((from, to)) = one_letter_range(typed) {
+        client.query_typed(
+            ONE_LETTER,
+            &[
+                (&typed, Type::TEXT),
+                (&from, Type::TEXT),
+                (&to, Type::TEXT),
+                (&limit, Type::INT8),
+            ],
+        )?
+    } else {
+        client.query_typed(
+            if words.len() > 1 { WORDS } else { ONE_WORD },
+            &[
+                (&typed, Type::TEXT),
+                (&typed.contains(char::is_whitespace), Type::BOOL),
+                (&prefixes(&words, ""), Type::TEXT),
+                (&prefixes(&words, "A"), Type::TEXT),
+                (&CANDIDATES.max(limit), Type::INT8),
+                (&limit, Type::INT8),
+            ],
+        )?
     }
-    if let Some((from, to)) = one_letter_range(typed) {
-        for statement in [NAME_STARTS_WITH, SKU_STARTS_WITH] {
-            for row in client.query(statement, &[&from, &to, &limit])? {
-                let found = hit(&row);
-                if !hits.iter().any(|h| h.id == found.id) {
-                    hits.push(found);
-                }
-            }
+    .iter()
+    .map(hit)
+    .collect();
+    // The parts in order (a parallel plan may interleave them), each in its own order.
+    rows.sort_by_key(|(part, _)| *part);
+    let mut hits: Vec<SearchHit> = Vec::with_capacity(rows.len());
+    for (_, found) in rows {
+        if !hits.iter().any(|h| h.id == found.id) {
+            hits.push(found);
         }
-        hits.truncate(limit as usize);
-        return Ok(hits);
     }
-    let statement = if words.len() > 1 { WORDS } else { ONE_WORD };
-    let rest = limit - hits.len() as i64;
-    let rows = client.query(
-        statement,
-        &[
-            &prefixes(&words, ""),
-            &prefixes(&words, "A"),
-            &typed,
-            &CANDIDATES.max(limit),
-            &rest,
-        ],
-    )?;
-    hits.extend(rows.iter().map(hit));
+    hits.truncate(limit as usize);
     Ok(hits)
 }
