@@ -4,6 +4,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/typed.rs"]
+mod typed;
 use common::time_many;
 
 use shelf_core::catalog::maintenance::stats;
@@ -121,33 +123,17 @@ fn main() -> shelf_core::Result<()> {
     );
 
     let queries: &[(&str, &[&str])] = &[
-        ("1-letter prefix", &["b", "c", "m", "s", "v", "g", "l", "p"]),
-        (
-            "2-letter prefix",
-            &["bl", "ce", "mu", "st", "va", "go", "li", "po"],
-        ),
-        (
-            "3-letter prefix",
-            &["blu", "cer", "mug", "str", "vas", "gol", "lin", "por"],
-        ),
-        (
-            "5-letter prefix",
-            &[
-                "rusti", "ceram", "candl", "strip", "vinta", "golde", "linen", "porce",
-            ],
-        ),
+        ("1-letter prefix", typed::ONE_LETTER),
+        ("2-letter prefix", typed::TWO_LETTERS),
+        ("3-letter prefix", typed::THREE_LETTERS),
+        ("5-letter prefix", typed::FIVE_LETTERS),
         (
             "whole word",
             &[
                 "teapot", "bamboo", "scarf", "earrings", "marble", "wallet", "copper", "apron",
             ],
         ),
-        (
-            "two words",
-            &[
-                "blue mu", "oak tr", "silk sc", "glass va", "wool bl", "steel la", "linen ap", "jug 4",
-            ],
-        ),
+        ("two words", typed::TWO_WORDS),
     ];
     for (label, words) in queries {
         let conn = catalog.conn();

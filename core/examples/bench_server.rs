@@ -12,6 +12,8 @@
 
 #[path = "common/mod.rs"]
 mod common;
+#[path = "common/typed.rs"]
+mod typed;
 use common::time_many;
 
 use shelf_core::backup;
@@ -54,7 +56,7 @@ fn main() -> shelf_core::Result<()> {
     client.batch_execute("VACUUM ANALYZE")?;
 
     prefix_searches(&mut client, "");
-    let letters = ["b", "c", "m", "s", "v", "g", "l", "p"];
+    let letters = typed::ONE_LETTER;
     let (p50, p95) = time_many(400, |i| {
         let hits = search::search(&mut client, letters[i % letters.len()], 50).unwrap();
         assert!(!hits.is_empty());
@@ -198,30 +200,14 @@ fn main() -> shelf_core::Result<()> {
 /// after each label.
 fn prefix_searches(client: &mut postgres::Client, when: &str) {
     let queries: &[(&str, &[&str])] = &[
-        (
-            "2-letter prefix",
-            &["bl", "ce", "mu", "st", "va", "go", "li", "po"],
-        ),
-        (
-            "3-letter prefix",
-            &["blu", "cer", "mug", "str", "vas", "gol", "lin", "por"],
-        ),
+        ("2-letter prefix", typed::TWO_LETTERS),
+        ("3-letter prefix", typed::THREE_LETTERS),
         (
             "4-letter prefix",
             &["rust", "cera", "cand", "stri", "vint", "gold", "line", "porc"],
         ),
-        (
-            "5-letter prefix",
-            &[
-                "rusti", "ceram", "candl", "strip", "vinta", "golde", "linen", "porce",
-            ],
-        ),
-        (
-            "two words",
-            &[
-                "blue mu", "oak tr", "silk sc", "glass va", "wool bl", "steel la", "linen ap", "jug 4",
-            ],
-        ),
+        ("5-letter prefix", typed::FIVE_LETTERS),
+        ("two words", typed::TWO_WORDS),
     ];
     for (label, words) in queries {
         let (p50, p95) = time_many(400, |i| {
