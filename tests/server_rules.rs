@@ -105,6 +105,61 @@ fn staff_edit_and_trash_but_the_server_refuses_them_purges_and_user_changes() {
     assert_eq!(by, "olga");
 }
 
+/// Staff may remember a CSV file's hand-mapped columns (postgres migration 0009), and only
+/// those: `remember_csv_mapping` refuses any other key, the default currency included, from
+/// a client and from psql alike, and changes nothing when it refuses.
+#[test]
+fn staff_remember_csv_columns_but_no_other_setting_through_the_mapping_function() {
+    let (db, _) = with_owner_and_product();
+    db.add_person("sam", "staff");
+    let mut sam = db.client_as("sam");
+    sam.execute(
+        "SELECT remember_csv_mapping('csv_mapping.0123456789abcdef', '{\"Title\": \"name\"}')",
+        &[],
+    )
+    .unwrap();
+    let remembered: String = db
+        .client()
+        .query_one(
+            "SELECT value ->> 'Title' FROM settings WHERE key = 'csv_mapping.0123456789abcdef'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(remembered, "name");
+    for key in [
+        "default_currency",
+        "csv_mapping.0123",
+        "csv_mapping.0123456789ABCDEF",
+        "csv_mapping.0123456789abcdef0",
+    ] {
+        let before = db.fingerprint();
+        let sql = format!("SELECT remember_csv_mapping('{key}', '\"GBP\"')");
+        let said = Error::from(sam.batch_execute(&sql).expect_err(&sql));
+        assert_eq!(said.kind(), ErrorKind::Refused, "{key}: {said}");
+        assert!(
+            said.to_string().contains("Only the columns of a CSV import"),
+            "{key}: {said}"
+        );
+        assert!(db.fingerprint() == before, "{key} changed something");
+        let psql = db.psql("sam", &sql);
+        assert!(!psql.status.success(), "{key}");
+        assert!(
+            String::from_utf8_lossy(&psql.stderr).contains("csv_mapping_key"),
+            "{key}"
+        );
+    }
+    let currency: String = db
+        .client()
+        .query_one(
+            "SELECT value #>> '{}' FROM settings WHERE key = 'default_currency'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(currency, "USD");
+}
+
 #[test]
 fn two_people_selling_one_sku_at_the_same_moment_cannot_both_succeed() {
     let (db, owner_product) = with_owner_and_product();
